@@ -1,0 +1,92 @@
+//! Fetches one registered site politely: robots.txt, per-host rate, conditional
+//! requests, bounded bodies, and discovery of the pages the rules need.
+
+use serde::{Deserialize, Serialize};
+
+use crate::extract::{Item, PageFacts};
+use crate::model::FetchFailure;
+
+/// Why a page was fetched; disclosure pages are the one-hop introduction /
+/// contact / editorial-board pages of SPEC §5.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub enum PageRole {
+    Home,
+    Disclosure,
+    Listing,
+    DocumentListing,
+    Article,
+    Feed,
+    Sitemap,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct CrawledPage {
+    /// The URL requested.
+    pub url: String,
+    /// The URL after redirects.
+    pub final_url: String,
+    pub role: PageRole,
+    pub facts: PageFacts,
+    /// Items from a feed or sitemap (HTML pages carry theirs in `facts.items`).
+    pub feed_items: Vec<Item>,
+    /// The body was cut at `max_body_bytes`.
+    pub truncated: bool,
+    /// Answered 304: facts are those stored from the previous crawl.
+    pub not_modified: bool,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub enum RobotsStatus {
+    /// robots.txt was read; `home_allowed` says whether `/` is allowed to us.
+    Parsed,
+    /// 4xx: everything allowed (RFC 9309 §2.3.1.3).
+    Missing(u16),
+    /// 5xx or unreachable: nothing allowed for this crawl (RFC 9309 §2.3.1.4).
+    Unavailable(FetchFailure),
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct RobotsOutcome {
+    pub url: String,
+    pub status: RobotsStatus,
+    pub home_allowed: bool,
+    /// `Crawl-delay` for our group, in seconds, as written.
+    pub crawl_delay: Option<f64>,
+    /// The matching `Disallow` line, for evidence.
+    pub rule_line: Option<String>,
+}
+
+/// Everything one crawl of one site saw; the rules read only this (plus the
+/// items the store remembers).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct SiteCrawl {
+    pub site_id: String,
+    pub home_url: String,
+    /// Ok = the home page was fetched (maybe after redirects); Err = why not.
+    pub home: Result<(), FetchFailure>,
+    pub robots: RobotsOutcome,
+    pub pages: Vec<CrawledPage>,
+    /// Pages that could not be fetched, with why.
+    pub failures: Vec<(String, FetchFailure)>,
+    /// Why coverage is partial (page cap, errors, crawl-delay cap); empty when complete.
+    pub partial: Vec<String>,
+    pub requests: u32,
+    pub bytes: u64,
+    pub not_modified: u32,
+    pub duration_ms: u64,
+}
+
+impl SiteCrawl {
+    pub fn home_page(&self) -> Option<&CrawledPage> {
+        self.pages.iter().find(|p| p.role == PageRole::Home)
+    }
+
+    /// One line for evidence: empty when the crawl was complete.
+    pub fn partial_note(&self) -> Option<String> {
+        if self.partial.is_empty() {
+            None
+        } else {
+            Some(format!("crawl incomplete: {}", self.partial.join("; ")))
+        }
+    }
+}

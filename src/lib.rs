@@ -1,0 +1,13 @@
+//! sitewarden: watches the websites registered in a Vietnamese province and
+//! reports which break the rules on electronic information.
+//!
+//! The flow goes one way: [`registry`] → [`scheduler`] → [`crawler`] →
+//! [`extract`] → [`rules`] → [`store`] → [`report`].
+
+pub mod config;
+pub mod crawler;
+pub mod extract;
+pub mod model;
+pub mod registry;
+pub mod report;
+pub mod rules;

@@ -1,0 +1,12 @@
+//! Vietnam's working-day calendar.
+
+use chrono::NaiveDate;
+
+#[derive(Debug, Clone, Default)]
+pub struct Calendar {}
+
+impl Calendar {
+    pub fn is_working_day(&self, _day: NaiveDate) -> bool {
+        true
+    }
+}
