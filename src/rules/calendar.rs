@@ -10,3 +10,9 @@ impl Calendar {
         true
     }
 }
+
+impl Calendar {
+    pub fn load(_path: Option<&std::path::Path>) -> Result<Calendar, crate::config::ConfigError> {
+        Ok(Calendar::default())
+    }
+}

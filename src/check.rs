@@ -1,0 +1,109 @@
+//! One pass over the registered sites: crawl → extract → rules → store.
+//! `check`, `demo` and the daemon all run this same path.
+
+use std::collections::HashMap;
+use std::sync::Arc;
+
+use chrono::NaiveDate;
+use futures_util::stream::{self, StreamExt};
+use tokio::sync::watch;
+
+use crate::config::{Config, ConfigError};
+use crate::crawler::{crawl_site, Fetcher, SiteCrawl};
+use crate::events;
+use crate::model::{vn_now, ResultRecord};
+use crate::registry::{Registry, Site};
+use crate::rules::{self, calendar::Calendar, RuleContext};
+use crate::store::{Store, StoreError};
+
+#[derive(Debug, thiserror::Error)]
+pub enum EngineError {
+    #[error(transparent)]
+    Config(#[from] ConfigError),
+    #[error(transparent)]
+    Store(#[from] StoreError),
+    #[error("cannot build the HTTP client: {0}")]
+    Client(#[from] reqwest::Error),
+    #[error("analysis task failed: {0}")]
+    Join(String),
+}
+
+pub struct Engine {
+    pub config: Config,
+    pub registry: Registry,
+    pub store: Store,
+    pub fetcher: Arc<Fetcher>,
+    pub calendar: Calendar,
+}
+
+/// What one site's check produced.
+pub struct SiteOutcome {
+    pub crawl: SiteCrawl,
+    pub results: Vec<ResultRecord>,
+}
+
+impl Engine {
+    pub fn new(config: Config, registry: Registry) -> Result<Engine, EngineError> {
+        let calendar = Calendar::load(config.rules.holidays.as_deref())?;
+        let store = Store::open(&config.db_path(), config.store.cache_capacity_bytes)?;
+        let fetcher = Fetcher::new(&config.crawl)?;
+        Ok(Engine {
+            config,
+            registry,
+            store,
+            fetcher,
+            calendar,
+        })
+    }
+
+    /// Crawl and judge one site, then store the results and flush. Returns
+    /// None when shutdown interrupted the crawl: nothing partial is stored
+    /// as the day's results, and the next start redoes it.
+    pub async fn check_site(&self, site: &Site, as_of: NaiveDate, shutdown: watch::Receiver<bool>) -> Result<Option<SiteOutcome>, EngineError> {
+        self.store.mark_started(&site.id)?;
+        let crawl = crawl_site(self.fetcher.clone(), site, &self.store, shutdown.clone()).await;
+        if *shutdown.borrow() {
+            tracing::info!(site = %site.id, "crawl interrupted by shutdown; it will be redone");
+            return Ok(None);
+        }
+        self.store.save_crawl(&crawl, as_of)?;
+        let items = self.store.known_items(&site.id)?;
+        let documents = self.store.known_documents(&site.id)?;
+        let ctx = RuleContext {
+            site,
+            crawl: &crawl,
+            items: &items,
+            documents: &documents,
+            as_of,
+            config: &self.config.rules,
+            calendar: &self.calendar,
+        };
+        let results = rules::evaluate(&ctx, vn_now());
+        self.store.save_results(as_of, &site.id, &results)?;
+        self.store.mark_finished(&site.id)?;
+        self.store.flush()?;
+        events::SiteChecked { crawl: &crawl, results: &results }.emit();
+        Ok(Some(SiteOutcome { crawl, results }))
+    }
+
+    /// Check `sites` with at most `max_concurrent_sites` in flight. Results
+    /// come back in registry order, rules in SPEC order.
+    pub async fn check(&self, sites: &[Site], as_of: NaiveDate, shutdown: watch::Receiver<bool>) -> Result<Vec<SiteOutcome>, EngineError> {
+        let limit = self.config.crawl.max_concurrent_sites.max(1);
+        let outcomes: Vec<Result<Option<SiteOutcome>, EngineError>> = stream::iter(sites)
+            .map(|s| self.check_site(s, as_of, shutdown.clone()))
+            .buffer_unordered(limit)
+            .collect()
+            .await;
+        let mut done = Vec::with_capacity(outcomes.len());
+        for o in outcomes {
+            if let Some(o) = o? {
+                done.push(o);
+            }
+        }
+        let order: HashMap<&str, usize> = sites.iter().enumerate().map(|(i, s)| (s.id.as_str(), i)).collect();
+        done.sort_by_key(|o| order.get(o.crawl.site_id.as_str()).copied().unwrap_or(usize::MAX));
+        self.fetcher.limits.clear();
+        Ok(done)
+    }
+}

@@ -1,0 +1,321 @@
+//! The commands of SPEC §2, called by the thin binary. Errors become a
+//! message and an exit code here, at the edge.
+
+use std::io::Write;
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+
+use anyhow::Context;
+use chrono::NaiveDate;
+use tokio::sync::watch;
+
+use crate::check::Engine;
+use crate::config::Config;
+use crate::fixtures::{self, FixtureSet};
+use crate::model::{vn_today, ResultRecord, Severity, Status};
+use crate::registry::{Registry, Site};
+use crate::report::{self, Format, ReportContext};
+use crate::rules::calendar::Calendar;
+
+/// Exit codes of SPEC §2.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Exit {
+    Ok = 0,
+    Violations = 1,
+    Usage = 2,
+    Fatal = 3,
+}
+
+impl From<Exit> for ExitCode {
+    fn from(e: Exit) -> ExitCode {
+        ExitCode::from(e as u8)
+    }
+}
+
+#[derive(Debug)]
+pub struct Failure {
+    pub exit: Exit,
+    pub message: String,
+}
+
+fn usage(e: impl std::fmt::Display) -> Failure {
+    Failure {
+        exit: Exit::Usage,
+        message: e.to_string(),
+    }
+}
+
+fn fatal(e: anyhow::Error) -> Failure {
+    Failure {
+        exit: Exit::Fatal,
+        message: format!("{e:#}"),
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum LogFormat {
+    Text,
+    Json,
+}
+
+/// Logs go to stderr (stdout carries results). Under systemd, journald adds
+/// timestamps, so plain lines without them.
+pub fn init_logging(format: LogFormat) {
+    let filter = tracing_subscriber::EnvFilter::try_from_env("SITEWARDEN_LOG").unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info"));
+    let builder = tracing_subscriber::fmt().with_env_filter(filter).with_writer(std::io::stderr);
+    let under_journald = std::env::var_os("JOURNAL_STREAM").is_some();
+    let _ = match (format, under_journald) {
+        (LogFormat::Json, _) => builder.json().try_init(),
+        (LogFormat::Text, true) => builder.without_time().with_ansi(false).try_init(),
+        (LogFormat::Text, false) => builder.try_init(),
+    };
+}
+
+pub(crate) fn runtime() -> Result<tokio::runtime::Runtime, Failure> {
+    tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+        .context("cannot start the async runtime")
+        .map_err(fatal)
+}
+
+pub(crate) fn load(config: &Path) -> Result<(Config, Registry), Failure> {
+    let config = Config::load(config).map_err(usage)?;
+    let registry = Registry::load(&config.registry).map_err(usage)?;
+    Calendar::load(config.rules.holidays.as_deref()).map_err(usage)?;
+    Ok((config, registry))
+}
+
+fn parse_date(s: Option<&str>, flag: &str) -> Result<Option<NaiveDate>, Failure> {
+    s.map(|d| d.parse::<NaiveDate>().map_err(|_| usage(format!("{flag} {d:?}: expected a date as YYYY-MM-DD"))))
+        .transpose()
+}
+
+fn parse_format(s: Option<&str>, default: Format) -> Result<Format, Failure> {
+    s.map_or(Ok(default), |f| f.parse::<Format>().map_err(usage))
+}
+
+fn select_sites(registry: &Registry, ids: &[String]) -> Result<Vec<Site>, Failure> {
+    if ids.is_empty() {
+        return Ok(registry.sites.clone());
+    }
+    ids.iter()
+        .map(|id| registry.get(id).cloned().ok_or_else(|| usage(format!("--site {id:?}: no such site in the registry"))))
+        .collect()
+}
+
+/// Watch SIGINT/SIGTERM and tell every task through a watch channel.
+pub(crate) fn shutdown_signal() -> (watch::Sender<bool>, watch::Receiver<bool>) {
+    let (tx, rx) = watch::channel(false);
+    let tx2 = tx.clone();
+    tokio::spawn(async move {
+        wait_for_stop().await;
+        tracing::info!("stop requested; finishing requests in flight");
+        let _ = tx2.send(true);
+    });
+    (tx, rx)
+}
+
+pub(crate) async fn wait_for_stop() {
+    #[cfg(unix)]
+    {
+        use tokio::signal::unix::{signal, SignalKind};
+        match signal(SignalKind::terminate()) {
+            Ok(mut term) => {
+                tokio::select! {
+                    _ = term.recv() => {}
+                    _ = tokio::signal::ctrl_c() => {}
+                }
+            }
+            Err(_) => {
+                let _ = tokio::signal::ctrl_c().await;
+            }
+        }
+    }
+    #[cfg(not(unix))]
+    {
+        let _ = tokio::signal::ctrl_c().await;
+    }
+}
+
+fn write_output(format: Format, out: Option<&Path>, results: &[ResultRecord], ctx: &ReportContext) -> anyhow::Result<()> {
+    let renderer = report::renderer_for(format);
+    match out {
+        Some(path) => report::write_atomically(path, |w| renderer.render(results, ctx, w)).with_context(|| format!("cannot write {}", path.display())),
+        None => {
+            let stdout = std::io::stdout();
+            let mut lock = stdout.lock();
+            renderer.render(results, ctx, &mut lock).context("cannot write to standard output")?;
+            lock.flush().context("cannot write to standard output")
+        }
+    }
+}
+
+fn report_context(registry: &Registry, date: NaiveDate) -> ReportContext {
+    ReportContext {
+        date: Some(date),
+        site_names: registry.sites.iter().map(|s| (s.id.clone(), s.name.clone())).collect(),
+        ..ReportContext::default()
+    }
+}
+
+pub struct CheckArgs {
+    pub sites: Vec<String>,
+    pub as_of: Option<String>,
+    pub format: Option<String>,
+    pub out: Option<PathBuf>,
+    pub fail_on: String,
+}
+
+/// The exit code for `--fail-on`: 1 when any result is at or above it.
+pub fn exit_for(results: &[ResultRecord], fail_on: Option<Severity>) -> Exit {
+    match fail_on {
+        Some(level) if results.iter().any(|r| r.status == Status::Fail && r.severity >= level) => Exit::Violations,
+        _ => Exit::Ok,
+    }
+}
+
+pub fn check(config_path: &Path, args: CheckArgs) -> Result<Exit, Failure> {
+    let (config, registry) = load(config_path)?;
+    let sites = select_sites(&registry, &args.sites)?;
+    let as_of = parse_date(args.as_of.as_deref(), "--as-of")?.unwrap_or_else(vn_today);
+    let format = parse_format(args.format.as_deref(), Format::Jsonl)?;
+    let fail_on = match args.fail_on.as_str() {
+        "violation" => Some(Severity::Violation),
+        "warning" => Some(Severity::Warning),
+        "never" => None,
+        other => return Err(usage(format!("--fail-on {other:?}: use violation, warning or never"))),
+    };
+    let rt = runtime()?;
+    rt.block_on(async {
+        let ctx = report_context(&registry, as_of);
+        let engine = Engine::new(config, registry).context("cannot start the check").map_err(fatal)?;
+        let (_tx, rx) = shutdown_signal();
+        let outcomes = engine.check(&sites, as_of, rx).await.context("check failed").map_err(fatal)?;
+        let results: Vec<ResultRecord> = outcomes.into_iter().flat_map(|o| o.results).collect();
+        write_output(format, args.out.as_deref(), &results, &ctx).map_err(fatal)?;
+        Ok(exit_for(&results, fail_on))
+    })
+}
+
+pub struct ReportArgs {
+    pub date: Option<String>,
+    pub from: Option<String>,
+    pub to: Option<String>,
+    pub sites: Vec<String>,
+    pub format: Option<String>,
+    pub out: Option<PathBuf>,
+}
+
+pub fn report(config_path: &Path, args: ReportArgs) -> Result<Exit, Failure> {
+    let (config, registry) = load(config_path)?;
+    if args.from.is_some() || args.to.is_some() {
+        return Err(usage("the period summary (--from/--to) is not available in this build"));
+    }
+    let date = parse_date(args.date.as_deref(), "--date")?.unwrap_or_else(vn_today);
+    let format = parse_format(args.format.as_deref(), Format::Jsonl)?;
+    let sites = select_sites(&registry, &args.sites)?;
+    let store = crate::store::Store::open(&config.db_path(), config.store.cache_capacity_bytes).context("cannot open the database").map_err(fatal)?;
+    let mut results = store.results_for_day(date).context("cannot read the database").map_err(fatal)?;
+    results.retain(|r| sites.iter().any(|s| s.id == r.site));
+    let ctx = report_context(&registry, date);
+    write_output(format, args.out.as_deref(), &results, &ctx).map_err(fatal)?;
+    Ok(Exit::Ok)
+}
+
+pub fn config_check(config_path: &Path) -> Result<Exit, Failure> {
+    let (config, registry) = load(config_path)?;
+    let gov = registry.sites.iter().filter(|s| s.kind == crate::model::Kind::Government).count();
+    println!("{}: OK", config.source.display());
+    println!("registry   {}: {} sites ({} government, {} aggregator)", config.registry.display(), registry.sites.len(), gov, registry.sites.len() - gov);
+    println!("state      {}", config.db_path().display());
+    println!("findings   {} ({})", config.report.dir.display(), config.report.formats.join(", "));
+    println!("schedule   crawl \"{}\", report \"{}\" (Asia/Ho_Chi_Minh)", config.schedule.crawl, config.schedule.report);
+    println!(
+        "crawl      {} req / {:?} per host, {} sites in flight, {} pages per site",
+        config.crawl.per_host_rate.count, config.crawl.per_host_rate.per, config.crawl.max_concurrent_sites, config.crawl.max_pages_per_site
+    );
+    match config.metrics_listen {
+        Some(a) => println!("metrics    http://{a}/metrics"),
+        None => println!("metrics    off"),
+    }
+    Ok(Exit::Ok)
+}
+
+pub fn run(config_path: &Path) -> Result<Exit, Failure> {
+    crate::scheduler::run(config_path)
+}
+
+pub struct DemoArgs {
+    pub out_dir: Option<PathBuf>,
+    pub fixtures: Option<PathBuf>,
+}
+
+/// A configuration for checking fixture sites on loopback, written into `dir`.
+pub fn write_fixture_config(dir: &Path, set: &FixtureSet, registry: &str) -> std::io::Result<PathBuf> {
+    std::fs::create_dir_all(dir)?;
+    std::fs::write(dir.join("sites.toml"), registry)?;
+    let holidays = match &set.holidays {
+        Some(h) => {
+            std::fs::write(dir.join("holidays.toml"), h)?;
+            "holidays = \"holidays.toml\"\n"
+        }
+        None => "",
+    };
+    let config = format!(
+        "state_dir = \"state\"\nregistry = \"sites.toml\"\n\n[crawl]\nper_host_rate = \"20/1s\"\nrequest_timeout = \"5s\"\nallow_private_addresses = true\nmax_pages_per_site = 40\n\n[report]\ndir = \"findings\"\n\n[rules.update]\n{holidays}"
+    );
+    let path = dir.join("sitewarden.toml");
+    std::fs::write(&path, config)?;
+    Ok(path)
+}
+
+pub fn demo(args: DemoArgs) -> Result<Exit, Failure> {
+    let set = match &args.fixtures {
+        Some(d) => FixtureSet::from_dir(d),
+        None => FixtureSet::bundled(),
+    }
+    .map_err(|e| fatal(anyhow::anyhow!(e)))?;
+    if set.sites.is_empty() && set.registry_template.is_empty() {
+        return Err(fatal(anyhow::anyhow!("no fixture sites found")));
+    }
+    let dir = args.out_dir.unwrap_or_else(|| std::env::temp_dir().join(format!("sitewarden-demo-{}", std::process::id())));
+    let rt = runtime()?;
+    rt.block_on(async {
+        let running = fixtures::serve(&set).await.context("cannot start the fixture servers").map_err(fatal)?;
+        let config_path = write_fixture_config(&dir, &set, &running.registry).with_context(|| format!("cannot write to {}", dir.display())).map_err(fatal)?;
+        let (config, registry) = load(&config_path)?;
+        let as_of = set.as_of.unwrap_or_else(vn_today);
+        let report_dir = config.report.dir.clone();
+        let ctx = report_context(&registry, as_of);
+        let sites = registry.sites.clone();
+        let engine = Engine::new(config, registry).context("cannot start the check").map_err(fatal)?;
+        let (_tx, rx) = shutdown_signal();
+        let outcomes = engine.check(&sites, as_of, rx).await.context("check failed").map_err(fatal)?;
+        let results: Vec<ResultRecord> = outcomes.into_iter().flat_map(|o| o.results).collect();
+        std::fs::create_dir_all(&report_dir).with_context(|| format!("cannot create {}", report_dir.display())).map_err(fatal)?;
+        let mut written = Vec::new();
+        for format in [Format::Html, Format::Csv] {
+            let path = report_dir.join(format!("findings-{as_of}.{}", format.extension()));
+            write_output(format, Some(&path), &results, &ctx).map_err(fatal)?;
+            written.push(path);
+        }
+        print_summary(&sites, &results, as_of);
+        for p in &written {
+            println!("{}", p.display());
+        }
+        Ok(Exit::Ok)
+    })
+}
+
+/// A terminal table: one row per site, pass / fail / unknown counts and the failing rules.
+fn print_summary(sites: &[Site], results: &[ResultRecord], as_of: NaiveDate) {
+    println!("sitewarden demo: {} fixture sites checked as of {as_of}", sites.len());
+    println!("{:<24} {:>4} {:>4} {:>4}  failing rules", "site", "pass", "fail", "unkn");
+    for s in sites {
+        let mine: Vec<&ResultRecord> = results.iter().filter(|r| r.site == s.id).collect();
+        let n = |st: Status| mine.iter().filter(|r| r.status == st).count();
+        let failing: Vec<&str> = mine.iter().filter(|r| r.status == Status::Fail).map(|r| r.rule.as_str()).collect();
+        println!("{:<24} {:>4} {:>4} {:>4}  {}", s.id, n(Status::Pass), n(Status::Fail), n(Status::Unknown), failing.join(", "));
+    }
+}

@@ -1,0 +1,328 @@
+//! One HTTP client for the whole process: bounded bodies, manual redirects
+//! (so each hop is rate-limited and checked against private addresses),
+//! conditional requests and `Retry-After`.
+
+use std::collections::HashSet;
+use std::error::Error as StdError;
+use std::net::{IpAddr, SocketAddr};
+use std::sync::Arc;
+use std::time::Duration;
+
+use reqwest::header::{HeaderMap, CONTENT_TYPE, ETAG, IF_MODIFIED_SINCE, IF_NONE_MATCH, LAST_MODIFIED, LOCATION, RETRY_AFTER};
+use reqwest::Client;
+use url::Url;
+
+use super::rate::HostLimits;
+use crate::config::CrawlConfig;
+use crate::model::{FailureKind, FetchFailure};
+
+pub const MAX_REDIRECTS: usize = 10;
+
+/// Validators stored from the previous fetch of a page.
+#[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub struct Validators {
+    pub etag: Option<String>,
+    pub last_modified: Option<String>,
+}
+
+#[derive(Debug, Clone)]
+pub struct Response {
+    pub final_url: Url,
+    pub status: u16,
+    pub content_type: Option<String>,
+    pub validators: Validators,
+    pub body: Vec<u8>,
+    /// The body was cut at the cap.
+    pub truncated: bool,
+    /// Requests this fetch took (redirect hops and retries count).
+    pub requests: u32,
+}
+
+impl Response {
+    pub fn not_modified(&self) -> bool {
+        self.status == 304
+    }
+}
+
+#[derive(Debug, thiserror::Error)]
+#[error("refused to connect to private address {0}")]
+struct PrivateAddressError(String);
+
+#[derive(Debug, thiserror::Error)]
+#[error("name does not resolve: {0}")]
+struct DnsError(String);
+
+/// Whether an address is on the public internet. Loopback, private,
+/// link-local (cloud metadata at 169.254.169.254), CGNAT and unspecified are not.
+pub fn is_public(ip: IpAddr) -> bool {
+    match ip {
+        IpAddr::V4(v4) => {
+            let o = v4.octets();
+            !(v4.is_loopback()
+                || v4.is_private()
+                || v4.is_link_local()
+                || v4.is_unspecified()
+                || v4.is_broadcast()
+                || v4.is_documentation()
+                || o[0] == 0
+                || (o[0] == 100 && (o[1] & 0xC0) == 64))
+        }
+        IpAddr::V6(v6) => {
+            if let Some(v4) = v6.to_ipv4_mapped() {
+                return is_public(IpAddr::V4(v4));
+            }
+            let seg = v6.segments();
+            !(v6.is_loopback() || v6.is_unspecified() || (seg[0] & 0xfe00) == 0xfc00 || (seg[0] & 0xffc0) == 0xfe80)
+        }
+    }
+}
+
+/// Resolves names and drops non-public addresses unless allowed, so a public
+/// name pointing at 10.0.0.1 is refused before any connection.
+struct GuardedResolver {
+    allow_private: bool,
+}
+
+impl reqwest::dns::Resolve for GuardedResolver {
+    fn resolve(&self, name: reqwest::dns::Name) -> reqwest::dns::Resolving {
+        let allow = self.allow_private;
+        let host = name.as_str().to_string();
+        Box::pin(async move {
+            let addrs: Vec<SocketAddr> = tokio::net::lookup_host((host.as_str(), 0))
+                .await
+                .map_err(|e| Box::new(DnsError(format!("{host}: {e}"))) as Box<dyn StdError + Send + Sync>)?
+                .collect();
+            let total = addrs.len();
+            let kept: Vec<SocketAddr> = addrs.into_iter().filter(|a| allow || is_public(a.ip())).collect();
+            if kept.is_empty() {
+                let err: Box<dyn StdError + Send + Sync> = if total > 0 {
+                    Box::new(PrivateAddressError(host))
+                } else {
+                    Box::new(DnsError(format!("{host}: no address")))
+                };
+                return Err(err);
+            }
+            Ok(Box::new(kept.into_iter()) as reqwest::dns::Addrs)
+        })
+    }
+}
+
+fn failure(kind: FailureKind, detail: impl Into<String>) -> FetchFailure {
+    FetchFailure {
+        kind,
+        status: None,
+        detail: detail.into(),
+    }
+}
+
+/// Map a transport error to a SPEC §4 failure kind by walking its causes.
+fn classify(err: &reqwest::Error) -> FetchFailure {
+    let mut text = err.to_string();
+    let mut cause: Option<&(dyn StdError + 'static)> = err.source();
+    while let Some(c) = cause {
+        if let Some(p) = c.downcast_ref::<PrivateAddressError>() {
+            return failure(FailureKind::PrivateAddress, p.to_string());
+        }
+        if let Some(d) = c.downcast_ref::<DnsError>() {
+            return failure(FailureKind::Dns, d.to_string());
+        }
+        if let Some(io) = c.downcast_ref::<std::io::Error>() {
+            match io.kind() {
+                std::io::ErrorKind::ConnectionRefused => return failure(FailureKind::Connect, "connection refused"),
+                std::io::ErrorKind::TimedOut => return failure(FailureKind::Timeout, "timed out"),
+                _ => {}
+            }
+        }
+        text.push_str(": ");
+        text.push_str(&c.to_string());
+        cause = c.source();
+    }
+    let lower = text.to_lowercase();
+    if err.is_timeout() {
+        failure(FailureKind::Timeout, text)
+    } else if lower.contains("certificate") || lower.contains("tls") || lower.contains("handshake") || lower.contains("invalidcert") {
+        failure(FailureKind::Tls, text)
+    } else if err.is_connect() {
+        failure(FailureKind::Connect, text)
+    } else {
+        failure(FailureKind::Other, text)
+    }
+}
+
+fn header(h: &HeaderMap, name: reqwest::header::HeaderName) -> Option<String> {
+    h.get(name).and_then(|v| v.to_str().ok()).map(str::to_string)
+}
+
+/// `Retry-After` in seconds (the HTTP-date form is rare from the servers we watch).
+fn retry_after(h: &HeaderMap) -> Option<Duration> {
+    header(h, RETRY_AFTER)?.trim().parse::<u64>().ok().map(Duration::from_secs)
+}
+
+pub fn host_key(url: &Url) -> String {
+    format!("{}:{}", url.host_str().unwrap_or(""), url.port_or_known_default().unwrap_or(0))
+}
+
+pub struct Fetcher {
+    client: Client,
+    cfg: CrawlConfig,
+    pub limits: HostLimits,
+}
+
+impl Fetcher {
+    pub fn new(cfg: &CrawlConfig) -> Result<Arc<Fetcher>, reqwest::Error> {
+        let client = Client::builder()
+            .user_agent(cfg.user_agent.clone())
+            .redirect(reqwest::redirect::Policy::none())
+            .connect_timeout(cfg.request_timeout.min(Duration::from_secs(10)))
+            .timeout(cfg.request_timeout)
+            .pool_max_idle_per_host(2)
+            .pool_idle_timeout(Duration::from_secs(30))
+            .dns_resolver(Arc::new(GuardedResolver {
+                allow_private: cfg.allow_private_addresses,
+            }))
+            .build()?;
+        Ok(Arc::new(Fetcher {
+            client,
+            cfg: cfg.clone(),
+            limits: HostLimits::default(),
+        }))
+    }
+
+    pub fn config(&self) -> &CrawlConfig {
+        &self.cfg
+    }
+
+    /// GET `url`, following up to ten redirects. `interval` is the pace for the
+    /// site's own host; other hosts reached by redirect get the default pace.
+    /// Any HTTP status is `Ok`; only transport failures are `Err`.
+    pub async fn get(&self, url: &Url, validators: Option<&Validators>, interval: Duration, body_cap: usize) -> Result<Response, FetchFailure> {
+        let overall = self.cfg.request_timeout * 2 + self.cfg.max_retry_after;
+        match tokio::time::timeout(overall, self.get_inner(url, validators, interval, body_cap)).await {
+            Ok(r) => r,
+            Err(_) => Err(failure(FailureKind::Timeout, format!("no complete answer within {}s", overall.as_secs()))),
+        }
+    }
+
+    async fn get_inner(&self, url: &Url, validators: Option<&Validators>, interval: Duration, body_cap: usize) -> Result<Response, FetchFailure> {
+        let home_host = host_key(url);
+        let default_interval = self.cfg.per_host_rate.interval();
+        let mut current = url.clone();
+        let mut seen: HashSet<String> = HashSet::new();
+        let mut requests = 0u32;
+        let mut retries = 0u32;
+        loop {
+            if !matches!(current.scheme(), "http" | "https") {
+                return Err(failure(FailureKind::Other, format!("unsupported scheme in {current}")));
+            }
+            if !self.cfg.allow_private_addresses {
+                let literal = match current.host() {
+                    Some(url::Host::Ipv4(ip)) => Some(IpAddr::V4(ip)),
+                    Some(url::Host::Ipv6(ip)) => Some(IpAddr::V6(ip)),
+                    _ => None,
+                };
+                if let Some(ip) = literal.filter(|ip| !is_public(*ip)) {
+                    return Err(failure(FailureKind::PrivateAddress, format!("refused to connect to private address {ip} ({current})")));
+                }
+            }
+            let host = host_key(&current);
+            let pace = if host == home_host { interval } else { default_interval };
+            self.limits.until_ready(&host, pace).await;
+
+            let mut req = self.client.get(current.clone());
+            if let (Some(v), true) = (validators, seen.is_empty()) {
+                if let Some(e) = &v.etag {
+                    req = req.header(IF_NONE_MATCH, e);
+                }
+                if let Some(m) = &v.last_modified {
+                    req = req.header(IF_MODIFIED_SINCE, m);
+                }
+            }
+            requests += 1;
+            let mut resp = req.send().await.map_err(|e| classify(&e))?;
+            let status = resp.status().as_u16();
+            let headers = resp.headers().clone();
+
+            if (300..400).contains(&status) && status != 304 {
+                let Some(loc) = header(&headers, LOCATION) else {
+                    return Err(FetchFailure {
+                        kind: FailureKind::HttpStatus,
+                        status: Some(status),
+                        detail: format!("redirect without Location from {current}"),
+                    });
+                };
+                let next = current
+                    .join(&loc)
+                    .map_err(|e| failure(FailureKind::Other, format!("bad redirect Location {loc:?}: {e}")))?;
+                seen.insert(current.to_string());
+                if seen.contains(next.as_str()) {
+                    return Err(failure(FailureKind::RedirectLoop, format!("redirect loop: {current} -> {next}")));
+                }
+                if seen.len() > MAX_REDIRECTS {
+                    return Err(failure(FailureKind::RedirectLoop, format!("more than {MAX_REDIRECTS} redirects, last {current} -> {next}")));
+                }
+                current = next;
+                continue;
+            }
+
+            if matches!(status, 429 | 503) && retries < 2 {
+                if let Some(wait) = retry_after(&headers).filter(|w| *w <= self.cfg.max_retry_after) {
+                    retries += 1;
+                    tracing::debug!(url = %current, status, wait_s = wait.as_secs(), "honouring Retry-After");
+                    tokio::time::sleep(wait).await;
+                    continue;
+                }
+            }
+
+            let mut body = Vec::new();
+            let mut truncated = false;
+            loop {
+                match resp.chunk().await {
+                    Ok(Some(chunk)) => {
+                        let room = body_cap.saturating_sub(body.len());
+                        if chunk.len() > room {
+                            body.extend_from_slice(chunk.get(..room).unwrap_or_default());
+                            truncated = true;
+                            break;
+                        }
+                        body.extend_from_slice(&chunk);
+                    }
+                    Ok(None) => break,
+                    Err(e) => {
+                        let mut f = classify(&e);
+                        if f.kind == FailureKind::Other {
+                            f.detail = format!("connection broken while reading the body after {} bytes: {}", body.len(), f.detail);
+                        }
+                        return Err(f);
+                    }
+                }
+            }
+            return Ok(Response {
+                final_url: current,
+                status,
+                content_type: header(&headers, CONTENT_TYPE),
+                validators: Validators {
+                    etag: header(&headers, ETAG),
+                    last_modified: header(&headers, LAST_MODIFIED),
+                },
+                body,
+                truncated,
+                requests,
+            });
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn private_ranges_are_not_public() {
+        for ip in ["127.0.0.1", "10.0.0.1", "172.16.5.4", "192.168.1.1", "169.254.169.254", "0.0.0.0", "100.64.0.1", "::1", "fe80::1", "fd00::1", "::ffff:10.0.0.1"] {
+            assert!(!is_public(ip.parse().unwrap()), "{ip}");
+        }
+        for ip in ["203.162.4.190", "8.8.8.8", "2001:4860:4860::8888"] {
+            assert!(is_public(ip.parse().unwrap()), "{ip}");
+        }
+    }
+}

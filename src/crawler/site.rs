@@ -1,0 +1,362 @@
+//! One crawl of one site: robots.txt, the home page, then the pages the rules
+//! need, breadth-first within the page cap.
+
+use std::collections::{HashSet, VecDeque};
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+use tokio::sync::watch;
+use url::Url;
+
+use super::discover::{classify, same_site};
+use super::fetch::{Fetcher, Response};
+use super::quirks;
+use super::robots::{Robots, MAX_ROBOTS_BYTES};
+use super::{charset, CachedPage, CrawledPage, PageCache, PageRole, RobotsOutcome, RobotsStatus, SiteCrawl};
+use crate::extract::{self, PageFacts};
+use crate::model::{FailureKind, FetchFailure};
+use crate::registry::Site;
+
+/// How many pages of each kind one crawl visits at most, so articles never
+/// crowd out the pages the disclosure and update rules need.
+const MAX_DISCLOSURE_PAGES: usize = 6;
+const MAX_FEEDS: usize = 3;
+const MAX_SITEMAPS: usize = 3;
+const MAX_LISTINGS: usize = 8;
+
+fn http_failure(r: &Response) -> Option<FetchFailure> {
+    if quirks::is_bot_challenge(r.status, &r.body) {
+        return Some(FetchFailure {
+            kind: FailureKind::BotProtection,
+            status: Some(r.status),
+            detail: format!("{} answered with a bot-protection challenge page, not the site", r.final_url),
+        });
+    }
+    if r.status >= 400 {
+        return Some(FetchFailure {
+            kind: FailureKind::HttpStatus,
+            status: Some(r.status),
+            detail: format!("{} answered HTTP {}", r.final_url, r.status),
+        });
+    }
+    None
+}
+
+async fn fetch_robots(fetcher: &Fetcher, home: &Url, interval: Duration) -> (RobotsOutcome, Robots, Option<FetchFailure>, u32, u64) {
+    let url = home.join("/robots.txt").unwrap_or_else(|_| home.clone());
+    let outcome = |status, home_allowed, robots: &Robots| RobotsOutcome {
+        url: url.to_string(),
+        status,
+        home_allowed,
+        crawl_delay: robots.crawl_delay,
+        rule_line: robots.disallows.first().map(|d| format!("Disallow: {d}")),
+    };
+    match fetcher.get(&url, None, interval, MAX_ROBOTS_BYTES).await {
+        Ok(r) if (200..300).contains(&r.status) => {
+            let robots = Robots::parse(&charset::decode_text(&r.body, r.content_type.as_deref()));
+            let allowed = robots.allowed(home);
+            (outcome(RobotsStatus::Parsed, allowed, &robots), robots, None, r.requests, r.body.len() as u64)
+        }
+        Ok(r) if (400..500).contains(&r.status) => {
+            let robots = Robots::allow_all();
+            (outcome(RobotsStatus::Missing(r.status), true, &robots), robots, None, r.requests, r.body.len() as u64)
+        }
+        Ok(r) => {
+            // RFC 9309 §2.3.1.4: a server error means "disallow everything".
+            // A server that cannot serve robots.txt is failing, so the home
+            // page is reported with that status rather than as merely blocked.
+            let f = FetchFailure {
+                kind: FailureKind::HttpStatus,
+                status: Some(r.status),
+                detail: format!("{url} answered HTTP {}; by RFC 9309 nothing else may be fetched, so the home page was not requested", r.status),
+            };
+            let robots = Robots::deny_all();
+            (outcome(RobotsStatus::Unavailable(f.clone()), false, &robots), robots, Some(f), r.requests, r.body.len() as u64)
+        }
+        Err(f) => {
+            let robots = Robots::deny_all();
+            (outcome(RobotsStatus::Unavailable(f.clone()), false, &robots), robots, Some(f), 1, 0)
+        }
+    }
+}
+
+/// Crawl one site. Never fails: every problem becomes part of the result.
+pub async fn crawl_site(fetcher: Arc<Fetcher>, site: &Site, cache: &dyn PageCache, mut shutdown: watch::Receiver<bool>) -> SiteCrawl {
+    let started = Instant::now();
+    let cfg = fetcher.config().clone();
+    let mut interval = site.per_host_rate.unwrap_or(cfg.per_host_rate).interval();
+    let home = site.url.clone();
+    let mut crawl = SiteCrawl {
+        site_id: site.id.clone(),
+        home_url: home.to_string(),
+        home: Ok(()),
+        robots: RobotsOutcome {
+            url: String::new(),
+            status: RobotsStatus::Missing(404),
+            home_allowed: true,
+            crawl_delay: None,
+            rule_line: None,
+        },
+        pages: Vec::new(),
+        failures: Vec::new(),
+        partial: Vec::new(),
+        requests: 0,
+        bytes: 0,
+        not_modified: 0,
+        duration_ms: 0,
+    };
+
+    let (outcome, robots, robots_failure, reqs, bytes) = fetch_robots(&fetcher, &home, interval).await;
+    crawl.robots = outcome;
+    crawl.requests += reqs;
+    crawl.bytes += bytes;
+    if let Some(f) = robots_failure {
+        crawl.home = Err(f);
+        crawl.duration_ms = started.elapsed().as_millis() as u64;
+        return crawl;
+    }
+    if let Some(delay) = robots.crawl_delay {
+        let wanted = Duration::from_secs_f64(delay.min(86_400.0));
+        if wanted > cfg.max_crawl_delay {
+            crawl.partial.push(format!(
+                "robots.txt asks Crawl-delay {delay}s, above the {}s cap; crawled at the cap's pace",
+                cfg.max_crawl_delay.as_secs()
+            ));
+        }
+        interval = interval.max(wanted.min(cfg.max_crawl_delay));
+    }
+    if !crawl.robots.home_allowed {
+        crawl.home = Err(FetchFailure {
+            kind: FailureKind::RobotsDenied,
+            status: None,
+            detail: format!(
+                "{} forbids {} to the sitewarden agent{}",
+                crawl.robots.url,
+                home.path(),
+                crawl.robots.rule_line.as_ref().map(|l| format!(" ({l})")).unwrap_or_default()
+            ),
+        });
+        crawl.duration_ms = started.elapsed().as_millis() as u64;
+        return crawl;
+    }
+
+    let mut queue: VecDeque<(Url, PageRole)> = VecDeque::new();
+    let mut queued: HashSet<String> = HashSet::new();
+    let enqueue = |q: &mut VecDeque<(Url, PageRole)>, queued: &mut HashSet<String>, url: Url, role: PageRole| {
+        let mut url = url;
+        url.set_fragment(None);
+        if queued.insert(url.to_string()) {
+            q.push_back((url, role));
+        }
+    };
+    enqueue(&mut queue, &mut queued, home.clone(), PageRole::Home);
+    for u in &site.news {
+        enqueue(&mut queue, &mut queued, u.clone(), PageRole::Listing);
+    }
+    for u in &site.documents {
+        enqueue(&mut queue, &mut queued, u.clone(), PageRole::DocumentListing);
+    }
+    let mut sitemaps: Vec<Url> = robots.sitemaps.iter().filter_map(|s| Url::parse(s).ok()).filter(|u| same_site(&home, u)).collect();
+    if sitemaps.is_empty() {
+        if let Ok(u) = home.join("/sitemap.xml") {
+            sitemaps.push(u);
+        }
+    }
+    for u in sitemaps.into_iter().take(MAX_SITEMAPS) {
+        enqueue(&mut queue, &mut queued, u, PageRole::Sitemap);
+    }
+
+    let mut counts = [0usize; 7];
+    let cap = cfg.max_pages_per_site;
+    let mut skipped_for_cap: Vec<PageRole> = Vec::new();
+    let mut articles: VecDeque<Url> = VecDeque::new();
+
+    loop {
+        if *shutdown.borrow_and_update() {
+            crawl.partial.push("stopped by shutdown before the crawl finished".into());
+            break;
+        }
+        let (url, role) = match queue.pop_front() {
+            Some(next) => next,
+            None => match articles.pop_front() {
+                Some(u) => (u, PageRole::Article),
+                None => break,
+            },
+        };
+        if crawl.pages.len() + crawl.failures.len() >= cap {
+            skipped_for_cap.push(role);
+            skipped_for_cap.extend(queue.drain(..).map(|(_, r)| r));
+            skipped_for_cap.extend(articles.drain(..).map(|_| PageRole::Article));
+            break;
+        }
+        if !robots.allowed(&url) {
+            if role != PageRole::Sitemap {
+                crawl.failures.push((
+                    url.to_string(),
+                    FetchFailure {
+                        kind: FailureKind::RobotsDenied,
+                        status: None,
+                        detail: format!("{url} is disallowed by robots.txt"),
+                    },
+                ));
+            }
+            continue;
+        }
+        let cached = cache.cached(url.as_str());
+        let is_html = !matches!(role, PageRole::Feed | PageRole::Sitemap);
+        let resp = match fetcher.get(&url, cached.as_ref().map(|c| &c.validators), interval, cfg.max_body_bytes).await {
+            Ok(r) => r,
+            Err(f) => {
+                if role == PageRole::Home {
+                    crawl.home = Err(f);
+                    break;
+                }
+                crawl.failures.push((url.to_string(), f));
+                continue;
+            }
+        };
+        crawl.requests += resp.requests;
+        crawl.bytes += resp.body.len() as u64;
+        if let Some(f) = http_failure(&resp) {
+            if role == PageRole::Home {
+                crawl.home = Err(f);
+                break;
+            }
+            // A missing guessed sitemap is not a problem worth reporting.
+            if !(role == PageRole::Sitemap && resp.status == 404) {
+                crawl.failures.push((url.to_string(), f));
+            }
+            continue;
+        }
+        let mut page = CrawledPage {
+            url: url.to_string(),
+            final_url: resp.final_url.to_string(),
+            role,
+            facts: PageFacts::default(),
+            feed_items: Vec::new(),
+            truncated: resp.truncated,
+            not_modified: false,
+            validators: resp.validators.clone(),
+            content_hash: xxhash_rust::xxh3::xxh3_64(&resp.body),
+        };
+        match (resp.not_modified(), cached) {
+            (true, Some(c)) => {
+                crawl.not_modified += 1;
+                page.not_modified = true;
+                page.final_url = c.final_url;
+                page.facts = c.facts;
+                page.feed_items = c.feed_items;
+                page.validators = c.validators;
+            }
+            _ => {
+                let base = resp.final_url.clone();
+                let content_type = resp.content_type.clone();
+                let body = resp.body;
+                let analysed = tokio::task::spawn_blocking(move || analyse(role, &base, content_type.as_deref(), &body)).await;
+                match analysed {
+                    Ok(Ok((facts, items))) => {
+                        page.facts = facts;
+                        page.feed_items = items;
+                    }
+                    Ok(Err(what)) => {
+                        crawl.failures.push((
+                            url.to_string(),
+                            FetchFailure {
+                                kind: FailureKind::Other,
+                                status: Some(resp.status),
+                                detail: format!("{url}: {what}, not an HTML page"),
+                            },
+                        ));
+                        continue;
+                    }
+                    Err(e) => {
+                        tracing::error!(url = %url, error = %e, "analysis task failed");
+                        continue;
+                    }
+                }
+            }
+        }
+        if page.truncated {
+            crawl.partial.push(format!("{url}: body cut at {} bytes (too_large)", cfg.max_body_bytes));
+        }
+        counts[role as usize] += 1;
+        let final_url = Url::parse(&page.final_url).unwrap_or_else(|_| url.clone());
+        if is_html {
+            for feed in &page.facts.feeds {
+                if counts[PageRole::Feed as usize] + queue.iter().filter(|(_, r)| *r == PageRole::Feed).count() >= MAX_FEEDS {
+                    break;
+                }
+                if let Ok(u) = Url::parse(feed) {
+                    if same_site(&home, &u) {
+                        enqueue(&mut queue, &mut queued, u, PageRole::Feed);
+                    }
+                }
+            }
+            let mut listings = queue.iter().filter(|(_, r)| matches!(r, PageRole::Listing | PageRole::DocumentListing)).count();
+            let mut disclosures = queue.iter().filter(|(_, r)| *r == PageRole::Disclosure).count();
+            for link in &page.facts.links {
+                let Some(kind) = classify(&final_url, link) else { continue };
+                let Ok(u) = Url::parse(&link.url) else { continue };
+                match kind {
+                    // One hop from the home page only (SPEC §5).
+                    PageRole::Disclosure if role == PageRole::Home && disclosures < MAX_DISCLOSURE_PAGES => {
+                        disclosures += 1;
+                        enqueue(&mut queue, &mut queued, u, kind);
+                    }
+                    PageRole::Listing | PageRole::DocumentListing if role == PageRole::Home && listings < MAX_LISTINGS => {
+                        listings += 1;
+                        enqueue(&mut queue, &mut queued, u, kind);
+                    }
+                    PageRole::Article if matches!(role, PageRole::Home | PageRole::Listing) && articles.len() < cap => {
+                        let mut u = u;
+                        u.set_fragment(None);
+                        if queued.insert(u.to_string()) {
+                            articles.push_back(u);
+                        }
+                    }
+                    _ => {}
+                }
+            }
+        }
+        crawl.pages.push(page);
+    }
+
+    if !skipped_for_cap.is_empty() {
+        let needed = skipped_for_cap.iter().filter(|r| **r != PageRole::Article).count();
+        let arts = skipped_for_cap.len() - needed;
+        crawl.partial.push(format!(
+            "page cap of {cap} reached: {needed} listing/disclosure/feed pages and {arts} articles not visited"
+        ));
+    }
+    let failed_needed = crawl.failures.iter().filter(|(_, f)| f.kind != FailureKind::RobotsDenied).count();
+    if failed_needed > 0 {
+        crawl.partial.push(format!("{failed_needed} pages could not be fetched"));
+    }
+    let _ = shutdown.has_changed();
+    crawl.duration_ms = started.elapsed().as_millis() as u64;
+    crawl
+}
+
+/// CPU-bound part of a page: decode and extract. Runs off the async threads.
+fn analyse(role: PageRole, base: &Url, content_type: Option<&str>, body: &[u8]) -> Result<(PageFacts, Vec<extract::Item>), &'static str> {
+    match role {
+        PageRole::Feed => Ok((PageFacts::default(), extract::feeds::parse_feed(body, base))),
+        PageRole::Sitemap => Ok((PageFacts::default(), extract::feeds::parse_sitemap(body, base).0)),
+        _ => {
+            if let Some(what) = quirks::sniff_not_html(body) {
+                return Err(what);
+            }
+            let html = charset::decode_html(body, content_type);
+            Ok((extract::analyze_html(base, &html), Vec::new()))
+        }
+    }
+}
+
+/// A cache that knows nothing: every page is fetched in full.
+pub struct NoCache;
+
+impl PageCache for NoCache {
+    fn cached(&self, _url: &str) -> Option<CachedPage> {
+        None
+    }
+}

@@ -1,0 +1,441 @@
+//! The sled database in `state_dir/db` (SPEC §7).
+//!
+//! Few trees, compact postcard values and no page bodies keep it small:
+//! - `pages`:   url → what was extracted last time, validators, content hash
+//! - `items`:   site \0 url → title, publication day, first seen
+//! - `docs`:    site \0 url \0 number \0 signed → legal document, first seen
+//! - `results`: YYYY-MM-DD \0 site → that day's results for the site
+//! - `meta`:    crawl bookkeeping for the scheduler
+//!
+//! Results are keyed day first: the nightly file is one prefix scan and a
+//! period summary one range scan, both in day order.
+
+use std::path::Path;
+
+use chrono::{DateTime, Duration as Days, FixedOffset, NaiveDate};
+use serde::{de::DeserializeOwned, Deserialize, Serialize};
+
+use crate::crawler::{CachedPage, PageCache, PageRole, SiteCrawl, Validators};
+use crate::extract::{Item, LegalDocument, PageFacts};
+use crate::model::{vn_now, Evidence, ResultRecord, Severity, Status};
+use crate::rules::{KnownDocument, KnownItem};
+
+#[derive(Debug, thiserror::Error)]
+pub enum StoreError {
+    #[error("database error: {0}")]
+    Sled(#[from] sled::Error),
+    #[error("cannot encode a record: {0}")]
+    Encode(#[from] postcard::Error),
+    #[error("database at {path} cannot be opened: {source}")]
+    Open {
+        path: String,
+        #[source]
+        source: sled::Error,
+    },
+}
+
+pub type Result<T> = std::result::Result<T, StoreError>;
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+struct PageRec {
+    final_url: String,
+    validators: Validators,
+    content_hash: u64,
+    fetched_at: i64,
+    facts: PageFacts,
+    feed_items: Vec<Item>,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+struct ItemRec {
+    title: String,
+    published: Option<NaiveDate>,
+    first_seen: NaiveDate,
+    seen_on: String,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+struct DocRec {
+    doc: LegalDocument,
+    first_seen: NaiveDate,
+    seen_on: String,
+}
+
+/// `ResultRecord` without serde attributes that a non-self-describing
+/// format cannot round-trip.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+struct ResultRec {
+    rule: String,
+    status: Status,
+    severity: Severity,
+    checked_at: DateTime<FixedOffset>,
+    basis: String,
+    message: String,
+    evidence: Vec<Evidence>,
+    hint: Option<String>,
+}
+
+/// Crawl bookkeeping per site, so a restart knows what finished.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct CrawlState {
+    /// When the last crawl started; set before any request.
+    pub started_at: Option<DateTime<FixedOffset>>,
+    /// When the last crawl's results were stored and flushed.
+    pub finished_at: Option<DateTime<FixedOffset>>,
+}
+
+impl CrawlState {
+    /// A crawl started and never finished: it was interrupted.
+    pub fn interrupted(&self) -> bool {
+        match (self.started_at, self.finished_at) {
+            (Some(s), Some(f)) => s > f,
+            (Some(_), None) => true,
+            _ => false,
+        }
+    }
+}
+
+fn enc<T: Serialize>(v: &T) -> Result<Vec<u8>> {
+    Ok(postcard::to_allocvec(v)?)
+}
+
+/// A record that no longer decodes (written by another version) is skipped,
+/// never fatal: the next crawl writes it again.
+fn dec<T: DeserializeOwned>(bytes: &[u8]) -> Option<T> {
+    match postcard::from_bytes(bytes) {
+        Ok(v) => Some(v),
+        Err(e) => {
+            tracing::warn!(error = %e, "skipping a stored record that does not decode");
+            None
+        }
+    }
+}
+
+fn key(parts: &[&str]) -> Vec<u8> {
+    parts.join("\0").into_bytes()
+}
+
+#[derive(Clone)]
+pub struct Store {
+    db: sled::Db,
+    pages: sled::Tree,
+    items: sled::Tree,
+    docs: sled::Tree,
+    results: sled::Tree,
+    meta: sled::Tree,
+}
+
+impl Store {
+    pub fn open(path: &Path, cache_capacity_bytes: u64) -> Result<Store> {
+        let db = sled::Config::new()
+            .path(path)
+            .cache_capacity(cache_capacity_bytes)
+            .flush_every_ms(Some(1000))
+            .open()
+            .map_err(|source| StoreError::Open {
+                path: path.display().to_string(),
+                source,
+            })?;
+        Ok(Store {
+            pages: db.open_tree("pages")?,
+            items: db.open_tree("items")?,
+            docs: db.open_tree("docs")?,
+            results: db.open_tree("results")?,
+            meta: db.open_tree("meta")?,
+            db,
+        })
+    }
+
+    /// Make everything written so far durable.
+    pub fn flush(&self) -> Result<()> {
+        self.db.flush()?;
+        Ok(())
+    }
+
+    pub fn size_on_disk(&self) -> u64 {
+        self.db.size_on_disk().unwrap_or(0)
+    }
+
+    /// Remember pages, items and documents of a finished crawl. `today` is
+    /// the as-of day: the day a new item is first seen.
+    pub fn save_crawl(&self, crawl: &SiteCrawl, today: NaiveDate) -> Result<()> {
+        let now = vn_now().timestamp();
+        let site = crawl.site_id.as_str();
+        for page in &crawl.pages {
+            if !page.not_modified {
+                let rec = PageRec {
+                    final_url: page.final_url.clone(),
+                    validators: page.validators.clone(),
+                    content_hash: page.content_hash,
+                    fetched_at: now,
+                    facts: page.facts.clone(),
+                    feed_items: page.feed_items.clone(),
+                };
+                self.pages.insert(page.url.as_bytes(), enc(&rec)?)?;
+            }
+            let mut found: Vec<(&str, &str, Option<NaiveDate>)> = page
+                .facts
+                .items
+                .iter()
+                .chain(&page.feed_items)
+                .map(|i| (i.url.as_str(), i.title.as_str(), i.published.map(|p| p.date())))
+                .collect();
+            if page.role == PageRole::Article && page.facts.is_article {
+                found.push((page.url.as_str(), page.facts.title.as_deref().unwrap_or(""), page.facts.published.map(|p| p.date())));
+            }
+            for (url, title, published) in found {
+                let k = key(&[site, url]);
+                let old: Option<ItemRec> = self.items.get(&k)?.and_then(|v| dec(&v));
+                let rec = match old {
+                    Some(mut o) => {
+                        if o.published.is_none() {
+                            o.published = published;
+                        }
+                        o.first_seen = o.first_seen.min(today);
+                        o
+                    }
+                    None => ItemRec {
+                        title: title.to_string(),
+                        published,
+                        first_seen: today,
+                        seen_on: page.url.clone(),
+                    },
+                };
+                self.items.insert(k, enc(&rec)?)?;
+            }
+            for doc in &page.facts.documents {
+                let signed = doc.signed.to_string();
+                let k = key(&[site, &doc.url, &doc.number, &signed]);
+                let rec = match self.docs.get(&k)?.and_then(|v| dec::<DocRec>(&v)) {
+                    Some(mut o) => {
+                        if o.doc.posted.is_none() {
+                            o.doc.posted = doc.posted;
+                        }
+                        o.first_seen = o.first_seen.min(today);
+                        o
+                    }
+                    None => DocRec {
+                        doc: doc.clone(),
+                        first_seen: today,
+                        seen_on: page.url.clone(),
+                    },
+                };
+                self.docs.insert(k, enc(&rec)?)?;
+            }
+        }
+        Ok(())
+    }
+
+    pub fn known_items(&self, site: &str) -> Result<Vec<KnownItem>> {
+        let prefix = key(&[site, ""]);
+        let mut out = Vec::new();
+        for kv in self.items.scan_prefix(&prefix) {
+            let (k, v) = kv?;
+            let Some(rec) = dec::<ItemRec>(&v) else { continue };
+            let url = String::from_utf8_lossy(k.get(prefix.len()..).unwrap_or_default()).into_owned();
+            out.push(KnownItem {
+                url,
+                title: rec.title,
+                published: rec.published,
+                first_seen: rec.first_seen,
+                seen_on: rec.seen_on,
+            });
+        }
+        Ok(out)
+    }
+
+    pub fn known_documents(&self, site: &str) -> Result<Vec<KnownDocument>> {
+        let mut out = Vec::new();
+        for kv in self.docs.scan_prefix(key(&[site, ""])) {
+            let (_, v) = kv?;
+            if let Some(rec) = dec::<DocRec>(&v) {
+                out.push(KnownDocument {
+                    doc: rec.doc,
+                    first_seen: rec.first_seen,
+                    seen_on: rec.seen_on,
+                });
+            }
+        }
+        Ok(out)
+    }
+
+    /// Store one site's results for a day in one write, so a crash leaves
+    /// either the old set or the new one, never half.
+    pub fn save_results(&self, day: NaiveDate, site: &str, results: &[ResultRecord]) -> Result<()> {
+        let recs: Vec<ResultRec> = results
+            .iter()
+            .map(|r| ResultRec {
+                rule: r.rule.clone(),
+                status: r.status,
+                severity: r.severity,
+                checked_at: r.checked_at,
+                basis: r.basis.clone(),
+                message: r.message.clone(),
+                evidence: r.evidence.clone(),
+                hint: r.hint.clone(),
+            })
+            .collect();
+        self.results.insert(key(&[&day.to_string(), site]), enc(&recs)?)?;
+        Ok(())
+    }
+
+    fn decode_results(k: &[u8], v: &[u8]) -> Option<(NaiveDate, Vec<ResultRecord>)> {
+        let k = String::from_utf8_lossy(k);
+        let (day, site) = k.split_once('\0')?;
+        let day: NaiveDate = day.parse().ok()?;
+        let recs: Vec<ResultRec> = dec(v)?;
+        Some((
+            day,
+            recs.into_iter()
+                .map(|r| ResultRecord {
+                    site: site.to_string(),
+                    rule: r.rule,
+                    status: r.status,
+                    severity: r.severity,
+                    as_of: day,
+                    checked_at: r.checked_at,
+                    basis: r.basis,
+                    message: r.message,
+                    evidence: r.evidence,
+                    hint: r.hint,
+                })
+                .collect(),
+        ))
+    }
+
+    pub fn results_for_day(&self, day: NaiveDate) -> Result<Vec<ResultRecord>> {
+        let mut out = Vec::new();
+        for kv in self.results.scan_prefix(key(&[&day.to_string(), ""])) {
+            let (k, v) = kv?;
+            if let Some((_, recs)) = Store::decode_results(&k, &v) {
+                out.extend(recs);
+            }
+        }
+        Ok(out)
+    }
+
+    /// Results from `from` to `to` inclusive, one day at a time, without
+    /// loading the period into memory.
+    pub fn results_by_day(&self, from: NaiveDate, to: NaiveDate) -> impl Iterator<Item = Result<(NaiveDate, Vec<ResultRecord>)>> + '_ {
+        let start = key(&[&from.to_string(), ""]);
+        let end = key(&[&(to + Days::days(1)).to_string(), ""]);
+        let mut range = self.results.range(start..end).peekable();
+        std::iter::from_fn(move || {
+            let mut day: Option<NaiveDate> = None;
+            let mut acc = Vec::new();
+            loop {
+                let next_day = match range.peek() {
+                    None => break,
+                    Some(Err(_)) => {
+                        return range.next().and_then(|r| r.err()).map(|e| Err(e.into()));
+                    }
+                    Some(Ok((k, _))) => String::from_utf8_lossy(k).split('\0').next().and_then(|d| d.parse::<NaiveDate>().ok()),
+                };
+                if day.is_some() && next_day != day {
+                    break;
+                }
+                let Some(Ok((k, v))) = range.next() else { break };
+                if let Some((d, recs)) = Store::decode_results(&k, &v) {
+                    day = Some(d);
+                    acc.extend(recs);
+                }
+            }
+            day.map(|d| Ok((d, acc)))
+        })
+    }
+
+    /// The latest day before `day` that has stored results.
+    pub fn previous_day_with_results(&self, day: NaiveDate) -> Result<Option<NaiveDate>> {
+        let end = key(&[&day.to_string(), ""]);
+        match self.results.range(..end).next_back() {
+            Some(kv) => {
+                let (k, _) = kv?;
+                Ok(String::from_utf8_lossy(&k).split('\0').next().and_then(|d| d.parse().ok()))
+            }
+            None => Ok(None),
+        }
+    }
+
+    /// The first day the store still holds results for.
+    pub fn earliest_day(&self) -> Result<Option<NaiveDate>> {
+        match self.results.first()? {
+            Some((k, _)) => Ok(String::from_utf8_lossy(&k).split('\0').next().and_then(|d| d.parse().ok())),
+            None => Ok(None),
+        }
+    }
+
+    pub fn crawl_state(&self, site: &str) -> Result<CrawlState> {
+        Ok(self.meta.get(key(&["crawl", site]))?.and_then(|v| dec(&v)).unwrap_or_default())
+    }
+
+    pub fn mark_started(&self, site: &str) -> Result<()> {
+        let mut s = self.crawl_state(site)?;
+        s.started_at = Some(vn_now());
+        self.meta.insert(key(&["crawl", site]), enc(&s)?)?;
+        Ok(())
+    }
+
+    pub fn mark_finished(&self, site: &str) -> Result<()> {
+        let mut s = self.crawl_state(site)?;
+        s.finished_at = Some(vn_now());
+        self.meta.insert(key(&["crawl", site]), enc(&s)?)?;
+        Ok(())
+    }
+
+    pub fn meta_get(&self, name: &str) -> Result<Option<String>> {
+        Ok(self.meta.get(key(&["kv", name]))?.map(|v| String::from_utf8_lossy(&v).into_owned()))
+    }
+
+    pub fn meta_set(&self, name: &str, value: &str) -> Result<()> {
+        self.meta.insert(key(&["kv", name]), value.as_bytes())?;
+        Ok(())
+    }
+
+    /// Drop results, items and documents older than `retention_days` before
+    /// `today`, and pages not fetched in that time. Returns records removed.
+    pub fn sweep(&self, today: NaiveDate, retention_days: u32) -> Result<usize> {
+        let cutoff = today - Days::days(i64::from(retention_days));
+        let mut removed = 0;
+        let end = key(&[&cutoff.to_string(), ""]);
+        let old: Vec<sled::IVec> = self.results.range(..end).keys().collect::<std::result::Result<_, _>>()?;
+        for k in old {
+            self.results.remove(k)?;
+            removed += 1;
+        }
+        for kv in self.items.iter() {
+            let (k, v) = kv?;
+            if dec::<ItemRec>(&v).is_none_or(|r| r.first_seen < cutoff && r.published.is_none_or(|p| p < cutoff)) {
+                self.items.remove(k)?;
+                removed += 1;
+            }
+        }
+        for kv in self.docs.iter() {
+            let (k, v) = kv?;
+            if dec::<DocRec>(&v).is_none_or(|r| r.first_seen < cutoff) {
+                self.docs.remove(k)?;
+                removed += 1;
+            }
+        }
+        let page_cutoff = vn_now().timestamp() - i64::from(retention_days) * 86_400;
+        for kv in self.pages.iter() {
+            let (k, v) = kv?;
+            if dec::<PageRec>(&v).is_none_or(|r| r.fetched_at < page_cutoff) {
+                self.pages.remove(k)?;
+                removed += 1;
+            }
+        }
+        Ok(removed)
+    }
+}
+
+impl PageCache for Store {
+    fn cached(&self, url: &str) -> Option<CachedPage> {
+        let rec: PageRec = dec(&self.pages.get(url.as_bytes()).ok()??)?;
+        Some(CachedPage {
+            final_url: rec.final_url,
+            validators: rec.validators,
+            facts: rec.facts,
+            feed_items: rec.feed_items,
+        })
+    }
+}
