@@ -12,7 +12,7 @@ use tokio::sync::watch;
 use crate::check::Engine;
 use crate::config::Config;
 use crate::fixtures::{self, FixtureSet};
-use crate::model::{vn_today, ResultRecord, Severity, Status};
+use crate::model::{ResultRecord, Severity, Status, vn_today};
 use crate::registry::{Registry, Site};
 use crate::report::{self, Format, ReportContext};
 use crate::rules::calendar::Calendar;
@@ -61,7 +61,8 @@ pub enum LogFormat {
 /// Logs go to stderr (stdout carries results). Under systemd, journald adds
 /// timestamps, so plain lines without them.
 pub fn init_logging(format: LogFormat) {
-    let filter = tracing_subscriber::EnvFilter::try_from_env("SITEWARDEN_LOG").unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info"));
+    let filter =
+        tracing_subscriber::EnvFilter::try_from_env("SITEWARDEN_LOG").unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info"));
     let builder = tracing_subscriber::fmt().with_env_filter(filter).with_writer(std::io::stderr);
     let under_journald = std::env::var_os("JOURNAL_STREAM").is_some();
     let _ = match (format, under_journald) {
@@ -87,8 +88,11 @@ pub(crate) fn load(config: &Path) -> Result<(Config, Registry), Failure> {
 }
 
 fn parse_date(s: Option<&str>, flag: &str) -> Result<Option<NaiveDate>, Failure> {
-    s.map(|d| d.parse::<NaiveDate>().map_err(|_| usage(format!("{flag} {d:?}: expected a date as YYYY-MM-DD"))))
-        .transpose()
+    s.map(|d| {
+        d.parse::<NaiveDate>()
+            .map_err(|_| usage(format!("{flag} {d:?}: expected a date as YYYY-MM-DD")))
+    })
+    .transpose()
 }
 
 fn parse_format(s: Option<&str>, default: Format) -> Result<Format, Failure> {
@@ -100,7 +104,12 @@ fn select_sites(registry: &Registry, ids: &[String]) -> Result<Vec<Site>, Failur
         return Ok(registry.sites.clone());
     }
     ids.iter()
-        .map(|id| registry.get(id).cloned().ok_or_else(|| usage(format!("--site {id:?}: no such site in the registry"))))
+        .map(|id| {
+            registry
+                .get(id)
+                .cloned()
+                .ok_or_else(|| usage(format!("--site {id:?}: no such site in the registry")))
+        })
         .collect()
 }
 
@@ -119,7 +128,7 @@ pub(crate) fn shutdown_signal() -> (watch::Sender<bool>, watch::Receiver<bool>) 
 pub(crate) async fn wait_for_stop() {
     #[cfg(unix)]
     {
-        use tokio::signal::unix::{signal, SignalKind};
+        use tokio::signal::unix::{SignalKind, signal};
         match signal(SignalKind::terminate()) {
             Ok(mut term) => {
                 tokio::select! {
@@ -141,11 +150,15 @@ pub(crate) async fn wait_for_stop() {
 fn write_output(format: Format, out: Option<&Path>, results: &[ResultRecord], ctx: &ReportContext) -> anyhow::Result<()> {
     let renderer = report::renderer_for(format);
     match out {
-        Some(path) => report::write_atomically(path, |w| renderer.render(results, ctx, w)).with_context(|| format!("cannot write {}", path.display())),
+        Some(path) => {
+            report::write_atomically(path, |w| renderer.render(results, ctx, w)).with_context(|| format!("cannot write {}", path.display()))
+        }
         None => {
             let stdout = std::io::stdout();
             let mut lock = stdout.lock();
-            renderer.render(results, ctx, &mut lock).context("cannot write to standard output")?;
+            renderer
+                .render(results, ctx, &mut lock)
+                .context("cannot write to standard output")?;
             lock.flush().context("cannot write to standard output")
         }
     }
@@ -155,7 +168,6 @@ fn report_context(registry: &Registry, date: NaiveDate) -> ReportContext {
     ReportContext {
         date: Some(date),
         site_names: registry.sites.iter().map(|s| (s.id.clone(), s.name.clone())).collect(),
-        ..ReportContext::default()
     }
 }
 
@@ -215,7 +227,9 @@ pub fn report(config_path: &Path, args: ReportArgs) -> Result<Exit, Failure> {
     let date = parse_date(args.date.as_deref(), "--date")?.unwrap_or_else(vn_today);
     let format = parse_format(args.format.as_deref(), Format::Jsonl)?;
     let sites = select_sites(&registry, &args.sites)?;
-    let store = crate::store::Store::open(&config.db_path(), config.store.cache_capacity_bytes).context("cannot open the database").map_err(fatal)?;
+    let store = crate::store::Store::open(&config.db_path(), config.store.cache_capacity_bytes)
+        .context("cannot open the database")
+        .map_err(fatal)?;
     let mut results = store.results_for_day(date).context("cannot read the database").map_err(fatal)?;
     results.retain(|r| sites.iter().any(|s| s.id == r.site));
     let ctx = report_context(&registry, date);
@@ -227,13 +241,25 @@ pub fn config_check(config_path: &Path) -> Result<Exit, Failure> {
     let (config, registry) = load(config_path)?;
     let gov = registry.sites.iter().filter(|s| s.kind == crate::model::Kind::Government).count();
     println!("{}: OK", config.source.display());
-    println!("registry   {}: {} sites ({} government, {} aggregator)", config.registry.display(), registry.sites.len(), gov, registry.sites.len() - gov);
+    println!(
+        "registry   {}: {} sites ({} government, {} aggregator)",
+        config.registry.display(),
+        registry.sites.len(),
+        gov,
+        registry.sites.len() - gov
+    );
     println!("state      {}", config.db_path().display());
     println!("findings   {} ({})", config.report.dir.display(), config.report.formats.join(", "));
-    println!("schedule   crawl \"{}\", report \"{}\" (Asia/Ho_Chi_Minh)", config.schedule.crawl, config.schedule.report);
+    println!(
+        "schedule   crawl \"{}\", report \"{}\" (Asia/Ho_Chi_Minh)",
+        config.schedule.crawl, config.schedule.report
+    );
     println!(
         "crawl      {} req / {:?} per host, {} sites in flight, {} pages per site",
-        config.crawl.per_host_rate.count, config.crawl.per_host_rate.per, config.crawl.max_concurrent_sites, config.crawl.max_pages_per_site
+        config.crawl.per_host_rate.count,
+        config.crawl.per_host_rate.per,
+        config.crawl.max_concurrent_sites,
+        config.crawl.max_pages_per_site
     );
     match config.metrics_listen {
         Some(a) => println!("metrics    http://{a}/metrics"),
@@ -279,11 +305,18 @@ pub fn demo(args: DemoArgs) -> Result<Exit, Failure> {
     if set.sites.is_empty() && set.registry_template.is_empty() {
         return Err(fatal(anyhow::anyhow!("no fixture sites found")));
     }
-    let dir = args.out_dir.unwrap_or_else(|| std::env::temp_dir().join(format!("sitewarden-demo-{}", std::process::id())));
+    let dir = args
+        .out_dir
+        .unwrap_or_else(|| std::env::temp_dir().join(format!("sitewarden-demo-{}", std::process::id())));
     let rt = runtime()?;
     rt.block_on(async {
-        let running = fixtures::serve(&set).await.context("cannot start the fixture servers").map_err(fatal)?;
-        let config_path = write_fixture_config(&dir, &set, &running.registry).with_context(|| format!("cannot write to {}", dir.display())).map_err(fatal)?;
+        let running = fixtures::serve(&set)
+            .await
+            .context("cannot start the fixture servers")
+            .map_err(fatal)?;
+        let config_path = write_fixture_config(&dir, &set, &running.registry)
+            .with_context(|| format!("cannot write to {}", dir.display()))
+            .map_err(fatal)?;
         let (config, registry) = load(&config_path)?;
         let as_of = set.as_of.unwrap_or_else(vn_today);
         let report_dir = config.report.dir.clone();
@@ -293,7 +326,9 @@ pub fn demo(args: DemoArgs) -> Result<Exit, Failure> {
         let (_tx, rx) = shutdown_signal();
         let outcomes = engine.check(&sites, as_of, rx).await.context("check failed").map_err(fatal)?;
         let results: Vec<ResultRecord> = outcomes.into_iter().flat_map(|o| o.results).collect();
-        std::fs::create_dir_all(&report_dir).with_context(|| format!("cannot create {}", report_dir.display())).map_err(fatal)?;
+        std::fs::create_dir_all(&report_dir)
+            .with_context(|| format!("cannot create {}", report_dir.display()))
+            .map_err(fatal)?;
         let mut written = Vec::new();
         for format in [Format::Html, Format::Csv] {
             let path = report_dir.join(format!("findings-{as_of}.{}", format.extension()));
@@ -316,6 +351,13 @@ fn print_summary(sites: &[Site], results: &[ResultRecord], as_of: NaiveDate) {
         let mine: Vec<&ResultRecord> = results.iter().filter(|r| r.site == s.id).collect();
         let n = |st: Status| mine.iter().filter(|r| r.status == st).count();
         let failing: Vec<&str> = mine.iter().filter(|r| r.status == Status::Fail).map(|r| r.rule.as_str()).collect();
-        println!("{:<24} {:>4} {:>4} {:>4}  {}", s.id, n(Status::Pass), n(Status::Fail), n(Status::Unknown), failing.join(", "));
+        println!(
+            "{:<24} {:>4} {:>4} {:>4}  {}",
+            s.id,
+            n(Status::Pass),
+            n(Status::Fail),
+            n(Status::Unknown),
+            failing.join(", ")
+        );
     }
 }

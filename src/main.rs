@@ -8,7 +8,11 @@ use clap::{Args, Parser, Subcommand};
 use sitewarden::commands::{self, CheckArgs, DemoArgs, Exit, LogFormat, ReportArgs};
 
 #[derive(Parser)]
-#[command(name = "sitewarden", version, about = "Watches registered Vietnamese websites for the rules on electronic information")]
+#[command(
+    name = "sitewarden",
+    version,
+    about = "Watches registered Vietnamese websites for the rules on electronic information"
+)]
 struct Cli {
     /// Configuration file.
     #[arg(long, global = true, env = "SITEWARDEN_CONFIG", default_value = "/etc/sitewarden/sitewarden.toml")]
@@ -119,7 +123,9 @@ fn main() -> ExitCode {
                 out: r.out,
             },
         ),
-        Command::Config { command: ConfigCommand::Check } => commands::config_check(&cli.config),
+        Command::Config {
+            command: ConfigCommand::Check,
+        } => commands::config_check(&cli.config),
         Command::Demo(d) => commands::demo(DemoArgs {
             out_dir: d.out_dir,
             fixtures: d.fixtures,
