@@ -1,0 +1,60 @@
+//! `disclosure.license`: an aggregator shows its licence number on the
+//! home page, and it is the one the registry holds.
+//!
+//! Basis: Decree 72/2013/NĐ-CP as amended by Decree 27/2018/NĐ-CP and
+//! Circular 09/2014/TT-BTTTT: the home page gives the licence number, its
+//! date and issuer. Numbers compare without spaces, case or diacritics
+//! ("378/GP - BTTTT" is "378/GP-BTTTT").
+
+use crate::extract::PageFacts;
+use crate::model::{Evidence, Severity, Status};
+
+use super::{AGGREGATOR, Hit, Part, RuleContext, RuleDef, Verdict, check_disclosure, same_license};
+
+pub const RULE: RuleDef = RuleDef {
+    id: "disclosure.license",
+    applies_to: AGGREGATOR,
+    severity: Severity::Violation,
+    basis: "Nghị định 72/2013/NĐ-CP (sửa đổi bởi Nghị định 27/2018/NĐ-CP); Thông tư 09/2014/TT-BTTTT",
+    check,
+};
+
+fn find(facts: &PageFacts) -> Option<Hit> {
+    facts.disclosures.license.as_ref().map(|l| Hit {
+        value: l.number.clone(),
+        detail: if l.snippet.trim().is_empty() {
+            format!("\"{}\"", l.number)
+        } else {
+            format!("\"{}\" (page text: \"{}\")", l.number, l.snippet.trim())
+        },
+    })
+}
+
+const PARTS: &[Part] = &[Part {
+    vi: "số giấy phép thiết lập trang thông tin điện tử tổng hợp",
+    en: "licence number",
+    find,
+}];
+
+fn check(ctx: &RuleContext) -> Verdict {
+    let (verdict, spots) = check_disclosure(ctx, PARTS, "Trang chủ có số giấy phép.");
+    let (Some(expected), Some(Some(spot))) = (ctx.site.license.as_deref(), spots.first()) else {
+        return verdict;
+    };
+    if same_license(expected, &spot.hit.value) {
+        return verdict;
+    }
+    let mut evidence = verdict.evidence;
+    evidence.push(Evidence::new(
+        &spot.page.final_url,
+        format!("registry holds licence \"{expected}\"; the site shows \"{}\"", spot.hit.value),
+    ));
+    if verdict.status == Status::Fail {
+        return Verdict { evidence, ..verdict };
+    }
+    Verdict::fail(
+        format!("Số giấy phép trên trang chủ (\"{}\") khác với giấy phép đã cấp (\"{expected}\").", spot.hit.value),
+        evidence,
+        format!("Ghi đúng số giấy phép \"{expected}\" (kèm ngày cấp và cơ quan cấp) trên trang chủ."),
+    )
+}

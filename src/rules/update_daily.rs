@@ -1,0 +1,67 @@
+//! `update.daily`: a state-agency site puts up at least one new item every
+//! working day.
+//!
+//! Basis: Circular 26/2009/TT-BTTTT, Art. 12 (legal databases list it as no
+//! longer in force; the design asks for it by name). The window is the
+//! `window_working_days` working days strictly before the as-of date, so a
+//! site is judged on finished days only. An item's day is its publication
+//! date, or the day sitewarden first saw it when the page shows none.
+
+use crate::model::{Evidence, Severity};
+
+use super::{GOVERNMENT, KnownItem, RuleContext, RuleDef, Verdict, fmt_day};
+
+pub const RULE: RuleDef = RuleDef {
+    id: "update.daily",
+    applies_to: GOVERNMENT,
+    severity: Severity::Violation,
+    basis: "Thông tư 26/2009/TT-BTTTT, Điều 12 (đã được ghi là hết hiệu lực; áp dụng theo thiết kế)",
+    check,
+};
+
+fn describe(item: &KnownItem) -> String {
+    let dated = match item.published {
+        Some(_) => "publication date on the page",
+        None => "no date on the page: day first seen",
+    };
+    format!("{}: \"{}\" ({dated}; seen on {})", fmt_day(item.day()), item.title, item.seen_on)
+}
+
+fn check(ctx: &RuleContext) -> Verdict {
+    let home = ctx.crawl.home_url.as_str();
+    if ctx.items.is_empty() {
+        return Verdict::unknown(
+            "Chưa xác định được vì không tìm thấy tin, bài nào có ngày đăng.",
+            vec![Evidence::new(home, "no news item, document, feed or sitemap entry was found on the site")],
+        );
+    }
+    let window = ctx.calendar.working_days_before(ctx.as_of, ctx.config.window_working_days as usize);
+    let mut found = Vec::new();
+    let mut missing = Vec::new();
+    for day in &window {
+        // Prefer an item whose date the page states over one dated by first sight.
+        let mut on_day = ctx.items.iter().filter(|i| i.day() == *day);
+        let best = on_day.clone().find(|i| i.published.is_some()).or_else(|| on_day.next());
+        match best {
+            Some(item) => found.push(Evidence::new(&item.url, describe(item))),
+            None => missing.push(*day),
+        }
+    }
+    if missing.is_empty() {
+        return Verdict::pass(format!("Trang có tin, bài mới trong mỗi ngày làm việc của {} ngày làm việc gần nhất.", window.len()), found);
+    }
+    let days = missing.iter().map(|d| fmt_day(*d)).collect::<Vec<_>>().join(", ");
+    let mut evidence: Vec<Evidence> = missing
+        .iter()
+        .map(|d| Evidence::new(home, format!("working day {} ({}): no new item dated that day", fmt_day(*d), d.format("%A"))))
+        .collect();
+    if let Some(latest) = ctx.items.iter().filter(|i| i.day() < ctx.as_of).max_by_key(|i| i.day()) {
+        evidence.push(Evidence::new(&latest.url, format!("latest item before {}: {}", fmt_day(ctx.as_of), describe(latest))));
+    }
+    evidence.extend(found);
+    Verdict::fail(
+        format!("Không có tin, bài mới trong ngày làm việc: {days}."),
+        evidence,
+        "Đăng ít nhất một tin, bài mới (kèm ngày đăng) trên trang mỗi ngày làm việc.",
+    )
+}
