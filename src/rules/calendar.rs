@@ -464,9 +464,3 @@ mod tests {
         let _ = cal.working_days_before(NaiveDate::MIN, 5);
     }
 }
-
-impl Calendar {
-    pub fn load(_path: Option<&std::path::Path>) -> Result<Calendar, crate::config::ConfigError> {
-        Ok(Calendar::default())
-    }
-}
