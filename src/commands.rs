@@ -16,6 +16,7 @@ use crate::model::{ResultRecord, Severity, Status, vn_today};
 use crate::registry::{Registry, Site};
 use crate::report::{self, Format, ReportContext};
 use crate::rules::calendar::Calendar;
+use crate::store::Store;
 
 /// Exit codes of SPEC §2.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -164,10 +165,40 @@ fn write_output(format: Format, out: Option<&Path>, results: &[ResultRecord], ct
     }
 }
 
-fn report_context(registry: &Registry, date: NaiveDate) -> ReportContext {
+/// Everything the findings renderers show besides the day's results: names,
+/// the previous day's results (for "what changed") and new items per day.
+pub fn report_context(registry: &Registry, store: &Store, calendar: &Calendar, date: NaiveDate) -> ReportContext {
+    let previous_date = store.previous_day_with_results(date).ok().flatten();
+    let previous = previous_date.and_then(|d| store.results_for_day(d).ok());
+    let days: Vec<NaiveDate> = (0..30)
+        .rev()
+        .filter_map(|back| date.checked_sub_days(chrono::Days::new(back)))
+        .collect();
+    let daily_items = registry
+        .sites
+        .iter()
+        .map(|s| {
+            let items = store.known_items(&s.id).unwrap_or_default();
+            let per_day = days
+                .iter()
+                .map(|d| {
+                    (
+                        *d,
+                        items.iter().filter(|i| i.day() == *d).count() as u32,
+                        calendar.is_working_day(*d),
+                    )
+                })
+                .collect();
+            (s.id.clone(), per_day)
+        })
+        .collect();
     ReportContext {
         date: Some(date),
         site_names: registry.sites.iter().map(|s| (s.id.clone(), s.name.clone())).collect(),
+        province: None,
+        previous,
+        previous_date,
+        daily_items,
     }
 }
 
@@ -200,11 +231,11 @@ pub fn check(config_path: &Path, args: CheckArgs) -> Result<Exit, Failure> {
     };
     let rt = runtime()?;
     rt.block_on(async {
-        let ctx = report_context(&registry, as_of);
         let engine = Engine::new(config, registry).context("cannot start the check").map_err(fatal)?;
         let (_tx, rx) = shutdown_signal();
         let outcomes = engine.check(&sites, as_of, rx).await.context("check failed").map_err(fatal)?;
         let results: Vec<ResultRecord> = outcomes.into_iter().flat_map(|o| o.results).collect();
+        let ctx = report_context(&engine.registry, &engine.store, &engine.calendar, as_of);
         write_output(format, args.out.as_deref(), &results, &ctx).map_err(fatal)?;
         Ok(exit_for(&results, fail_on))
     })
@@ -232,7 +263,8 @@ pub fn report(config_path: &Path, args: ReportArgs) -> Result<Exit, Failure> {
         .map_err(fatal)?;
     let mut results = store.results_for_day(date).context("cannot read the database").map_err(fatal)?;
     results.retain(|r| sites.iter().any(|s| s.id == r.site));
-    let ctx = report_context(&registry, date);
+    let calendar = Calendar::load(config.rules.holidays.as_deref()).map_err(usage)?;
+    let ctx = report_context(&registry, &store, &calendar, date);
     write_output(format, args.out.as_deref(), &results, &ctx).map_err(fatal)?;
     Ok(Exit::Ok)
 }
@@ -320,12 +352,12 @@ pub fn demo(args: DemoArgs) -> Result<Exit, Failure> {
         let (config, registry) = load(&config_path)?;
         let as_of = set.as_of.unwrap_or_else(vn_today);
         let report_dir = config.report.dir.clone();
-        let ctx = report_context(&registry, as_of);
         let sites = registry.sites.clone();
         let engine = Engine::new(config, registry).context("cannot start the check").map_err(fatal)?;
         let (_tx, rx) = shutdown_signal();
         let outcomes = engine.check(&sites, as_of, rx).await.context("check failed").map_err(fatal)?;
         let results: Vec<ResultRecord> = outcomes.into_iter().flat_map(|o| o.results).collect();
+        let ctx = report_context(&engine.registry, &engine.store, &engine.calendar, as_of);
         std::fs::create_dir_all(&report_dir)
             .with_context(|| format!("cannot create {}", report_dir.display()))
             .map_err(fatal)?;

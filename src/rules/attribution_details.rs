@@ -21,7 +21,12 @@ pub const RULE: RuleDef = RuleDef {
 
 fn check(ctx: &RuleContext) -> Verdict {
     let home = ctx.crawl.home_url.as_str();
-    let attributed: Vec<_> = ctx.crawl.pages.iter().filter_map(|p| p.facts.attribution.as_ref().filter(|_| p.facts.is_article).map(|a| (p, a))).collect();
+    let attributed: Vec<_> = ctx
+        .crawl
+        .pages
+        .iter()
+        .filter_map(|p| p.facts.attribution.as_ref().filter(|_| p.facts.is_article).map(|a| (p, a)))
+        .collect();
     if attributed.is_empty() {
         return Verdict::unknown(
             "Chưa xác định được vì không có bài viết nào ghi nguồn tin để kiểm tra.",
@@ -32,8 +37,14 @@ fn check(ctx: &RuleContext) -> Verdict {
     let mut lacking = Vec::new();
     for (page, a) in &attributed {
         match a.original_time {
-            Some(t) => complete.push(Evidence::new(&page.final_url, format!("\"{}\": source time {}", a.text, t.format("%H:%M %d/%m/%Y")))),
-            None => lacking.push(Evidence::new(&page.final_url, format!("\"{}\": source named, no time the source published it", a.text))),
+            Some(t) => complete.push(Evidence::new(
+                &page.final_url,
+                format!("\"{}\": source time {}", a.text, t.format("%H:%M %d/%m/%Y")),
+            )),
+            None => lacking.push(Evidence::new(
+                &page.final_url,
+                format!("\"{}\": source named, no time the source published it", a.text),
+            )),
         }
     }
     let mut evidence = Vec::new();

@@ -23,7 +23,10 @@ pub const RULE: RuleDef = RuleDef {
 
 fn find(facts: &PageFacts) -> Option<Hit> {
     let d = &facts.disclosures;
-    d.governing_agency.as_ref().or(d.managing_organisation.as_ref()).map(Hit::from_found)
+    d.governing_agency
+        .as_ref()
+        .or(d.managing_organisation.as_ref())
+        .map(Hit::from_found)
 }
 
 const PARTS: &[Part] = &[Part {
@@ -53,7 +56,10 @@ fn check(ctx: &RuleContext) -> Verdict {
     ));
     if verdict.status != Status::Fail {
         verdict = Verdict::fail(
-            format!("Tên cơ quan chủ quản trên trang (\"{}\") khác với đăng ký (\"{expected}\").", spot.hit.value),
+            format!(
+                "Tên cơ quan chủ quản trên trang (\"{}\") khác với đăng ký (\"{expected}\").",
+                spot.hit.value
+            ),
             verdict.evidence,
             "Ghi đúng tên cơ quan chủ quản trên trang chủ, hoặc đề nghị cơ quan quản lý cập nhật hồ sơ đăng ký nếu tên đã thay đổi.",
         );

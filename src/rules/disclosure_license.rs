@@ -53,7 +53,10 @@ fn check(ctx: &RuleContext) -> Verdict {
         return Verdict { evidence, ..verdict };
     }
     Verdict::fail(
-        format!("Số giấy phép trên trang chủ (\"{}\") khác với giấy phép đã cấp (\"{expected}\").", spot.hit.value),
+        format!(
+            "Số giấy phép trên trang chủ (\"{}\") khác với giấy phép đã cấp (\"{expected}\").",
+            spot.hit.value
+        ),
         evidence,
         format!("Ghi đúng số giấy phép \"{expected}\" (kèm ngày cấp và cơ quan cấp) trên trang chủ."),
     )

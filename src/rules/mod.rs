@@ -123,7 +123,10 @@ pub fn decide(rule: &RuleDef, ctx: &RuleContext) -> Verdict {
         if let Err(failure) = &ctx.crawl.home {
             return Verdict::unknown(
                 format!("Chưa kiểm tra được vì không tải được trang chủ ({}).", failure.kind.as_str()),
-                vec![Evidence::new(&ctx.crawl.home_url, format!("home page not fetched: {}", failure.describe()))],
+                vec![Evidence::new(
+                    &ctx.crawl.home_url,
+                    format!("home page not fetched: {}", failure.describe()),
+                )],
             );
         }
     }
@@ -284,7 +287,11 @@ pub(crate) struct Hit {
 
 impl Hit {
     pub(crate) fn from_found(f: &crate::extract::Found) -> Hit {
-        let shown = if f.label.is_empty() { f.value.clone() } else { format!("{}: {}", f.label, f.value) };
+        let shown = if f.label.is_empty() {
+            f.value.clone()
+        } else {
+            format!("{}: {}", f.label, f.value)
+        };
         let detail = if f.snippet.trim().is_empty() {
             format!("\"{shown}\"")
         } else {
@@ -320,7 +327,10 @@ impl Spot<'_> {
 /// The pages disclosures are looked for on: the home page first, then the
 /// one-hop introduction / contact / editorial-board pages.
 pub(crate) fn disclosure_pages(crawl: &SiteCrawl) -> impl Iterator<Item = &CrawledPage> {
-    crawl.home_page().into_iter().chain(crawl.pages.iter().filter(|p| p.role == PageRole::Disclosure))
+    crawl
+        .home_page()
+        .into_iter()
+        .chain(crawl.pages.iter().filter(|p| p.role == PageRole::Disclosure))
 }
 
 pub(crate) fn locate<'a>(crawl: &'a SiteCrawl, find: fn(&PageFacts) -> Option<Hit>) -> Option<Spot<'a>> {
@@ -360,16 +370,26 @@ pub(crate) fn check_disclosure<'a>(ctx: &RuleContext<'a>, parts: &[Part], pass_m
     let mut off_home: Vec<(&Part, &str)> = Vec::new();
     for (part, spot) in parts.iter().zip(&spots) {
         match spot {
-            Some(s) if s.on_home() => evidence.push(Evidence::new(&s.page.final_url, format!("{} on the home page: {}", part.en, s.hit.detail))),
+            Some(s) if s.on_home() => evidence.push(Evidence::new(
+                &s.page.final_url,
+                format!("{} on the home page: {}", part.en, s.hit.detail),
+            )),
             Some(s) => {
-                evidence.push(Evidence::new(&s.page.final_url, format!("{} on a page linked from the home page: {}", part.en, s.hit.detail)));
+                evidence.push(Evidence::new(
+                    &s.page.final_url,
+                    format!("{} on a page linked from the home page: {}", part.en, s.hit.detail),
+                ));
                 off_home.push((part, &s.page.final_url));
             }
             None => missing.push(part),
         }
     }
     let aggregator = ctx.site.kind == Kind::Aggregator;
-    let absent_from_home: Vec<&Part> = missing.iter().copied().chain(off_home.iter().filter(|_| aggregator).map(|(p, _)| *p)).collect();
+    let absent_from_home: Vec<&Part> = missing
+        .iter()
+        .copied()
+        .chain(off_home.iter().filter(|_| aggregator).map(|(p, _)| *p))
+        .collect();
     if !absent_from_home.is_empty() {
         if home.facts.text_chars == 0 {
             evidence.push(Evidence::new(&home.final_url, NO_TEXT));
@@ -388,18 +408,28 @@ pub(crate) fn check_disclosure<'a>(ctx: &RuleContext<'a>, parts: &[Part], pass_m
             .map(|p| Evidence::new(&p.final_url, format!("linked page looked at: no {names_en}")))
             .collect();
         if linked.is_empty() {
-            evidence.push(Evidence::new(&home.final_url, "no introduction, contact or editorial-board page linked from the home page was fetched"));
+            evidence.push(Evidence::new(
+                &home.final_url,
+                "no introduction, contact or editorial-board page linked from the home page was fetched",
+            ));
         }
         push_capped(&mut evidence, linked, &home.final_url);
         let names = join_vi(&missing);
-        let v = Verdict::fail(format!("Không tìm thấy {names}."), evidence, format!("Bổ sung {names} vào chân trang (footer) của trang chủ."));
+        let v = Verdict::fail(
+            format!("Không tìm thấy {names}."),
+            evidence,
+            format!("Bổ sung {names} vào chân trang (footer) của trang chủ."),
+        );
         return (v, spots);
     }
     if aggregator && !off_home.is_empty() {
         let names = join_vi(&off_home.iter().map(|(p, _)| *p).collect::<Vec<_>>());
         let where_ = off_home.first().map_or("", |(_, url)| *url);
         let v = Verdict::fail(
-            format!("{} không được hiển thị trên trang chủ mà chỉ có ở trang liên kết.", capitalise(&names)),
+            format!(
+                "{} không được hiển thị trên trang chủ mà chỉ có ở trang liên kết.",
+                capitalise(&names)
+            ),
             evidence,
             format!("Hiển thị {names} ngay trên trang chủ (ví dụ ở chân trang), không chỉ ở trang {where_}."),
         );

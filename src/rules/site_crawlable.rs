@@ -23,12 +23,18 @@ fn check(ctx: &RuleContext) -> Verdict {
             "Chưa xác định được vì không đọc được tệp robots.txt.",
             vec![Evidence::new(
                 &robots.url,
-                format!("robots.txt unavailable ({}): nothing may be fetched this time (RFC 9309 §2.3.1.4)", f.describe()),
+                format!(
+                    "robots.txt unavailable ({}): nothing may be fetched this time (RFC 9309 §2.3.1.4)",
+                    f.describe()
+                ),
             )],
         ),
         RobotsStatus::Missing(code) => Verdict::pass(
             "Tệp robots.txt không chặn trang chủ.",
-            vec![Evidence::new(&robots.url, format!("robots.txt answered {code}: everything allowed"))],
+            vec![Evidence::new(
+                &robots.url,
+                format!("robots.txt answered {code}: everything allowed"),
+            )],
         ),
         RobotsStatus::Parsed if robots.home_allowed => Verdict::pass(
             "Tệp robots.txt không chặn trang chủ.",
@@ -38,7 +44,10 @@ fn check(ctx: &RuleContext) -> Verdict {
             let line = robots.rule_line.as_deref().unwrap_or("(no Disallow line recorded)");
             Verdict::fail(
                 "Tệp robots.txt chặn công cụ kiểm tra truy cập trang chủ.",
-                vec![Evidence::new(&robots.url, format!("robots.txt forbids the home page to sitewarden: \"{line}\""))],
+                vec![Evidence::new(
+                    &robots.url,
+                    format!("robots.txt forbids the home page to sitewarden: \"{line}\""),
+                )],
                 "Cho phép tác tử \"sitewarden\" đọc trang chủ trong tệp robots.txt (bỏ hoặc thu hẹp dòng Disallow tương ứng).",
             )
         }

@@ -21,7 +21,9 @@ fn check(ctx: &RuleContext) -> Verdict {
     let crawl = ctx.crawl;
     let failure = match &crawl.home {
         Ok(()) => {
-            let (url, truncated) = crawl.home_page().map_or((crawl.home_url.as_str(), false), |p| (p.final_url.as_str(), p.truncated));
+            let (url, truncated) = crawl
+                .home_page()
+                .map_or((crawl.home_url.as_str(), false), |p| (p.final_url.as_str(), p.truncated));
             let mut detail = format!("home page fetched: {url}");
             if truncated {
                 detail.push_str(" (body cut at max_body_bytes)");
@@ -37,9 +39,17 @@ fn check(ctx: &RuleContext) -> Verdict {
         FailureKind::Tls => "Gia hạn hoặc cài đặt đúng chứng chỉ số (HTTPS) cho tên miền của trang.",
         FailureKind::HttpStatus => "Sửa lỗi máy chủ để trang chủ trả về nội dung (mã HTTP 200).",
         FailureKind::RedirectLoop => "Sửa cấu hình chuyển hướng (redirect) đang lặp vòng của trang chủ.",
-        FailureKind::TooLarge | FailureKind::RobotsDenied | FailureKind::PrivateAddress | FailureKind::BotProtection | FailureKind::Other => {
+        FailureKind::TooLarge
+        | FailureKind::RobotsDenied
+        | FailureKind::PrivateAddress
+        | FailureKind::BotProtection
+        | FailureKind::Other => {
             return Verdict::unknown("Chưa xác định được trang chủ có truy cập được hay không.", evidence);
         }
     };
-    Verdict::fail(format!("Không truy cập được trang chủ ({}).", failure.kind.as_str()), evidence, hint)
+    Verdict::fail(
+        format!("Không truy cập được trang chủ ({}).", failure.kind.as_str()),
+        evidence,
+        hint,
+    )
 }

@@ -32,7 +32,10 @@ fn check(ctx: &RuleContext) -> Verdict {
     if ctx.items.is_empty() {
         return Verdict::unknown(
             "Chưa xác định được vì không tìm thấy tin, bài nào có ngày đăng.",
-            vec![Evidence::new(home, "no news item, document, feed or sitemap entry was found on the site")],
+            vec![Evidence::new(
+                home,
+                "no news item, document, feed or sitemap entry was found on the site",
+            )],
         );
     }
     let window = ctx.calendar.working_days_before(ctx.as_of, ctx.config.window_working_days as usize);
@@ -48,15 +51,29 @@ fn check(ctx: &RuleContext) -> Verdict {
         }
     }
     if missing.is_empty() {
-        return Verdict::pass(format!("Trang có tin, bài mới trong mỗi ngày làm việc của {} ngày làm việc gần nhất.", window.len()), found);
+        return Verdict::pass(
+            format!(
+                "Trang có tin, bài mới trong mỗi ngày làm việc của {} ngày làm việc gần nhất.",
+                window.len()
+            ),
+            found,
+        );
     }
     let days = missing.iter().map(|d| fmt_day(*d)).collect::<Vec<_>>().join(", ");
     let mut evidence: Vec<Evidence> = missing
         .iter()
-        .map(|d| Evidence::new(home, format!("working day {} ({}): no new item dated that day", fmt_day(*d), d.format("%A"))))
+        .map(|d| {
+            Evidence::new(
+                home,
+                format!("working day {} ({}): no new item dated that day", fmt_day(*d), d.format("%A")),
+            )
+        })
         .collect();
     if let Some(latest) = ctx.items.iter().filter(|i| i.day() < ctx.as_of).max_by_key(|i| i.day()) {
-        evidence.push(Evidence::new(&latest.url, format!("latest item before {}: {}", fmt_day(ctx.as_of), describe(latest))));
+        evidence.push(Evidence::new(
+            &latest.url,
+            format!("latest item before {}: {}", fmt_day(ctx.as_of), describe(latest)),
+        ));
     }
     evidence.extend(found);
     Verdict::fail(

@@ -23,7 +23,11 @@ pub const RULE: RuleDef = RuleDef {
 };
 
 fn describe(k: &KnownDocument, delay: i64) -> String {
-    let number = if k.doc.number.is_empty() { "(no number)" } else { k.doc.number.as_str() };
+    let number = if k.doc.number.is_empty() {
+        "(no number)"
+    } else {
+        k.doc.number.as_str()
+    };
     let (posted, how) = match k.doc.posted {
         Some(p) => (p, "posting date on the listing"),
         None => (k.first_seen, "no posting date: day first seen"),
@@ -39,13 +43,25 @@ fn describe(k: &KnownDocument, delay: i64) -> String {
 fn check(ctx: &RuleContext) -> Verdict {
     let home = ctx.crawl.home_url.as_str();
     if ctx.documents.is_empty() {
-        let listings: Vec<&str> = ctx.crawl.pages.iter().filter(|p| p.role == PageRole::DocumentListing).map(|p| p.final_url.as_str()).collect();
+        let listings: Vec<&str> = ctx
+            .crawl
+            .pages
+            .iter()
+            .filter(|p| p.role == PageRole::DocumentListing)
+            .map(|p| p.final_url.as_str())
+            .collect();
         let detail = if listings.is_empty() {
             "no legal-document listing was found on the site (set `documents` for the site in sites.toml)".to_string()
         } else {
-            format!("document listing(s) crawled but no document with a signing date recognised: {}", listings.join(", "))
+            format!(
+                "document listing(s) crawled but no document with a signing date recognised: {}",
+                listings.join(", ")
+            )
         };
-        return Verdict::unknown("Chưa xác định được vì không tìm thấy văn bản quy phạm pháp luật nào trên trang.", vec![Evidence::new(home, detail)]);
+        return Verdict::unknown(
+            "Chưa xác định được vì không tìm thấy văn bản quy phạm pháp luật nào trên trang.",
+            vec![Evidence::new(home, detail)],
+        );
     }
     let first_crawl = ctx.documents.iter().map(|k| k.first_seen).min();
     let max = i64::from(ctx.config.max_working_days);
@@ -64,7 +80,10 @@ fn check(ctx: &RuleContext) -> Verdict {
     }
     let mut evidence = Vec::new();
     if undatable > 0 {
-        evidence.push(Evidence::new(home, format!("{undatable} document(s) without a posting date were already listed at the first crawl: not judged")));
+        evidence.push(Evidence::new(
+            home,
+            format!("{undatable} document(s) without a posting date were already listed at the first crawl: not judged"),
+        ));
     }
     if late.is_empty() {
         if on_time.is_empty() {
@@ -72,7 +91,10 @@ fn check(ctx: &RuleContext) -> Verdict {
         }
         let n = on_time.len();
         push_capped(&mut evidence, on_time, home);
-        return Verdict::pass(format!("{n} văn bản được đăng trong vòng {max} ngày làm việc kể từ ngày ký."), evidence);
+        return Verdict::pass(
+            format!("{n} văn bản được đăng trong vòng {max} ngày làm việc kể từ ngày ký."),
+            evidence,
+        );
     }
     late.sort_by(|a, b| b.0.cmp(&a.0));
     let n = late.len();
