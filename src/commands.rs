@@ -61,9 +61,9 @@ pub enum LogFormat {
 
 /// Logs go to stderr (stdout carries results). Under systemd, journald adds
 /// timestamps, so plain lines without them.
-pub fn init_logging(format: LogFormat) {
+pub fn init_logging(format: LogFormat, default_level: &str) {
     let filter =
-        tracing_subscriber::EnvFilter::try_from_env("SITEWARDEN_LOG").unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info"));
+        tracing_subscriber::EnvFilter::try_from_env("SITEWARDEN_LOG").unwrap_or_else(|_| tracing_subscriber::EnvFilter::new(default_level));
     let builder = tracing_subscriber::fmt().with_env_filter(filter).with_writer(std::io::stderr);
     let under_journald = std::env::var_os("JOURNAL_STREAM").is_some();
     let _ = match (format, under_journald) {
