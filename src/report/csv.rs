@@ -4,7 +4,7 @@
 
 use std::io::Write;
 
-use super::{ReportContext, Renderer, rule_name_vi};
+use super::{Renderer, ReportContext, rule_name_vi};
 use crate::model::ResultRecord;
 
 pub const BOM: &[u8] = "\u{FEFF}".as_bytes();
@@ -46,15 +46,28 @@ pub(crate) fn csv_error(e: ::csv::Error) -> std::io::Error {
 }
 
 impl Renderer for CsvRenderer {
-    fn render(&self, results: &[ResultRecord], ctx: &ReportContext, out: &mut dyn Write) -> std::io::Result<()> {
+    fn render(
+        &self,
+        results: &[ResultRecord],
+        ctx: &ReportContext,
+        out: &mut dyn Write,
+    ) -> std::io::Result<()> {
         out.write_all(BOM)?;
-        let mut w = ::csv::WriterBuilder::new().terminator(::csv::Terminator::CRLF).from_writer(out);
+        let mut w = ::csv::WriterBuilder::new()
+            .terminator(::csv::Terminator::CRLF)
+            .from_writer(out);
         w.write_record(HEADERS).map_err(csv_error)?;
         for r in results {
             let evidence = r
                 .evidence
                 .iter()
-                .map(|e| if e.detail.is_empty() { e.url.clone() } else { format!("{} — {}", e.url, e.detail) })
+                .map(|e| {
+                    if e.detail.is_empty() {
+                        e.url.clone()
+                    } else {
+                        format!("{} — {}", e.url, e.detail)
+                    }
+                })
                 .collect::<Vec<_>>()
                 .join("\n");
             let row = [
@@ -90,11 +103,20 @@ mod tests {
     fn starts_with_bom_and_parses_back_with_vietnamese_headers() {
         let d = day(2026, 11, 24);
         let mut fail = rec("tiengiang-portal", "disclosure.contact", Status::Fail, d);
-        fail.evidence.push(Evidence::new("https://tiengiang.gov.vn/lien-he", "=HYPERLINK(\"http://evil\")"));
+        fail.evidence.push(Evidence::new(
+            "https://tiengiang.gov.vn/lien-he",
+            "=HYPERLINK(\"http://evil\")",
+        ));
         fail.message = "=1+2, \"trích\"\nxuống dòng".to_string();
-        let results = vec![fail, rec("tiengiang-portal", "update.daily", Status::Unknown, d)];
+        let results = vec![
+            fail,
+            rec("tiengiang-portal", "update.daily", Status::Unknown, d),
+        ];
         let ctx = ReportContext {
-            site_names: vec![("tiengiang-portal".into(), "Cổng Thông tin điện tử tỉnh Tiền Giang".into())],
+            site_names: vec![(
+                "tiengiang-portal".into(),
+                "Cổng Thông tin điện tử tỉnh Tiền Giang".into(),
+            )],
             ..Default::default()
         };
         let mut out = Vec::new();

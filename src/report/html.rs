@@ -10,8 +10,8 @@ use std::io::Write;
 use chrono::NaiveDate;
 
 use super::{
-    ReportContext, Renderer, SiteRule, anchor_part, html_escape as esc, ordered_sites, rule_name_vi, rule_order, safe_href,
-    vi_date,
+    Renderer, ReportContext, SiteRule, anchor_part, html_escape as esc, ordered_sites,
+    rule_name_vi, rule_order, safe_href, vi_date,
 };
 use crate::model::{ResultRecord, Severity, Status};
 
@@ -73,7 +73,11 @@ pub(crate) fn result_anchor(site: &str, rule: &str) -> String {
 /// A URL as a link when it is http(s), as plain text otherwise.
 pub(crate) fn link(url: &str) -> String {
     match safe_href(url) {
-        Some(href) => format!(r#"<a href="{}" rel="noopener noreferrer">{}</a>"#, esc(href), esc(url)),
+        Some(href) => format!(
+            r#"<a href="{}" rel="noopener noreferrer">{}</a>"#,
+            esc(href),
+            esc(url)
+        ),
         None => format!("<span>{}</span>", esc(url)),
     }
 }
@@ -97,14 +101,20 @@ pub(crate) fn daily_chart(site_label: &str, days: &[(NaiveDate, u32, bool)]) -> 
     let _ = write!(
         s,
         r#"<svg xmlns="http://www.w3.org/2000/svg" width="{width}" height="{height}" viewBox="0 0 {width} {height}" role="img" aria-label="{}"><title>{}</title>"#,
-        esc(&format!("Số tin mới mỗi ngày của {site_label}, {} ngày gần nhất", days.len())),
+        esc(&format!(
+            "Số tin mới mỗi ngày của {site_label}, {} ngày gần nhất",
+            days.len()
+        )),
         esc(&format!("Số tin mới mỗi ngày của {site_label}"))
     );
     let base = top + ph;
     for (i, (d, n, working)) in days.iter().enumerate() {
         let x = left + bw * i as u32;
         if !working {
-            let _ = write!(s, r##"<rect x="{x}" y="{top}" width="{bw}" height="{ph}" fill="#e3e3e3"/>"##);
+            let _ = write!(
+                s,
+                r##"<rect x="{x}" y="{top}" width="{bw}" height="{ph}" fill="#e3e3e3"/>"##
+            );
         }
         let h = (*n as u64 * ph as u64 / max as u64) as u32;
         let tip = format!(
@@ -132,7 +142,11 @@ pub(crate) fn daily_chart(site_label: &str, days: &[(NaiveDate, u32, bool)]) -> 
                 esc(&tip)
             );
         } else {
-            let _ = write!(s, r#"<rect x="{x}" y="{top}" width="{bw}" height="{ph}" fill-opacity="0"><title>{}</title></rect>"#, esc(&tip));
+            let _ = write!(
+                s,
+                r#"<rect x="{x}" y="{top}" width="{bw}" height="{ph}" fill-opacity="0"><title>{}</title></rect>"#,
+                esc(&tip)
+            );
         }
     }
     let _ = write!(
@@ -167,7 +181,12 @@ pub(crate) fn daily_chart(site_label: &str, days: &[(NaiveDate, u32, bool)]) -> 
 }
 
 impl Renderer for HtmlRenderer {
-    fn render(&self, results: &[ResultRecord], ctx: &ReportContext, out: &mut dyn Write) -> std::io::Result<()> {
+    fn render(
+        &self,
+        results: &[ResultRecord],
+        ctx: &ReportContext,
+        out: &mut dyn Write,
+    ) -> std::io::Result<()> {
         out.write_all(render_page(results, ctx).as_bytes())
     }
 }
@@ -182,14 +201,22 @@ fn render_page(results: &[ResultRecord], ctx: &ReportContext) -> String {
         }
     }
     rules.sort_by_key(|r| rule_order(r));
-    let by_pair: HashMap<(&str, &str), &ResultRecord> =
-        results.iter().map(|r| ((r.site.as_str(), r.rule.as_str()), r)).collect();
+    let by_pair: HashMap<(&str, &str), &ResultRecord> = results
+        .iter()
+        .map(|r| ((r.site.as_str(), r.rule.as_str()), r))
+        .collect();
     let count = |st: Status| results.iter().filter(|r| r.status == st).count();
 
     let mut h = String::with_capacity(16_384 + results.len() * 600);
     let title = match (&ctx.province, date) {
-        (Some(p), Some(d)) => format!("Kết quả kiểm tra trang thông tin điện tử {p} ngày {}", vi_date(d)),
-        (None, Some(d)) => format!("Kết quả kiểm tra trang thông tin điện tử ngày {}", vi_date(d)),
+        (Some(p), Some(d)) => format!(
+            "Kết quả kiểm tra trang thông tin điện tử {p} ngày {}",
+            vi_date(d)
+        ),
+        (None, Some(d)) => format!(
+            "Kết quả kiểm tra trang thông tin điện tử ngày {}",
+            vi_date(d)
+        ),
         (Some(p), None) => format!("Kết quả kiểm tra trang thông tin điện tử {p}"),
         (None, None) => "Kết quả kiểm tra trang thông tin điện tử".to_string(),
     };
@@ -211,7 +238,11 @@ fn render_page(results: &[ResultRecord], ctx: &ReportContext) -> String {
     // Summary.
     let sites_failing = sites
         .iter()
-        .filter(|s| results.iter().any(|r| r.site == **s && r.status == Status::Fail && r.severity >= Severity::Warning))
+        .filter(|s| {
+            results.iter().any(|r| {
+                r.site == **s && r.status == Status::Fail && r.severity >= Severity::Warning
+            })
+        })
         .count();
     let _ = write!(
         h,
@@ -224,7 +255,9 @@ fn render_page(results: &[ResultRecord], ctx: &ReportContext) -> String {
     );
     let mut fails_by_rule: BTreeMap<(usize, &str), (usize, usize, Severity)> = BTreeMap::new();
     for r in results {
-        let e = fails_by_rule.entry(rule_order(&r.rule)).or_insert((0, 0, r.severity));
+        let e = fails_by_rule
+            .entry(rule_order(&r.rule))
+            .or_insert((0, 0, r.severity));
         match r.status {
             Status::Fail => e.0 += 1,
             Status::Unknown => e.1 += 1,
@@ -250,27 +283,50 @@ fn render_page(results: &[ResultRecord], ctx: &ReportContext) -> String {
         None => h.push_str(r#"<p class="muted">Không có kết quả của ngày trước để so sánh.</p>"#),
         Some(c) => {
             if let Some(pd) = c.previous_date {
-                let _ = write!(h, r#"<p class="meta">So với kết quả ngày {}.</p>"#, vi_date(pd));
+                let _ = write!(
+                    h,
+                    r#"<p class="meta">So với kết quả ngày {}.</p>"#,
+                    vi_date(pd)
+                );
             }
-            let list = |h: &mut String, heading: &str, items: &[SiteRule], empty: &str, linked: bool| {
-                let _ = write!(h, "<h3>{heading} ({})</h3>", items.len());
-                if items.is_empty() {
-                    let _ = write!(h, r#"<p class="muted">{empty}</p>"#);
-                    return;
-                }
-                h.push_str("<ul>");
-                for p in items {
-                    let label = format!("{} — {}", ctx.site_name(&p.site), rule_name_vi(&p.rule));
-                    if linked {
-                        let _ = write!(h, r##"<li><a href="#{}">{}</a></li>"##, result_anchor(&p.site, &p.rule), esc(&label));
-                    } else {
-                        let _ = write!(h, "<li>{}</li>", esc(&label));
+            let list =
+                |h: &mut String, heading: &str, items: &[SiteRule], empty: &str, linked: bool| {
+                    let _ = write!(h, "<h3>{heading} ({})</h3>", items.len());
+                    if items.is_empty() {
+                        let _ = write!(h, r#"<p class="muted">{empty}</p>"#);
+                        return;
                     }
-                }
-                h.push_str("</ul>");
-            };
-            list(&mut h, "Vi phạm mới", &c.new_violations, "Không có vi phạm mới.", true);
-            list(&mut h, "Đã khắc phục", &c.resolved, "Không có vi phạm nào được khắc phục.", false);
+                    h.push_str("<ul>");
+                    for p in items {
+                        let label =
+                            format!("{} — {}", ctx.site_name(&p.site), rule_name_vi(&p.rule));
+                        if linked {
+                            let _ = write!(
+                                h,
+                                r##"<li><a href="#{}">{}</a></li>"##,
+                                result_anchor(&p.site, &p.rule),
+                                esc(&label)
+                            );
+                        } else {
+                            let _ = write!(h, "<li>{}</li>", esc(&label));
+                        }
+                    }
+                    h.push_str("</ul>");
+                };
+            list(
+                &mut h,
+                "Vi phạm mới",
+                &c.new_violations,
+                "Không có vi phạm mới.",
+                true,
+            );
+            list(
+                &mut h,
+                "Đã khắc phục",
+                &c.resolved,
+                "Không có vi phạm nào được khắc phục.",
+                false,
+            );
         }
     }
     h.push_str("</section>");
@@ -278,7 +334,12 @@ fn render_page(results: &[ResultRecord], ctx: &ReportContext) -> String {
     // Matrix.
     h.push_str(r#"<section id="bang-ket-qua"><h2>Kết quả theo trang và quy tắc</h2><p class="meta">Bấm vào ô “Không đạt” để xem bằng chứng. “—”: quy tắc không áp dụng cho loại trang này.</p><table class="matrix"><thead><tr><th>Trang</th>"#);
     for rule in &rules {
-        let _ = write!(h, r#"<th class="rule" title="{}">{}</th>"#, esc(rule), esc(rule_name_vi(rule)));
+        let _ = write!(
+            h,
+            r#"<th class="rule" title="{}">{}</th>"#,
+            esc(rule),
+            esc(rule_name_vi(rule))
+        );
     }
     h.push_str("</tr></thead><tbody>");
     for site in &sites {
@@ -335,7 +396,11 @@ fn render_page(results: &[ResultRecord], ctx: &ReportContext) -> String {
                 esc(&r.message)
             );
             if let Some(hint) = &r.hint {
-                let _ = write!(h, r#"<p class="hint"><b>Hướng khắc phục:</b> {}</p>"#, esc(hint));
+                let _ = write!(
+                    h,
+                    r#"<p class="hint"><b>Hướng khắc phục:</b> {}</p>"#,
+                    esc(hint)
+                );
             }
             if !r.evidence.is_empty() {
                 h.push_str(r#"<div><b>Bằng chứng:</b><ul class="evidence">"#);
@@ -401,11 +466,22 @@ mod tests {
         let ctx = ReportContext {
             date: Some(d),
             site_names: vec![
-                ("tiengiang-portal".into(), "Cổng Thông tin điện tử tỉnh Tiền Giang".into()),
-                ("evil-site".into(), "<b onmouseover=alert(3)>Trang độc</b>".into()),
+                (
+                    "tiengiang-portal".into(),
+                    "Cổng Thông tin điện tử tỉnh Tiền Giang".into(),
+                ),
+                (
+                    "evil-site".into(),
+                    "<b onmouseover=alert(3)>Trang độc</b>".into(),
+                ),
             ],
             province: Some("tỉnh Tiền Giang".into()),
-            previous: Some(vec![rec("tiengiang-portal", "update.daily", Status::Pass, d - chrono::Duration::days(1))]),
+            previous: Some(vec![rec(
+                "tiengiang-portal",
+                "update.daily",
+                Status::Pass,
+                d - chrono::Duration::days(1),
+            )]),
             previous_date: None,
             daily_items: vec![("tiengiang-portal".into(), daily)],
         };
@@ -440,8 +516,15 @@ mod tests {
         let html = render(&results, &ctx);
         for r in results.iter().filter(|r| r.status == Status::Fail) {
             let anchor = result_anchor(&r.site, &r.rule);
-            assert!(html.contains(&format!(r##"href="#{anchor}">Không đạt</a>"##)), "{anchor}");
-            assert_eq!(html.matches(&format!(r#"id="{anchor}""#)).count(), 1, "{anchor}");
+            assert!(
+                html.contains(&format!(r##"href="#{anchor}">Không đạt</a>"##)),
+                "{anchor}"
+            );
+            assert_eq!(
+                html.matches(&format!(r#"id="{anchor}""#)).count(),
+                1,
+                "{anchor}"
+            );
         }
         assert!(html.contains("Cập nhật thông tin hằng ngày"));
         // Changes: update.daily went from pass to fail.
@@ -457,7 +540,10 @@ mod tests {
         assert_eq!(html.matches("<svg").count(), 1);
         let svg = &html[html.find("<svg").unwrap_or(0)..];
         // 30 days shown: 30 per-day tooltips ending in the last day.
-        assert_eq!(svg.matches("tin mới").count() - svg.matches("không có tin mới").count() - 2, 30);
+        assert_eq!(
+            svg.matches("tin mới").count() - svg.matches("không có tin mới").count() - 2,
+            30
+        );
         assert!(svg.contains("23/11/2026: 3 tin mới") || svg.contains("23/11/2026: 0 tin mới"));
         assert!(svg.contains(r##"fill="#e3e3e3""##));
     }

@@ -8,7 +8,7 @@ use std::io::Write;
 
 use serde::Serialize;
 
-use super::{Changes, ReportContext, Renderer};
+use super::{Changes, Renderer, ReportContext};
 use crate::model::ResultRecord;
 
 pub struct JsonlRenderer;
@@ -19,7 +19,12 @@ struct ChangesLine<'a> {
 }
 
 impl Renderer for JsonlRenderer {
-    fn render(&self, results: &[ResultRecord], ctx: &ReportContext, out: &mut dyn Write) -> std::io::Result<()> {
+    fn render(
+        &self,
+        results: &[ResultRecord],
+        ctx: &ReportContext,
+        out: &mut dyn Write,
+    ) -> std::io::Result<()> {
         for r in results {
             serde_json::to_writer(&mut *out, r)?;
             out.write_all(b"\n")?;
@@ -46,9 +51,14 @@ mod tests {
             rec("tiengiang-portal", "site.reachable", Status::Pass, d),
         ];
         let mut out = Vec::new();
-        JsonlRenderer.render(&results, &ReportContext::default(), &mut out).unwrap();
+        JsonlRenderer
+            .render(&results, &ReportContext::default(), &mut out)
+            .unwrap();
         let text = String::from_utf8(out).unwrap();
-        let back: Vec<ResultRecord> = text.lines().map(|l| serde_json::from_str(l).unwrap()).collect();
+        let back: Vec<ResultRecord> = text
+            .lines()
+            .map(|l| serde_json::from_str(l).unwrap())
+            .collect();
         assert_eq!(back, results);
         // A pass has no hint, and the key is omitted rather than null.
         assert!(!text.lines().nth(1).unwrap().contains("hint"));
@@ -73,7 +83,13 @@ mod tests {
         let v: serde_json::Value = serde_json::from_str(lines[1]).unwrap();
         assert_eq!(v["changes"]["date"], "2026-11-24");
         assert_eq!(v["changes"]["new_violations"][0]["site"], "a");
-        assert_eq!(v["changes"]["new_violations"][0]["rule"], "disclosure.contact");
-        assert_eq!(v["changes"]["resolved"].as_array().map(|a| a.len()), Some(0));
+        assert_eq!(
+            v["changes"]["new_violations"][0]["rule"],
+            "disclosure.contact"
+        );
+        assert_eq!(
+            v["changes"]["resolved"].as_array().map(|a| a.len()),
+            Some(0)
+        );
     }
 }

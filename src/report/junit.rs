@@ -4,7 +4,7 @@
 
 use std::io::Write;
 
-use super::{ReportContext, Renderer, ordered_sites};
+use super::{Renderer, ReportContext, ordered_sites};
 use crate::model::{ResultRecord, Status};
 
 pub struct JunitRenderer;
@@ -50,7 +50,12 @@ fn evidence_text(r: &ResultRecord) -> String {
 }
 
 impl Renderer for JunitRenderer {
-    fn render(&self, results: &[ResultRecord], ctx: &ReportContext, out: &mut dyn Write) -> std::io::Result<()> {
+    fn render(
+        &self,
+        results: &[ResultRecord],
+        ctx: &ReportContext,
+        out: &mut dyn Write,
+    ) -> std::io::Result<()> {
         let count = |rs: &[&ResultRecord], st: Status| rs.iter().filter(|r| r.status == st).count();
         let all: Vec<&ResultRecord> = results.iter().collect();
         writeln!(out, r#"<?xml version="1.0" encoding="UTF-8"?>"#)?;
@@ -63,7 +68,10 @@ impl Renderer for JunitRenderer {
         )?;
         for site in ordered_sites(&ctx.site_names, results.iter().map(|r| r.site.as_str())) {
             let rs: Vec<&ResultRecord> = results.iter().filter(|r| r.site == site).collect();
-            let timestamp = rs.first().map(|r| r.checked_at.to_rfc3339()).unwrap_or_default();
+            let timestamp = rs
+                .first()
+                .map(|r| r.checked_at.to_rfc3339())
+                .unwrap_or_default();
             writeln!(
                 out,
                 r#"  <testsuite name="{}" tests="{}" failures="{}" errors="0" skipped="{}" timestamp="{}">"#,
@@ -93,8 +101,17 @@ impl Renderer for JunitRenderer {
                         writeln!(out, "    </testcase>")?;
                     }
                     Status::Unknown => {
-                        let why = r.evidence.iter().map(|e| e.detail.as_str()).collect::<Vec<_>>().join("; ");
-                        let msg = if why.is_empty() { r.message.clone() } else { format!("{} ({why})", r.message) };
+                        let why = r
+                            .evidence
+                            .iter()
+                            .map(|e| e.detail.as_str())
+                            .collect::<Vec<_>>()
+                            .join("; ");
+                        let msg = if why.is_empty() {
+                            r.message.clone()
+                        } else {
+                            format!("{} ({why})", r.message)
+                        };
                         writeln!(out, "{open}>")?;
                         writeln!(out, r#"      <skipped message="{}"/>"#, xml_escape(&msg))?;
                         writeln!(out, "    </testcase>")?;
@@ -122,7 +139,10 @@ mod tests {
         let d = day(2026, 11, 24);
         let mut hostile = rec("a", "disclosure.contact", Status::Fail, d);
         hostile.message = "</failure><x a=\"1\">&amp; \u{0}]]>".to_string();
-        hostile.evidence = vec![Evidence::new("https://a.gov.vn/?x=1&y=<2>", "'quoted' \"dq\"")];
+        hostile.evidence = vec![Evidence::new(
+            "https://a.gov.vn/?x=1&y=<2>",
+            "'quoted' \"dq\"",
+        )];
         let results = vec![
             hostile,
             rec("a", "site.reachable", Status::Pass, d),
@@ -131,7 +151,9 @@ mod tests {
             rec("b", "update.daily", Status::Pass, d),
         ];
         let mut out = Vec::new();
-        JunitRenderer.render(&results, &ReportContext::default(), &mut out).unwrap();
+        JunitRenderer
+            .render(&results, &ReportContext::default(), &mut out)
+            .unwrap();
         let text = String::from_utf8(out).unwrap();
 
         let mut reader = Reader::from_str(&text);
@@ -147,12 +169,21 @@ mod tests {
                         e.attributes()
                             .filter_map(|a| a.ok())
                             .find(|a| a.key.as_ref() == k)
-                            .map(|a| a.normalized_value(quick_xml::XmlVersion::Implicit1_0).unwrap().into_owned())
+                            .map(|a| {
+                                a.normalized_value(quick_xml::XmlVersion::Implicit1_0)
+                                    .unwrap()
+                                    .into_owned()
+                            })
                     };
                     match name.as_str() {
                         "testsuite" => {
                             suites += 1;
-                            suite_attrs.push((attr("name"), attr("tests"), attr("failures"), attr("skipped")));
+                            suite_attrs.push((
+                                attr("name"),
+                                attr("tests"),
+                                attr("failures"),
+                                attr("skipped"),
+                            ));
                         }
                         "testcase" => cases += 1,
                         "failure" => {
@@ -169,13 +200,25 @@ mod tests {
         assert_eq!((suites, cases, failures, skipped), (2, 5, 2, 1));
         assert_eq!(
             suite_attrs[0],
-            (Some("a".into()), Some("3".into()), Some("1".into()), Some("1".into()))
+            (
+                Some("a".into()),
+                Some("3".into()),
+                Some("1".into()),
+                Some("1".into())
+            )
         );
         assert_eq!(
             suite_attrs[1],
-            (Some("b".into()), Some("2".into()), Some("1".into()), Some("0".into()))
+            (
+                Some("b".into()),
+                Some("2".into()),
+                Some("1".into()),
+                Some("0".into())
+            )
         );
         assert!(failure_msgs[0].starts_with("</failure><x a=\"1\">&amp; "));
-        assert!(text.contains(r#"<testsuites name="sitewarden" tests="5" failures="2" errors="0" skipped="1">"#));
+        assert!(text.contains(
+            r#"<testsuites name="sitewarden" tests="5" failures="2" errors="0" skipped="1">"#
+        ));
     }
 }

@@ -40,7 +40,7 @@ pub struct ReportContext {
     pub previous_date: Option<NaiveDate>,
     /// Per site: (day, new items that day, whether it is a working day), for
     /// the last 30 days; drawn as a chart in the HTML report.
-    pub daily_items: Vec<(String, Vec<(NaiveDate, u32, bool)>)>,
+    pub daily_items: Vec<(String, DailyItems)>,
 }
 
 impl ReportContext {
@@ -64,8 +64,16 @@ impl ReportContext {
     }
 }
 
+/// (day, new items that day, whether it is a working day), oldest first.
+pub type DailyItems = Vec<(NaiveDate, u32, bool)>;
+
 pub trait Renderer {
-    fn render(&self, results: &[ResultRecord], ctx: &ReportContext, out: &mut dyn Write) -> std::io::Result<()>;
+    fn render(
+        &self,
+        results: &[ResultRecord],
+        ctx: &ReportContext,
+        out: &mut dyn Write,
+    ) -> std::io::Result<()>;
 }
 
 /// One output format of `check` and `report` (SPEC §2).
@@ -135,21 +143,31 @@ pub fn renderer_for(format: Format) -> Box<dyn Renderer> {
 /// Writes `path` so that a reader sees either the old file or the complete
 /// new one, never half a file: temp file in the same directory (same
 /// filesystem, so the rename is atomic), fsync, rename, fsync the directory.
-pub fn write_atomically(path: &Path, f: impl FnOnce(&mut dyn Write) -> io::Result<()>) -> io::Result<()> {
+pub fn write_atomically(
+    path: &Path,
+    f: impl FnOnce(&mut dyn Write) -> io::Result<()>,
+) -> io::Result<()> {
     let dir = match path.parent() {
         Some(d) if !d.as_os_str().is_empty() => d.to_path_buf(),
         _ => std::path::PathBuf::from("."),
     };
-    let file_name = path
-        .file_name()
-        .ok_or_else(|| io::Error::new(io::ErrorKind::InvalidInput, format!("{} names no file", path.display())))?;
+    let file_name = path.file_name().ok_or_else(|| {
+        io::Error::new(
+            io::ErrorKind::InvalidInput,
+            format!("{} names no file", path.display()),
+        )
+    })?;
     let mut tmp_name = std::ffi::OsString::from(".");
     tmp_name.push(file_name);
     tmp_name.push(format!(".tmp-{}", std::process::id()));
     let tmp = dir.join(tmp_name);
 
     let result = (|| {
-        let file = std::fs::OpenOptions::new().write(true).create(true).truncate(true).open(&tmp)?;
+        let file = std::fs::OpenOptions::new()
+            .write(true)
+            .create(true)
+            .truncate(true)
+            .open(&tmp)?;
         let mut w = io::BufWriter::new(file);
         f(&mut w)?;
         let file = w.into_inner().map_err(|e| e.into_error())?;
@@ -190,15 +208,19 @@ pub struct Changes {
 }
 
 pub fn changes(prev: &[ResultRecord], cur: &[ResultRecord]) -> Changes {
-    let prev_status: HashMap<(&str, &str), Status> =
-        prev.iter().map(|r| ((r.site.as_str(), r.rule.as_str()), r.status)).collect();
+    let prev_status: HashMap<(&str, &str), Status> = prev
+        .iter()
+        .map(|r| ((r.site.as_str(), r.rule.as_str()), r.status))
+        .collect();
     let mut out = Changes {
         date: cur.first().map(|r| r.as_of),
         previous_date: prev.first().map(|r| r.as_of),
         ..Changes::default()
     };
     for r in cur {
-        let before = prev_status.get(&(r.site.as_str(), r.rule.as_str())).copied();
+        let before = prev_status
+            .get(&(r.site.as_str(), r.rule.as_str()))
+            .copied();
         let pair = || SiteRule {
             site: r.site.clone(),
             rule: r.rule.clone(),
@@ -218,28 +240,53 @@ pub const RULE_NAMES: &[(&str, &str)] = &[
     ("site.reachable", "Truy cập được trang"),
     ("site.crawlable", "Cho phép kiểm tra tự động (robots.txt)"),
     ("update.daily", "Cập nhật thông tin hằng ngày"),
-    ("update.legal_documents", "Đăng văn bản quy phạm pháp luật đúng hạn"),
+    (
+        "update.legal_documents",
+        "Đăng văn bản quy phạm pháp luật đúng hạn",
+    ),
     ("disclosure.governing_agency", "Ghi tên cơ quan chủ quản"),
     ("disclosure.editorial_board", "Ghi Ban biên tập"),
-    ("disclosure.responsible_person", "Ghi người chịu trách nhiệm nội dung"),
-    ("disclosure.contact", "Ghi điện thoại và thư điện tử liên hệ"),
+    (
+        "disclosure.responsible_person",
+        "Ghi người chịu trách nhiệm nội dung",
+    ),
+    (
+        "disclosure.contact",
+        "Ghi điện thoại và thư điện tử liên hệ",
+    ),
     ("disclosure.license", "Hiển thị giấy phép"),
     ("attribution.source", "Ghi nguồn tin"),
-    ("attribution.details", "Ghi tác giả, thời gian đăng của nguồn tin"),
+    (
+        "attribution.details",
+        "Ghi tác giả, thời gian đăng của nguồn tin",
+    ),
 ];
 
 /// The Vietnamese name of a rule; the id itself for a rule we do not know.
 pub fn rule_name_vi(rule: &str) -> &str {
-    RULE_NAMES.iter().find(|(id, _)| *id == rule).map(|(_, n)| *n).unwrap_or(rule)
+    RULE_NAMES
+        .iter()
+        .find(|(id, _)| *id == rule)
+        .map(|(_, n)| *n)
+        .unwrap_or(rule)
 }
 
 /// Sort key putting known rules in SPEC order and unknown ones after, by id.
 pub(crate) fn rule_order(rule: &str) -> (usize, &str) {
-    (RULE_NAMES.iter().position(|(id, _)| *id == rule).unwrap_or(usize::MAX), rule)
+    (
+        RULE_NAMES
+            .iter()
+            .position(|(id, _)| *id == rule)
+            .unwrap_or(usize::MAX),
+        rule,
+    )
 }
 
 /// Sites in registry order first, then any others in order of appearance.
-pub(crate) fn ordered_sites<'a>(site_names: &'a [(String, String)], sites: impl Iterator<Item = &'a str>) -> Vec<&'a str> {
+pub(crate) fn ordered_sites<'a>(
+    site_names: &'a [(String, String)],
+    sites: impl Iterator<Item = &'a str>,
+) -> Vec<&'a str> {
     let mut out: Vec<&str> = Vec::new();
     let present: Vec<&str> = sites.collect();
     for (id, _) in site_names {
@@ -324,7 +371,11 @@ pub(crate) mod testutil {
             site: site.to_string(),
             rule: rule.to_string(),
             status,
-            severity: if rule == "site.crawlable" { Severity::Info } else { Severity::Violation },
+            severity: if rule == "site.crawlable" {
+                Severity::Info
+            } else {
+                Severity::Violation
+            },
             as_of,
             checked_at,
             basis: "Nghị định 72/2013/NĐ-CP; Thông tư 09/2014/TT-BTTTT".to_string(),
@@ -333,8 +384,12 @@ pub(crate) mod testutil {
                 Status::Fail => "Không tìm thấy địa chỉ thư điện tử liên hệ".to_string(),
                 Status::Unknown => "Không truy cập được trang".to_string(),
             },
-            evidence: vec![Evidence::new("https://tiengiang.gov.vn/", "footer has phone 0273 3873 333, no email")],
-            hint: (status == Status::Fail).then(|| "Thêm địa chỉ thư điện tử vào chân trang chủ".to_string()),
+            evidence: vec![Evidence::new(
+                "https://tiengiang.gov.vn/",
+                "footer has phone 0273 3873 333, no email",
+            )],
+            hint: (status == Status::Fail)
+                .then(|| "Thêm địa chỉ thư điện tử vào chân trang chủ".to_string()),
         }
     }
 }
@@ -369,8 +424,15 @@ mod tests {
             rec("c", "site.reachable", Status::Fail, d1),
         ];
         let c = changes(&prev, &cur);
-        let pairs = |v: &[SiteRule]| v.iter().map(|p| format!("{}/{}", p.site, p.rule)).collect::<Vec<_>>();
-        assert_eq!(pairs(&c.new_violations), vec!["a/update.daily", "c/site.reachable"]);
+        let pairs = |v: &[SiteRule]| {
+            v.iter()
+                .map(|p| format!("{}/{}", p.site, p.rule))
+                .collect::<Vec<_>>()
+        };
+        assert_eq!(
+            pairs(&c.new_violations),
+            vec!["a/update.daily", "c/site.reachable"]
+        );
         assert_eq!(pairs(&c.resolved), vec!["a/disclosure.contact"]);
         assert_eq!(c.date, Some(d1));
         assert_eq!(c.previous_date, Some(d0));
@@ -395,10 +457,17 @@ mod tests {
 
     #[test]
     fn escaping_and_hrefs_are_safe() {
-        assert_eq!(html_escape("<a href='x'>&\"</a>"), "&lt;a href=&#39;x&#39;&gt;&amp;&quot;&lt;/a&gt;");
+        assert_eq!(
+            html_escape("<a href='x'>&\"</a>"),
+            "&lt;a href=&#39;x&#39;&gt;&amp;&quot;&lt;/a&gt;"
+        );
         assert_eq!(safe_href("javascript:alert(1)"), None);
         assert_eq!(safe_href("https://a.gov.vn/x"), Some("https://a.gov.vn/x"));
         assert_ne!(anchor_part("a b"), anchor_part("a_b"));
-        assert!(anchor_part("\"><script>").chars().all(|c| c.is_ascii_alphanumeric() || "-._".contains(c)));
+        assert!(
+            anchor_part("\"><script>")
+                .chars()
+                .all(|c| c.is_ascii_alphanumeric() || "-._".contains(c))
+        );
     }
 }

@@ -101,7 +101,8 @@ pub struct SiteSummary {
 
 impl SiteSummary {
     pub fn update_share(&self) -> Option<f64> {
-        (self.working_days > 0).then(|| f64::from(self.working_days_with_item) / f64::from(self.working_days))
+        (self.working_days > 0)
+            .then(|| f64::from(self.working_days_with_item) / f64::from(self.working_days))
     }
     pub fn fully_compliant(&self) -> bool {
         self.days_checked > 0
@@ -163,7 +164,11 @@ struct SiteAcc {
 }
 
 /// Working days after `signed` up to and including `posted`.
-pub fn delay_working_days(signed: NaiveDate, posted: NaiveDate, is_working_day: &dyn Fn(NaiveDate) -> bool) -> i64 {
+pub fn delay_working_days(
+    signed: NaiveDate,
+    posted: NaiveDate,
+    is_working_day: &dyn Fn(NaiveDate) -> bool,
+) -> i64 {
     let n = (posted - signed).num_days();
     if n <= 0 {
         return 0;
@@ -182,7 +187,10 @@ fn days_in(from: NaiveDate, to: NaiveDate) -> impl Iterator<Item = NaiveDate> {
     from.iter_days().take_while(move |d| *d <= to)
 }
 
-pub fn summarize(input: &PeriodInput, results: impl Iterator<Item = (NaiveDate, Vec<ResultRecord>)>) -> PeriodSummary {
+pub fn summarize(
+    input: &PeriodInput,
+    results: impl Iterator<Item = (NaiveDate, Vec<ResultRecord>)>,
+) -> PeriodSummary {
     let eff_from = input.covered_from.map_or(input.from, |c| c.max(input.from));
     let effective_from = (eff_from <= input.to).then_some(eff_from);
     let covered_days = effective_from.map_or(0, |f| (input.to - f).num_days() + 1) as u32;
@@ -192,15 +200,17 @@ pub fn summarize(input: &PeriodInput, results: impl Iterator<Item = (NaiveDate, 
     let mut working: HashSet<NaiveDate> = HashSet::new();
     if let Some(f) = effective_from {
         for d in days_in(f, input.to) {
-            let m = month_skeleton.entry((d.year(), d.month())).or_insert(MonthSummary {
-                year: d.year(),
-                month: d.month(),
-                days: 0,
-                working_days: 0,
-                working_days_with_item: 0,
-                days_checked: 0,
-                days_with_failure: 0,
-            });
+            let m = month_skeleton
+                .entry((d.year(), d.month()))
+                .or_insert(MonthSummary {
+                    year: d.year(),
+                    month: d.month(),
+                    days: 0,
+                    working_days: 0,
+                    working_days_with_item: 0,
+                    days_checked: 0,
+                    days_with_failure: 0,
+                });
             m.days += 1;
             if (input.is_working_day)(d) {
                 m.working_days += 1;
@@ -209,7 +219,12 @@ pub fn summarize(input: &PeriodInput, results: impl Iterator<Item = (NaiveDate, 
         }
     }
 
-    let index: HashMap<&str, usize> = input.sites.iter().enumerate().map(|(i, (id, _))| (id.as_str(), i)).collect();
+    let index: HashMap<&str, usize> = input
+        .sites
+        .iter()
+        .enumerate()
+        .map(|(i, (id, _))| (id.as_str(), i))
+        .collect();
     let mut accs: Vec<SiteAcc> = input
         .sites
         .iter()
@@ -228,8 +243,12 @@ pub fn summarize(input: &PeriodInput, results: impl Iterator<Item = (NaiveDate, 
         }
         let mut failed_today: HashSet<usize> = HashSet::new();
         for r in &records {
-            let Some(&si) = index.get(r.site.as_str()) else { continue };
-            let Some(acc) = accs.get_mut(si) else { continue };
+            let Some(&si) = index.get(r.site.as_str()) else {
+                continue;
+            };
+            let Some(acc) = accs.get_mut(si) else {
+                continue;
+            };
             let month_key = (day.year(), day.month());
             if acc.last_day != Some(day) {
                 acc.last_day = Some(day);
@@ -271,10 +290,11 @@ pub fn summarize(input: &PeriodInput, results: impl Iterator<Item = (NaiveDate, 
                     rs.days_failed += 1;
                     rs.first_failure = Some(rs.first_failure.map_or(day, |d| d.min(day)));
                     rs.last_failure = Some(rs.last_failure.map_or(day, |d| d.max(day)));
-                    if r.severity >= Severity::Warning && failed_today.insert(si) {
-                        if let Some(m) = acc.months.get_mut(&month_key) {
-                            m.days_with_failure += 1;
-                        }
+                    if r.severity >= Severity::Warning
+                        && failed_today.insert(si)
+                        && let Some(m) = acc.months.get_mut(&month_key)
+                    {
+                        m.days_with_failure += 1;
                     }
                 }
             }
@@ -310,7 +330,10 @@ pub fn summarize(input: &PeriodInput, results: impl Iterator<Item = (NaiveDate, 
                 let posted = doc.doc.posted.unwrap_or(doc.first_seen);
                 if in_range(posted) {
                     item_days.insert(posted);
-                    delays.push((delay_working_days(doc.doc.signed, posted, input.is_working_day), doc));
+                    delays.push((
+                        delay_working_days(doc.doc.signed, posted, input.is_working_day),
+                        doc,
+                    ));
                 }
             }
         }
@@ -333,16 +356,26 @@ pub fn summarize(input: &PeriodInput, results: impl Iterator<Item = (NaiveDate, 
         let worst = delays.last();
         let documents = DocumentStats {
             posted: delays.len() as u32,
-            late: delays.iter().filter(|(d, _)| *d > input.max_doc_delay_working_days).count() as u32,
+            late: delays
+                .iter()
+                .filter(|(d, _)| *d > input.max_doc_delay_working_days)
+                .count() as u32,
             median_delay,
             worst_delay: worst.map(|(d, _)| *d),
             worst_document: worst.map(|(_, doc)| {
-                if doc.doc.number.trim().is_empty() { doc.doc.title.clone() } else { doc.doc.number.clone() }
+                if doc.doc.number.trim().is_empty() {
+                    doc.doc.title.clone()
+                } else {
+                    doc.doc.number.clone()
+                }
             }),
             worst_url: worst.map(|(_, doc)| doc.doc.url.clone()),
         };
 
-        let weighed: Vec<&RuleSummary> = rules.iter().filter(|r| r.severity >= Severity::Warning).collect();
+        let weighed: Vec<&RuleSummary> = rules
+            .iter()
+            .filter(|r| r.severity >= Severity::Warning)
+            .collect();
         let checked: u32 = weighed.iter().map(|r| r.days_checked).sum();
         let passed: u32 = weighed.iter().map(|r| r.days_passed).sum();
         let compliance = (checked > 0).then(|| f64::from(passed) / f64::from(checked));
@@ -382,7 +415,11 @@ pub fn summarize(input: &PeriodInput, results: impl Iterator<Item = (NaiveDate, 
         sa.compliance
             .is_some()
             .cmp(&sb.compliance.is_some())
-            .then(sa.compliance.unwrap_or(0.0).total_cmp(&sb.compliance.unwrap_or(0.0)))
+            .then(
+                sa.compliance
+                    .unwrap_or(0.0)
+                    .total_cmp(&sb.compliance.unwrap_or(0.0)),
+            )
             .then(fails(sb).cmp(&fails(sa)))
             .then(a.cmp(&b))
     });
@@ -391,11 +428,19 @@ pub fn summarize(input: &PeriodInput, results: impl Iterator<Item = (NaiveDate, 
             s.rank = rank + 1;
         }
     }
-    let ranking = order.iter().filter_map(|&i| sites.get(i)).map(|s| s.site.clone()).collect();
+    let ranking = order
+        .iter()
+        .filter_map(|&i| sites.get(i))
+        .map(|s| s.site.clone())
+        .collect();
 
     let mut top: BTreeMap<(usize, String), ViolationCount> = BTreeMap::new();
     for s in &sites {
-        for r in s.rules.iter().filter(|r| r.severity >= Severity::Warning && r.days_failed > 0) {
+        for r in s
+            .rules
+            .iter()
+            .filter(|r| r.severity >= Severity::Warning && r.days_failed > 0)
+        {
             let (o, _) = rule_order(&r.rule);
             let e = top.entry((o, r.rule.clone())).or_insert(ViolationCount {
                 rule: r.rule.clone(),
@@ -490,10 +535,23 @@ pub fn render_jsonl(s: &PeriodSummary, out: &mut dyn Write) -> std::io::Result<(
     for site in &s.sites {
         let mut head = site.clone();
         head.rules.clear();
-        serde_json::to_writer(&mut *out, &Tagged { kind: "site", body: &head })?;
+        serde_json::to_writer(
+            &mut *out,
+            &Tagged {
+                kind: "site",
+                body: &head,
+            },
+        )?;
         out.write_all(b"\n")?;
         for r in &site.rules {
-            serde_json::to_writer(&mut *out, &RuleLine { kind: "rule", site: &site.site, body: r })?;
+            serde_json::to_writer(
+                &mut *out,
+                &RuleLine {
+                    kind: "rule",
+                    site: &site.site,
+                    body: r,
+                },
+            )?;
             out.write_all(b"\n")?;
         }
     }
@@ -545,12 +603,16 @@ pub(crate) fn end_label(r: &RuleSummary) -> &'static str {
 /// CSV: one row per site and rule; a site never checked gets one row saying so.
 pub fn render_csv(s: &PeriodSummary, out: &mut dyn Write) -> std::io::Result<()> {
     out.write_all(BOM)?;
-    let mut w = ::csv::WriterBuilder::new().terminator(::csv::Terminator::CRLF).from_writer(out);
+    let mut w = ::csv::WriterBuilder::new()
+        .terminator(::csv::Terminator::CRLF)
+        .from_writer(out);
     w.write_record(SUMMARY_HEADERS).map_err(csv_error)?;
     let opt_date = |d: Option<NaiveDate>| d.map(vi_date).unwrap_or_default();
     let covered = s.effective_from.is_some();
     for rank_site in &s.ranking {
-        let Some(site) = s.sites.iter().find(|x| &x.site == rank_site) else { continue };
+        let Some(site) = s.sites.iter().find(|x| &x.site == rank_site) else {
+            continue;
+        };
         let site_cols = |w: &mut Vec<String>| {
             w.push(site.rank.to_string());
             w.push(cell(&site.site));
@@ -559,20 +621,52 @@ pub fn render_csv(s: &PeriodSummary, out: &mut dyn Write) -> std::io::Result<()>
             w.push(vi_date(s.to));
             w.push(site.compliance.map(pct).unwrap_or_default());
             let upd = covered && site.update_applies;
-            w.push(if upd { site.working_days.to_string() } else { String::new() });
-            w.push(if upd { site.working_days_with_item.to_string() } else { String::new() });
-            w.push(if upd { site.update_share().map(pct).unwrap_or_default() } else { String::new() });
-            w.push(if upd { site.documents.posted.to_string() } else { String::new() });
-            w.push(if upd { site.documents.late.to_string() } else { String::new() });
-            w.push(site.documents.median_delay.map(|m| vi_num(m, 1)).unwrap_or_default());
-            w.push(site.documents.worst_delay.map(|m| m.to_string()).unwrap_or_default());
+            w.push(if upd {
+                site.working_days.to_string()
+            } else {
+                String::new()
+            });
+            w.push(if upd {
+                site.working_days_with_item.to_string()
+            } else {
+                String::new()
+            });
+            w.push(if upd {
+                site.update_share().map(pct).unwrap_or_default()
+            } else {
+                String::new()
+            });
+            w.push(if upd {
+                site.documents.posted.to_string()
+            } else {
+                String::new()
+            });
+            w.push(if upd {
+                site.documents.late.to_string()
+            } else {
+                String::new()
+            });
+            w.push(
+                site.documents
+                    .median_delay
+                    .map(|m| vi_num(m, 1))
+                    .unwrap_or_default(),
+            );
+            w.push(
+                site.documents
+                    .worst_delay
+                    .map(|m| m.to_string())
+                    .unwrap_or_default(),
+            );
         };
         if site.rules.is_empty() {
             let mut row = Vec::with_capacity(SUMMARY_HEADERS.len());
             site_cols(&mut row);
             row.resize(SUMMARY_HEADERS.len() - 2, String::new());
             row.push(match s.covered_from {
-                Some(c) if !covered => format!("Ngoài phạm vi dữ liệu (kho chỉ còn lưu từ {})", vi_date(c)),
+                Some(c) if !covered => {
+                    format!("Ngoài phạm vi dữ liệu (kho chỉ còn lưu từ {})", vi_date(c))
+                }
                 _ => "Chưa kiểm tra".to_string(),
             });
             row.push(String::new());
@@ -585,7 +679,13 @@ pub fn render_csv(s: &PeriodSummary, out: &mut dyn Write) -> std::io::Result<()>
             row.push(cell(&r.rule));
             row.push(cell(rule_name_vi(&r.rule)));
             row.push(r.severity.label_vi().to_string());
-            for n in [r.days_checked, r.days_passed, r.days_failed, r.days_unknown, r.days_not_checked] {
+            for n in [
+                r.days_checked,
+                r.days_passed,
+                r.days_failed,
+                r.days_unknown,
+                r.days_not_checked,
+            ] {
                 row.push(n.to_string());
             }
             row.push(opt_date(r.first_failure));
@@ -640,7 +740,11 @@ mod tests {
             // tot: always fine.
             v.push(rec("tot", rule, Status::Pass, d));
             // ngung: stops updating in March; update.daily fails from 10/3.
-            let st = if rule == "update.daily" && d >= day(2026, 3, 10) { Status::Fail } else { Status::Pass };
+            let st = if rule == "update.daily" && d >= day(2026, 3, 10) {
+                Status::Fail
+            } else {
+                Status::Pass
+            };
             v.push(rec("ngung", rule, st, d));
             // sap: unreachable 6/4–19/4; every other rule unknown then.
             let down = between(d, day(2026, 4, 6), day(2026, 4, 19));
@@ -651,7 +755,8 @@ mod tests {
             };
             v.push(rec("sap", rule, st, d));
             // tre: late legal documents; robots.txt forbids us (info, must not weigh).
-            let late = between(d, day(2026, 5, 8), day(2026, 5, 14)) || between(d, day(2026, 6, 15), day(2026, 6, 21));
+            let late = between(d, day(2026, 5, 8), day(2026, 5, 14))
+                || between(d, day(2026, 6, 15), day(2026, 6, 21));
             let st = match rule {
                 "update.legal_documents" if late => Status::Fail,
                 "site.crawlable" => Status::Fail,
@@ -662,7 +767,11 @@ mod tests {
         // thua: checked on Mondays only, two rules; contact fails in June.
         if d.weekday() == chrono::Weekday::Mon {
             v.push(rec("thua", "site.reachable", Status::Pass, d));
-            let st = if d.month() == 6 { Status::Fail } else { Status::Pass };
+            let st = if d.month() == 6 {
+                Status::Fail
+            } else {
+                Status::Pass
+            };
             v.push(rec("thua", "disclosure.contact", st, d));
         }
         v
@@ -700,7 +809,8 @@ mod tests {
 
     fn fixture() -> Fixture {
         let (from, to) = (day(2026, 1, 1), day(2026, 6, 30));
-        let all: Vec<NaiveDate> = days_in(from - Duration::days(10), to + Duration::days(3)).collect();
+        let all: Vec<NaiveDate> =
+            days_in(from - Duration::days(10), to + Duration::days(3)).collect();
         let sites = ["moi", "tot", "ngung", "sap", "tre", "thua"]
             .iter()
             .map(|s| (s.to_string(), format!("Trang {s}")))
@@ -709,10 +819,19 @@ mod tests {
             // Every day including weekends and days outside the period: only
             // working days inside it may count.
             ("tot".to_string(), all.iter().map(|d| item(*d)).collect()),
-            ("ngung".to_string(), all.iter().filter(|d| **d <= day(2026, 3, 6)).map(|d| item(*d)).collect()),
+            (
+                "ngung".to_string(),
+                all.iter()
+                    .filter(|d| **d <= day(2026, 3, 6))
+                    .map(|d| item(*d))
+                    .collect(),
+            ),
             (
                 "sap".to_string(),
-                all.iter().filter(|d| !between(**d, day(2026, 4, 6), day(2026, 4, 17))).map(|d| item(*d)).collect(),
+                all.iter()
+                    .filter(|d| !between(**d, day(2026, 4, 6), day(2026, 4, 17)))
+                    .map(|d| item(*d))
+                    .collect(),
             ),
         ];
         let documents = vec![(
@@ -721,12 +840,16 @@ mod tests {
                 doc("1/2025/QĐ-UBND", day(2025, 12, 1), day(2025, 12, 30)), // posted before the period
                 doc("2/2026/QĐ-UBND", day(2026, 2, 2), day(2026, 2, 4)),    // Mon→Wed: 2
                 doc("3/2026/QĐ-UBND", day(2026, 3, 6), day(2026, 3, 10)),   // Fri→Tue: Mon, Tue = 2
-                doc("4/2026/QĐ-UBND", day(2026, 4, 29), day(2026, 5, 4)),   // 30/4, 1/5 off: only Mon 4/5 = 1
-                doc("5/2026/QĐ-UBND", day(2026, 5, 4), day(2026, 5, 8)),    // Mon→Fri: 4, late
-                doc("6/2026/QĐ-UBND", day(2026, 6, 1), day(2026, 6, 15)),   // 2–5, 8–12, 15 = 10, late
+                doc("4/2026/QĐ-UBND", day(2026, 4, 29), day(2026, 5, 4)), // 30/4, 1/5 off: only Mon 4/5 = 1
+                doc("5/2026/QĐ-UBND", day(2026, 5, 4), day(2026, 5, 8)),  // Mon→Fri: 4, late
+                doc("6/2026/QĐ-UBND", day(2026, 6, 1), day(2026, 6, 15)), // 2–5, 8–12, 15 = 10, late
             ],
         )];
-        Fixture { sites, items, documents }
+        Fixture {
+            sites,
+            items,
+            documents,
+        }
     }
 
     fn run(fx: &Fixture, covered_from: Option<NaiveDate>, dup: bool) -> PeriodSummary {
@@ -780,19 +903,38 @@ mod tests {
         assert_eq!(ngung.working_days_with_item, 41);
         // update.daily fails 10/3–30/6: 22 + 30 + 31 + 30 = 113 days.
         let ud = rule(ngung, "update.daily");
-        assert_eq!((ud.days_checked, ud.days_failed, ud.days_passed), (181, 113, 68));
-        assert_eq!((ud.first_failure, ud.last_failure), (Some(day(2026, 3, 10)), Some(day(2026, 6, 30))));
-        assert_eq!((ud.end_status, ud.end_status_date), (Some(Status::Fail), Some(day(2026, 6, 30))));
+        assert_eq!(
+            (ud.days_checked, ud.days_failed, ud.days_passed),
+            (181, 113, 68)
+        );
+        assert_eq!(
+            (ud.first_failure, ud.last_failure),
+            (Some(day(2026, 3, 10)), Some(day(2026, 6, 30)))
+        );
+        assert_eq!(
+            (ud.end_status, ud.end_status_date),
+            (Some(Status::Fail), Some(day(2026, 6, 30)))
+        );
         assert_eq!(ngung.heaviest_rule.as_deref(), Some("update.daily"));
         // March: 22 working days, 5 with an item (2–6/3), failures 10–31/3 = 22 days.
         let mar = ngung.months.iter().find(|m| m.month == 3).unwrap();
-        assert_eq!((mar.working_days, mar.working_days_with_item, mar.days_with_failure), (22, 5, 22));
+        assert_eq!(
+            (
+                mar.working_days,
+                mar.working_days_with_item,
+                mar.days_with_failure
+            ),
+            (22, 5, 22)
+        );
         assert_eq!(ngung.months.len(), 6);
 
         // sap: down 6–19/4 (14 days): reachable fails, the other three weighed rules unknown.
         let sap = site(&s, "sap");
         let reach = rule(sap, "site.reachable");
-        assert_eq!((reach.days_failed, reach.first_failure, reach.last_failure), (14, Some(day(2026, 4, 6)), Some(day(2026, 4, 19))));
+        assert_eq!(
+            (reach.days_failed, reach.first_failure, reach.last_failure),
+            (14, Some(day(2026, 4, 6)), Some(day(2026, 4, 19)))
+        );
         assert_eq!(reach.end_status, Some(Status::Pass));
         assert_eq!(rule(sap, "update.daily").days_unknown, 14);
         // No item on the 10 working days 6–10/4 and 13–17/4: 120 - 10 = 110.
@@ -805,12 +947,18 @@ mod tests {
         // tre: documents posted in the period have delays 2, 2, 1, 4, 10 → sorted 1 2 2 4 10.
         let tre = site(&s, "tre");
         let d = &tre.documents;
-        assert_eq!((d.posted, d.late, d.median_delay, d.worst_delay), (5, 2, Some(2.0), Some(10)));
+        assert_eq!(
+            (d.posted, d.late, d.median_delay, d.worst_delay),
+            (5, 2, Some(2.0), Some(10))
+        );
         assert_eq!(d.worst_document.as_deref(), Some("6/2026/QĐ-UBND"));
         // Documents count as new items: 5 working days with one.
         assert_eq!(tre.working_days_with_item, 5);
         let lg = rule(tre, "update.legal_documents");
-        assert_eq!((lg.days_failed, lg.first_failure, lg.last_failure), (14, Some(day(2026, 5, 8)), Some(day(2026, 6, 21))));
+        assert_eq!(
+            (lg.days_failed, lg.first_failure, lg.last_failure),
+            (14, Some(day(2026, 5, 8)), Some(day(2026, 6, 21)))
+        );
         // site.crawlable fails every day but is info: it weighs on neither compliance nor the ranking.
         assert_eq!(rule(tre, "site.crawlable").days_failed, 181);
         assert_eq!(tre.heaviest_rule.as_deref(), Some("update.legal_documents"));
@@ -819,13 +967,26 @@ mod tests {
         let thua = site(&s, "thua");
         assert_eq!((thua.days_checked, thua.days_not_checked), (26, 155));
         let c = rule(thua, "disclosure.contact");
-        assert_eq!((c.days_checked, c.days_failed, c.days_not_checked), (26, 5, 155));
-        assert_eq!((c.first_failure, c.last_failure, c.end_status_date), (Some(day(2026, 6, 1)), Some(day(2026, 6, 29)), Some(day(2026, 6, 29))));
+        assert_eq!(
+            (c.days_checked, c.days_failed, c.days_not_checked),
+            (26, 5, 155)
+        );
+        assert_eq!(
+            (c.first_failure, c.last_failure, c.end_status_date),
+            (
+                Some(day(2026, 6, 1)),
+                Some(day(2026, 6, 29)),
+                Some(day(2026, 6, 29))
+            )
+        );
         assert!(!thua.update_applies);
 
         // moi: never checked: not compliant, not "0 failures".
         let moi = site(&s, "moi");
-        assert_eq!((moi.days_checked, moi.days_not_checked, moi.compliance), (0, 181, None));
+        assert_eq!(
+            (moi.days_checked, moi.days_not_checked, moi.compliance),
+            (0, 181, None)
+        );
         assert!(!moi.fully_compliant());
 
         // Compliance over the 4 weighed rules × 181 days = 724 rule-days:
@@ -836,7 +997,11 @@ mod tests {
         assert_eq!((moi.rank, tot.rank), (1, 6));
         assert_eq!((s.fully_compliant, s.sites_not_checked), (1, 1));
 
-        let top: Vec<(&str, u32, u32)> = s.top_violations.iter().map(|v| (v.rule.as_str(), v.sites, v.site_days)).collect();
+        let top: Vec<(&str, u32, u32)> = s
+            .top_violations
+            .iter()
+            .map(|v| (v.rule.as_str(), v.sites, v.site_days))
+            .collect();
         assert_eq!(
             top,
             vec![
@@ -861,7 +1026,11 @@ mod tests {
 
         let s = run(&fx, Some(day(2026, 7, 1)), false);
         assert_eq!((s.effective_from, s.covered_days), (None, 0));
-        assert!(s.sites.iter().all(|x| x.compliance.is_none() && x.rules.is_empty()));
+        assert!(
+            s.sites
+                .iter()
+                .all(|x| x.compliance.is_none() && x.rules.is_empty())
+        );
         assert_eq!(s.fully_compliant, 0);
         let mut csv = Vec::new();
         render_csv(&s, &mut csv).unwrap();
@@ -890,7 +1059,10 @@ mod tests {
         assert_eq!(rows.len(), 23);
         assert_eq!(&rows[0][1], "moi");
         assert_eq!(&rows[0][23], "Chưa kiểm tra");
-        let ngung_daily = rows.iter().find(|r| &r[1] == "ngung" && &r[13] == "update.daily").unwrap();
+        let ngung_daily = rows
+            .iter()
+            .find(|r| &r[1] == "ngung" && &r[13] == "update.daily")
+            .unwrap();
         assert_eq!(&ngung_daily[14], "Cập nhật thông tin hằng ngày");
         assert_eq!(&ngung_daily[18], "113");
         assert_eq!(&ngung_daily[21], "10/03/2026");
@@ -899,13 +1071,44 @@ mod tests {
 
         let mut out = Vec::new();
         render(&s, Format::Jsonl, &mut out).unwrap();
-        let lines: Vec<serde_json::Value> =
-            String::from_utf8(out).unwrap().lines().map(|l| serde_json::from_str(l).unwrap()).collect();
+        let lines: Vec<serde_json::Value> = String::from_utf8(out)
+            .unwrap()
+            .lines()
+            .map(|l| serde_json::from_str(l).unwrap())
+            .collect();
         assert_eq!(lines[0]["kind"], "period");
         assert_eq!(lines[0]["fully_compliant"], 1);
         assert_eq!(lines.iter().filter(|l| l["kind"] == "site").count(), 6);
         assert_eq!(lines.iter().filter(|l| l["kind"] == "rule").count(), 22);
-        assert!(lines.iter().any(|l| l["kind"] == "rule" && l["site"] == "ngung" && l["rule"] == "update.daily" && l["days_failed"] == 113));
+        assert!(lines.iter().any(|l| l["kind"] == "rule"
+            && l["site"] == "ngung"
+            && l["rule"] == "update.daily"
+            && l["days_failed"] == 113));
         assert!(render(&s, Format::Junit, &mut Vec::new()).is_err());
+    }
+
+    #[test]
+    fn html_has_overview_ranking_and_a_chart_per_checked_site() {
+        let mut fx = fixture();
+        fx.sites[1].1 = "<script>alert(1)</script> Trang tốt".into();
+        let s = run(&fx, Some(day(2026, 1, 1)), false);
+        let mut out = Vec::new();
+        render(&s, Format::Html, &mut out).unwrap();
+        let html = String::from_utf8(out).unwrap();
+        assert!(html.contains("tỉnh Tiền Giang từ 01/01/2026 đến 30/06/2026"));
+        assert!(html.contains("Số trang tuân thủ đầy đủ"));
+        assert!(!html.contains("<script>"));
+        assert!(html.contains("&lt;script&gt;alert(1)&lt;/script&gt; Trang tốt"));
+        // Five checked sites get a monthly chart; "moi" says it was never checked.
+        assert_eq!(html.matches("<svg").count(), 5);
+        assert!(html.contains("Trang chưa được kiểm tra ngày nào trong kỳ"));
+        assert!(html.contains("T3/2026"));
+        assert!(html.contains("@page{size:A4"));
+        // The ranking lists least compliant first.
+        let pos = |id: &str| {
+            html.find(&format!("href=\"#trang-{id}\""))
+                .unwrap_or(usize::MAX)
+        };
+        assert!(pos("moi") < pos("ngung") && pos("ngung") < pos("thua") && pos("tre") < pos("tot"));
     }
 }
