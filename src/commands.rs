@@ -253,7 +253,7 @@ pub struct ReportArgs {
 pub fn report(config_path: &Path, args: ReportArgs) -> Result<Exit, Failure> {
     let (config, registry) = load(config_path)?;
     if args.from.is_some() || args.to.is_some() {
-        return Err(usage("the period summary (--from/--to) is not available in this build"));
+        return period_report(&config, &registry, &args);
     }
     let date = parse_date(args.date.as_deref(), "--date")?.unwrap_or_else(vn_today);
     let format = parse_format(args.format.as_deref(), Format::Jsonl)?;
@@ -392,4 +392,73 @@ fn print_summary(sites: &[Site], results: &[ResultRecord], as_of: NaiveDate) {
             failing.join(", ")
         );
     }
+}
+
+/// `report --from --to`: the six-monthly / annual summary (SPEC §9), from the
+/// store alone, aggregated while scanning one day at a time.
+fn period_report(config: &Config, registry: &Registry, args: &ReportArgs) -> Result<Exit, Failure> {
+    let (Some(from), Some(to)) = (parse_date(args.from.as_deref(), "--from")?, parse_date(args.to.as_deref(), "--to")?) else {
+        return Err(usage("--from and --to go together"));
+    };
+    if from > to {
+        return Err(usage(format!("--from {from} is after --to {to}")));
+    }
+    let format = parse_format(args.format.as_deref(), Format::Html)?;
+    if format == Format::Junit {
+        return Err(usage("the period summary is written as html, csv or jsonl"));
+    }
+    let sites = select_sites(registry, &args.sites)?;
+    let calendar = Calendar::load(config.rules.holidays.as_deref()).map_err(usage)?;
+    let store = Store::open(&config.db_path(), config.store.cache_capacity_bytes)
+        .context("cannot open the database")
+        .map_err(fatal)?;
+    let names: Vec<(String, String)> = sites.iter().map(|s| (s.id.clone(), s.name.clone())).collect();
+    let mut items = Vec::new();
+    let mut documents = Vec::new();
+    for s in &sites {
+        items.push((
+            s.id.clone(),
+            store.known_items(&s.id).context("cannot read the database").map_err(fatal)?,
+        ));
+        documents.push((
+            s.id.clone(),
+            store.known_documents(&s.id).context("cannot read the database").map_err(fatal)?,
+        ));
+    }
+    let is_working_day = |d: NaiveDate| calendar.is_working_day(d);
+    let input = report::summary::PeriodInput {
+        from,
+        to,
+        province: None,
+        sites: &names,
+        is_working_day: &is_working_day,
+        items: &items,
+        documents: &documents,
+        covered_from: store.earliest_day().context("cannot read the database").map_err(fatal)?,
+        max_doc_delay_working_days: i64::from(config.rules.max_working_days),
+    };
+    let mut read_error = None;
+    let days = store.results_by_day(from, to).map_while(|r| match r {
+        Ok(day) => Some(day),
+        Err(e) => {
+            read_error = Some(e);
+            None
+        }
+    });
+    let summary = report::summary::summarize(&input, days);
+    if let Some(e) = read_error {
+        return Err(fatal(anyhow::Error::new(e).context("cannot read the database")));
+    }
+    let render = |w: &mut dyn Write| report::summary::render(&summary, format, w);
+    match &args.out {
+        Some(path) => report::write_atomically(path, render)
+            .with_context(|| format!("cannot write {}", path.display()))
+            .map_err(fatal)?,
+        None => {
+            let stdout = std::io::stdout();
+            let mut lock = stdout.lock();
+            render(&mut lock).context("cannot write to standard output").map_err(fatal)?;
+        }
+    }
+    Ok(Exit::Ok)
 }

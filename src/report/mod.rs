@@ -40,7 +40,7 @@ pub struct ReportContext {
     pub previous_date: Option<NaiveDate>,
     /// Per site: (day, new items that day, whether it is a working day), for
     /// the last 30 days; drawn as a chart in the HTML report.
-    pub daily_items: Vec<(String, Vec<(NaiveDate, u32, bool)>)>,
+    pub daily_items: Vec<(String, DailyItems)>,
 }
 
 impl ReportContext {
@@ -63,6 +63,9 @@ impl ReportContext {
             .unwrap_or(site)
     }
 }
+
+/// (day, new items that day, whether it is a working day), oldest first.
+pub type DailyItems = Vec<(NaiveDate, u32, bool)>;
 
 pub trait Renderer {
     fn render(&self, results: &[ResultRecord], ctx: &ReportContext, out: &mut dyn Write) -> std::io::Result<()>;
