@@ -481,10 +481,6 @@ mod tests {
             return;
         };
         let (results, ctx) = sample();
-        std::fs::write(
-            std::path::Path::new(&dir).join("daily.html"),
-            render(&results, &ctx),
-        )
-        .unwrap();
+        std::fs::write(std::path::Path::new(&dir).join("daily.html"), render(&results, &ctx)).unwrap();
     }
 }
