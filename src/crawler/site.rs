@@ -177,10 +177,11 @@ pub async fn crawl_site(fetcher: Arc<Fetcher>, site: &Site, cache: &dyn PageCach
     for u in &site.documents {
         enqueue(&mut queue, &mut queued, u.clone(), PageRole::DocumentListing);
     }
+    let robots_base = home.join("/robots.txt").unwrap_or_else(|_| home.clone());
     let mut sitemaps: Vec<Url> = robots
         .sitemaps
         .iter()
-        .filter_map(|s| Url::parse(s).ok())
+        .filter_map(|s| robots_base.join(s).ok())
         .filter(|u| same_site(&home, u))
         .collect();
     if sitemaps.is_empty()
