@@ -44,3 +44,39 @@ fn check(ctx: &RuleContext) -> Verdict {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model::{FailureKind, Status};
+    use crate::rules::testkit::*;
+
+    #[test]
+    fn disallowed_home_fails_quoting_the_line() {
+        let mut fx = Fx::government();
+        fx.crawl.robots.status = RobotsStatus::Parsed;
+        fx.crawl.robots.home_allowed = false;
+        fx.crawl.robots.rule_line = Some("Disallow: /".into());
+        let v = fx.run(&RULE);
+        assert_eq!(v.status, Status::Fail);
+        assert!(ev(&v).contains("\"Disallow: /\""));
+    }
+
+    #[test]
+    fn allowed_or_missing_robots_passes() {
+        let mut fx = Fx::government();
+        assert_eq!(fx.run(&RULE).status, Status::Pass);
+        fx.crawl.robots.status = RobotsStatus::Parsed;
+        assert_eq!(fx.run(&RULE).status, Status::Pass);
+    }
+
+    #[test]
+    fn unavailable_robots_is_unknown_and_says_so() {
+        let mut fx = Fx::government();
+        fx.crawl.robots.status = RobotsStatus::Unavailable(failure(FailureKind::HttpStatus, Some(503)));
+        fx.crawl.robots.home_allowed = false;
+        let v = fx.run(&RULE);
+        assert_eq!(v.status, Status::Unknown);
+        assert!(ev(&v).contains("robots.txt unavailable (http_status 503"), "{}", ev(&v));
+    }
+}
