@@ -28,7 +28,7 @@ use chrono::{Datelike, Days, NaiveDate, Weekday};
 use serde::Deserialize;
 use toml::Spanned;
 
-use crate::config::{err_at, parse_toml, read_file, ConfigError};
+use crate::config::{ConfigError, err_at, parse_toml, read_file};
 
 /// Vietnam's offset from UTC, in hours, for the lunar computation.
 const TZ_HOURS: f64 = 7.0;
@@ -101,10 +101,26 @@ impl Calendar {
             let text = match v.get_ref() {
                 toml::Value::String(s) => s.clone(),
                 toml::Value::Datetime(d) => d.to_string(),
-                other => return Err(err_at(path, src, v.span(), format!("expected a date like \"2026-11-24\", found {}", other.type_str()))),
+                other => {
+                    return Err(err_at(
+                        path,
+                        src,
+                        v.span(),
+                        format!(
+                            "expected a date like \"2026-11-24\", found {}",
+                            other.type_str()
+                        ),
+                    ));
+                }
             };
-            NaiveDate::parse_from_str(text.trim(), "%Y-%m-%d")
-                .map_err(|_| err_at(path, src, v.span(), format!("invalid date {text:?}: expected YYYY-MM-DD, like \"2026-11-24\"")))
+            NaiveDate::parse_from_str(text.trim(), "%Y-%m-%d").map_err(|_| {
+                err_at(
+                    path,
+                    src,
+                    v.span(),
+                    format!("invalid date {text:?}: expected YYYY-MM-DD, like \"2026-11-24\""),
+                )
+            })
         };
         for v in &raw.off {
             self.off.insert(date(v)?);
@@ -112,7 +128,12 @@ impl Calendar {
         for v in &raw.work {
             let d = date(v)?;
             if self.off.contains(&d) {
-                return Err(err_at(path, src, v.span(), format!("{d} is listed both in `off` and in `work`")));
+                return Err(err_at(
+                    path,
+                    src,
+                    v.span(),
+                    format!("{d} is listed both in `off` and in `work`"),
+                ));
             }
             self.work.insert(d);
         }
@@ -173,7 +194,12 @@ impl Calendar {
     /// before `a` (a document "posted" before it was signed).
     pub fn working_days_between(&self, a: NaiveDate, b: NaiveDate) -> i64 {
         let (from, to, sign) = if b >= a { (a, b, 1) } else { (b, a, -1) };
-        let count = from.iter_days().skip(1).take_while(|d| *d <= to).filter(|d| self.is_working_day(*d)).count();
+        let count = from
+            .iter_days()
+            .skip(1)
+            .take_while(|d| *d <= to)
+            .filter(|d| self.is_working_day(*d))
+            .count();
         sign * count as i64
     }
 }
@@ -192,7 +218,12 @@ fn public_holidays(year: i32) -> BTreeMap<NaiveDate, &'static str> {
         }
     };
     solar(1, 1, "Tết Dương lịch", "Nghỉ bù Tết Dương lịch");
-    solar(4, 30, "Ngày Giải phóng miền Nam, thống nhất đất nước", "Nghỉ bù ngày 30/4");
+    solar(
+        4,
+        30,
+        "Ngày Giải phóng miền Nam, thống nhất đất nước",
+        "Nghỉ bù ngày 30/4",
+    );
     solar(5, 1, "Ngày Quốc tế Lao động", "Nghỉ bù ngày 1/5");
     solar(9, 1, "Quốc khánh (ngày liền kề)", "Nghỉ bù Quốc khánh");
     solar(9, 2, "Quốc khánh", "Nghỉ bù Quốc khánh");
@@ -208,7 +239,8 @@ fn public_holidays(year: i32) -> BTreeMap<NaiveDate, &'static str> {
     }
     days.sort_by_key(|(d, _, _)| *d);
 
-    let mut out: BTreeMap<NaiveDate, &'static str> = days.iter().map(|(d, n, _)| (*d, *n)).collect();
+    let mut out: BTreeMap<NaiveDate, &'static str> =
+        days.iter().map(|(d, n, _)| (*d, *n)).collect();
     for (day, _, comp) in &days {
         if !is_weekend(*day) {
             continue;
@@ -291,7 +323,11 @@ fn lunar_month_11(year: i32) -> Option<i64> {
     let off = julian_day(dec31) - 2415021;
     let k = (off as f64 / 29.530588853).floor() as i64;
     let nm = new_moon_day(k);
-    Some(if sun_sector(nm) >= 9 { new_moon_day(k - 1) } else { nm })
+    Some(if sun_sector(nm) >= 9 {
+        new_moon_day(k - 1)
+    } else {
+        nm
+    })
 }
 
 /// Offset (in months after month 11) of the leap month in a 13-month year.
@@ -340,7 +376,10 @@ mod tests {
     }
 
     fn off_days(cal: &Calendar, from: NaiveDate, to: NaiveDate) -> Vec<NaiveDate> {
-        from.iter_days().take_while(|x| *x <= to).filter(|x| !is_weekend(*x) && !cal.is_working_day(*x)).collect()
+        from.iter_days()
+            .take_while(|x| *x <= to)
+            .filter(|x| !is_weekend(*x) && !cal.is_working_day(*x))
+            .collect()
     }
 
     #[test]
@@ -362,10 +401,19 @@ mod tests {
         let cal = Calendar::builtin();
         assert_eq!(
             off_days(&cal, d(2025, 1, 20), d(2025, 2, 10)),
-            vec![d(2025, 1, 28), d(2025, 1, 29), d(2025, 1, 30), d(2025, 1, 31), d(2025, 2, 3)]
+            vec![
+                d(2025, 1, 28),
+                d(2025, 1, 29),
+                d(2025, 1, 30),
+                d(2025, 1, 31),
+                d(2025, 2, 3)
+            ]
         );
         assert_eq!(cal.holiday_name(d(2025, 1, 29)), Some("Tết Nguyên đán"));
-        assert_eq!(cal.holiday_name(d(2025, 2, 3)), Some("Nghỉ bù Tết Nguyên đán"));
+        assert_eq!(
+            cal.holiday_name(d(2025, 2, 3)),
+            Some("Nghỉ bù Tết Nguyên đán")
+        );
     }
 
     #[test]
@@ -373,12 +421,24 @@ mod tests {
         let cal = Calendar::builtin();
         assert_eq!(
             off_days(&cal, d(2026, 2, 9), d(2026, 2, 27)),
-            vec![d(2026, 2, 16), d(2026, 2, 17), d(2026, 2, 18), d(2026, 2, 19), d(2026, 2, 20)]
+            vec![
+                d(2026, 2, 16),
+                d(2026, 2, 17),
+                d(2026, 2, 18),
+                d(2026, 2, 19),
+                d(2026, 2, 20)
+            ]
         );
         // Tết 2027 starts on a Saturday: the weekend days move past mùng 4.
         assert_eq!(
             off_days(&cal, d(2027, 2, 1), d(2027, 2, 19)),
-            vec![d(2027, 2, 5), d(2027, 2, 8), d(2027, 2, 9), d(2027, 2, 10), d(2027, 2, 11)]
+            vec![
+                d(2027, 2, 5),
+                d(2027, 2, 8),
+                d(2027, 2, 9),
+                d(2027, 2, 10),
+                d(2027, 2, 11)
+            ]
         );
     }
 
@@ -386,20 +446,46 @@ mod tests {
     fn every_other_holiday_of_2025_to_2027() {
         let cal = Calendar::builtin();
         // 2025: 1/1 Wed, Hùng 7/4 Mon, 30/4 Wed, 1/5 Thu, 1–2/9 Mon–Tue.
-        for day in [d(2025, 1, 1), d(2025, 4, 7), d(2025, 4, 30), d(2025, 5, 1), d(2025, 9, 1), d(2025, 9, 2)] {
+        for day in [
+            d(2025, 1, 1),
+            d(2025, 4, 7),
+            d(2025, 4, 30),
+            d(2025, 5, 1),
+            d(2025, 9, 1),
+            d(2025, 9, 2),
+        ] {
             assert!(!cal.is_working_day(day), "{day}");
         }
         // 2026: 1/1 Thu; Hùng 26/4 is a Sunday -> Monday 27/4; 30/4 Thu, 1/5 Fri; 1–2/9 Tue–Wed.
         assert_eq!(cal.holiday_name(d(2026, 1, 1)), Some("Tết Dương lịch"));
-        assert_eq!(cal.holiday_name(d(2026, 4, 27)), Some("Nghỉ bù Giỗ Tổ Hùng Vương"));
+        assert_eq!(
+            cal.holiday_name(d(2026, 4, 27)),
+            Some("Nghỉ bù Giỗ Tổ Hùng Vương")
+        );
         assert!(cal.is_working_day(d(2026, 4, 28)));
-        assert_eq!(cal.holiday_name(d(2026, 4, 30)), Some("Ngày Giải phóng miền Nam, thống nhất đất nước"));
-        assert_eq!(cal.holiday_name(d(2026, 5, 1)), Some("Ngày Quốc tế Lao động"));
-        assert_eq!(cal.holiday_name(d(2026, 9, 1)), Some("Quốc khánh (ngày liền kề)"));
+        assert_eq!(
+            cal.holiday_name(d(2026, 4, 30)),
+            Some("Ngày Giải phóng miền Nam, thống nhất đất nước")
+        );
+        assert_eq!(
+            cal.holiday_name(d(2026, 5, 1)),
+            Some("Ngày Quốc tế Lao động")
+        );
+        assert_eq!(
+            cal.holiday_name(d(2026, 9, 1)),
+            Some("Quốc khánh (ngày liền kề)")
+        );
         assert_eq!(cal.holiday_name(d(2026, 9, 2)), Some("Quốc khánh"));
         assert!(cal.is_working_day(d(2026, 9, 3)));
         // 2027: 1/1 Fri, Hùng 16/4 Fri, 30/4 Fri, 1/5 Sat -> Mon 3/5, 1–2/9 Wed–Thu.
-        for day in [d(2027, 1, 1), d(2027, 4, 16), d(2027, 4, 30), d(2027, 5, 3), d(2027, 9, 1), d(2027, 9, 2)] {
+        for day in [
+            d(2027, 1, 1),
+            d(2027, 4, 16),
+            d(2027, 4, 30),
+            d(2027, 5, 3),
+            d(2027, 9, 1),
+            d(2027, 9, 2),
+        ] {
             assert!(!cal.is_working_day(day), "{day}");
         }
         assert_eq!(cal.holiday_name(d(2027, 5, 3)), Some("Nghỉ bù ngày 1/5"));
@@ -412,35 +498,75 @@ mod tests {
 
     #[test]
     fn holidays_file_adds_days_off_and_swapped_working_days() {
-        let cal = Calendar::parse(Path::new("holidays.toml"), "off = [\"2026-11-24\", 2025-01-27]\nwork = [\"2025-02-08\"]\n").unwrap();
+        let cal = Calendar::parse(
+            Path::new("holidays.toml"),
+            "off = [\"2026-11-24\", 2025-01-27]\nwork = [\"2025-02-08\"]\n",
+        )
+        .unwrap();
         assert!(!cal.is_working_day(d(2026, 11, 24)));
         assert_eq!(cal.holiday_name(d(2026, 11, 24)), Some(FILE_OFF_NAME));
         assert!(!cal.is_working_day(d(2025, 1, 27)));
         assert!(cal.is_working_day(d(2025, 2, 8)));
         assert_eq!(
             cal.working_days_before(d(2026, 11, 25), 5),
-            vec![d(2026, 11, 23), d(2026, 11, 20), d(2026, 11, 19), d(2026, 11, 18), d(2026, 11, 17)]
+            vec![
+                d(2026, 11, 23),
+                d(2026, 11, 20),
+                d(2026, 11, 19),
+                d(2026, 11, 18),
+                d(2026, 11, 17)
+            ]
         );
     }
 
     #[test]
     fn holidays_file_errors_are_located() {
-        let err = Calendar::parse(Path::new("h.toml"), "off = [\"2026-11-24\"]\nextra = []\n").unwrap_err().to_string();
+        let err = Calendar::parse(Path::new("h.toml"), "off = [\"2026-11-24\"]\nextra = []\n")
+            .unwrap_err()
+            .to_string();
         assert!(err.starts_with("h.toml:2:1:"), "{err}");
-        let err = Calendar::parse(Path::new("h.toml"), "off = [\"2026-11-24\",\n  \"24/11/2026\"]\n").unwrap_err().to_string();
-        assert!(err.starts_with("h.toml:2:3:") && err.contains("YYYY-MM-DD"), "{err}");
-        let err = Calendar::parse(Path::new("h.toml"), "off = [\"2026-11-24\"]\nwork = [\"2026-11-24\"]\n").unwrap_err().to_string();
-        assert!(err.starts_with("h.toml:2:") && err.contains("both"), "{err}");
-        assert!(matches!(Calendar::load(Some(Path::new("/nonexistent/h.toml"))), Err(ConfigError::Io { .. })));
+        let err = Calendar::parse(
+            Path::new("h.toml"),
+            "off = [\"2026-11-24\",\n  \"24/11/2026\"]\n",
+        )
+        .unwrap_err()
+        .to_string();
+        assert!(
+            err.starts_with("h.toml:2:3:") && err.contains("YYYY-MM-DD"),
+            "{err}"
+        );
+        let err = Calendar::parse(
+            Path::new("h.toml"),
+            "off = [\"2026-11-24\"]\nwork = [\"2026-11-24\"]\n",
+        )
+        .unwrap_err()
+        .to_string();
+        assert!(
+            err.starts_with("h.toml:2:") && err.contains("both"),
+            "{err}"
+        );
+        assert!(matches!(
+            Calendar::load(Some(Path::new("/nonexistent/h.toml"))),
+            Err(ConfigError::Io { .. })
+        ));
     }
 
     #[test]
     fn working_days_between_counts_after_a_up_to_b() {
         let cal = Calendar::builtin();
         // Signed Friday 20/11/2026, posted Monday 23/11: one working day.
-        assert_eq!(cal.working_days_between(d(2026, 11, 20), d(2026, 11, 23)), 1);
-        assert_eq!(cal.working_days_between(d(2026, 11, 20), d(2026, 11, 20)), 0);
-        assert_eq!(cal.working_days_between(d(2026, 11, 23), d(2026, 11, 20)), -1);
+        assert_eq!(
+            cal.working_days_between(d(2026, 11, 20), d(2026, 11, 23)),
+            1
+        );
+        assert_eq!(
+            cal.working_days_between(d(2026, 11, 20), d(2026, 11, 20)),
+            0
+        );
+        assert_eq!(
+            cal.working_days_between(d(2026, 11, 23), d(2026, 11, 20)),
+            -1
+        );
         // Across Tết 2026 (16–20 Feb off): Friday 13 Feb to Monday 23 Feb is one working day.
         assert_eq!(cal.working_days_between(d(2026, 2, 13), d(2026, 2, 23)), 1);
     }

@@ -19,7 +19,11 @@ pub const RULE: RuleDef = RuleDef {
 };
 
 fn find(facts: &PageFacts) -> Option<Hit> {
-    facts.disclosures.editorial_board.as_ref().map(Hit::from_found)
+    facts
+        .disclosures
+        .editorial_board
+        .as_ref()
+        .map(Hit::from_found)
 }
 
 const PARTS: &[Part] = &[Part {
@@ -50,10 +54,16 @@ mod tests {
     #[test]
     fn board_one_hop_away_is_enough_for_a_government_site() {
         let mut fx = Fx::government();
-        fx.linked("gioi-thieu/ban-bien-tap").disclosures.editorial_board = Some(found("Ban biên tập", "Trưởng ban: Trần Thị B"));
+        fx.linked("gioi-thieu/ban-bien-tap")
+            .disclosures
+            .editorial_board = Some(found("Ban biên tập", "Trưởng ban: Trần Thị B"));
         let v = fx.run(&RULE);
         assert_eq!(v.status, Status::Pass);
-        assert!(ev(&v).contains("https://x.gov.vn/gioi-thieu/ban-bien-tap"), "{}", ev(&v));
+        assert!(
+            ev(&v).contains("https://x.gov.vn/gioi-thieu/ban-bien-tap"),
+            "{}",
+            ev(&v)
+        );
     }
 
     #[test]
@@ -63,7 +73,11 @@ mod tests {
         let v = fx.run(&RULE);
         assert_eq!(v.status, Status::Fail);
         assert!(v.message.contains("Ban biên tập"));
-        assert!(ev(&v).contains("https://x.gov.vn/lien-he linked page looked at"), "{}", ev(&v));
+        assert!(
+            ev(&v).contains("https://x.gov.vn/lien-he linked page looked at"),
+            "{}",
+            ev(&v)
+        );
         assert!(v.hint.as_deref().is_some_and(|h| h.contains("trang chủ")));
     }
 }

@@ -11,7 +11,10 @@
 use crate::extract::PageFacts;
 use crate::model::{Evidence, Severity, Status};
 
-use super::{ALL_KINDS, Hit, Part, RuleContext, RuleDef, Verdict, check_disclosure, disclosure_pages, same_name};
+use super::{
+    ALL_KINDS, Hit, Part, RuleContext, RuleDef, Verdict, check_disclosure, disclosure_pages,
+    same_name,
+};
 
 pub const RULE: RuleDef = RuleDef {
     id: "disclosure.governing_agency",
@@ -23,7 +26,10 @@ pub const RULE: RuleDef = RuleDef {
 
 fn find(facts: &PageFacts) -> Option<Hit> {
     let d = &facts.disclosures;
-    d.governing_agency.as_ref().or(d.managing_organisation.as_ref()).map(Hit::from_found)
+    d.governing_agency
+        .as_ref()
+        .or(d.managing_organisation.as_ref())
+        .map(Hit::from_found)
 }
 
 const PARTS: &[Part] = &[Part {
@@ -40,7 +46,12 @@ fn check(ctx: &RuleContext) -> Verdict {
     // Any name on any looked-at page may carry the registry's name: a site
     // often shows the managing unit in the footer and the agency above it.
     let names: Vec<&str> = disclosure_pages(ctx.crawl)
-        .flat_map(|p| [&p.facts.disclosures.governing_agency, &p.facts.disclosures.managing_organisation])
+        .flat_map(|p| {
+            [
+                &p.facts.disclosures.governing_agency,
+                &p.facts.disclosures.managing_organisation,
+            ]
+        })
         .flatten()
         .map(|f| f.value.as_str())
         .collect();
@@ -49,11 +60,17 @@ fn check(ctx: &RuleContext) -> Verdict {
     }
     verdict.evidence.push(Evidence::new(
         &spot.page.final_url,
-        format!("registry names \"{expected}\"; the site names \"{}\"", spot.hit.value),
+        format!(
+            "registry names \"{expected}\"; the site names \"{}\"",
+            spot.hit.value
+        ),
     ));
     if verdict.status != Status::Fail {
         verdict = Verdict::fail(
-            format!("Tên cơ quan chủ quản trên trang (\"{}\") khác với đăng ký (\"{expected}\").", spot.hit.value),
+            format!(
+                "Tên cơ quan chủ quản trên trang (\"{}\") khác với đăng ký (\"{expected}\").",
+                spot.hit.value
+            ),
             verdict.evidence,
             "Ghi đúng tên cơ quan chủ quản trên trang chủ, hoặc đề nghị cơ quan quản lý cập nhật hồ sơ đăng ký nếu tên đã thay đổi.",
         );
@@ -69,10 +86,12 @@ mod tests {
     #[test]
     fn agency_or_managing_organisation_passes() {
         let mut fx = Fx::government();
-        fx.home().disclosures.managing_organisation = Some(found("Đơn vị quản lý", "Văn phòng UBND tỉnh X"));
+        fx.home().disclosures.managing_organisation =
+            Some(found("Đơn vị quản lý", "Văn phòng UBND tỉnh X"));
         assert_eq!(fx.run(&RULE).status, Status::Pass);
         let mut fx = Fx::aggregator();
-        fx.home().disclosures.governing_agency = Some(found("Cơ quan của", "TW Hội Khuyến học Việt Nam"));
+        fx.home().disclosures.governing_agency =
+            Some(found("Cơ quan của", "TW Hội Khuyến học Việt Nam"));
         assert_eq!(fx.run(&RULE).status, Status::Pass);
     }
 
@@ -80,7 +99,8 @@ mod tests {
     fn registry_name_matches_through_abbreviation() {
         let mut fx = Fx::government();
         fx.site.agency = Some("Ủy ban nhân dân tỉnh Tiền Giang".into());
-        fx.home().disclosures.governing_agency = Some(found("Cơ quan chủ quản", "UBND TỈNH TIỀN GIANG"));
+        fx.home().disclosures.governing_agency =
+            Some(found("Cơ quan chủ quản", "UBND TỈNH TIỀN GIANG"));
         assert_eq!(fx.run(&RULE).status, Status::Pass);
     }
 
@@ -88,17 +108,25 @@ mod tests {
     fn registry_mismatch_fails_with_both_names() {
         let mut fx = Fx::government();
         fx.site.agency = Some("Ủy ban nhân dân tỉnh Tiền Giang".into());
-        fx.home().disclosures.governing_agency = Some(found("Cơ quan chủ quản", "Sở Thông tin và Truyền thông tỉnh Tiền Giang"));
+        fx.home().disclosures.governing_agency = Some(found(
+            "Cơ quan chủ quản",
+            "Sở Thông tin và Truyền thông tỉnh Tiền Giang",
+        ));
         let v = fx.run(&RULE);
         assert_eq!(v.status, Status::Fail);
-        assert!(v.message.contains("Sở Thông tin và Truyền thông tỉnh Tiền Giang") && v.message.contains("Ủy ban nhân dân tỉnh Tiền Giang"));
+        assert!(
+            v.message
+                .contains("Sở Thông tin và Truyền thông tỉnh Tiền Giang")
+                && v.message.contains("Ủy ban nhân dân tỉnh Tiền Giang")
+        );
         assert!(ev(&v).contains("registry names"), "{}", ev(&v));
     }
 
     #[test]
     fn aggregator_agency_only_one_hop_away_fails() {
         let mut fx = Fx::aggregator();
-        fx.linked("ve-chung-toi").disclosures.governing_agency = Some(found("Cơ quan chủ quản", "Công ty Y"));
+        fx.linked("ve-chung-toi").disclosures.governing_agency =
+            Some(found("Cơ quan chủ quản", "Công ty Y"));
         let v = fx.run(&RULE);
         assert_eq!(v.status, Status::Fail);
         assert!(ev(&v).contains("https://x.gov.vn/ve-chung-toi"));

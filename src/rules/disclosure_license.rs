@@ -47,15 +47,26 @@ fn check(ctx: &RuleContext) -> Verdict {
     let mut evidence = verdict.evidence;
     evidence.push(Evidence::new(
         &spot.page.final_url,
-        format!("registry holds licence \"{expected}\"; the site shows \"{}\"", spot.hit.value),
+        format!(
+            "registry holds licence \"{expected}\"; the site shows \"{}\"",
+            spot.hit.value
+        ),
     ));
     if verdict.status == Status::Fail {
-        return Verdict { evidence, ..verdict };
+        return Verdict {
+            evidence,
+            ..verdict
+        };
     }
     Verdict::fail(
-        format!("Số giấy phép trên trang chủ (\"{}\") khác với giấy phép đã cấp (\"{expected}\").", spot.hit.value),
+        format!(
+            "Số giấy phép trên trang chủ (\"{}\") khác với giấy phép đã cấp (\"{expected}\").",
+            spot.hit.value
+        ),
         evidence,
-        format!("Ghi đúng số giấy phép \"{expected}\" (kèm ngày cấp và cơ quan cấp) trên trang chủ."),
+        format!(
+            "Ghi đúng số giấy phép \"{expected}\" (kèm ngày cấp và cơ quan cấp) trên trang chủ."
+        ),
     )
 }
 

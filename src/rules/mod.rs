@@ -119,19 +119,25 @@ pub fn find(id: &str) -> Option<&'static RuleDef> {
 /// Decide one rule: the central gating (no home page → `unknown`) and the
 /// partial-crawl note apply here so no rule can forget them.
 pub fn decide(rule: &RuleDef, ctx: &RuleContext) -> Verdict {
-    if rule.needs_home() {
-        if let Err(failure) = &ctx.crawl.home {
-            return Verdict::unknown(
-                format!("Chưa kiểm tra được vì không tải được trang chủ ({}).", failure.kind.as_str()),
-                vec![Evidence::new(&ctx.crawl.home_url, format!("home page not fetched: {}", failure.describe()))],
-            );
-        }
+    if rule.needs_home()
+        && let Err(failure) = &ctx.crawl.home
+    {
+        return Verdict::unknown(
+            format!(
+                "Chưa kiểm tra được vì không tải được trang chủ ({}).",
+                failure.kind.as_str()
+            ),
+            vec![Evidence::new(
+                &ctx.crawl.home_url,
+                format!("home page not fetched: {}", failure.describe()),
+            )],
+        );
     }
     let mut v = (rule.check)(ctx);
-    if rule.needs_home() {
-        if let Some(note) = ctx.crawl.partial_note() {
-            v.evidence.push(Evidence::new(&ctx.crawl.home_url, note));
-        }
+    if rule.needs_home()
+        && let Some(note) = ctx.crawl.partial_note()
+    {
+        v.evidence.push(Evidence::new(&ctx.crawl.home_url, note));
     }
     v
 }
@@ -153,7 +159,11 @@ pub fn evaluate(ctx: &RuleContext, checked_at: DateTime<FixedOffset>) -> Vec<Res
                 basis: r.basis.to_string(),
                 message: v.message,
                 evidence: v.evidence,
-                hint: if v.status == Status::Fail { v.hint } else { None },
+                hint: if v.status == Status::Fail {
+                    v.hint
+                } else {
+                    None
+                },
             }
         })
         .collect()
@@ -169,7 +179,11 @@ impl Verdict {
         }
     }
 
-    pub fn fail(message: impl Into<String>, evidence: Vec<Evidence>, hint: impl Into<String>) -> Verdict {
+    pub fn fail(
+        message: impl Into<String>,
+        evidence: Vec<Evidence>,
+        hint: impl Into<String>,
+    ) -> Verdict {
         Verdict {
             status: Status::Fail,
             message: message.into(),
@@ -199,7 +213,10 @@ pub(crate) fn push_capped(evidence: &mut Vec<Evidence>, entries: Vec<Evidence>, 
     let total = entries.len();
     evidence.extend(entries.into_iter().take(MAX_LISTED));
     if total > MAX_LISTED {
-        evidence.push(Evidence::new(more_url, format!("... and {} more", total - MAX_LISTED)));
+        evidence.push(Evidence::new(
+            more_url,
+            format!("... and {} more", total - MAX_LISTED),
+        ));
     }
 }
 
@@ -242,7 +259,10 @@ pub(crate) fn fold(s: &str) -> String {
 /// dropped, so "UBND TP. Cần Thơ" equals "Ủy ban nhân dân thành phố Cần Thơ".
 pub(crate) fn fold_name(s: &str) -> String {
     let folded = fold(s).replace("tt&tt", " tttt ").replace("tp.", " tp ");
-    let plain: String = folded.chars().map(|c| if c.is_alphanumeric() { c } else { ' ' }).collect();
+    let plain: String = folded
+        .chars()
+        .map(|c| if c.is_alphanumeric() { c } else { ' ' })
+        .collect();
     let words: Vec<&str> = plain
         .split_whitespace()
         .map(|w| match w {
@@ -270,7 +290,12 @@ pub(crate) fn same_name(expected: &str, found: &str) -> bool {
 /// Licence numbers compared without spaces, case or diacritics:
 /// "378/GP - BTTTT" is "378/GP-BTTTT".
 pub(crate) fn same_license(a: &str, b: &str) -> bool {
-    let norm = |s: &str| fold(s).chars().filter(|c| !c.is_whitespace()).collect::<String>();
+    let norm = |s: &str| {
+        fold(s)
+            .chars()
+            .filter(|c| !c.is_whitespace())
+            .collect::<String>()
+    };
     let (a, b) = (norm(a), norm(b));
     !a.is_empty() && a == b
 }
@@ -284,7 +309,11 @@ pub(crate) struct Hit {
 
 impl Hit {
     pub(crate) fn from_found(f: &crate::extract::Found) -> Hit {
-        let shown = if f.label.is_empty() { f.value.clone() } else { format!("{}: {}", f.label, f.value) };
+        let shown = if f.label.is_empty() {
+            f.value.clone()
+        } else {
+            format!("{}: {}", f.label, f.value)
+        };
         let detail = if f.snippet.trim().is_empty() {
             format!("\"{shown}\"")
         } else {
@@ -320,10 +349,18 @@ impl Spot<'_> {
 /// The pages disclosures are looked for on: the home page first, then the
 /// one-hop introduction / contact / editorial-board pages.
 pub(crate) fn disclosure_pages(crawl: &SiteCrawl) -> impl Iterator<Item = &CrawledPage> {
-    crawl.home_page().into_iter().chain(crawl.pages.iter().filter(|p| p.role == PageRole::Disclosure))
+    crawl.home_page().into_iter().chain(
+        crawl
+            .pages
+            .iter()
+            .filter(|p| p.role == PageRole::Disclosure),
+    )
 }
 
-pub(crate) fn locate<'a>(crawl: &'a SiteCrawl, find: fn(&PageFacts) -> Option<Hit>) -> Option<Spot<'a>> {
+pub(crate) fn locate<'a>(
+    crawl: &'a SiteCrawl,
+    find: fn(&PageFacts) -> Option<Hit>,
+) -> Option<Spot<'a>> {
     disclosure_pages(crawl).find_map(|page| find(&page.facts).map(|hit| Spot { page, hit }))
 }
 
@@ -339,18 +376,24 @@ fn capitalise(s: &str) -> String {
     }
 }
 
-pub(crate) const NO_TEXT: &str =
-    "no text found: the home page's HTML has no visible text (drawn by JavaScript or as images); check in a browser";
+pub(crate) const NO_TEXT: &str = "no text found: the home page's HTML has no visible text (drawn by JavaScript or as images); check in a browser";
 
 /// The common shape of the disclosure rules (SPEC §5): home page first,
 /// one hop for government sites, home page only for aggregators. Returns
 /// where each part was found so a rule can look further (registry names).
-pub(crate) fn check_disclosure<'a>(ctx: &RuleContext<'a>, parts: &[Part], pass_message: &str) -> (Verdict, Vec<Option<Spot<'a>>>) {
+pub(crate) fn check_disclosure<'a>(
+    ctx: &RuleContext<'a>,
+    parts: &[Part],
+    pass_message: &str,
+) -> (Verdict, Vec<Option<Spot<'a>>>) {
     let crawl: &'a SiteCrawl = ctx.crawl;
     let Some(home) = crawl.home_page() else {
         let v = Verdict::unknown(
             "Chưa kiểm tra được vì kết quả thu thập không có trang chủ.",
-            vec![Evidence::new(&crawl.home_url, "the home page is missing from the crawl results")],
+            vec![Evidence::new(
+                &crawl.home_url,
+                "the home page is missing from the crawl results",
+            )],
         );
         return (v, Vec::new());
     };
@@ -360,48 +403,82 @@ pub(crate) fn check_disclosure<'a>(ctx: &RuleContext<'a>, parts: &[Part], pass_m
     let mut off_home: Vec<(&Part, &str)> = Vec::new();
     for (part, spot) in parts.iter().zip(&spots) {
         match spot {
-            Some(s) if s.on_home() => evidence.push(Evidence::new(&s.page.final_url, format!("{} on the home page: {}", part.en, s.hit.detail))),
+            Some(s) if s.on_home() => evidence.push(Evidence::new(
+                &s.page.final_url,
+                format!("{} on the home page: {}", part.en, s.hit.detail),
+            )),
             Some(s) => {
-                evidence.push(Evidence::new(&s.page.final_url, format!("{} on a page linked from the home page: {}", part.en, s.hit.detail)));
+                evidence.push(Evidence::new(
+                    &s.page.final_url,
+                    format!(
+                        "{} on a page linked from the home page: {}",
+                        part.en, s.hit.detail
+                    ),
+                ));
                 off_home.push((part, &s.page.final_url));
             }
             None => missing.push(part),
         }
     }
     let aggregator = ctx.site.kind == Kind::Aggregator;
-    let absent_from_home: Vec<&Part> = missing.iter().copied().chain(off_home.iter().filter(|_| aggregator).map(|(p, _)| *p)).collect();
+    let absent_from_home: Vec<&Part> = missing
+        .iter()
+        .copied()
+        .chain(off_home.iter().filter(|_| aggregator).map(|(p, _)| *p))
+        .collect();
     if !absent_from_home.is_empty() {
         if home.facts.text_chars == 0 {
             evidence.push(Evidence::new(&home.final_url, NO_TEXT));
         } else {
             for part in &absent_from_home {
-                evidence.push(Evidence::new(&home.final_url, format!("no {} on the home page", part.en)));
+                evidence.push(Evidence::new(
+                    &home.final_url,
+                    format!("no {} on the home page", part.en),
+                ));
             }
         }
     }
     if !missing.is_empty() {
-        let names_en = missing.iter().map(|p| p.en).collect::<Vec<_>>().join(" or ");
+        let names_en = missing
+            .iter()
+            .map(|p| p.en)
+            .collect::<Vec<_>>()
+            .join(" or ");
         let linked: Vec<Evidence> = crawl
             .pages
             .iter()
             .filter(|p| p.role == PageRole::Disclosure)
-            .map(|p| Evidence::new(&p.final_url, format!("linked page looked at: no {names_en}")))
+            .map(|p| {
+                Evidence::new(
+                    &p.final_url,
+                    format!("linked page looked at: no {names_en}"),
+                )
+            })
             .collect();
         if linked.is_empty() {
             evidence.push(Evidence::new(&home.final_url, "no introduction, contact or editorial-board page linked from the home page was fetched"));
         }
         push_capped(&mut evidence, linked, &home.final_url);
         let names = join_vi(&missing);
-        let v = Verdict::fail(format!("Không tìm thấy {names}."), evidence, format!("Bổ sung {names} vào chân trang (footer) của trang chủ."));
+        let v = Verdict::fail(
+            format!("Không tìm thấy {names}."),
+            evidence,
+            format!("Bổ sung {names} vào chân trang (footer) của trang chủ."),
+        );
         return (v, spots);
     }
     if aggregator && !off_home.is_empty() {
         let names = join_vi(&off_home.iter().map(|(p, _)| *p).collect::<Vec<_>>());
         let where_ = off_home.first().map_or("", |(_, url)| *url);
         let v = Verdict::fail(
-            format!("{} không được hiển thị trên trang chủ mà chỉ có ở trang liên kết.", capitalise(&names)),
+            format!(
+                "{} không được hiển thị trên trang chủ mà chỉ có ở trang liên kết.",
+                capitalise(&names)
+            ),
             evidence,
-            format!("Hiển thị {names} ngay trên trang chủ (ví dụ ở chân trang), không chỉ ở trang {where_}."),
+            format!(
+                "Hiển thị {names} ngay trên trang chủ (ví dụ ở chân trang), không chỉ ở trang {where_}."
+            ),
         );
         return (v, spots);
     }
@@ -568,7 +645,11 @@ pub(crate) mod testkit {
 
     /// All evidence of a verdict as one string, for `contains` asserts.
     pub fn ev(v: &Verdict) -> String {
-        v.evidence.iter().map(|e| format!("{} {}", e.url, e.detail)).collect::<Vec<_>>().join("\n")
+        v.evidence
+            .iter()
+            .map(|e| format!("{} {}", e.url, e.detail))
+            .collect::<Vec<_>>()
+            .join("\n")
     }
 }
 
@@ -581,7 +662,8 @@ mod tests {
     #[test]
     fn fold_ignores_case_diacritics_and_normalisation_form() {
         let nfc = "CƠ QUAN CHỦ QUẢN";
-        let nfd: String = unicode_normalization::UnicodeNormalization::nfd("Cơ quan chủ quản").collect();
+        let nfd: String =
+            unicode_normalization::UnicodeNormalization::nfd("Cơ quan chủ quản").collect();
         assert_eq!(fold(nfc), "co quan chu quan");
         assert_eq!(fold(&nfd), "co quan chu quan");
         assert_eq!(fold("  Co\u{a0}quan   chu quan "), "co quan chu quan");
@@ -591,14 +673,35 @@ mod tests {
 
     #[test]
     fn names_match_through_abbreviations() {
-        assert!(same_name("Ủy ban nhân dân tỉnh Tiền Giang", "UBND tỉnh Tiền Giang"));
-        assert!(same_name("UBND TP. Cần Thơ", "Uỷ ban nhân dân thành phố Cần Thơ"));
-        assert!(same_name("Sở Thông tin và Truyền thông Hà Nội", "Sở TT&TT Hà Nội"));
-        assert!(same_name("Sở TTTT Hà Nội", "SỞ THÔNG TIN VÀ TRUYỀN THÔNG HÀ NỘI"));
-        assert!(same_name("Ủy ban nhân dân tỉnh Tiền Giang", "Cơ quan chủ quản: UBND tỉnh Tiền Giang."));
-        assert!(!same_name("Ủy ban nhân dân tỉnh Tiền Giang", "Ủy ban nhân dân tỉnh Long An"));
+        assert!(same_name(
+            "Ủy ban nhân dân tỉnh Tiền Giang",
+            "UBND tỉnh Tiền Giang"
+        ));
+        assert!(same_name(
+            "UBND TP. Cần Thơ",
+            "Uỷ ban nhân dân thành phố Cần Thơ"
+        ));
+        assert!(same_name(
+            "Sở Thông tin và Truyền thông Hà Nội",
+            "Sở TT&TT Hà Nội"
+        ));
+        assert!(same_name(
+            "Sở TTTT Hà Nội",
+            "SỞ THÔNG TIN VÀ TRUYỀN THÔNG HÀ NỘI"
+        ));
+        assert!(same_name(
+            "Ủy ban nhân dân tỉnh Tiền Giang",
+            "Cơ quan chủ quản: UBND tỉnh Tiền Giang."
+        ));
+        assert!(!same_name(
+            "Ủy ban nhân dân tỉnh Tiền Giang",
+            "Ủy ban nhân dân tỉnh Long An"
+        ));
         // A shorter name on the page is not the registry's.
-        assert!(!same_name("Ủy ban nhân dân tỉnh Tiền Giang", "tỉnh Tiền Giang"));
+        assert!(!same_name(
+            "Ủy ban nhân dân tỉnh Tiền Giang",
+            "tỉnh Tiền Giang"
+        ));
         assert!(!same_name("", "anything"));
     }
 
@@ -616,21 +719,39 @@ mod tests {
         assert_eq!(ids.len(), 11);
         let checked_at = chrono::Utc::now().with_timezone(&crate::model::vn_offset());
         let gov = Fx::government();
-        let rules: Vec<String> = evaluate(&gov.ctx(), checked_at).into_iter().map(|r| r.rule).collect();
+        let rules: Vec<String> = evaluate(&gov.ctx(), checked_at)
+            .into_iter()
+            .map(|r| r.rule)
+            .collect();
         assert_eq!(rules.len(), 8);
-        assert!(rules.contains(&"update.daily".to_string()) && !rules.contains(&"disclosure.license".to_string()));
+        assert!(
+            rules.contains(&"update.daily".to_string())
+                && !rules.contains(&"disclosure.license".to_string())
+        );
         let agg = Fx::aggregator();
-        let rules: Vec<String> = evaluate(&agg.ctx(), checked_at).into_iter().map(|r| r.rule).collect();
+        let rules: Vec<String> = evaluate(&agg.ctx(), checked_at)
+            .into_iter()
+            .map(|r| r.rule)
+            .collect();
         assert_eq!(rules.len(), 8);
-        assert!(rules.contains(&"attribution.source".to_string()) && !rules.contains(&"disclosure.editorial_board".to_string()));
-        assert_eq!(find("attribution.details").map(|r| r.severity), Some(Severity::Warning));
+        assert!(
+            rules.contains(&"attribution.source".to_string())
+                && !rules.contains(&"disclosure.editorial_board".to_string())
+        );
+        assert_eq!(
+            find("attribution.details").map(|r| r.severity),
+            Some(Severity::Warning)
+        );
     }
 
     #[test]
     fn unreachable_home_makes_every_content_rule_unknown() {
         let mut fx = Fx::government();
         fx.crawl.home = Err(failure(FailureKind::Timeout, None));
-        fx.home().disclosures.phones.push(found("Điện thoại", "0273 3873 333"));
+        fx.home()
+            .disclosures
+            .phones
+            .push(found("Điện thoại", "0273 3873 333"));
         let checked_at = chrono::Utc::now().with_timezone(&crate::model::vn_offset());
         for r in evaluate(&fx.ctx(), checked_at) {
             match r.rule.as_str() {
@@ -638,7 +759,11 @@ mod tests {
                 "site.crawlable" => assert_eq!(r.status, Status::Pass),
                 _ => {
                     assert_eq!(r.status, Status::Unknown, "{}", r.rule);
-                    assert!(r.evidence.iter().any(|e| e.detail.contains("timeout")), "{}", r.rule);
+                    assert!(
+                        r.evidence.iter().any(|e| e.detail.contains("timeout")),
+                        "{}",
+                        r.rule
+                    );
                     assert!(r.hint.is_none());
                 }
             }
@@ -650,7 +775,11 @@ mod tests {
         let mut fx = Fx::government();
         fx.crawl.partial.push("page cap of 60 reached".into());
         let v = fx.run(&disclosure_contact::RULE);
-        assert!(ev(&v).contains("crawl incomplete: page cap of 60 reached"), "{}", ev(&v));
+        assert!(
+            ev(&v).contains("crawl incomplete: page cap of 60 reached"),
+            "{}",
+            ev(&v)
+        );
         let v = fx.run(&site_reachable::RULE);
         assert!(!ev(&v).contains("crawl incomplete"));
     }

@@ -23,22 +23,37 @@ fn check(ctx: &RuleContext) -> Verdict {
             "Chưa xác định được vì không đọc được tệp robots.txt.",
             vec![Evidence::new(
                 &robots.url,
-                format!("robots.txt unavailable ({}): nothing may be fetched this time (RFC 9309 §2.3.1.4)", f.describe()),
+                format!(
+                    "robots.txt unavailable ({}): nothing may be fetched this time (RFC 9309 §2.3.1.4)",
+                    f.describe()
+                ),
             )],
         ),
         RobotsStatus::Missing(code) => Verdict::pass(
             "Tệp robots.txt không chặn trang chủ.",
-            vec![Evidence::new(&robots.url, format!("robots.txt answered {code}: everything allowed"))],
+            vec![Evidence::new(
+                &robots.url,
+                format!("robots.txt answered {code}: everything allowed"),
+            )],
         ),
         RobotsStatus::Parsed if robots.home_allowed => Verdict::pass(
             "Tệp robots.txt không chặn trang chủ.",
-            vec![Evidence::new(&robots.url, "robots.txt allows the home page to sitewarden")],
+            vec![Evidence::new(
+                &robots.url,
+                "robots.txt allows the home page to sitewarden",
+            )],
         ),
         RobotsStatus::Parsed => {
-            let line = robots.rule_line.as_deref().unwrap_or("(no Disallow line recorded)");
+            let line = robots
+                .rule_line
+                .as_deref()
+                .unwrap_or("(no Disallow line recorded)");
             Verdict::fail(
                 "Tệp robots.txt chặn công cụ kiểm tra truy cập trang chủ.",
-                vec![Evidence::new(&robots.url, format!("robots.txt forbids the home page to sitewarden: \"{line}\""))],
+                vec![Evidence::new(
+                    &robots.url,
+                    format!("robots.txt forbids the home page to sitewarden: \"{line}\""),
+                )],
                 "Cho phép tác tử \"sitewarden\" đọc trang chủ trong tệp robots.txt (bỏ hoặc thu hẹp dòng Disallow tương ứng).",
             )
         }
@@ -73,10 +88,15 @@ mod tests {
     #[test]
     fn unavailable_robots_is_unknown_and_says_so() {
         let mut fx = Fx::government();
-        fx.crawl.robots.status = RobotsStatus::Unavailable(failure(FailureKind::HttpStatus, Some(503)));
+        fx.crawl.robots.status =
+            RobotsStatus::Unavailable(failure(FailureKind::HttpStatus, Some(503)));
         fx.crawl.robots.home_allowed = false;
         let v = fx.run(&RULE);
         assert_eq!(v.status, Status::Unknown);
-        assert!(ev(&v).contains("robots.txt unavailable (http_status 503"), "{}", ev(&v));
+        assert!(
+            ev(&v).contains("robots.txt unavailable (http_status 503"),
+            "{}",
+            ev(&v)
+        );
     }
 }

@@ -21,7 +21,11 @@ fn check(ctx: &RuleContext) -> Verdict {
     let crawl = ctx.crawl;
     let failure = match &crawl.home {
         Ok(()) => {
-            let (url, truncated) = crawl.home_page().map_or((crawl.home_url.as_str(), false), |p| (p.final_url.as_str(), p.truncated));
+            let (url, truncated) = crawl
+                .home_page()
+                .map_or((crawl.home_url.as_str(), false), |p| {
+                    (p.final_url.as_str(), p.truncated)
+                });
             let mut detail = format!("home page fetched: {url}");
             if truncated {
                 detail.push_str(" (body cut at max_body_bytes)");
@@ -33,15 +37,32 @@ fn check(ctx: &RuleContext) -> Verdict {
     let evidence = vec![Evidence::new(&crawl.home_url, failure.describe())];
     let hint = match failure.kind {
         FailureKind::Dns => "Kiểm tra bản ghi DNS của tên miền trang.",
-        FailureKind::Connect | FailureKind::Timeout => "Kiểm tra máy chủ web và đường truyền: trang chủ phải mở được từ Internet.",
-        FailureKind::Tls => "Gia hạn hoặc cài đặt đúng chứng chỉ số (HTTPS) cho tên miền của trang.",
+        FailureKind::Connect | FailureKind::Timeout => {
+            "Kiểm tra máy chủ web và đường truyền: trang chủ phải mở được từ Internet."
+        }
+        FailureKind::Tls => {
+            "Gia hạn hoặc cài đặt đúng chứng chỉ số (HTTPS) cho tên miền của trang."
+        }
         FailureKind::HttpStatus => "Sửa lỗi máy chủ để trang chủ trả về nội dung (mã HTTP 200).",
-        FailureKind::RedirectLoop => "Sửa cấu hình chuyển hướng (redirect) đang lặp vòng của trang chủ.",
-        FailureKind::TooLarge | FailureKind::RobotsDenied | FailureKind::PrivateAddress | FailureKind::BotProtection | FailureKind::Other => {
-            return Verdict::unknown("Chưa xác định được trang chủ có truy cập được hay không.", evidence);
+        FailureKind::RedirectLoop => {
+            "Sửa cấu hình chuyển hướng (redirect) đang lặp vòng của trang chủ."
+        }
+        FailureKind::TooLarge
+        | FailureKind::RobotsDenied
+        | FailureKind::PrivateAddress
+        | FailureKind::BotProtection
+        | FailureKind::Other => {
+            return Verdict::unknown(
+                "Chưa xác định được trang chủ có truy cập được hay không.",
+                evidence,
+            );
         }
     };
-    Verdict::fail(format!("Không truy cập được trang chủ ({}).", failure.kind.as_str()), evidence, hint)
+    Verdict::fail(
+        format!("Không truy cập được trang chủ ({}).", failure.kind.as_str()),
+        evidence,
+        hint,
+    )
 }
 
 #[cfg(test)]
@@ -78,7 +99,11 @@ mod tests {
 
     #[test]
     fn blocked_by_us_or_a_bot_wall_is_unknown() {
-        for kind in [FailureKind::RobotsDenied, FailureKind::BotProtection, FailureKind::PrivateAddress] {
+        for kind in [
+            FailureKind::RobotsDenied,
+            FailureKind::BotProtection,
+            FailureKind::PrivateAddress,
+        ] {
             let mut fx = Fx::aggregator();
             fx.crawl.home = Err(failure(kind, None));
             let v = fx.run(&RULE);

@@ -24,7 +24,12 @@ fn describe(item: &KnownItem) -> String {
         Some(_) => "publication date on the page",
         None => "no date on the page: day first seen",
     };
-    format!("{}: \"{}\" ({dated}; seen on {})", fmt_day(item.day()), item.title, item.seen_on)
+    format!(
+        "{}: \"{}\" ({dated}; seen on {})",
+        fmt_day(item.day()),
+        item.title,
+        item.seen_on
+    )
 }
 
 fn check(ctx: &RuleContext) -> Verdict {
@@ -32,31 +37,70 @@ fn check(ctx: &RuleContext) -> Verdict {
     if ctx.items.is_empty() {
         return Verdict::unknown(
             "Chưa xác định được vì không tìm thấy tin, bài nào có ngày đăng.",
-            vec![Evidence::new(home, "no news item, document, feed or sitemap entry was found on the site")],
+            vec![Evidence::new(
+                home,
+                "no news item, document, feed or sitemap entry was found on the site",
+            )],
         );
     }
-    let window = ctx.calendar.working_days_before(ctx.as_of, ctx.config.window_working_days as usize);
+    let window = ctx
+        .calendar
+        .working_days_before(ctx.as_of, ctx.config.window_working_days as usize);
     let mut found = Vec::new();
     let mut missing = Vec::new();
     for day in &window {
         // Prefer an item whose date the page states over one dated by first sight.
         let mut on_day = ctx.items.iter().filter(|i| i.day() == *day);
-        let best = on_day.clone().find(|i| i.published.is_some()).or_else(|| on_day.next());
+        let best = on_day
+            .clone()
+            .find(|i| i.published.is_some())
+            .or_else(|| on_day.next());
         match best {
             Some(item) => found.push(Evidence::new(&item.url, describe(item))),
             None => missing.push(*day),
         }
     }
     if missing.is_empty() {
-        return Verdict::pass(format!("Trang có tin, bài mới trong mỗi ngày làm việc của {} ngày làm việc gần nhất.", window.len()), found);
+        return Verdict::pass(
+            format!(
+                "Trang có tin, bài mới trong mỗi ngày làm việc của {} ngày làm việc gần nhất.",
+                window.len()
+            ),
+            found,
+        );
     }
-    let days = missing.iter().map(|d| fmt_day(*d)).collect::<Vec<_>>().join(", ");
+    let days = missing
+        .iter()
+        .map(|d| fmt_day(*d))
+        .collect::<Vec<_>>()
+        .join(", ");
     let mut evidence: Vec<Evidence> = missing
         .iter()
-        .map(|d| Evidence::new(home, format!("working day {} ({}): no new item dated that day", fmt_day(*d), d.format("%A"))))
+        .map(|d| {
+            Evidence::new(
+                home,
+                format!(
+                    "working day {} ({}): no new item dated that day",
+                    fmt_day(*d),
+                    d.format("%A")
+                ),
+            )
+        })
         .collect();
-    if let Some(latest) = ctx.items.iter().filter(|i| i.day() < ctx.as_of).max_by_key(|i| i.day()) {
-        evidence.push(Evidence::new(&latest.url, format!("latest item before {}: {}", fmt_day(ctx.as_of), describe(latest))));
+    if let Some(latest) = ctx
+        .items
+        .iter()
+        .filter(|i| i.day() < ctx.as_of)
+        .max_by_key(|i| i.day())
+    {
+        evidence.push(Evidence::new(
+            &latest.url,
+            format!(
+                "latest item before {}: {}",
+                fmt_day(ctx.as_of),
+                describe(latest)
+            ),
+        ));
     }
     evidence.extend(found);
     Verdict::fail(
@@ -64,4 +108,100 @@ fn check(ctx: &RuleContext) -> Verdict {
         evidence,
         "Đăng ít nhất một tin, bài mới (kèm ngày đăng) trên trang mỗi ngày làm việc.",
     )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model::Status;
+    use crate::rules::calendar::Calendar;
+    use crate::rules::testkit::*;
+    use std::path::Path;
+
+    /// as_of 25/11/2026 with 24/11 off: the window is 23, 20, 19, 18, 17 Nov.
+    fn fx_with_24_off() -> Fx {
+        let mut fx = Fx::government();
+        fx.calendar =
+            Calendar::parse(Path::new("holidays.toml"), "off = [\"2026-11-24\"]\n").unwrap();
+        fx
+    }
+
+    #[test]
+    fn every_working_day_covered_passes_skipping_the_holiday() {
+        let mut fx = fx_with_24_off();
+        for day in [23, 20, 19, 18, 17] {
+            fx.item(
+                &format!("tin-{day}"),
+                Some(d(2026, 11, day)),
+                d(2026, 11, 25),
+            );
+        }
+        let v = fx.run(&RULE);
+        assert_eq!(v.status, Status::Pass, "{}", ev(&v));
+        assert!(ev(&v).contains("23/11/2026: \"Tin tin-23\""), "{}", ev(&v));
+    }
+
+    #[test]
+    fn days_without_items_are_listed() {
+        let mut fx = fx_with_24_off();
+        for day in [23, 19, 18] {
+            fx.item(
+                &format!("tin-{day}"),
+                Some(d(2026, 11, day)),
+                d(2026, 11, 25),
+            );
+        }
+        // Weekend and holiday items do not stand in for a working day.
+        fx.item("tin-21", Some(d(2026, 11, 21)), d(2026, 11, 21));
+        fx.item("tin-24", Some(d(2026, 11, 24)), d(2026, 11, 24));
+        let v = fx.run(&RULE);
+        assert_eq!(v.status, Status::Fail);
+        assert_eq!(
+            v.message,
+            "Không có tin, bài mới trong ngày làm việc: 20/11/2026, 17/11/2026."
+        );
+        assert!(
+            ev(&v).contains("working day 20/11/2026 (Friday)"),
+            "{}",
+            ev(&v)
+        );
+    }
+
+    #[test]
+    fn without_holidays_file_24_november_is_a_working_day() {
+        let mut fx = Fx::government();
+        for day in [23, 20, 19, 18, 17] {
+            fx.item(
+                &format!("tin-{day}"),
+                Some(d(2026, 11, day)),
+                d(2026, 11, 25),
+            );
+        }
+        let v = fx.run(&RULE);
+        assert_eq!(v.status, Status::Fail);
+        assert!(v.message.contains("24/11/2026"));
+    }
+
+    #[test]
+    fn first_seen_day_counts_when_the_page_shows_no_date() {
+        let mut fx = Fx::government();
+        fx.config.window_working_days = 1;
+        fx.item("khong-ngay", None, d(2026, 11, 24));
+        let v = fx.run(&RULE);
+        assert_eq!(v.status, Status::Pass);
+        assert!(ev(&v).contains("day first seen"));
+    }
+
+    #[test]
+    fn no_items_at_all_is_unknown_and_partial_crawl_is_noted() {
+        let mut fx = Fx::government();
+        fx.crawl.partial.push("page cap of 60 reached".into());
+        let v = fx.run(&RULE);
+        assert_eq!(v.status, Status::Unknown);
+        assert!(
+            ev(&v).contains("no news item") && ev(&v).contains("crawl incomplete"),
+            "{}",
+            ev(&v)
+        );
+    }
 }
