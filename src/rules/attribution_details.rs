@@ -35,7 +35,7 @@ fn check(ctx: &RuleContext) -> Verdict {
         .collect();
     if attributed.is_empty() {
         return Verdict::unknown(
-            "Chưa xác định được vì không có bài viết nào ghi nguồn tin để kiểm tra.",
+            "Chưa xác định được vì không có bài viết nào ghi nguồn tin để kiểm tra",
             vec![Evidence::new(home, "no crawled article names its source")],
         );
     }
@@ -61,14 +61,14 @@ fn check(ctx: &RuleContext) -> Verdict {
         let n = complete.len();
         push_capped(&mut evidence, complete, home);
         return Verdict::pass(
-            format!("Cả {n} bài viết ghi nguồn đều có thời gian nguồn tin đã đăng."),
+            format!("Cả {n} bài viết ghi nguồn đều có thời gian nguồn tin đã đăng"),
             evidence,
         );
     }
     let (n, total) = (lacking.len(), attributed.len());
     push_capped(&mut evidence, lacking, home);
     Verdict::fail(
-        format!("{n}/{total} bài viết ghi nguồn nhưng thiếu thời gian nguồn tin đã đăng."),
+        format!("{n}/{total} bài viết ghi nguồn nhưng thiếu thời gian nguồn tin đã đăng"),
         evidence,
         "Ghi kèm thời gian cơ quan nguồn tin đã đăng bên cạnh tên nguồn (ví dụ \"Nguồn: Báo X, 07:30 23/11/2026\").",
     )

@@ -29,7 +29,7 @@ fn check(ctx: &RuleContext) -> Verdict {
         .collect();
     if articles.is_empty() {
         return Verdict::unknown(
-            "Chưa xác định được vì không thu thập được bài viết nào.",
+            "Chưa xác định được vì không thu thập được bài viết nào",
             vec![Evidence::new(home, "no article page was crawled")],
         );
     }
@@ -51,14 +51,14 @@ fn check(ctx: &RuleContext) -> Verdict {
         let n = with.len();
         push_capped(&mut evidence, with, home);
         return Verdict::pass(
-            format!("Cả {n} bài viết đã xem đều ghi nguồn tin."),
+            format!("Cả {n} bài viết đã xem đều ghi nguồn tin"),
             evidence,
         );
     }
     let (n, total) = (without.len(), articles.len());
     push_capped(&mut evidence, without, home);
     Verdict::fail(
-        format!("{n}/{total} bài viết không ghi rõ nguồn tin."),
+        format!("{n}/{total} bài viết không ghi rõ nguồn tin"),
         evidence,
         "Ghi rõ tên cơ quan nguồn tin hoặc tác giả (ví dụ \"Nguồn: Báo X\") ở cuối mỗi bài viết được tổng hợp.",
     )

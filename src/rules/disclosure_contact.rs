@@ -44,7 +44,7 @@ fn check(ctx: &RuleContext) -> Verdict {
     check_disclosure(
         ctx,
         PARTS,
-        "Trang có số điện thoại và địa chỉ thư điện tử liên hệ.",
+        "Trang có số điện thoại và địa chỉ thư điện tử liên hệ",
     )
     .0
 }
@@ -64,7 +64,7 @@ mod tests {
             .push(found("Điện thoại", "0273 3873 333"));
         let v = fx.run(&RULE);
         assert_eq!(v.status, Status::Fail);
-        assert_eq!(v.message, "Không tìm thấy địa chỉ thư điện tử liên hệ.");
+        assert_eq!(v.message, "Không tìm thấy địa chỉ thư điện tử liên hệ");
         assert_eq!(
             v.hint.as_deref(),
             Some("Bổ sung địa chỉ thư điện tử liên hệ vào chân trang (footer) của trang chủ.")

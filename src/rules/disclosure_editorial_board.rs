@@ -33,7 +33,7 @@ const PARTS: &[Part] = &[Part {
 }];
 
 fn check(ctx: &RuleContext) -> Verdict {
-    check_disclosure(ctx, PARTS, "Trang có thông tin về Ban biên tập.").0
+    check_disclosure(ctx, PARTS, "Trang có thông tin về Ban biên tập").0
 }
 
 #[cfg(test)]

@@ -39,7 +39,7 @@ const PARTS: &[Part] = &[Part {
 }];
 
 fn check(ctx: &RuleContext) -> Verdict {
-    let (mut verdict, spots) = check_disclosure(ctx, PARTS, "Trang có tên cơ quan chủ quản.");
+    let (mut verdict, spots) = check_disclosure(ctx, PARTS, "Trang có tên cơ quan chủ quản");
     let (Some(expected), Some(Some(spot))) = (ctx.site.agency.as_deref(), spots.first()) else {
         return verdict;
     };
@@ -68,7 +68,7 @@ fn check(ctx: &RuleContext) -> Verdict {
     if verdict.status != Status::Fail {
         verdict = Verdict::fail(
             format!(
-                "Tên cơ quan chủ quản trên trang (\"{}\") khác với đăng ký (\"{expected}\").",
+                "Tên cơ quan chủ quản trên trang (\"{}\") khác với đăng ký (\"{expected}\")",
                 spot.hit.value
             ),
             verdict.evidence,

@@ -37,7 +37,7 @@ const PARTS: &[Part] = &[Part {
 }];
 
 fn check(ctx: &RuleContext) -> Verdict {
-    let (verdict, spots) = check_disclosure(ctx, PARTS, "Trang chủ có số giấy phép.");
+    let (verdict, spots) = check_disclosure(ctx, PARTS, "Trang chủ có số giấy phép");
     let (Some(expected), Some(Some(spot))) = (ctx.site.license.as_deref(), spots.first()) else {
         return verdict;
     };
@@ -60,7 +60,7 @@ fn check(ctx: &RuleContext) -> Verdict {
     }
     Verdict::fail(
         format!(
-            "Số giấy phép trên trang chủ (\"{}\") khác với giấy phép đã cấp (\"{expected}\").",
+            "Số giấy phép trên trang chủ (\"{}\") khác với giấy phép đã cấp (\"{expected}\")",
             spot.hit.value
         ),
         evidence,

@@ -37,7 +37,7 @@ fn check(ctx: &RuleContext) -> Verdict {
     check_disclosure(
         ctx,
         PARTS,
-        "Trang có tên người chịu trách nhiệm quản lý nội dung.",
+        "Trang có tên người chịu trách nhiệm quản lý nội dung",
     )
     .0
 }

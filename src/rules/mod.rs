@@ -124,7 +124,7 @@ pub fn decide(rule: &RuleDef, ctx: &RuleContext) -> Verdict {
     {
         return Verdict::unknown(
             format!(
-                "Chưa kiểm tra được vì không tải được trang chủ ({}).",
+                "Chưa kiểm tra được vì không tải được trang chủ ({})",
                 failure.kind.as_str()
             ),
             vec![Evidence::new(
@@ -389,7 +389,7 @@ pub(crate) fn check_disclosure<'a>(
     let crawl: &'a SiteCrawl = ctx.crawl;
     let Some(home) = crawl.home_page() else {
         let v = Verdict::unknown(
-            "Chưa kiểm tra được vì kết quả thu thập không có trang chủ.",
+            "Chưa kiểm tra được vì kết quả thu thập không có trang chủ",
             vec![Evidence::new(
                 &crawl.home_url,
                 "the home page is missing from the crawl results",
@@ -461,7 +461,7 @@ pub(crate) fn check_disclosure<'a>(
         push_capped(&mut evidence, linked, &home.final_url);
         let names = join_vi(&missing);
         let v = Verdict::fail(
-            format!("Không tìm thấy {names}."),
+            format!("Không tìm thấy {names}"),
             evidence,
             format!("Bổ sung {names} vào chân trang (footer) của trang chủ."),
         );
@@ -472,7 +472,7 @@ pub(crate) fn check_disclosure<'a>(
         let where_ = off_home.first().map_or("", |(_, url)| *url);
         let v = Verdict::fail(
             format!(
-                "{} không được hiển thị trên trang chủ mà chỉ có ở trang liên kết.",
+                "{} không được hiển thị trên trang chủ mà chỉ có ở trang liên kết",
                 capitalise(&names)
             ),
             evidence,

@@ -20,7 +20,7 @@ fn check(ctx: &RuleContext) -> Verdict {
     let robots = &ctx.crawl.robots;
     match &robots.status {
         RobotsStatus::Unavailable(f) => Verdict::unknown(
-            "Chưa xác định được vì không đọc được tệp robots.txt.",
+            "Chưa xác định được vì không đọc được tệp robots.txt",
             vec![Evidence::new(
                 &robots.url,
                 format!(
@@ -30,14 +30,14 @@ fn check(ctx: &RuleContext) -> Verdict {
             )],
         ),
         RobotsStatus::Missing(code) => Verdict::pass(
-            "Tệp robots.txt không chặn trang chủ.",
+            "Tệp robots.txt không chặn trang chủ",
             vec![Evidence::new(
                 &robots.url,
                 format!("robots.txt answered {code}: everything allowed"),
             )],
         ),
         RobotsStatus::Parsed if robots.home_allowed => Verdict::pass(
-            "Tệp robots.txt không chặn trang chủ.",
+            "Tệp robots.txt không chặn trang chủ",
             vec![Evidence::new(
                 &robots.url,
                 "robots.txt allows the home page to sitewarden",
@@ -49,7 +49,7 @@ fn check(ctx: &RuleContext) -> Verdict {
                 .as_deref()
                 .unwrap_or("(no Disallow line recorded)");
             Verdict::fail(
-                "Tệp robots.txt chặn công cụ kiểm tra truy cập trang chủ.",
+                "Tệp robots.txt chặn công cụ kiểm tra truy cập trang chủ",
                 vec![Evidence::new(
                     &robots.url,
                     format!("robots.txt forbids the home page to sitewarden: \"{line}\""),

@@ -30,7 +30,7 @@ fn check(ctx: &RuleContext) -> Verdict {
             if truncated {
                 detail.push_str(" (body cut at max_body_bytes)");
             }
-            return Verdict::pass("Trang chủ truy cập được.", vec![Evidence::new(url, detail)]);
+            return Verdict::pass("Trang chủ truy cập được", vec![Evidence::new(url, detail)]);
         }
         Err(f) => f,
     };
@@ -53,13 +53,13 @@ fn check(ctx: &RuleContext) -> Verdict {
         | FailureKind::BotProtection
         | FailureKind::Other => {
             return Verdict::unknown(
-                "Chưa xác định được trang chủ có truy cập được hay không.",
+                "Chưa xác định được trang chủ có truy cập được hay không",
                 evidence,
             );
         }
     };
     Verdict::fail(
-        format!("Không truy cập được trang chủ ({}).", failure.kind.as_str()),
+        format!("Không truy cập được trang chủ ({})", failure.kind.as_str()),
         evidence,
         hint,
     )

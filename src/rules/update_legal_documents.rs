@@ -59,7 +59,7 @@ fn check(ctx: &RuleContext) -> Verdict {
             )
         };
         return Verdict::unknown(
-            "Chưa xác định được vì không tìm thấy văn bản quy phạm pháp luật nào trên trang.",
+            "Chưa xác định được vì không tìm thấy văn bản quy phạm pháp luật nào trên trang",
             vec![Evidence::new(home, detail)],
         );
     }
@@ -68,7 +68,9 @@ fn check(ctx: &RuleContext) -> Verdict {
     let mut late = Vec::new();
     let mut on_time = Vec::new();
     let mut undatable = 0usize;
-    for k in ctx.documents {
+    // A check "as of" a past day judges only what was posted by then.
+    let posted_by = |k: &&KnownDocument| k.doc.posted.unwrap_or(k.first_seen) <= ctx.as_of;
+    for k in ctx.documents.iter().filter(posted_by) {
         if k.doc.posted.is_none() && Some(k.first_seen) == first_crawl {
             undatable += 1;
             continue;
@@ -89,14 +91,14 @@ fn check(ctx: &RuleContext) -> Verdict {
     if late.is_empty() {
         if on_time.is_empty() {
             return Verdict::unknown(
-                "Chưa xác định được vì chưa biết ngày đăng của văn bản nào.",
+                "Chưa xác định được vì chưa biết ngày đăng của văn bản nào",
                 evidence,
             );
         }
         let n = on_time.len();
         push_capped(&mut evidence, on_time, home);
         return Verdict::pass(
-            format!("{n} văn bản được đăng trong vòng {max} ngày làm việc kể từ ngày ký."),
+            format!("{n} văn bản được đăng trong vòng {max} ngày làm việc kể từ ngày ký"),
             evidence,
         );
     }
@@ -109,7 +111,7 @@ fn check(ctx: &RuleContext) -> Verdict {
     );
     Verdict::fail(
         format!(
-            "{n} văn bản quy phạm pháp luật được đăng muộn hơn {max} ngày làm việc kể từ ngày ký ban hành."
+            "{n} văn bản quy phạm pháp luật được đăng muộn hơn {max} ngày làm việc kể từ ngày ký ban hành"
         ),
         evidence,
         format!(
@@ -226,6 +228,27 @@ mod tests {
             ),
             "{e}"
         );
+    }
+
+    #[test]
+    fn documents_posted_after_the_as_of_date_are_not_judged() {
+        let mut fx = Fx::government();
+        fx.as_of = d(2026, 11, 20);
+        doc(
+            &mut fx,
+            "12/2026/QĐ-UBND",
+            d(2026, 11, 18),
+            Some(d(2026, 11, 19)),
+            d(2026, 11, 19),
+        );
+        doc(
+            &mut fx,
+            "13/2026/QĐ-UBND",
+            d(2026, 11, 16),
+            Some(d(2026, 11, 24)),
+            d(2026, 11, 24),
+        );
+        assert_eq!(fx.run(&RULE).status, Status::Pass);
     }
 
     #[test]
