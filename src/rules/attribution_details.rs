@@ -29,7 +29,7 @@ fn check(ctx: &RuleContext) -> Verdict {
         .collect();
     if attributed.is_empty() {
         return Verdict::unknown(
-            "Chưa xác định được vì không có bài viết nào ghi nguồn tin để kiểm tra.",
+            "Chưa xác định được vì không có bài viết nào ghi nguồn tin để kiểm tra",
             vec![Evidence::new(home, "no crawled article names its source")],
         );
     }
@@ -51,13 +51,60 @@ fn check(ctx: &RuleContext) -> Verdict {
     if lacking.is_empty() {
         let n = complete.len();
         push_capped(&mut evidence, complete, home);
-        return Verdict::pass(format!("Cả {n} bài viết ghi nguồn đều có thời gian nguồn tin đã đăng."), evidence);
+        return Verdict::pass(format!("Cả {n} bài viết ghi nguồn đều có thời gian nguồn tin đã đăng"), evidence);
     }
     let (n, total) = (lacking.len(), attributed.len());
     push_capped(&mut evidence, lacking, home);
     Verdict::fail(
-        format!("{n}/{total} bài viết ghi nguồn nhưng thiếu thời gian nguồn tin đã đăng."),
+        format!("{n}/{total} bài viết ghi nguồn nhưng thiếu thời gian nguồn tin đã đăng"),
         evidence,
         "Ghi kèm thời gian cơ quan nguồn tin đã đăng bên cạnh tên nguồn (ví dụ \"Nguồn: Báo X, 07:30 23/11/2026\").",
     )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::extract::Attribution;
+    use crate::model::Status;
+    use crate::rules::testkit::*;
+
+    fn article(fx: &mut Fx, path: &str, text: &str, time: bool) {
+        let page = fx.page(crate::crawler::PageRole::Article, path);
+        page.attribution = Some(Attribution {
+            source: "TTXVN".into(),
+            author: None,
+            original_time: time.then(|| d(2026, 11, 23).and_hms_opt(7, 30, 0)).flatten(),
+            text: text.into(),
+        });
+    }
+
+    #[test]
+    fn source_with_time_passes() {
+        let mut fx = Fx::aggregator();
+        article(&mut fx, "bai-1", "(Theo TTXVN, 23/11/2026)", true);
+        let v = fx.run(&RULE);
+        assert_eq!(v.status, Status::Pass);
+        assert!(ev(&v).contains("07:30 23/11/2026"));
+    }
+
+    #[test]
+    fn source_without_time_fails_as_a_warning() {
+        let mut fx = Fx::aggregator();
+        article(&mut fx, "bai-1", "(Theo TTXVN, 23/11/2026)", true);
+        article(&mut fx, "bai-2", "Nguồn: TTXVN", false);
+        let v = fx.run(&RULE);
+        assert_eq!(v.status, Status::Fail);
+        assert_eq!(RULE.severity, Severity::Warning);
+        assert!(ev(&v).contains("bai-2") && !ev(&v).contains("bai-1"));
+    }
+
+    #[test]
+    fn no_attributed_article_is_unknown() {
+        let mut fx = Fx::aggregator();
+        fx.page(crate::crawler::PageRole::Article, "bai-1");
+        let v = fx.run(&RULE);
+        assert_eq!(v.status, Status::Unknown);
+        assert!(ev(&v).contains("no crawled article names its source"));
+    }
 }

@@ -24,7 +24,7 @@ fn check(ctx: &RuleContext) -> Verdict {
     let articles: Vec<_> = ctx.crawl.pages.iter().filter(|p| p.facts.is_article).collect();
     if articles.is_empty() {
         return Verdict::unknown(
-            "Chưa xác định được vì không thu thập được bài viết nào.",
+            "Chưa xác định được vì không thu thập được bài viết nào",
             vec![Evidence::new(home, "no article page was crawled")],
         );
     }
@@ -45,13 +45,66 @@ fn check(ctx: &RuleContext) -> Verdict {
     if without.is_empty() {
         let n = with.len();
         push_capped(&mut evidence, with, home);
-        return Verdict::pass(format!("Cả {n} bài viết đã xem đều ghi nguồn tin."), evidence);
+        return Verdict::pass(format!("Cả {n} bài viết đã xem đều ghi nguồn tin"), evidence);
     }
     let (n, total) = (without.len(), articles.len());
     push_capped(&mut evidence, without, home);
     Verdict::fail(
-        format!("{n}/{total} bài viết không ghi rõ nguồn tin."),
+        format!("{n}/{total} bài viết không ghi rõ nguồn tin"),
         evidence,
         "Ghi rõ tên cơ quan nguồn tin hoặc tác giả (ví dụ \"Nguồn: Báo X\") ở cuối mỗi bài viết được tổng hợp.",
     )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::extract::Attribution;
+    use crate::model::Status;
+    use crate::rules::testkit::*;
+
+    fn attribution(text: &str) -> Attribution {
+        Attribution {
+            source: "Báo Kiên Giang".into(),
+            author: None,
+            original_time: None,
+            text: text.into(),
+        }
+    }
+
+    #[test]
+    fn every_article_attributed_passes() {
+        let mut fx = Fx::aggregator();
+        fx.page(crate::crawler::PageRole::Article, "bai-1").attribution = Some(attribution("Nguồn: Báo Kiên Giang"));
+        let v = fx.run(&RULE);
+        assert_eq!(v.status, Status::Pass);
+        assert!(ev(&v).contains("Nguồn: Báo Kiên Giang"));
+    }
+
+    #[test]
+    fn unattributed_articles_are_listed_with_machine_sources_noted() {
+        let mut fx = Fx::aggregator();
+        fx.page(crate::crawler::PageRole::Article, "bai-1").attribution = Some(attribution("(Theo TTXVN)"));
+        let a = fx.page(crate::crawler::PageRole::Article, "bai-2");
+        a.title = Some("Bài hai".into());
+        a.machine_source = Some("Báo Tin Tức TTXVN".into());
+        fx.page(crate::crawler::PageRole::Article, "bai-3");
+        let v = fx.run(&RULE);
+        assert_eq!(v.status, Status::Fail);
+        assert!(v.message.starts_with("2/3"), "{}", v.message);
+        let e = ev(&v);
+        assert!(e.contains("bai-2") && e.contains("machine-readable") && e.contains("bai-3"), "{e}");
+        assert!(!e.contains("bai-1"));
+    }
+
+    #[test]
+    fn no_article_is_unknown_and_partial_pass_says_so() {
+        let mut fx = Fx::aggregator();
+        assert_eq!(fx.run(&RULE).status, Status::Unknown);
+        fx.page(crate::crawler::PageRole::Article, "bai-1").attribution = Some(attribution("Nguồn: Báo Kiên Giang"));
+        fx.crawl.partial.push("page cap of 60 reached".into());
+        let v = fx.run(&RULE);
+        assert_eq!(v.status, Status::Pass);
+        assert!(ev(&v).contains("crawl incomplete"));
+    }
 }

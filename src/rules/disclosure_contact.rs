@@ -41,5 +41,66 @@ const PARTS: &[Part] = &[
 ];
 
 fn check(ctx: &RuleContext) -> Verdict {
-    check_disclosure(ctx, PARTS, "Trang có số điện thoại và địa chỉ thư điện tử liên hệ.").0
+    check_disclosure(ctx, PARTS, "Trang có số điện thoại và địa chỉ thư điện tử liên hệ").0
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model::Status;
+    use crate::rules::testkit::*;
+
+    #[test]
+    fn phone_without_email_fails_naming_the_email() {
+        let mut fx = Fx::government();
+        fx.home().disclosures.phones.push(found("Điện thoại", "0273 3873 333"));
+        let v = fx.run(&RULE);
+        assert_eq!(v.status, Status::Fail);
+        assert_eq!(v.message, "Không tìm thấy địa chỉ thư điện tử liên hệ");
+        assert_eq!(
+            v.hint.as_deref(),
+            Some("Bổ sung địa chỉ thư điện tử liên hệ vào chân trang (footer) của trang chủ.")
+        );
+        assert!(
+            ev(&v).contains("0273 3873 333") && ev(&v).contains("no e-mail address on the home page"),
+            "{}",
+            ev(&v)
+        );
+    }
+
+    #[test]
+    fn neither_given_names_both() {
+        let v = Fx::aggregator().run(&RULE);
+        assert_eq!(v.status, Status::Fail);
+        assert!(v.message.contains("số điện thoại liên hệ và địa chỉ thư điện tử"), "{}", v.message);
+    }
+
+    #[test]
+    fn both_found_passes_even_on_different_pages_for_government() {
+        let mut fx = Fx::government();
+        fx.home().disclosures.phones.push(found("ĐT", "(0293) 3876 543"));
+        fx.linked("lien-he").disclosures.emails.push(found("Email", "banbientap@x.gov.vn"));
+        let v = fx.run(&RULE);
+        assert_eq!(v.status, Status::Pass);
+        assert!(
+            ev(&v).contains("https://x.gov.vn/lien-he e-mail address on a page linked"),
+            "{}",
+            ev(&v)
+        );
+    }
+
+    #[test]
+    fn aggregator_email_only_on_contact_page_fails() {
+        let mut fx = Fx::aggregator();
+        fx.home().disclosures.phones.push(found("ĐT", "(0293) 3876 543"));
+        fx.linked("lien-he").disclosures.emails.push(found("Email", "info@x.vn"));
+        let v = fx.run(&RULE);
+        assert_eq!(v.status, Status::Fail);
+        assert!(
+            v.message
+                .starts_with("Địa chỉ thư điện tử liên hệ không được hiển thị trên trang chủ"),
+            "{}",
+            v.message
+        );
+    }
 }

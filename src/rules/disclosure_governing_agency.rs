@@ -36,7 +36,7 @@ const PARTS: &[Part] = &[Part {
 }];
 
 fn check(ctx: &RuleContext) -> Verdict {
-    let (mut verdict, spots) = check_disclosure(ctx, PARTS, "Trang có tên cơ quan chủ quản.");
+    let (mut verdict, spots) = check_disclosure(ctx, PARTS, "Trang có tên cơ quan chủ quản");
     let (Some(expected), Some(Some(spot))) = (ctx.site.agency.as_deref(), spots.first()) else {
         return verdict;
     };
@@ -57,7 +57,7 @@ fn check(ctx: &RuleContext) -> Verdict {
     if verdict.status != Status::Fail {
         verdict = Verdict::fail(
             format!(
-                "Tên cơ quan chủ quản trên trang (\"{}\") khác với đăng ký (\"{expected}\").",
+                "Tên cơ quan chủ quản trên trang (\"{}\") khác với đăng ký (\"{expected}\")",
                 spot.hit.value
             ),
             verdict.evidence,
@@ -65,4 +65,50 @@ fn check(ctx: &RuleContext) -> Verdict {
         );
     }
     verdict
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::rules::testkit::*;
+
+    #[test]
+    fn agency_or_managing_organisation_passes() {
+        let mut fx = Fx::government();
+        fx.home().disclosures.managing_organisation = Some(found("Đơn vị quản lý", "Văn phòng UBND tỉnh X"));
+        assert_eq!(fx.run(&RULE).status, Status::Pass);
+        let mut fx = Fx::aggregator();
+        fx.home().disclosures.governing_agency = Some(found("Cơ quan của", "TW Hội Khuyến học Việt Nam"));
+        assert_eq!(fx.run(&RULE).status, Status::Pass);
+    }
+
+    #[test]
+    fn registry_name_matches_through_abbreviation() {
+        let mut fx = Fx::government();
+        fx.site.agency = Some("Ủy ban nhân dân tỉnh Tiền Giang".into());
+        fx.home().disclosures.governing_agency = Some(found("Cơ quan chủ quản", "UBND TỈNH TIỀN GIANG"));
+        assert_eq!(fx.run(&RULE).status, Status::Pass);
+    }
+
+    #[test]
+    fn registry_mismatch_fails_with_both_names() {
+        let mut fx = Fx::government();
+        fx.site.agency = Some("Ủy ban nhân dân tỉnh Tiền Giang".into());
+        fx.home().disclosures.governing_agency = Some(found("Cơ quan chủ quản", "Sở Thông tin và Truyền thông tỉnh Tiền Giang"));
+        let v = fx.run(&RULE);
+        assert_eq!(v.status, Status::Fail);
+        assert!(
+            v.message.contains("Sở Thông tin và Truyền thông tỉnh Tiền Giang") && v.message.contains("Ủy ban nhân dân tỉnh Tiền Giang")
+        );
+        assert!(ev(&v).contains("registry names"), "{}", ev(&v));
+    }
+
+    #[test]
+    fn aggregator_agency_only_one_hop_away_fails() {
+        let mut fx = Fx::aggregator();
+        fx.linked("ve-chung-toi").disclosures.governing_agency = Some(found("Cơ quan chủ quản", "Công ty Y"));
+        let v = fx.run(&RULE);
+        assert_eq!(v.status, Status::Fail);
+        assert!(ev(&v).contains("https://x.gov.vn/ve-chung-toi"));
+    }
 }

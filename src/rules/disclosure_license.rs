@@ -37,7 +37,7 @@ const PARTS: &[Part] = &[Part {
 }];
 
 fn check(ctx: &RuleContext) -> Verdict {
-    let (verdict, spots) = check_disclosure(ctx, PARTS, "Trang chủ có số giấy phép.");
+    let (verdict, spots) = check_disclosure(ctx, PARTS, "Trang chủ có số giấy phép");
     let (Some(expected), Some(Some(spot))) = (ctx.site.license.as_deref(), spots.first()) else {
         return verdict;
     };
@@ -54,10 +54,56 @@ fn check(ctx: &RuleContext) -> Verdict {
     }
     Verdict::fail(
         format!(
-            "Số giấy phép trên trang chủ (\"{}\") khác với giấy phép đã cấp (\"{expected}\").",
+            "Số giấy phép trên trang chủ (\"{}\") khác với giấy phép đã cấp (\"{expected}\")",
             spot.hit.value
         ),
         evidence,
         format!("Ghi đúng số giấy phép \"{expected}\" (kèm ngày cấp và cơ quan cấp) trên trang chủ."),
     )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::extract::License;
+    use crate::rules::testkit::*;
+
+    fn licence(number: &str) -> License {
+        License {
+            number: number.into(),
+            issuer: Some("Bộ Thông tin và Truyền thông".into()),
+            date: None,
+            snippet: format!("Giấy phép số {number} do Bộ TT&TT cấp ngày 16-09-2013"),
+        }
+    }
+
+    #[test]
+    fn licence_on_home_matching_registry_despite_spaces_passes() {
+        let mut fx = Fx::aggregator();
+        fx.site.license = Some("378/GP-BTTTT".into());
+        fx.home().disclosures.license = Some(licence("378/GP - BTTTT"));
+        let v = fx.run(&RULE);
+        assert_eq!(v.status, Status::Pass);
+        assert!(ev(&v).contains("378/GP - BTTTT"));
+    }
+
+    #[test]
+    fn other_licence_number_fails() {
+        let mut fx = Fx::aggregator();
+        fx.site.license = Some("25/GP-STTTT".into());
+        fx.home().disclosures.license = Some(licence("52/GP-STTTT"));
+        let v = fx.run(&RULE);
+        assert_eq!(v.status, Status::Fail);
+        assert!(ev(&v).contains("25/GP-STTTT") && ev(&v).contains("52/GP-STTTT"));
+    }
+
+    #[test]
+    fn missing_or_off_home_licence_fails() {
+        let mut fx = Fx::aggregator();
+        assert_eq!(fx.run(&RULE).status, Status::Fail);
+        fx.linked("gioi-thieu").disclosures.license = Some(licence("25/GP-STTTT"));
+        let v = fx.run(&RULE);
+        assert_eq!(v.status, Status::Fail);
+        assert!(v.hint.as_deref().is_some_and(|h| h.contains("trang chủ")));
+    }
 }

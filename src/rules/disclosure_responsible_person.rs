@@ -30,5 +30,41 @@ const PARTS: &[Part] = &[Part {
 }];
 
 fn check(ctx: &RuleContext) -> Verdict {
-    check_disclosure(ctx, PARTS, "Trang có tên người chịu trách nhiệm quản lý nội dung.").0
+    check_disclosure(ctx, PARTS, "Trang có tên người chịu trách nhiệm quản lý nội dung").0
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model::Status;
+    use crate::rules::testkit::*;
+
+    #[test]
+    fn aggregator_needs_the_person_on_the_home_page() {
+        let mut fx = Fx::aggregator();
+        fx.linked("gioi-thieu").disclosures.responsible_person = Some(found("Chịu trách nhiệm nội dung", "Lê Văn C"));
+        let v = fx.run(&RULE);
+        assert_eq!(v.status, Status::Fail);
+        assert!(v.message.contains("trang chủ"), "{}", v.message);
+        assert!(ev(&v).contains("https://x.gov.vn/gioi-thieu"));
+        assert!(v.hint.as_deref().is_some_and(|h| h.contains("https://x.gov.vn/gioi-thieu")));
+        fx.home().disclosures.responsible_person = Some(found("Chịu trách nhiệm nội dung", "Lê Văn C"));
+        assert_eq!(fx.run(&RULE).status, Status::Pass);
+    }
+
+    #[test]
+    fn government_may_name_the_person_one_hop_away() {
+        let mut fx = Fx::government();
+        fx.linked("gioi-thieu").disclosures.responsible_person = Some(found("Người chịu trách nhiệm", "Lê Văn C"));
+        assert_eq!(fx.run(&RULE).status, Status::Pass);
+    }
+
+    #[test]
+    fn home_page_without_text_fails_with_no_text_found() {
+        let mut fx = Fx::aggregator();
+        fx.home().text_chars = 0;
+        let v = fx.run(&RULE);
+        assert_eq!(v.status, Status::Fail);
+        assert!(ev(&v).contains("no text found"), "{}", ev(&v));
+    }
 }

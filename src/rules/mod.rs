@@ -119,22 +119,22 @@ pub fn find(id: &str) -> Option<&'static RuleDef> {
 /// Decide one rule: the central gating (no home page → `unknown`) and the
 /// partial-crawl note apply here so no rule can forget them.
 pub fn decide(rule: &RuleDef, ctx: &RuleContext) -> Verdict {
-    if rule.needs_home() {
-        if let Err(failure) = &ctx.crawl.home {
-            return Verdict::unknown(
-                format!("Chưa kiểm tra được vì không tải được trang chủ ({}).", failure.kind.as_str()),
-                vec![Evidence::new(
-                    &ctx.crawl.home_url,
-                    format!("home page not fetched: {}", failure.describe()),
-                )],
-            );
-        }
+    if rule.needs_home()
+        && let Err(failure) = &ctx.crawl.home
+    {
+        return Verdict::unknown(
+            format!("Chưa kiểm tra được vì không tải được trang chủ ({})", failure.kind.as_str()),
+            vec![Evidence::new(
+                &ctx.crawl.home_url,
+                format!("home page not fetched: {}", failure.describe()),
+            )],
+        );
     }
     let mut v = (rule.check)(ctx);
-    if rule.needs_home() {
-        if let Some(note) = ctx.crawl.partial_note() {
-            v.evidence.push(Evidence::new(&ctx.crawl.home_url, note));
-        }
+    if rule.needs_home()
+        && let Some(note) = ctx.crawl.partial_note()
+    {
+        v.evidence.push(Evidence::new(&ctx.crawl.home_url, note));
     }
     v
 }
@@ -359,7 +359,7 @@ pub(crate) fn check_disclosure<'a>(ctx: &RuleContext<'a>, parts: &[Part], pass_m
     let crawl: &'a SiteCrawl = ctx.crawl;
     let Some(home) = crawl.home_page() else {
         let v = Verdict::unknown(
-            "Chưa kiểm tra được vì kết quả thu thập không có trang chủ.",
+            "Chưa kiểm tra được vì kết quả thu thập không có trang chủ",
             vec![Evidence::new(&crawl.home_url, "the home page is missing from the crawl results")],
         );
         return (v, Vec::new());
@@ -416,7 +416,7 @@ pub(crate) fn check_disclosure<'a>(ctx: &RuleContext<'a>, parts: &[Part], pass_m
         push_capped(&mut evidence, linked, &home.final_url);
         let names = join_vi(&missing);
         let v = Verdict::fail(
-            format!("Không tìm thấy {names}."),
+            format!("Không tìm thấy {names}"),
             evidence,
             format!("Bổ sung {names} vào chân trang (footer) của trang chủ."),
         );
@@ -427,7 +427,7 @@ pub(crate) fn check_disclosure<'a>(ctx: &RuleContext<'a>, parts: &[Part], pass_m
         let where_ = off_home.first().map_or("", |(_, url)| *url);
         let v = Verdict::fail(
             format!(
-                "{} không được hiển thị trên trang chủ mà chỉ có ở trang liên kết.",
+                "{} không được hiển thị trên trang chủ mà chỉ có ở trang liên kết",
                 capitalise(&names)
             ),
             evidence,
@@ -436,4 +436,259 @@ pub(crate) fn check_disclosure<'a>(ctx: &RuleContext<'a>, parts: &[Part], pass_m
         return (v, spots);
     }
     (Verdict::pass(pass_message, evidence), spots)
+}
+
+/// Hand-built crawls for the rules' tests.
+#[cfg(test)]
+pub(crate) mod testkit {
+    use super::*;
+    use crate::crawler::{RobotsOutcome, RobotsStatus};
+    use crate::extract::Found;
+    use crate::model::{FailureKind, FetchFailure};
+
+    pub fn d(y: i32, m: u32, day: u32) -> NaiveDate {
+        NaiveDate::from_ymd_opt(y, m, day).expect("valid test date")
+    }
+
+    pub fn found(label: &str, value: &str) -> Found {
+        Found {
+            label: label.into(),
+            value: value.into(),
+            snippet: format!("{label}: {value}"),
+        }
+    }
+
+    pub fn failure(kind: FailureKind, status: Option<u16>) -> FetchFailure {
+        FetchFailure {
+            kind,
+            status,
+            detail: "test".into(),
+        }
+    }
+
+    pub const HOME: &str = "https://x.gov.vn/";
+
+    pub struct Fx {
+        pub site: Site,
+        pub crawl: SiteCrawl,
+        pub items: Vec<KnownItem>,
+        pub documents: Vec<KnownDocument>,
+        pub as_of: NaiveDate,
+        pub config: RulesConfig,
+        pub calendar: calendar::Calendar,
+    }
+
+    impl Fx {
+        pub fn new(kind: Kind) -> Fx {
+            let url = url::Url::parse(HOME).expect("test url");
+            let home = CrawledPage {
+                url: HOME.into(),
+                final_url: HOME.into(),
+                role: PageRole::Home,
+                facts: PageFacts {
+                    text_chars: 1000,
+                    ..PageFacts::default()
+                },
+                feed_items: Vec::new(),
+                truncated: false,
+                not_modified: false,
+            };
+            Fx {
+                site: Site {
+                    id: "x".into(),
+                    name: "Cổng X".into(),
+                    url,
+                    kind,
+                    agency: None,
+                    license: None,
+                    news: Vec::new(),
+                    documents: Vec::new(),
+                    schedule: None,
+                    per_host_rate: None,
+                },
+                crawl: SiteCrawl {
+                    site_id: "x".into(),
+                    home_url: HOME.into(),
+                    home: Ok(()),
+                    robots: RobotsOutcome {
+                        url: format!("{HOME}robots.txt"),
+                        status: RobotsStatus::Missing(404),
+                        home_allowed: true,
+                        crawl_delay: None,
+                        rule_line: None,
+                    },
+                    pages: vec![home],
+                    failures: Vec::new(),
+                    partial: Vec::new(),
+                    requests: 1,
+                    bytes: 1000,
+                    not_modified: 0,
+                    duration_ms: 10,
+                },
+                items: Vec::new(),
+                documents: Vec::new(),
+                as_of: d(2026, 11, 25),
+                config: RulesConfig::default(),
+                calendar: calendar::Calendar::builtin(),
+            }
+        }
+
+        pub fn government() -> Fx {
+            Fx::new(Kind::Government)
+        }
+
+        pub fn aggregator() -> Fx {
+            Fx::new(Kind::Aggregator)
+        }
+
+        pub fn home(&mut self) -> &mut PageFacts {
+            &mut self.crawl.pages[0].facts
+        }
+
+        pub fn page(&mut self, role: PageRole, path: &str) -> &mut PageFacts {
+            let url = format!("{HOME}{path}");
+            self.crawl.pages.push(CrawledPage {
+                url: url.clone(),
+                final_url: url,
+                role,
+                facts: PageFacts {
+                    text_chars: 500,
+                    is_article: role == PageRole::Article,
+                    ..PageFacts::default()
+                },
+                feed_items: Vec::new(),
+                truncated: false,
+                not_modified: false,
+            });
+            let last = self.crawl.pages.len() - 1;
+            &mut self.crawl.pages[last].facts
+        }
+
+        /// A one-hop introduction / contact page.
+        pub fn linked(&mut self, path: &str) -> &mut PageFacts {
+            self.page(PageRole::Disclosure, path)
+        }
+
+        pub fn item(&mut self, path: &str, published: Option<NaiveDate>, first_seen: NaiveDate) {
+            self.items.push(KnownItem {
+                url: format!("{HOME}{path}"),
+                title: format!("Tin {path}"),
+                published,
+                first_seen,
+                seen_on: format!("{HOME}tin-tuc"),
+            });
+        }
+
+        pub fn ctx(&self) -> RuleContext<'_> {
+            RuleContext {
+                site: &self.site,
+                crawl: &self.crawl,
+                items: &self.items,
+                documents: &self.documents,
+                as_of: self.as_of,
+                config: &self.config,
+                calendar: &self.calendar,
+            }
+        }
+
+        pub fn run(&self, rule: &RuleDef) -> Verdict {
+            decide(rule, &self.ctx())
+        }
+    }
+
+    /// All evidence of a verdict as one string, for `contains` asserts.
+    pub fn ev(v: &Verdict) -> String {
+        v.evidence
+            .iter()
+            .map(|e| format!("{} {}", e.url, e.detail))
+            .collect::<Vec<_>>()
+            .join("\n")
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::testkit::*;
+    use super::*;
+    use crate::model::FailureKind;
+
+    #[test]
+    fn fold_ignores_case_diacritics_and_normalisation_form() {
+        let nfc = "CƠ QUAN CHỦ QUẢN";
+        let nfd: String = unicode_normalization::UnicodeNormalization::nfd("Cơ quan chủ quản").collect();
+        assert_eq!(fold(nfc), "co quan chu quan");
+        assert_eq!(fold(&nfd), "co quan chu quan");
+        assert_eq!(fold("  Co\u{a0}quan   chu quan "), "co quan chu quan");
+        assert_eq!(fold("Uỷ ban"), fold("Ủy ban"));
+        assert_eq!(fold("Đơn vị"), "don vi");
+    }
+
+    #[test]
+    fn names_match_through_abbreviations() {
+        assert!(same_name("Ủy ban nhân dân tỉnh Tiền Giang", "UBND tỉnh Tiền Giang"));
+        assert!(same_name("UBND TP. Cần Thơ", "Uỷ ban nhân dân thành phố Cần Thơ"));
+        assert!(same_name("Sở Thông tin và Truyền thông Hà Nội", "Sở TT&TT Hà Nội"));
+        assert!(same_name("Sở TTTT Hà Nội", "SỞ THÔNG TIN VÀ TRUYỀN THÔNG HÀ NỘI"));
+        assert!(same_name(
+            "Ủy ban nhân dân tỉnh Tiền Giang",
+            "Cơ quan chủ quản: UBND tỉnh Tiền Giang."
+        ));
+        assert!(!same_name("Ủy ban nhân dân tỉnh Tiền Giang", "Ủy ban nhân dân tỉnh Long An"));
+        // A shorter name on the page is not the registry's.
+        assert!(!same_name("Ủy ban nhân dân tỉnh Tiền Giang", "tỉnh Tiền Giang"));
+        assert!(!same_name("", "anything"));
+    }
+
+    #[test]
+    fn licence_numbers_ignore_spaces_and_case() {
+        assert!(same_license("378/GP-BTTTT", "378/GP - BTTTT"));
+        assert!(same_license("12/gp-ttđt", "12/GP-TTĐT"));
+        assert!(!same_license("378/GP-BTTTT", "387/GP-BTTTT"));
+    }
+
+    #[test]
+    fn rules_are_listed_in_spec_order_and_filtered_by_kind() {
+        let ids: Vec<&str> = all().iter().map(|r| r.id).collect();
+        assert_eq!(ids.first(), Some(&"site.reachable"));
+        assert_eq!(ids.len(), 11);
+        let checked_at = chrono::Utc::now().with_timezone(&crate::model::vn_offset());
+        let gov = Fx::government();
+        let rules: Vec<String> = evaluate(&gov.ctx(), checked_at).into_iter().map(|r| r.rule).collect();
+        assert_eq!(rules.len(), 8);
+        assert!(rules.contains(&"update.daily".to_string()) && !rules.contains(&"disclosure.license".to_string()));
+        let agg = Fx::aggregator();
+        let rules: Vec<String> = evaluate(&agg.ctx(), checked_at).into_iter().map(|r| r.rule).collect();
+        assert_eq!(rules.len(), 8);
+        assert!(rules.contains(&"attribution.source".to_string()) && !rules.contains(&"disclosure.editorial_board".to_string()));
+        assert_eq!(find("attribution.details").map(|r| r.severity), Some(Severity::Warning));
+    }
+
+    #[test]
+    fn unreachable_home_makes_every_content_rule_unknown() {
+        let mut fx = Fx::government();
+        fx.crawl.home = Err(failure(FailureKind::Timeout, None));
+        fx.home().disclosures.phones.push(found("Điện thoại", "0273 3873 333"));
+        let checked_at = chrono::Utc::now().with_timezone(&crate::model::vn_offset());
+        for r in evaluate(&fx.ctx(), checked_at) {
+            match r.rule.as_str() {
+                "site.reachable" => assert_eq!(r.status, Status::Fail),
+                "site.crawlable" => assert_eq!(r.status, Status::Pass),
+                _ => {
+                    assert_eq!(r.status, Status::Unknown, "{}", r.rule);
+                    assert!(r.evidence.iter().any(|e| e.detail.contains("timeout")), "{}", r.rule);
+                    assert!(r.hint.is_none());
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn partial_crawl_is_noted_in_content_rules() {
+        let mut fx = Fx::government();
+        fx.crawl.partial.push("page cap of 60 reached".into());
+        let v = fx.run(&disclosure_contact::RULE);
+        assert!(ev(&v).contains("crawl incomplete: page cap of 60 reached"), "{}", ev(&v));
+        let v = fx.run(&site_reachable::RULE);
+        assert!(!ev(&v).contains("crawl incomplete"));
+    }
 }

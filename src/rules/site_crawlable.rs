@@ -20,7 +20,7 @@ fn check(ctx: &RuleContext) -> Verdict {
     let robots = &ctx.crawl.robots;
     match &robots.status {
         RobotsStatus::Unavailable(f) => Verdict::unknown(
-            "Chưa xác định được vì không đọc được tệp robots.txt.",
+            "Chưa xác định được vì không đọc được tệp robots.txt",
             vec![Evidence::new(
                 &robots.url,
                 format!(
@@ -30,20 +30,20 @@ fn check(ctx: &RuleContext) -> Verdict {
             )],
         ),
         RobotsStatus::Missing(code) => Verdict::pass(
-            "Tệp robots.txt không chặn trang chủ.",
+            "Tệp robots.txt không chặn trang chủ",
             vec![Evidence::new(
                 &robots.url,
                 format!("robots.txt answered {code}: everything allowed"),
             )],
         ),
         RobotsStatus::Parsed if robots.home_allowed => Verdict::pass(
-            "Tệp robots.txt không chặn trang chủ.",
+            "Tệp robots.txt không chặn trang chủ",
             vec![Evidence::new(&robots.url, "robots.txt allows the home page to sitewarden")],
         ),
         RobotsStatus::Parsed => {
             let line = robots.rule_line.as_deref().unwrap_or("(no Disallow line recorded)");
             Verdict::fail(
-                "Tệp robots.txt chặn công cụ kiểm tra truy cập trang chủ.",
+                "Tệp robots.txt chặn công cụ kiểm tra truy cập trang chủ",
                 vec![Evidence::new(
                     &robots.url,
                     format!("robots.txt forbids the home page to sitewarden: \"{line}\""),
@@ -51,5 +51,41 @@ fn check(ctx: &RuleContext) -> Verdict {
                 "Cho phép tác tử \"sitewarden\" đọc trang chủ trong tệp robots.txt (bỏ hoặc thu hẹp dòng Disallow tương ứng).",
             )
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model::{FailureKind, Status};
+    use crate::rules::testkit::*;
+
+    #[test]
+    fn disallowed_home_fails_quoting_the_line() {
+        let mut fx = Fx::government();
+        fx.crawl.robots.status = RobotsStatus::Parsed;
+        fx.crawl.robots.home_allowed = false;
+        fx.crawl.robots.rule_line = Some("Disallow: /".into());
+        let v = fx.run(&RULE);
+        assert_eq!(v.status, Status::Fail);
+        assert!(ev(&v).contains("\"Disallow: /\""));
+    }
+
+    #[test]
+    fn allowed_or_missing_robots_passes() {
+        let mut fx = Fx::government();
+        assert_eq!(fx.run(&RULE).status, Status::Pass);
+        fx.crawl.robots.status = RobotsStatus::Parsed;
+        assert_eq!(fx.run(&RULE).status, Status::Pass);
+    }
+
+    #[test]
+    fn unavailable_robots_is_unknown_and_says_so() {
+        let mut fx = Fx::government();
+        fx.crawl.robots.status = RobotsStatus::Unavailable(failure(FailureKind::HttpStatus, Some(503)));
+        fx.crawl.robots.home_allowed = false;
+        let v = fx.run(&RULE);
+        assert_eq!(v.status, Status::Unknown);
+        assert!(ev(&v).contains("robots.txt unavailable (http_status 503"), "{}", ev(&v));
     }
 }

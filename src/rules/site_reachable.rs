@@ -28,7 +28,7 @@ fn check(ctx: &RuleContext) -> Verdict {
             if truncated {
                 detail.push_str(" (body cut at max_body_bytes)");
             }
-            return Verdict::pass("Trang chủ truy cập được.", vec![Evidence::new(url, detail)]);
+            return Verdict::pass("Trang chủ truy cập được", vec![Evidence::new(url, detail)]);
         }
         Err(f) => f,
     };
@@ -44,12 +44,52 @@ fn check(ctx: &RuleContext) -> Verdict {
         | FailureKind::PrivateAddress
         | FailureKind::BotProtection
         | FailureKind::Other => {
-            return Verdict::unknown("Chưa xác định được trang chủ có truy cập được hay không.", evidence);
+            return Verdict::unknown("Chưa xác định được trang chủ có truy cập được hay không", evidence);
         }
     };
-    Verdict::fail(
-        format!("Không truy cập được trang chủ ({}).", failure.kind.as_str()),
-        evidence,
-        hint,
-    )
+    Verdict::fail(format!("Không truy cập được trang chủ ({})", failure.kind.as_str()), evidence, hint)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model::Status;
+    use crate::rules::testkit::*;
+
+    #[test]
+    fn fetched_home_passes_and_notes_truncation() {
+        let mut fx = Fx::government();
+        fx.crawl.pages[0].truncated = true;
+        let v = fx.run(&RULE);
+        assert_eq!(v.status, Status::Pass);
+        assert!(ev(&v).contains("cut at max_body_bytes"));
+    }
+
+    #[test]
+    fn site_faults_fail_with_the_kind() {
+        for (kind, status, text) in [
+            (FailureKind::Dns, None, "dns"),
+            (FailureKind::Tls, None, "tls"),
+            (FailureKind::HttpStatus, Some(503), "http_status 503"),
+            (FailureKind::RedirectLoop, None, "redirect_loop"),
+        ] {
+            let mut fx = Fx::government();
+            fx.crawl.home = Err(failure(kind, status));
+            let v = fx.run(&RULE);
+            assert_eq!(v.status, Status::Fail, "{text}");
+            assert!(ev(&v).contains(text), "{}", ev(&v));
+            assert!(v.hint.is_some());
+        }
+    }
+
+    #[test]
+    fn blocked_by_us_or_a_bot_wall_is_unknown() {
+        for kind in [FailureKind::RobotsDenied, FailureKind::BotProtection, FailureKind::PrivateAddress] {
+            let mut fx = Fx::aggregator();
+            fx.crawl.home = Err(failure(kind, None));
+            let v = fx.run(&RULE);
+            assert_eq!(v.status, Status::Unknown, "{kind:?}");
+            assert!(ev(&v).contains(kind.as_str()));
+        }
+    }
 }
