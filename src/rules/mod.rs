@@ -492,6 +492,8 @@ pub(crate) mod testkit {
                 feed_items: Vec::new(),
                 truncated: false,
                 not_modified: false,
+                validators: Default::default(),
+                content_hash: 0,
             };
             Fx {
                 site: Site {
@@ -559,6 +561,8 @@ pub(crate) mod testkit {
                 feed_items: Vec::new(),
                 truncated: false,
                 not_modified: false,
+                validators: Default::default(),
+                content_hash: 0,
             });
             let last = self.crawl.pages.len() - 1;
             &mut self.crawl.pages[last].facts
