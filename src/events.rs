@@ -58,10 +58,13 @@ impl ReportWritten<'_> {
     pub fn emit(&self) {
         match self.error {
             None => {
-                let files: Vec<String> = self.files.iter().map(|p| p.display().to_string()).collect();
+                let files: Vec<String> =
+                    self.files.iter().map(|p| p.display().to_string()).collect();
                 tracing::info!(date = %self.date, results = self.results, files = %files.join(" "), "findings written");
             }
-            Some(e) => tracing::error!(date = %self.date, error = %e, "cannot write the findings files"),
+            Some(e) => {
+                tracing::error!(date = %self.date, error = %e, "cannot write the findings files")
+            }
         }
         metrics::record_report(self.error.is_none());
     }
@@ -78,7 +81,9 @@ impl Reloaded<'_> {
     pub fn emit(&self) {
         match self.error {
             None => tracing::info!(sites = self.sites, "configuration reloaded"),
-            Some(e) => tracing::error!(error = %e, "new configuration refused; keeping the running one"),
+            Some(e) => {
+                tracing::error!(error = %e, "new configuration refused; keeping the running one")
+            }
         }
         metrics::record_reload(self.error.is_none());
     }
