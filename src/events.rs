@@ -58,8 +58,7 @@ impl ReportWritten<'_> {
     pub fn emit(&self) {
         match self.error {
             None => {
-                let files: Vec<String> =
-                    self.files.iter().map(|p| p.display().to_string()).collect();
+                let files: Vec<String> = self.files.iter().map(|p| p.display().to_string()).collect();
                 tracing::info!(date = %self.date, results = self.results, files = %files.join(" "), "findings written");
             }
             Some(e) => {

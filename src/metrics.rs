@@ -76,52 +76,28 @@ fn metrics() -> &'static Metrics {
             skipped: Family::default(),
             registry: Registry::default(),
         };
-        registry.register(
-            "crawls",
-            "Site crawls by outcome (ok, partial, failed)",
-            m.crawls.clone(),
-        );
+        registry.register("crawls", "Site crawls by outcome (ok, partial, failed)", m.crawls.clone());
         registry.register(
             "pages_fetched",
             "Pages fetched, by HTTP status class (2xx, 304, 3xx, 4xx, 5xx, error)",
             m.pages.clone(),
         );
         registry.register("fetched_bytes", "Response bytes received", m.bytes.clone());
-        registry.register(
-            "not_modified",
-            "Pages answered 304 Not Modified",
-            m.not_modified.clone(),
-        );
+        registry.register("not_modified", "Pages answered 304 Not Modified", m.not_modified.clone());
         registry.register(
             "robots_denials",
             "Pages (or whole sites) not fetched because robots.txt denies them",
             m.robots_denials.clone(),
         );
-        registry.register(
-            "results",
-            "Rule results by rule and status",
-            m.results.clone(),
-        );
+        registry.register("results", "Rule results by rule and status", m.results.clone());
         registry.register(
             "last_successful_crawl_timestamp_seconds",
             "Unix time of the last crawl per site that reached its home page",
             m.last_success.clone(),
         );
-        registry.register(
-            "crawl_duration_seconds",
-            "Duration of one site's crawl",
-            m.duration.clone(),
-        );
-        registry.register(
-            "reports",
-            "Nightly findings files written, by outcome",
-            m.reports.clone(),
-        );
-        registry.register(
-            "reloads",
-            "Configuration reloads (SIGHUP), by outcome",
-            m.reloads.clone(),
-        );
+        registry.register("crawl_duration_seconds", "Duration of one site's crawl", m.duration.clone());
+        registry.register("reports", "Nightly findings files written, by outcome", m.reports.clone());
+        registry.register("reloads", "Configuration reloads (SIGHUP), by outcome", m.reloads.clone());
         registry.register(
             "skipped_slots",
             "Scheduled crawls skipped because the previous one still ran",
@@ -183,9 +159,7 @@ pub fn record_site_checked(c: &SiteCrawl, results: &[ResultRecord]) {
     }
     if denials > 0 {
         m.robots_denials
-            .get_or_create(&SiteLabels {
-                site: c.site_id.clone(),
-            })
+            .get_or_create(&SiteLabels { site: c.site_id.clone() })
             .inc_by(denials);
     }
     m.bytes.inc_by(c.bytes);
@@ -200,9 +174,7 @@ pub fn record_site_checked(c: &SiteCrawl, results: &[ResultRecord]) {
     }
     if c.home.is_ok() {
         m.last_success
-            .get_or_create(&SiteLabels {
-                site: c.site_id.clone(),
-            })
+            .get_or_create(&SiteLabels { site: c.site_id.clone() })
             .set(vn_now().timestamp());
     }
     m.duration.observe(c.duration_ms as f64 / 1000.0);
@@ -210,27 +182,16 @@ pub fn record_site_checked(c: &SiteCrawl, results: &[ResultRecord]) {
 
 pub fn record_report(ok: bool) {
     let outcome = if ok { "ok" } else { "error" };
-    metrics()
-        .reports
-        .get_or_create(&OutcomeLabels { outcome })
-        .inc();
+    metrics().reports.get_or_create(&OutcomeLabels { outcome }).inc();
 }
 
 pub fn record_reload(ok: bool) {
     let outcome = if ok { "ok" } else { "error" };
-    metrics()
-        .reloads
-        .get_or_create(&OutcomeLabels { outcome })
-        .inc();
+    metrics().reloads.get_or_create(&OutcomeLabels { outcome }).inc();
 }
 
 pub fn record_skipped_slot(site: &str) {
-    metrics()
-        .skipped
-        .get_or_create(&SiteLabels {
-            site: site.to_string(),
-        })
-        .inc();
+    metrics().skipped.get_or_create(&SiteLabels { site: site.to_string() }).inc();
 }
 
 /// The registry in the Prometheus/OpenMetrics text format.
@@ -261,13 +222,7 @@ mod tests {
     fn reload_counter_appears_in_text() {
         record_reload(false);
         let text = encode();
-        assert!(
-            text.contains("sitewarden_reloads_total{outcome=\"error\"}"),
-            "{text}"
-        );
-        assert!(
-            text.contains("# TYPE sitewarden_crawl_duration_seconds histogram"),
-            "{text}"
-        );
+        assert!(text.contains("sitewarden_reloads_total{outcome=\"error\"}"), "{text}");
+        assert!(text.contains("# TYPE sitewarden_crawl_duration_seconds histogram"), "{text}");
     }
 }

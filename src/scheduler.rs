@@ -20,7 +20,7 @@ use crate::commands::{Exit, Failure};
 use crate::config::{Config, parse_cron};
 use crate::model::vn_now;
 use crate::registry::Registry;
-use crate::report::{self, Format, ReportContext};
+use crate::report::{self, Format};
 
 /// How long in-flight crawls get to finish after SIGTERM before they are
 /// dropped (they are redone at the next start).
@@ -50,10 +50,7 @@ pub fn next_slot(expr: &str, now: DateTime<FixedOffset>) -> Option<DateTime<Fixe
 /// Whether a site must be crawled at start-up: its last crawl was
 /// interrupted, or it has not finished one since the latest slot. However
 /// many slots were missed, this is one crawl.
-pub fn due_at_startup(
-    state: &crate::store::CrawlState,
-    previous: Option<DateTime<FixedOffset>>,
-) -> bool {
+pub fn due_at_startup(state: &crate::store::CrawlState, previous: Option<DateTime<FixedOffset>>) -> bool {
     if state.interrupted() {
         return true;
     }
@@ -113,21 +110,11 @@ pub fn write_findings(
     std::fs::create_dir_all(dir).map_err(|e| format!("cannot create {}: {e}", dir.display()))?;
     let mut results = store.results_for_day(date).map_err(|e| e.to_string())?;
     results.retain(|r| registry.get(&r.site).is_some());
-    #[allow(clippy::needless_update)]
-    let ctx = ReportContext {
-        date: Some(date),
-        site_names: registry
-            .sites
-            .iter()
-            .map(|s| (s.id.clone(), s.name.clone()))
-            .collect(),
-        ..Default::default()
-    };
+    let calendar = crate::rules::calendar::Calendar::load(config.rules.holidays.as_deref()).map_err(|e| e.to_string())?;
+    let ctx = crate::commands::report_context(registry, store, &calendar, date);
     let mut written = Vec::new();
     for name in &config.report.formats {
-        let format: Format = name
-            .parse()
-            .map_err(|e| format!("report format {name:?}: {e}"))?;
+        let format: Format = name.parse().map_err(|e| format!("report format {name:?}: {e}"))?;
         let path = dir.join(format!("findings-{date}.{}", format.extension()));
         let renderer = report::renderer_for(format);
         report::write_atomically(&path, |w| renderer.render(&results, &ctx, w))
@@ -247,12 +234,7 @@ mod daemon {
                 }
             }
             let report_expr = engine.config.schedule.report.clone();
-            match engine
-                .store
-                .meta_get(META_REPORT_SLOT)?
-                .as_deref()
-                .and_then(parse_slot)
-            {
+            match engine.store.meta_get(META_REPORT_SLOT)?.as_deref().and_then(parse_slot) {
                 Some(last) => {
                     if let Some(prev) = previous_slot(&report_expr, now).filter(|p| *p > last) {
                         tracing::info!(missed = %prev.to_rfc3339(), "the findings files of a slot were not written; writing them after the catch-up crawls");
@@ -436,12 +418,8 @@ mod daemon {
             match self.load_new() {
                 Ok(engine) => {
                     let old = std::mem::replace(&mut self.engine, Arc::new(engine));
-                    if old.config.crawl.max_concurrent_sites
-                        != self.engine.config.crawl.max_concurrent_sites
-                    {
-                        self.permits = Arc::new(Semaphore::new(
-                            self.engine.config.crawl.max_concurrent_sites.max(1),
-                        ));
+                    if old.config.crawl.max_concurrent_sites != self.engine.config.crawl.max_concurrent_sites {
+                        self.permits = Arc::new(Semaphore::new(self.engine.config.crawl.max_concurrent_sites.max(1)));
                     }
                     self.replan(&old.config);
                     events::Reloaded {
@@ -460,26 +438,21 @@ mod daemon {
         }
 
         fn load_new(&self) -> Result<Engine, String> {
-            let (config, registry) =
-                crate::commands::load(&self.config_path).map_err(|f| f.message)?;
-            let calendar =
-                Calendar::load(config.rules.holidays.as_deref()).map_err(|e| e.to_string())?;
+            let (config, registry) = crate::commands::load(&self.config_path).map_err(|f| f.message)?;
+            let calendar = Calendar::load(config.rules.holidays.as_deref()).map_err(|e| e.to_string())?;
             let old = &self.engine;
             if config.db_path() != old.config.db_path() {
                 tracing::warn!(new = %config.db_path().display(), "state_dir changed; the running database is kept until a restart");
             }
             if config.metrics_listen != old.config.metrics_listen {
-                tracing::warn!(
-                    "metrics listen address changed; it takes effect at the next restart"
-                );
+                tracing::warn!("metrics listen address changed; it takes effect at the next restart");
             }
             // Same crawl settings: keep the fetcher, so per-host pacing stays
             // shared with crawls still in flight.
             let fetcher = if format!("{:?}", config.crawl) == format!("{:?}", old.config.crawl) {
                 old.fetcher.clone()
             } else {
-                Fetcher::new(&config.crawl)
-                    .map_err(|e| format!("cannot build the HTTP client: {e}"))?
+                Fetcher::new(&config.crawl).map_err(|e| format!("cannot build the HTTP client: {e}"))?
             };
             Ok(Engine {
                 config,
@@ -509,17 +482,8 @@ mod daemon {
                     }
                 }
             }
-            let known: HashSet<&str> = engine
-                .registry
-                .sites
-                .iter()
-                .map(|s| s.id.as_str())
-                .collect();
-            for id in self
-                .next_crawl
-                .keys()
-                .filter(|id| !known.contains(id.as_str()))
-            {
+            let known: HashSet<&str> = engine.registry.sites.iter().map(|s| s.id.as_str()).collect();
+            for id in self.next_crawl.keys().filter(|id| !known.contains(id.as_str())) {
                 tracing::info!(site = %id, "site removed from the registry; no longer scheduled");
             }
             self.next_crawl = keep;
@@ -534,31 +498,17 @@ mod daemon {
 
     fn sweep_once_a_day(engine: &Engine, today: NaiveDate) {
         let day = today.to_string();
-        if engine
-            .store
-            .meta_get(META_SWEEP_DAY)
-            .ok()
-            .flatten()
-            .as_deref()
-            == Some(day.as_str())
-        {
+        if engine.store.meta_get(META_SWEEP_DAY).ok().flatten().as_deref() == Some(day.as_str()) {
             return;
         }
-        match engine
-            .store
-            .sweep(today, engine.config.store.retention_days)
-        {
+        match engine.store.sweep(today, engine.config.store.retention_days) {
             Ok(n) => {
                 tracing::info!(
                     removed = n,
                     retention_days = engine.config.store.retention_days,
                     "retention sweep done"
                 );
-                if let Err(e) = engine
-                    .store
-                    .meta_set(META_SWEEP_DAY, &day)
-                    .and_then(|_| engine.store.flush())
-                {
+                if let Err(e) = engine.store.meta_set(META_SWEEP_DAY, &day).and_then(|_| engine.store.flush()) {
                     tracing::warn!(error = %e, "cannot record the retention sweep");
                 }
             }
@@ -575,14 +525,8 @@ mod daemon {
                 .unwrap_or_default()
         };
         match (req.method(), req.uri().path()) {
-            (&Method::GET, "/metrics") => text(
-                StatusCode::OK,
-                crate::metrics::CONTENT_TYPE,
-                crate::metrics::encode(),
-            ),
-            (&Method::GET, "/healthz") if health.healthy() => {
-                text(StatusCode::OK, "text/plain; charset=utf-8", "ok\n".into())
-            }
+            (&Method::GET, "/metrics") => text(StatusCode::OK, crate::metrics::CONTENT_TYPE, crate::metrics::encode()),
+            (&Method::GET, "/healthz") if health.healthy() => text(StatusCode::OK, "text/plain; charset=utf-8", "ok\n".into()),
             (&Method::GET, "/healthz") => text(
                 StatusCode::SERVICE_UNAVAILABLE,
                 "text/plain; charset=utf-8",
@@ -613,34 +557,23 @@ mod daemon {
                     let resp = respond(&req, &health);
                     async move { Ok::<_, Infallible>(resp) }
                 });
-                let _ = http1::Builder::new()
-                    .serve_connection(TokioIo::new(stream), svc)
-                    .await;
+                let _ = http1::Builder::new().serve_connection(TokioIo::new(stream), svc).await;
             });
         }
     }
 
-    pub(super) async fn run(
-        config_path: PathBuf,
-        config: Config,
-        registry: Registry,
-    ) -> Result<Exit, Failure> {
+    pub(super) async fn run(config_path: PathBuf, config: Config, registry: Registry) -> Result<Exit, Failure> {
         let fatal = |m: String| failure(Exit::Fatal, m);
         // Register before READY=1: SIGHUP's default action would kill us.
-        let mut term = signal(SignalKind::terminate())
-            .map_err(|e| fatal(format!("cannot watch SIGTERM: {e}")))?;
-        let mut int = signal(SignalKind::interrupt())
-            .map_err(|e| fatal(format!("cannot watch SIGINT: {e}")))?;
-        let mut hup =
-            signal(SignalKind::hangup()).map_err(|e| fatal(format!("cannot watch SIGHUP: {e}")))?;
+        let mut term = signal(SignalKind::terminate()).map_err(|e| fatal(format!("cannot watch SIGTERM: {e}")))?;
+        let mut int = signal(SignalKind::interrupt()).map_err(|e| fatal(format!("cannot watch SIGINT: {e}")))?;
+        let mut hup = signal(SignalKind::hangup()).map_err(|e| fatal(format!("cannot watch SIGHUP: {e}")))?;
 
         let watchdog = sd_notify::watchdog_enabled();
         let health = Arc::new(Health::new(watchdog.unwrap_or(DEFAULT_STALL_LIMIT)));
         // Beat at least twice per watchdog interval, as sd_watchdog_enabled(3) asks.
         let beat_every = watchdog
-            .map_or(Duration::from_secs(5), |w| {
-                (w / 2).min(Duration::from_secs(5))
-            })
+            .map_or(Duration::from_secs(5), |w| (w / 2).min(Duration::from_secs(5)))
             .max(Duration::from_millis(50));
 
         let listen = config.metrics_listen;
@@ -651,9 +584,11 @@ mod daemon {
         })?;
         let engine = Arc::new(engine);
         if let Some(addr) = listen {
-            let listener = TcpListener::bind(addr)
-                .await
-                .map_err(|e| fatal(format!("cannot listen on {addr} for metrics: {e}; change [metrics] listen or free the port")))?;
+            let listener = TcpListener::bind(addr).await.map_err(|e| {
+                fatal(format!(
+                    "cannot listen on {addr} for metrics: {e}; change [metrics] listen or free the port"
+                ))
+            })?;
             tracing::info!(%addr, "metrics on /metrics, health on /healthz");
             tokio::spawn(serve_metrics(listener, health.clone()));
         }
@@ -661,9 +596,7 @@ mod daemon {
         let (stop_tx, stop_rx) = watch::channel(false);
         let mut s = Scheduler {
             config_path,
-            permits: Arc::new(Semaphore::new(
-                engine.config.crawl.max_concurrent_sites.max(1),
-            )),
+            permits: Arc::new(Semaphore::new(engine.config.crawl.max_concurrent_sites.max(1))),
             engine,
             next_crawl: HashMap::new(),
             next_report: None,
@@ -673,8 +606,7 @@ mod daemon {
             tasks: JoinSet::new(),
             shutdown: stop_rx,
         };
-        s.plan_startup()
-            .map_err(|e| fatal(format!("cannot read the database: {e}")))?;
+        s.plan_startup().map_err(|e| fatal(format!("cannot read the database: {e}")))?;
         tracing::info!(sites = s.engine.registry.sites.len(), state = %s.engine.config.db_path().display(), "sitewarden started");
         notify(&[NotifyState::Ready]);
 
@@ -698,10 +630,7 @@ mod daemon {
             }
         }
 
-        tracing::info!(
-            in_flight = s.running.len(),
-            "stop requested; letting requests in flight finish"
-        );
+        tracing::info!(in_flight = s.running.len(), "stop requested; letting requests in flight finish");
         notify(&[NotifyState::Stopping]);
         health.stop();
         let _ = stop_tx.send(true);
@@ -733,10 +662,7 @@ mod daemon {
 mod daemon {
     use super::*;
     pub(super) async fn run(_p: PathBuf, _c: Config, _r: Registry) -> Result<Exit, Failure> {
-        Err(failure(
-            Exit::Fatal,
-            "the daemon needs a Unix system (signals, systemd)".into(),
-        ))
+        Err(failure(Exit::Fatal, "the daemon needs a Unix system (signals, systemd)".into()))
     }
 }
 
@@ -748,19 +674,13 @@ mod tests {
     use chrono::TimeZone;
 
     fn at(y: i32, mo: u32, d: u32, h: u32, mi: u32) -> DateTime<FixedOffset> {
-        vn_offset()
-            .with_ymd_and_hms(y, mo, d, h, mi, 0)
-            .single()
-            .unwrap()
+        vn_offset().with_ymd_and_hms(y, mo, d, h, mi, 0).single().unwrap()
     }
 
     #[test]
     fn slots_are_in_vietnam_time() {
         let now = at(2026, 11, 24, 8, 0);
-        assert_eq!(
-            previous_slot("0 0 1 * * *", now),
-            Some(at(2026, 11, 24, 1, 0))
-        );
+        assert_eq!(previous_slot("0 0 1 * * *", now), Some(at(2026, 11, 24, 1, 0)));
         assert_eq!(next_slot("0 0 1 * * *", now), Some(at(2026, 11, 25, 1, 0)));
         // 01:00 in Hanoi is 18:00 UTC the day before.
         assert_eq!(
@@ -773,10 +693,7 @@ mod tests {
     fn a_slot_exactly_now_is_not_next() {
         let now = at(2026, 11, 24, 1, 0);
         assert_eq!(next_slot("0 0 1 * * *", now), Some(at(2026, 11, 25, 1, 0)));
-        assert_eq!(
-            previous_slot("0 0 1 * * *", now),
-            Some(at(2026, 11, 23, 1, 0))
-        );
+        assert_eq!(previous_slot("0 0 1 * * *", now), Some(at(2026, 11, 23, 1, 0)));
     }
 
     #[test]
@@ -805,8 +722,7 @@ mod tests {
     fn health_goes_stale_and_stops() {
         let h = Health::new(Duration::from_secs(60));
         assert!(h.healthy());
-        h.beat_ms
-            .store(unix_ms().saturating_sub(61_000), Ordering::Relaxed);
+        h.beat_ms.store(unix_ms().saturating_sub(61_000), Ordering::Relaxed);
         assert!(!h.healthy());
         h.beat();
         h.stop();
