@@ -1,6 +1,8 @@
 //! Fetches one registered site politely: robots.txt, per-host rate, conditional
 //! requests, bounded bodies, and discovery of the pages the rules need.
 
+pub mod charset;
+
 use serde::{Deserialize, Serialize};
 
 use crate::extract::{Item, PageFacts};
