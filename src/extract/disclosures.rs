@@ -155,6 +155,18 @@ fn label_hits(line: &Line) -> Vec<Hit> {
         let colon = after_trim.starts_with(':') || after_trim.starts_with('：');
         let prefix = &f[..s];
         let at_line_start = prefix.chars().all(|c| !c.is_alphanumeric());
+        // "CHO THUÊ VĂN PHÒNG : …" is a headline, not a label: a label starts
+        // the line or follows a separator.
+        let after_separator = prefix
+            .trim_end()
+            .ends_with(|c: char| matches!(c, '-' | '–' | '|' | ';' | ',' | '.' | ':' | '•' | '·' | ')' | '/'));
+        if !(at_line_start || after_separator) {
+            continue;
+        }
+        // Link-only lines are menus and headlines; a label there names a page.
+        if !line.has_plain && !matches!(kind, Kind::Phone | Kind::Email | Kind::Stop) {
+            continue;
+        }
         let alone = at_line_start && trim_value(after).is_empty();
         let agency_of = kind == Kind::AgencyOf && at_line_start && !after_trim.is_empty();
         if !(colon || alone || agency_of) {
@@ -182,6 +194,14 @@ fn label_hits(line: &Line) -> Vec<Hit> {
         });
     }
     hits
+}
+
+/// "84 24 …" and "024 …" are the same number.
+fn phone_key(digits: &str) -> String {
+    match digits.strip_prefix("84") {
+        Some(rest) if digits.len() >= 10 => format!("0{rest}"),
+        _ => digits.to_string(),
+    }
 }
 
 fn phone_ok(digits: &str) -> bool {
@@ -304,6 +324,23 @@ fn find_licence(lines: &[Line]) -> Option<License> {
     None
 }
 
+/// Adds a phone once per number; a labelled sighting replaces a bare one.
+fn add_phone(phones: &mut Vec<Found>, keys: &mut Vec<String>, key: String, found: Found) {
+    if let Some(i) = keys.iter().position(|k| *k == key) {
+        if let Some(old) = phones.get_mut(i)
+            && old.label.is_empty()
+            && !found.label.is_empty()
+        {
+            *old = found;
+        }
+        return;
+    }
+    if keys.len() < MAX_CONTACTS {
+        keys.push(key);
+        phones.push(found);
+    }
+}
+
 /// The disclosures of one page from its lines, plus the `mailto:`/`tel:`
 /// links as (href, text).
 pub fn extract(lines: &[Line], contact_links: &[(&str, &str)]) -> Disclosures {
@@ -354,9 +391,7 @@ pub fn extract(lines: &[Line], contact_links: &[(&str, &str)]) -> Disclosures {
 
         // Phones: labelled by the segment they sit in, skipped in fax/tax segments.
         for (written, digits) in find_phones(text) {
-            if phone_digits.len() >= MAX_CONTACTS || phone_digits.contains(&digits) {
-                continue;
-            }
+            let key = phone_key(&digits);
             let pos = text.find(&written).unwrap_or(0);
             let seg = hits
                 .iter()
@@ -370,25 +405,23 @@ pub fn extract(lines: &[Line], contact_links: &[(&str, &str)]) -> Disclosures {
                 .map(|h| h.label.clone())
                 .unwrap_or_default();
             let from = seg.map(|h| h.label_start).unwrap_or(pos);
-            phone_digits.push(digits);
-            d.phones.push(Found {
+            let found = Found {
                 label,
                 value: written,
                 snippet: snippet(text, from),
-            });
+            };
+            add_phone(&mut d.phones, &mut phone_digits, key, found);
         }
         // Phone label with the number on the next line / cell.
         for h in hits.iter().filter(|h| h.kind == Kind::Phone && h.value_next_line) {
             if let Some(next) = lines.get(i + 1) {
                 for (written, digits) in find_phones(&next.text) {
-                    if !phone_digits.contains(&digits) && phone_digits.len() < MAX_CONTACTS {
-                        phone_digits.push(digits);
-                        d.phones.push(Found {
-                            label: h.label.clone(),
-                            value: written,
-                            snippet: snippet(&format!("{} {}", h.label, next.text), 0),
-                        });
-                    }
+                    let found = Found {
+                        label: h.label.clone(),
+                        value: written,
+                        snippet: snippet(&format!("{} {}", h.label, next.text), 0),
+                    };
+                    add_phone(&mut d.phones, &mut phone_digits, phone_key(&digits), found);
                 }
             }
         }
@@ -428,14 +461,14 @@ pub fn extract(lines: &[Line], contact_links: &[(&str, &str)]) -> Disclosures {
             }
         } else if let Some(rest) = lower.strip_prefix("tel:") {
             let digits: String = rest.chars().filter(char::is_ascii_digit).collect();
-            if phone_ok(&digits) && !phone_digits.contains(&digits) && phone_digits.len() < MAX_CONTACTS {
-                phone_digits.push(digits);
+            if phone_ok(&digits) {
                 let value = if text.is_empty() { rest.to_string() } else { text.to_string() };
-                d.phones.push(Found {
+                let found = Found {
                     label: String::new(),
                     value,
                     snippet: truncate_chars(&format!("{href} {text}"), SNIPPET_CHARS).to_string(),
-                });
+                };
+                add_phone(&mut d.phones, &mut phone_digits, phone_key(&digits), found);
             }
         }
     }

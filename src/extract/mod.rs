@@ -153,7 +153,6 @@ pub(crate) struct WalkLink {
     pub pos_end: usize,
     pub in_nav: bool,
     pub in_footer: bool,
-    pub in_heading: bool,
 }
 
 /// What one walk over the DOM collects; every extractor works from this.
@@ -366,7 +365,7 @@ pub(crate) fn walk_document(html: &scraper::Html, _url: &url::Url) -> Walk {
                             && w.links.len() < MAX_LINKS
                         {
                             b.space();
-                            let (f, nav, hd, _) = cnt.flags();
+                            let (f, nav, _, _) = cnt.flags();
                             open_link = Some(WalkLink {
                                 href: h.trim().to_string(),
                                 fallback: el.attr("title").map(text::clean).unwrap_or_default(),
@@ -374,7 +373,6 @@ pub(crate) fn walk_document(html: &scraper::Html, _url: &url::Url) -> Walk {
                                 pos_start: b.cur_len(),
                                 in_nav: nav,
                                 in_footer: f,
-                                in_heading: hd,
                                 ..Default::default()
                             });
                             mask |= F_LINK;
@@ -700,6 +698,8 @@ fn article_date(w: &Walk) -> (Option<NaiveDateTime>, bool) {
         .sum();
     let typed_article = meta(w, &["og:type"]).is_some_and(|t| t.eq_ignore_ascii_case("article"))
         || w.json_ld.iter().any(|j| LD_ARTICLE.is_match(j));
-    let is_article = published.is_some() && w.h1_line.is_some() && (body_chars >= 400 || (typed_article && body_chars >= 100));
+    // A page typed as an article in its metadata is one even when its body
+    // is drawn by JavaScript (aggregator shells); otherwise title plus body.
+    let is_article = published.is_some() && (typed_article || (w.h1_line.is_some() && body_chars >= 400));
     (published, is_article)
 }
