@@ -2,11 +2,36 @@
 //! requests, bounded bodies, and discovery of the pages the rules need.
 
 pub mod charset;
+pub mod discover;
+pub mod fetch;
+pub mod quirks;
+pub mod rate;
+pub mod robots;
+pub mod site;
 
 use serde::{Deserialize, Serialize};
 
+pub use fetch::{Fetcher, Validators};
+pub use site::crawl_site;
+
 use crate::extract::{Item, PageFacts};
 use crate::model::FetchFailure;
+
+/// What the store kept of a page from an earlier crawl: enough to send a
+/// conditional request and to reuse the facts on a 304.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct CachedPage {
+    pub final_url: String,
+    pub validators: Validators,
+    pub facts: PageFacts,
+    pub feed_items: Vec<Item>,
+}
+
+/// Where the crawler looks up earlier fetches; the store implements it, so
+/// the crawler does not depend on the store.
+pub trait PageCache: Send + Sync {
+    fn cached(&self, url: &str) -> Option<CachedPage>;
+}
 
 /// Why a page was fetched; disclosure pages are the one-hop introduction /
 /// contact / editorial-board pages of SPEC §5.
@@ -35,6 +60,9 @@ pub struct CrawledPage {
     pub truncated: bool,
     /// Answered 304: facts are those stored from the previous crawl.
     pub not_modified: bool,
+    pub validators: Validators,
+    /// xxh3 of the body as fetched (0 for a 304).
+    pub content_hash: u64,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
