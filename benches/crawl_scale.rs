@@ -24,7 +24,7 @@ use hyper::service::service_fn;
 use hyper::{Request, Response};
 use hyper_util::rt::TokioIo;
 use sitewarden::check::{Engine, SiteOutcome};
-use sitewarden::config::{parse_rate, Config};
+use sitewarden::config::{Config, parse_rate};
 use sitewarden::registry::Registry;
 use tokio::net::TcpListener;
 use tokio::sync::watch;
@@ -87,12 +87,59 @@ impl Rng {
 }
 
 const WORDS: &[&str] = &[
-    "Ủy ban nhân dân", "tỉnh", "triển khai", "kế hoạch", "phát triển", "kinh tế", "xã hội", "năm 2026", "cải cách hành chính", "chuyển đổi số",
-    "người dân", "doanh nghiệp", "hội nghị", "thực hiện", "nhiệm vụ", "trọng tâm", "quý IV", "đầu tư công", "giải ngân", "nông thôn mới",
-    "an sinh", "giáo dục", "y tế", "đường giao thông", "huyện", "xã", "phường", "Sở Thông tin và Truyền thông", "chỉ đạo", "đồng chí",
-    "Chủ tịch", "Phó Chủ tịch", "báo cáo", "tiến độ", "công trình", "môi trường", "thủy lợi", "mùa mưa", "phòng chống", "thiên tai",
+    "Ủy ban nhân dân",
+    "tỉnh",
+    "triển khai",
+    "kế hoạch",
+    "phát triển",
+    "kinh tế",
+    "xã hội",
+    "năm 2026",
+    "cải cách hành chính",
+    "chuyển đổi số",
+    "người dân",
+    "doanh nghiệp",
+    "hội nghị",
+    "thực hiện",
+    "nhiệm vụ",
+    "trọng tâm",
+    "quý IV",
+    "đầu tư công",
+    "giải ngân",
+    "nông thôn mới",
+    "an sinh",
+    "giáo dục",
+    "y tế",
+    "đường giao thông",
+    "huyện",
+    "xã",
+    "phường",
+    "Sở Thông tin và Truyền thông",
+    "chỉ đạo",
+    "đồng chí",
+    "Chủ tịch",
+    "Phó Chủ tịch",
+    "báo cáo",
+    "tiến độ",
+    "công trình",
+    "môi trường",
+    "thủy lợi",
+    "mùa mưa",
+    "phòng chống",
+    "thiên tai",
 ];
-const MENU: &[&str] = &["Giới thiệu", "Tin tức - Sự kiện", "Văn bản pháp luật", "Thủ tục hành chính", "Lịch công tác", "Liên hệ", "Sơ đồ cổng", "Hỏi đáp", "Thông báo", "Dự án"];
+const MENU: &[&str] = &[
+    "Giới thiệu",
+    "Tin tức - Sự kiện",
+    "Văn bản pháp luật",
+    "Thủ tục hành chính",
+    "Lịch công tác",
+    "Liên hệ",
+    "Sơ đồ cổng",
+    "Hỏi đáp",
+    "Thông báo",
+    "Dự án",
+];
 
 fn sentence(r: &mut Rng, words: usize) -> String {
     let mut s = String::new();
@@ -112,7 +159,9 @@ fn page(r: &mut Rng, site: usize, title: &str, body: &str, target: usize) -> Str
          <header><div class=\"banner\">CỔNG THÔNG TIN ĐIỆN TỬ TỈNH {site}</div><nav><ul>"
     );
     for (i, m) in MENU.iter().enumerate() {
-        p.push_str(&format!("<li class=\"menu-item\"><a href=\"/chuyen-muc/{i}/\">{m}</a><ul class=\"sub\">"));
+        p.push_str(&format!(
+            "<li class=\"menu-item\"><a href=\"/chuyen-muc/{i}/\">{m}</a><ul class=\"sub\">"
+        ));
         for j in 0..4 {
             p.push_str(&format!("<li><a href=\"/chuyen-muc/{i}/{j}/\">{}</a></li>", sentence(r, 2)));
         }
@@ -123,7 +172,11 @@ fn page(r: &mut Rng, site: usize, title: &str, body: &str, target: usize) -> Str
     // Sidebars and boilerplate that real portals carry, up to the target size.
     p.push_str("<aside class=\"sidebar\">");
     while p.len() < target {
-        p.push_str(&format!("<div class=\"box\"><h3>{}</h3><p>{}.</p></div>", sentence(r, 3), sentence(r, 40)));
+        p.push_str(&format!(
+            "<div class=\"box\"><h3>{}</h3><p>{}.</p></div>",
+            sentence(r, 3),
+            sentence(r, 40)
+        ));
     }
     p.push_str(&format!(
         "</aside></main><footer><p>Cơ quan chủ quản: Ủy ban nhân dân tỉnh {site}</p><p>Địa chỉ: Số 23, đường 30/4, phường 1</p>\
@@ -155,7 +208,12 @@ fn listing_body(r: &mut Rng, articles: &[String], day: NaiveDate) -> String {
 }
 
 fn article_body(r: &mut Rng, day: NaiveDate, rev: u32) -> String {
-    let mut b = format!("<article><h1>{}</h1><div class=\"meta\">Ngày đăng: {} 08:{:02}</div>", sentence(r, 10), day.format("%d/%m/%Y"), rev % 60);
+    let mut b = format!(
+        "<article><h1>{}</h1><div class=\"meta\">Ngày đăng: {} 08:{:02}</div>",
+        sentence(r, 10),
+        day.format("%d/%m/%Y"),
+        rev % 60
+    );
     for _ in 0..8 {
         b.push_str(&format!("<p>{}.</p>", sentence(r, 60)));
     }
@@ -192,7 +250,11 @@ fn gen_site(site: usize, pages: usize, day: NaiveDate) -> SiteGen {
     }
     files.insert("/rss.xml".into(), Bytes::from(rss(site, &articles, day)));
     // Every tenth site asks for a Crawl-delay, as some real portals do.
-    let robots = if site % 10 == 3 { "User-agent: *\nDisallow: /admin/\nCrawl-delay: 0.5\n" } else { "User-agent: *\nDisallow: /admin/\n" };
+    let robots = if site % 10 == 3 {
+        "User-agent: *\nDisallow: /admin/\nCrawl-delay: 0.5\n"
+    } else {
+        "User-agent: *\nDisallow: /admin/\n"
+    };
     files.insert("/robots.txt".into(), Bytes::from(robots));
     SiteGen { files, listings, articles }
 }
@@ -209,7 +271,10 @@ fn sitemap(base: &str, paths: &[String], day: NaiveDate) -> String {
 fn rss(site: usize, articles: &[String], day: NaiveDate) -> String {
     let mut s = format!("<?xml version=\"1.0\" encoding=\"UTF-8\"?><rss version=\"2.0\"><channel><title>Tỉnh {site}</title><link>/</link>");
     for a in articles.iter().take(20) {
-        s.push_str(&format!("<item><title>Tin {a}</title><link>{a}</link><pubDate>{}</pubDate></item>", day.format("%a, %d %b %Y 08:00:00 +0700")));
+        s.push_str(&format!(
+            "<item><title>Tin {a}</title><link>{a}</link><pubDate>{}</pubDate></item>",
+            day.format("%a, %d %b %Y 08:00:00 +0700")
+        ));
     }
     s.push_str("</channel></rss>");
     s
@@ -237,13 +302,14 @@ fn with_etags(files: HashMap<String, Bytes>) -> HashMap<String, (Bytes, String)>
         .collect()
 }
 
-
 async fn serve_site(pages: Pages, counters: Arc<Counters>) -> std::io::Result<std::net::SocketAddr> {
     let listener = TcpListener::bind("127.0.0.1:0").await?;
     let addr = listener.local_addr()?;
     tokio::spawn(async move {
         loop {
-            let Ok((stream, _)) = listener.accept().await else { continue };
+            let Ok((stream, _)) = listener.accept().await else {
+                continue;
+            };
             let pages = pages.clone();
             let counters = counters.clone();
             tokio::spawn(async move {
@@ -258,8 +324,18 @@ async fn serve_site(pages: Pages, counters: Arc<Counters>) -> std::io::Result<st
                                 Response::builder().status(304).header("etag", etag).body(Full::new(Bytes::new()))
                             } else {
                                 counters.bytes.fetch_add(body.len() as u64, Ordering::Relaxed);
-                                let ct = if req.uri().path().ends_with(".xml") { "application/xml" } else if req.uri().path() == "/robots.txt" { "text/plain" } else { "text/html; charset=utf-8" };
-                                Response::builder().status(200).header("content-type", ct).header("etag", etag).body(Full::new(body))
+                                let ct = if req.uri().path().ends_with(".xml") {
+                                    "application/xml"
+                                } else if req.uri().path() == "/robots.txt" {
+                                    "text/plain"
+                                } else {
+                                    "text/html; charset=utf-8"
+                                };
+                                Response::builder()
+                                    .status(200)
+                                    .header("content-type", ct)
+                                    .header("etag", etag)
+                                    .body(Full::new(body))
                             }
                         }
                         None => Response::builder().status(404).body(Full::new(Bytes::from_static(b"not found"))),
@@ -279,13 +355,19 @@ async fn serve_site(pages: Pages, counters: Arc<Counters>) -> std::io::Result<st
 fn peak_rss_kb() -> u64 {
     std::fs::read_to_string("/proc/self/status")
         .ok()
-        .and_then(|s| s.lines().find(|l| l.starts_with("VmHWM:")).and_then(|l| l.split_whitespace().nth(1)?.parse().ok()))
+        .and_then(|s| {
+            s.lines()
+                .find(|l| l.starts_with("VmHWM:"))
+                .and_then(|l| l.split_whitespace().nth(1)?.parse().ok())
+        })
         .unwrap_or(0)
 }
 
 /// utime + stime from /proc/self/stat, at the usual 100 ticks per second.
 fn cpu_seconds() -> f64 {
-    let Ok(stat) = std::fs::read_to_string("/proc/self/stat") else { return 0.0 };
+    let Ok(stat) = std::fs::read_to_string("/proc/self/stat") else {
+        return 0.0;
+    };
     let after = stat.rsplit_once(')').map(|(_, r)| r).unwrap_or("");
     let f: Vec<&str> = after.split_whitespace().collect();
     let ticks = |i: usize| f.get(i).and_then(|x| x.parse::<u64>().ok()).unwrap_or(0);
@@ -294,7 +376,9 @@ fn cpu_seconds() -> f64 {
 }
 
 fn dir_size(p: &Path) -> u64 {
-    let Ok(rd) = std::fs::read_dir(p) else { return 0 };
+    let Ok(rd) = std::fs::read_dir(p) else {
+        return 0;
+    };
     rd.flatten()
         .map(|e| match e.metadata() {
             Ok(m) if m.is_dir() => dir_size(&e.path()),
@@ -406,7 +490,11 @@ fn main() {
             (a.pages + 1) as f64 * pace
         })
         .collect();
-    let bound = per_site.iter().cloned().fold(0.0, f64::max).max(per_site.iter().sum::<f64>() / a.concurrency.max(1) as f64);
+    let bound = per_site
+        .iter()
+        .cloned()
+        .fold(0.0, f64::max)
+        .max(per_site.iter().sum::<f64>() / a.concurrency.max(1) as f64);
 
     let run = |day: NaiveDate| -> Pass {
         let t = Instant::now();
@@ -420,14 +508,32 @@ fn main() {
     engine.store.flush().expect("flush");
     println!("\n== first pass ==");
     println!("wall time          {:.2?}", first.wall);
-    println!("politeness bound   {bound:.2}s (rate {}, {} sites in flight)", a.rate, a.concurrency);
+    println!(
+        "politeness bound   {bound:.2}s (rate {}, {} sites in flight)",
+        a.rate, a.concurrency
+    );
     println!("wall / bound       {:.2}", first.wall.as_secs_f64() / bound);
-    println!("requests           {} ({:.1}/s)", first.requests, first.requests as f64 / first.wall.as_secs_f64());
+    println!(
+        "requests           {} ({:.1}/s)",
+        first.requests,
+        first.requests as f64 / first.wall.as_secs_f64()
+    );
     println!("bytes              {:.1} MB", first.bytes as f64 / 1e6);
     println!("sites partial      {} / failed home {}", first.partial, first.failed_homes);
-    println!("peak RSS           {:.1} MB (process, servers included)", peak_rss_kb() as f64 / 1024.0);
-    println!("CPU                {:.2}s ({:.2} per wall second)", cpu1 - cpu0, (cpu1 - cpu0) / first.wall.as_secs_f64());
-    println!("sled on disk       {:.2} MB (size_on_disk {:.2} MB)", dir_size(&db) as f64 / 1e6, engine.store.size_on_disk() as f64 / 1e6);
+    println!(
+        "peak RSS           {:.1} MB (process, servers included)",
+        peak_rss_kb() as f64 / 1024.0
+    );
+    println!(
+        "CPU                {:.2}s ({:.2} per wall second)",
+        cpu1 - cpu0,
+        (cpu1 - cpu0) / first.wall.as_secs_f64()
+    );
+    println!(
+        "sled on disk       {:.2} MB (size_on_disk {:.2} MB)",
+        dir_size(&db) as f64 / 1e6,
+        engine.store.size_on_disk() as f64 / 1e6
+    );
 
     let second = run(day0 + Days::new(1));
     engine.store.flush().expect("flush");
@@ -439,7 +545,12 @@ fn main() {
         second.requests,
         100.0 * second.not_modified as f64 / second.requests.max(1) as f64
     );
-    println!("bytes              {:.2} MB vs {:.1} MB first ({:.1}%)", second.bytes as f64 / 1e6, first.bytes as f64 / 1e6, 100.0 * second.bytes as f64 / first.bytes.max(1) as f64);
+    println!(
+        "bytes              {:.2} MB vs {:.1} MB first ({:.1}%)",
+        second.bytes as f64 / 1e6,
+        first.bytes as f64 / 1e6,
+        100.0 * second.bytes as f64 / first.bytes.max(1) as f64
+    );
 
     println!("\n== {} nightly passes, a few pages changed each night ==", a.nights);
     let mut r = Rng(0xA5A5_5A5A_1234_5678);
@@ -451,7 +562,9 @@ fn main() {
         let day = day0 + Days::new(2 + n as u64);
         for _ in 0..changes_per_night {
             let s = r.below(a.sites);
-            let Some(path) = site_paths[s].get(r.below(site_paths[s].len())).cloned() else { continue };
+            let Some(path) = site_paths[s].get(r.below(site_paths[s].len())).cloned() else {
+                continue;
+            };
             let mut g = Rng(r.next() | 1);
             let art = article_body(&mut g, day, n as u32 + 1);
             let size = 30_000 + g.below(50_000);
@@ -481,10 +594,21 @@ fn main() {
     println!("sled after nights  {:.2} MB", dir_size(&db) as f64 / 1e6);
     let removed = engine.store.sweep(last_day, retention).expect("sweep");
     engine.store.flush().expect("flush");
-    println!("sweep ({retention} days) removed {removed} records; sled {:.2} MB", dir_size(&db) as f64 / 1e6);
+    println!(
+        "sweep ({retention} days) removed {removed} records; sled {:.2} MB",
+        dir_size(&db) as f64 / 1e6
+    );
     let removed = engine.store.sweep(last_day, 7).expect("sweep");
     engine.store.flush().expect("flush");
-    println!("sweep (7 days)     removed {removed} records; sled {:.2} MB", dir_size(&db) as f64 / 1e6);
-    println!("server saw         {} requests, {} 304, {:.1} MB sent", counters.requests.load(Ordering::Relaxed), counters.not_modified.load(Ordering::Relaxed), counters.bytes.load(Ordering::Relaxed) as f64 / 1e6);
+    println!(
+        "sweep (7 days)     removed {removed} records; sled {:.2} MB",
+        dir_size(&db) as f64 / 1e6
+    );
+    println!(
+        "server saw         {} requests, {} 304, {:.1} MB sent",
+        counters.requests.load(Ordering::Relaxed),
+        counters.not_modified.load(Ordering::Relaxed),
+        counters.bytes.load(Ordering::Relaxed) as f64 / 1e6
+    );
     println!("peak RSS           {:.1} MB", peak_rss_kb() as f64 / 1024.0);
 }

@@ -30,7 +30,8 @@ fn fixture_set() -> FixtureSet {
         let name = format!("tinh-{s}");
         let mut files = HashMap::new();
         let listing_paths: Vec<String> = (0..LISTINGS).map(|i| format!("/tin-tuc/trang-{i}/")).collect();
-        let mut home = format!("<!doctype html><html><head><meta charset=\"utf-8\"><title>Cổng thông tin điện tử tỉnh {s}</title></head><body><nav>");
+        let mut home =
+            format!("<!doctype html><html><head><meta charset=\"utf-8\"><title>Cổng thông tin điện tử tỉnh {s}</title></head><body><nav>");
         for p in &listing_paths {
             home.push_str(&format!("<a href=\"{p}\">Tin tức</a> "));
             files.insert(
@@ -62,8 +63,15 @@ fn fixture_set() -> FixtureSet {
 fn write_config(dir: &Path, set: &FixtureSet, registry: &str) -> PathBuf {
     let path = write_fixture_config(dir, set, registry).expect("write config");
     let text = std::fs::read_to_string(&path).expect("read config");
-    let adjusted = text.replacen("per_host_rate = \"20/1s\"", "per_host_rate = \"20/1s\"\nmax_concurrent_sites = 2", 1);
-    assert_ne!(adjusted, text, "write_fixture_config no longer sets per_host_rate; adjust this test");
+    let adjusted = text.replacen(
+        "per_host_rate = \"20/1s\"",
+        "per_host_rate = \"20/1s\"\nmax_concurrent_sites = 2",
+        1,
+    );
+    assert_ne!(
+        adjusted, text,
+        "write_fixture_config no longer sets per_host_rate; adjust this test"
+    );
     std::fs::write(&path, adjusted).expect("write config");
     path
 }
@@ -101,7 +109,8 @@ struct Check {
 /// Open the database as the next start would and check what it holds.
 fn inspect(config: &Config, homes: &BTreeMap<String, String>, day: NaiveDate, per_site: usize) -> Check {
     let t = Instant::now();
-    let store = Store::open(&config.db_path(), config.store.cache_capacity_bytes).unwrap_or_else(|e| panic!("database does not open after kill: {e}"));
+    let store = Store::open(&config.db_path(), config.store.cache_capacity_bytes)
+        .unwrap_or_else(|e| panic!("database does not open after kill: {e}"));
     let open_time = t.elapsed();
     let results = store.results_for_day(day).expect("results decode");
     let mut finished = Vec::new();
@@ -115,11 +124,18 @@ fn inspect(config: &Config, homes: &BTreeMap<String, String>, day: NaiveDate, pe
             continue;
         }
         finished.push(site.clone());
-        let page = store.cached(home).unwrap_or_else(|| panic!("{site} finished but its home page is not stored"));
+        let page = store
+            .cached(home)
+            .unwrap_or_else(|| panic!("{site} finished but its home page is not stored"));
         assert!(page.validators.etag.is_some(), "{site}: stored page lost its validators");
         let n = results.iter().filter(|r| &r.site == site).count();
         assert_eq!(n, per_site, "{site} finished but has {n} of its {per_site} results");
-        assert!(results.iter().filter(|r| &r.site == site).all(|r| r.as_of == day && !r.message.is_empty()));
+        assert!(
+            results
+                .iter()
+                .filter(|r| &r.site == site)
+                .all(|r| r.as_of == day && !r.message.is_empty())
+        );
     }
     Check {
         finished,
@@ -132,7 +148,11 @@ fn inspect(config: &Config, homes: &BTreeMap<String, String>, day: NaiveDate, pe
 fn kill_9_at_random_moments_loses_no_finished_crawl() {
     let test_started = Instant::now();
     let set = fixture_set();
-    let rt = tokio::runtime::Builder::new_multi_thread().worker_threads(2).enable_all().build().expect("runtime");
+    let rt = tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(2)
+        .enable_all()
+        .build()
+        .expect("runtime");
     let running = rt.block_on(fixtures::serve(&set)).expect("fixture servers");
     let day: NaiveDate = AS_OF.parse().expect("date");
     let per_site = rules::all().iter().filter(|r| r.applies_to.contains(&Kind::Government)).count();
@@ -149,7 +169,11 @@ fn kill_9_at_random_moments_loses_no_finished_crawl() {
     let dir = tempfile::tempdir().expect("tempdir");
     let cfg_path = write_config(dir.path(), &set, &running.registry);
     let config = Config::load(&cfg_path).expect("config");
-    let homes: BTreeMap<String, String> = set.sites.keys().map(|s| (s.clone(), format!("{}/", running.base(s).expect("base")))).collect();
+    let homes: BTreeMap<String, String> = set
+        .sites
+        .keys()
+        .map(|s| (s.clone(), format!("{}/", running.base(s).expect("base"))))
+        .collect();
 
     let mut rng = XorShift(0x5173_3A7D_E11E_2026);
     let mut ever_finished: Vec<String> = Vec::new();
@@ -180,7 +204,10 @@ fn kill_9_at_random_moments_loses_no_finished_crawl() {
         ever_finished = c.finished;
         open_times.push(c.open_time);
     }
-    assert!(exited_before_kill < KILLS / 2, "most runs ended before their kill: the kill moments do not cover the crawl");
+    assert!(
+        exited_before_kill < KILLS / 2,
+        "most runs ended before their kill: the kill moments do not cover the crawl"
+    );
 
     let status = start(&cfg_path).wait().expect("wait");
     assert!(status.success(), "final run failed: {status}");

@@ -13,7 +13,7 @@ use bytes::Bytes;
 use chrono::NaiveDate;
 use sitewarden::config::{CrawlConfig, Rate};
 use sitewarden::crawler::site::NoCache;
-use sitewarden::crawler::{crawl_site, Fetcher, PageCache, PageRole, RobotsStatus, SiteCrawl};
+use sitewarden::crawler::{Fetcher, PageCache, PageRole, RobotsStatus, SiteCrawl, crawl_site};
 use sitewarden::fixtures::{self, FixtureSet, ServerSettings, SiteFiles};
 use sitewarden::model::{FailureKind, Kind};
 use sitewarden::registry::Site;
@@ -29,7 +29,11 @@ use url::Url;
 
 #[derive(Clone)]
 enum Answer {
-    Full { status: u16, headers: Vec<(&'static str, String)>, body: Bytes },
+    Full {
+        status: u16,
+        headers: Vec<(&'static str, String)>,
+        body: Bytes,
+    },
     /// Promise 10 KB, send one byte a second.
     Drip,
     /// Chunked body that never ends.
@@ -100,7 +104,9 @@ async fn raw_server(handler: impl Fn(&str, usize) -> Answer + Send + Sync + 'sta
     let h2 = hits.clone();
     tokio::spawn(async move {
         loop {
-            let Ok((stream, _)) = listener.accept().await else { continue };
+            let Ok((stream, _)) = listener.accept().await else {
+                continue;
+            };
             let handler = handler.clone();
             let hits = h2.clone();
             tokio::spawn(async move {
@@ -115,7 +121,9 @@ async fn serve_one(mut stream: TcpStream, handler: Handler, hits: Arc<Mutex<Vec<
     let mut head = Vec::new();
     let mut buf = [0u8; 4096];
     while !head.windows(4).any(|w| w == b"\r\n\r\n") {
-        let n = tokio::time::timeout(Duration::from_millis(500), stream.read(&mut buf)).await.unwrap_or(Ok(0))?;
+        let n = tokio::time::timeout(Duration::from_millis(500), stream.read(&mut buf))
+            .await
+            .unwrap_or(Ok(0))?;
         if n == 0 {
             break;
         }
@@ -128,7 +136,11 @@ async fn serve_one(mut stream: TcpStream, handler: Handler, hits: Arc<Mutex<Vec<
     let path = text.split_whitespace().nth(1).unwrap_or("").to_string();
     let user_agent = text
         .lines()
-        .find_map(|l| l.split_once(':').filter(|(k, _)| k.eq_ignore_ascii_case("user-agent")).map(|(_, v)| v.trim().to_string()))
+        .find_map(|l| {
+            l.split_once(':')
+                .filter(|(k, _)| k.eq_ignore_ascii_case("user-agent"))
+                .map(|(_, v)| v.trim().to_string())
+        })
         .unwrap_or_default();
     let answer = {
         // A TLS ClientHello has no request line; the handler still answers.
@@ -381,13 +393,24 @@ async fn every_fault_ends_in_its_failure_kind_alongside_a_healthy_site() {
                 return status(404);
             }
             let at: usize = p.trim_start_matches("/r").parse().unwrap_or(0);
-            if at < n { redirect(&format!("/r{}", at + 1)) } else { ok_html("<html><title>end</title></html>") }
+            if at < n {
+                redirect(&format!("/r{}", at + 1))
+            } else {
+                ok_html("<html><title>end</title></html>")
+            }
         }
     }
     let eleven = raw_server(chain(11)).await;
     let ten = raw_server(chain(10)).await;
     let private_target = raw_server(|_, _| ok_html("<html></html>")).await;
-    let robots_500 = raw_server(|p, _| if p == "/robots.txt" { status(500) } else { ok_html("<html></html>") }).await;
+    let robots_500 = raw_server(|p, _| {
+        if p == "/robots.txt" {
+            status(500)
+        } else {
+            ok_html("<html></html>")
+        }
+    })
+    .await;
     let robots_huge = raw_server(|p, _| {
         if p == "/robots.txt" {
             Answer::Full {
@@ -466,11 +489,15 @@ async fn every_fault_ends_in_its_failure_kind_alongside_a_healthy_site() {
     .await;
 
     let mut pdf_site = site("pdf-as-html", &format!("{}/", pdf_as_html.base()));
-    pdf_site.documents.push(Url::parse(&format!("{}/van-ban/qd-1.html", pdf_as_html.base())).expect("url"));
+    pdf_site
+        .documents
+        .push(Url::parse(&format!("{}/van-ban/qd-1.html", pdf_as_html.base())).expect("url"));
     let mut links_site = site("many-links", &format!("{}/", many_links.base()));
     // Registered listings beyond the cap make it bind before the extractor
     // finds the 10,000 article links; after, both have to respect it.
-    links_site.news = (0..15).map(|i| Url::parse(&format!("{}/tin-tuc/trang-{i}/", many_links.base())).expect("url")).collect();
+    links_site.news = (0..15)
+        .map(|i| Url::parse(&format!("{}/tin-tuc/trang-{i}/", many_links.base())).expect("url"))
+        .collect();
 
     let lenient_sites = vec![
         healthy_site(&healthy_base),
@@ -495,7 +522,7 @@ async fn every_fault_ends_in_its_failure_kind_alongside_a_healthy_site() {
         site("challenge", &format!("{}/", challenge.base())),
         links_site,
     ];
-    let strict_sites = vec![
+    let strict_sites = [
         site("loopback-literal", &format!("{}/", private_target.base())),
         site("loopback-name", &format!("http://localhost:{}/", private_target.addr.port())),
         site("metadata", "http://169.254.169.254/latest/meta-data/"),
@@ -503,7 +530,11 @@ async fn every_fault_ends_in_its_failure_kind_alongside_a_healthy_site() {
     ];
 
     let mut tasks = Vec::new();
-    for (s, f) in lenient_sites.iter().map(|s| (s, &fetcher)).chain(strict_sites.iter().map(|s| (s, &strict))) {
+    for (s, f) in lenient_sites
+        .iter()
+        .map(|s| (s, &fetcher))
+        .chain(strict_sites.iter().map(|s| (s, &strict)))
+    {
         let (f, s, rx) = (f.clone(), s.clone(), rx.clone());
         tasks.push(tokio::spawn(async move {
             let t = Instant::now();
@@ -521,7 +552,13 @@ async fn every_fault_ends_in_its_failure_kind_alongside_a_healthy_site() {
     let get = |id: &str| &crawls.get(id).unwrap_or_else(|| panic!("no crawl for {id}")).0;
     let took = |id: &str| crawls.get(id).map(|c| c.1).unwrap_or_default();
     for (id, (c, t)) in &crawls {
-        println!("{id:>18}: {t:>8.2?} home={:?} pages={} failures={:?} partial={:?}", c.home.as_ref().err().map(|f| (f.kind, f.status)), c.pages.len(), c.failures.iter().map(|(u, f)| (u, f.kind)).collect::<Vec<_>>(), c.partial);
+        println!(
+            "{id:>18}: {t:>8.2?} home={:?} pages={} failures={:?} partial={:?}",
+            c.home.as_ref().err().map(|f| (f.kind, f.status)),
+            c.pages.len(),
+            c.failures.iter().map(|(u, f)| (u, f.kind)).collect::<Vec<_>>(),
+            c.partial
+        );
     }
 
     // Healthy: complete, polite, unaffected by the neighbours.
@@ -530,16 +567,39 @@ async fn every_fault_ends_in_its_failure_kind_alongside_a_healthy_site() {
     assert!(h.partial.is_empty(), "healthy crawl marked partial: {:?}", h.partial);
     let listings = h.pages.iter().filter(|p| p.role == PageRole::Listing).count();
     assert_eq!(listings, 5, "every registered listing fetched");
-    assert!(h.failures.iter().all(|(u, f)| f.kind == FailureKind::RobotsDenied && u.contains("/private/")), "{:?}", h.failures);
+    assert!(
+        h.failures
+            .iter()
+            .all(|(u, f)| f.kind == FailureKind::RobotsDenied && u.contains("/private/")),
+        "{:?}",
+        h.failures
+    );
     let seen = healthy.requests();
-    assert!(seen.iter().all(|r| !r.path.starts_with("/private")), "requested a robots-disallowed path");
-    assert!(seen.iter().all(|r| r.user_agent.as_deref().unwrap_or("").contains("sitewarden")), "user agent without sitewarden");
+    assert!(
+        seen.iter().all(|r| !r.path.starts_with("/private")),
+        "requested a robots-disallowed path"
+    );
+    assert!(
+        seen.iter().all(|r| r.user_agent.as_deref().unwrap_or("").contains("sitewarden")),
+        "user agent without sitewarden"
+    );
     let mut times: Vec<Instant> = seen.iter().map(|r| r.at).collect();
     times.sort();
     assert!(times.len() >= 7, "robots + home + 5 listings, got {}", times.len());
     for w in times.windows(2) {
         let gap = w[1] - w[0];
-        assert!(gap >= Duration::from_millis(170), "two requests to one host {gap:?} apart, rate is 5/s");
+        assert!(
+            gap >= Duration::from_millis(170),
+            "two requests to one host {gap:?} apart, rate is 5/s"
+        );
+    }
+
+    // Every hop of a redirect chain and every retry identifies itself too.
+    for server in [&looping, &eleven, &too_many, &unavailable] {
+        assert!(
+            server.hits().iter().all(|h| h.user_agent.contains("sitewarden")),
+            "a request without the sitewarden agent"
+        );
     }
 
     // Slow drip: the request timeout cuts it, not the 10,000 s the body would take.
@@ -571,7 +631,10 @@ async fn every_fault_ends_in_its_failure_kind_alongside_a_healthy_site() {
 
     // robots.txt 500: nothing else fetched, reported as that status.
     let r = get("robots-500");
-    assert_eq!(r.home.as_ref().err().map(|f| (f.kind, f.status)), Some((FailureKind::HttpStatus, Some(500))));
+    assert_eq!(
+        r.home.as_ref().err().map(|f| (f.kind, f.status)),
+        Some((FailureKind::HttpStatus, Some(500)))
+    );
     assert!(matches!(r.robots.status, RobotsStatus::Unavailable(_)));
     assert!(robots_500.hits_on("/").is_empty(), "home fetched although robots.txt failed");
 
@@ -589,10 +652,16 @@ async fn every_fault_ends_in_its_failure_kind_alongside_a_healthy_site() {
     let home_hits = too_many.hits_on("/");
     assert_eq!(home_hits.len(), 2);
     let wait = home_hits[1].at - home_hits[0].at;
-    assert!(wait >= Duration::from_millis(950) && wait < Duration::from_secs(3), "retried after {wait:?}");
+    assert!(
+        wait >= Duration::from_millis(950) && wait < Duration::from_secs(3),
+        "retried after {wait:?}"
+    );
     // 503 with Retry-After forever: a bounded number of retries, then http_status 503.
     let r = get("503");
-    assert_eq!(r.home.as_ref().err().map(|f| (f.kind, f.status)), Some((FailureKind::HttpStatus, Some(503))));
+    assert_eq!(
+        r.home.as_ref().err().map(|f| (f.kind, f.status)),
+        Some((FailureKind::HttpStatus, Some(503)))
+    );
     let hits = unavailable.hits_on("/");
     assert!((2..=3).contains(&hits.len()), "{} tries", hits.len());
     assert!(hits[1].at - hits[0].at >= Duration::from_millis(950));
@@ -612,7 +681,11 @@ async fn every_fault_ends_in_its_failure_kind_alongside_a_healthy_site() {
     let r = get("pdf-as-html");
     assert_eq!(r.home, Ok(()));
     assert!(!r.pages.iter().any(|p| p.url.ends_with("qd-1.html")), "PDF analysed as HTML");
-    let note = r.failures.iter().find(|(u, _)| u.ends_with("qd-1.html")).map(|(_, f)| f.detail.clone());
+    let note = r
+        .failures
+        .iter()
+        .find(|(u, _)| u.ends_with("qd-1.html"))
+        .map(|(_, f)| f.detail.clone());
     assert!(note.as_deref().is_some_and(|d| d.contains("PDF")), "{note:?}");
 
     let r = get("empty");
@@ -626,7 +699,11 @@ async fn every_fault_ends_in_its_failure_kind_alongside_a_healthy_site() {
     let r = get("many-links");
     assert_eq!(r.home, Ok(()));
     assert!(r.pages.len() + r.failures.len() <= 10, "{} pages", r.pages.len());
-    assert!(many_links.hits().len() <= 11, "{} requests with a cap of 10 pages", many_links.hits().len());
+    assert!(
+        many_links.hits().len() <= 11,
+        "{} requests with a cap of 10 pages",
+        many_links.hits().len()
+    );
     assert!(r.partial.iter().any(|p| p.contains("page cap")), "{:?}", r.partial);
 
     println!("whole fault pass: {whole:?}");
@@ -655,12 +732,30 @@ async fn second_crawl_with_the_store_sends_conditional_requests_and_gets_304() {
 
     let second = crawl_site(fetcher, &s, &store, rx).await;
     assert_eq!(second.home, Ok(()));
-    let again: Vec<_> = running.requests().into_iter().skip(before).filter(|r| r.path != "/robots.txt" && r.path != "/sitemap.xml").collect();
+    let again: Vec<_> = running
+        .requests()
+        .into_iter()
+        .skip(before)
+        .filter(|r| r.path != "/robots.txt" && r.path != "/sitemap.xml")
+        .collect();
     assert!(!again.is_empty());
-    assert!(again.iter().all(|r| r.conditional), "unconditional request for a stored page: {:?}", again.iter().filter(|r| !r.conditional).map(|r| &r.path).collect::<Vec<_>>());
-    assert!(again.iter().all(|r| r.status == 304), "{:?}", again.iter().map(|r| (&r.path, r.status)).collect::<Vec<_>>());
+    assert!(
+        again.iter().all(|r| r.conditional),
+        "unconditional request for a stored page: {:?}",
+        again.iter().filter(|r| !r.conditional).map(|r| &r.path).collect::<Vec<_>>()
+    );
+    assert!(
+        again.iter().all(|r| r.status == 304),
+        "{:?}",
+        again.iter().map(|r| (&r.path, r.status)).collect::<Vec<_>>()
+    );
     assert_eq!(second.not_modified as usize, again.len());
-    assert!(second.bytes < first.bytes, "second pass downloaded {} bytes, first {}", second.bytes, first.bytes);
+    assert!(
+        second.bytes < first.bytes,
+        "second pass downloaded {} bytes, first {}",
+        second.bytes,
+        first.bytes
+    );
     // The facts of a 304 page are the stored ones, not empty.
     assert_eq!(second.home_page().map(|p| &p.facts), first.home_page().map(|p| &p.facts));
     let _ = std::io::stdout().flush();

@@ -67,7 +67,9 @@ fn analyse(what: &'static str, body: Vec<u8>, content_type: Option<&'static str>
 }
 
 fn html_files(dir: &Path, out: &mut Vec<PathBuf>) {
-    let Ok(entries) = std::fs::read_dir(dir) else { return };
+    let Ok(entries) = std::fs::read_dir(dir) else {
+        return;
+    };
     for e in entries.flatten() {
         let p = e.path();
         if p.is_dir() {
@@ -121,7 +123,20 @@ const TAGS: &[&str] = &[
     "<select><option><optgroup>",
     "<a href=\"http://\u{ff}\u{fe}:99999999/\">",
 ];
-const ENTITIES: &[&str] = &["&#x110000;", "&#99999999999999;", "&amp", "&;", "&#;", "&#x;", "&nbsp", "&#0;", "&#xD800;", "&notanentity;", "&amp;amp;", "&"];
+const ENTITIES: &[&str] = &[
+    "&#x110000;",
+    "&#99999999999999;",
+    "&amp",
+    "&;",
+    "&#;",
+    "&#x;",
+    "&nbsp",
+    "&#0;",
+    "&#xD800;",
+    "&notanentity;",
+    "&amp;amp;",
+    "&",
+];
 
 fn mutation() -> impl Strategy<Value = Mutation> {
     prop_oneof![
@@ -209,7 +224,15 @@ fn every_real_page_whole_and_cut() {
 
 #[test]
 fn hundred_thousand_deep_nesting() {
-    for (open, close) in [("<div>", "</div>"), ("<span>", ""), ("<table><tr><td>", ""), ("<ul><li>", "</li></ul>"), ("<a href=/x>", ""), ("<font>", "</font>"), ("<b><i>", "")] {
+    for (open, close) in [
+        ("<div>", "</div>"),
+        ("<span>", ""),
+        ("<table><tr><td>", ""),
+        ("<ul><li>", "</li></ul>"),
+        ("<a href=/x>", ""),
+        ("<font>", "</font>"),
+        ("<b><i>", ""),
+    ] {
         let mut page = String::from("<html><body>");
         page.push_str(&open.repeat(100_000));
         page.push_str("Ngày 24/11/2026");
@@ -304,7 +327,9 @@ fn huge_and_deep_feeds() {
     let deep = format!("<rss><channel>{}</channel></rss>", "<item>".repeat(100_000));
     let many = format!(
         "<?xml version=\"1.0\"?><urlset xmlns=\"http://www.sitemaps.org/schemas/sitemap/0.9\">{}</urlset>",
-        (0..50_000).map(|i| format!("<url><loc>https://tiengiang.gov.vn/tin-tuc/{i}.html</loc><lastmod>2026-11-24</lastmod></url>")).collect::<String>()
+        (0..50_000)
+            .map(|i| format!("<url><loc>https://tiengiang.gov.vn/tin-tuc/{i}.html</loc><lastmod>2026-11-24</lastmod></url>"))
+            .collect::<String>()
     );
     let entity_bomb = "<?xml version=\"1.0\"?><!DOCTYPE lolz [<!ENTITY lol \"lol\"><!ENTITY lol2 \"&lol;&lol;&lol;&lol;&lol;&lol;&lol;&lol;&lol;&lol;\"><!ENTITY lol3 \"&lol2;&lol2;&lol2;&lol2;&lol2;&lol2;&lol2;&lol2;&lol2;&lol2;\"><!ENTITY lol4 \"&lol3;&lol3;&lol3;&lol3;&lol3;&lol3;&lol3;&lol3;&lol3;&lol3;\">]><rss><channel><item><title>&lol4;</title><link>https://a.vn/1</link></item></channel></rss>".to_string();
     for doc in [deep, many, entity_bomb] {
