@@ -126,10 +126,20 @@ fn classify(err: &reqwest::Error) -> FetchFailure {
         if let Some(d) = c.downcast_ref::<DnsError>() {
             return failure(FailureKind::Dns, d.to_string());
         }
-        if let Some(io) = c.downcast_ref::<std::io::Error>() {
+        if let Some(mut io) = c.downcast_ref::<std::io::Error>() {
+            // hyper-rustls wraps the handshake error in `io::Error::other`,
+            // whose `source()` skips the wrapped error: unwrap it by hand.
+            while let Some(inner) = io.get_ref().and_then(|e| e.downcast_ref::<std::io::Error>()) {
+                io = inner;
+            }
             match io.kind() {
                 std::io::ErrorKind::ConnectionRefused => return failure(FailureKind::Connect, "connection refused"),
                 std::io::ErrorKind::TimedOut => return failure(FailureKind::Timeout, "timed out"),
+                // rustls reports a failed handshake (a peer that does not
+                // speak TLS, a corrupt record) as InvalidData while
+                // connecting; plain-HTTP connects never produce it, so it is
+                // a TLS failure even when no word in the text says so.
+                std::io::ErrorKind::InvalidData if err.is_connect() => return failure(FailureKind::Tls, format!("{text}: {c}")),
                 _ => {}
             }
         }

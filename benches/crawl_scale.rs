@@ -1,0 +1,626 @@
+//! Scale benchmark (issue 5): N synthetic Vietnamese portals × P pages served
+//! in-process with ETag/304, checked through `Engine::check` (the daemon's
+//! path). Prints wall time against the politeness bound, requests/s, peak
+//! RSS, CPU seconds and sled size; then a second pass (304 share) and
+//! nightly passes with a few pages changed each night, and a sweep.
+//!
+//! `cargo bench --bench crawl_scale -- --sites 100 --pages 10 [--rate 5/1s]
+//! [--concurrency 64] [--nights 30]`
+//!
+//! RSS and CPU cover the whole process, fixture servers included.
+
+use std::collections::HashMap;
+use std::convert::Infallible;
+use std::path::Path;
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::{Arc, RwLock};
+use std::time::{Duration, Instant};
+
+use bytes::Bytes;
+use chrono::{Days, NaiveDate};
+use http_body_util::Full;
+use hyper::server::conn::http1;
+use hyper::service::service_fn;
+use hyper::{Request, Response};
+use hyper_util::rt::TokioIo;
+use sitewarden::check::{Engine, SiteOutcome};
+use sitewarden::config::{Config, parse_rate};
+use sitewarden::registry::Registry;
+use tokio::net::TcpListener;
+use tokio::sync::watch;
+use xxhash_rust::xxh3::xxh3_64;
+
+struct Args {
+    sites: usize,
+    pages: usize,
+    rate: String,
+    concurrency: usize,
+    nights: usize,
+}
+
+fn args() -> Args {
+    let mut a = Args {
+        sites: 500,
+        pages: 20,
+        rate: "5/1s".into(),
+        concurrency: 64,
+        nights: 30,
+    };
+    let argv: Vec<String> = std::env::args().collect();
+    let mut i = 1;
+    while i < argv.len() {
+        let val = argv.get(i + 1).cloned().unwrap_or_default();
+        match argv[i].as_str() {
+            "--sites" => a.sites = val.parse().unwrap_or(a.sites),
+            "--pages" => a.pages = val.parse().unwrap_or(a.pages).max(2),
+            "--rate" => a.rate = val,
+            "--concurrency" => a.concurrency = val.parse().unwrap_or(a.concurrency),
+            "--nights" => a.nights = val.parse().unwrap_or(a.nights),
+            // `cargo bench` passes --bench; ignore what is not ours.
+            _ => {
+                i += 1;
+                continue;
+            }
+        }
+        i += 2;
+    }
+    a
+}
+
+// ---------------------------------------------------------------------------
+// Synthetic portals.
+
+struct Rng(u64);
+impl Rng {
+    fn next(&mut self) -> u64 {
+        self.0 ^= self.0 << 13;
+        self.0 ^= self.0 >> 7;
+        self.0 ^= self.0 << 17;
+        self.0
+    }
+    fn below(&mut self, n: usize) -> usize {
+        (self.next() % n.max(1) as u64) as usize
+    }
+    fn pick<'a>(&mut self, xs: &[&'a str]) -> &'a str {
+        xs[self.below(xs.len())]
+    }
+}
+
+const WORDS: &[&str] = &[
+    "Ủy ban nhân dân",
+    "tỉnh",
+    "triển khai",
+    "kế hoạch",
+    "phát triển",
+    "kinh tế",
+    "xã hội",
+    "năm 2026",
+    "cải cách hành chính",
+    "chuyển đổi số",
+    "người dân",
+    "doanh nghiệp",
+    "hội nghị",
+    "thực hiện",
+    "nhiệm vụ",
+    "trọng tâm",
+    "quý IV",
+    "đầu tư công",
+    "giải ngân",
+    "nông thôn mới",
+    "an sinh",
+    "giáo dục",
+    "y tế",
+    "đường giao thông",
+    "huyện",
+    "xã",
+    "phường",
+    "Sở Thông tin và Truyền thông",
+    "chỉ đạo",
+    "đồng chí",
+    "Chủ tịch",
+    "Phó Chủ tịch",
+    "báo cáo",
+    "tiến độ",
+    "công trình",
+    "môi trường",
+    "thủy lợi",
+    "mùa mưa",
+    "phòng chống",
+    "thiên tai",
+];
+const MENU: &[&str] = &[
+    "Giới thiệu",
+    "Tin tức - Sự kiện",
+    "Văn bản pháp luật",
+    "Thủ tục hành chính",
+    "Lịch công tác",
+    "Liên hệ",
+    "Sơ đồ cổng",
+    "Hỏi đáp",
+    "Thông báo",
+    "Dự án",
+];
+
+fn sentence(r: &mut Rng, words: usize) -> String {
+    let mut s = String::new();
+    for i in 0..words {
+        if i > 0 {
+            s.push(' ');
+        }
+        s.push_str(r.pick(WORDS));
+    }
+    s
+}
+
+fn page(r: &mut Rng, site: usize, title: &str, body: &str, target: usize) -> String {
+    let mut p = format!(
+        "<!DOCTYPE html><html lang=\"vi\"><head><meta charset=\"utf-8\"><title>{title} - Cổng thông tin điện tử tỉnh {site}</title>\
+         <link rel=\"alternate\" type=\"application/rss+xml\" href=\"/rss.xml\"><link rel=\"stylesheet\" href=\"/static/site.css\"></head><body>\
+         <header><div class=\"banner\">CỔNG THÔNG TIN ĐIỆN TỬ TỈNH {site}</div><nav><ul>"
+    );
+    for (i, m) in MENU.iter().enumerate() {
+        p.push_str(&format!(
+            "<li class=\"menu-item\"><a href=\"/chuyen-muc/{i}/\">{m}</a><ul class=\"sub\">"
+        ));
+        for j in 0..4 {
+            p.push_str(&format!("<li><a href=\"/chuyen-muc/{i}/{j}/\">{}</a></li>", sentence(r, 2)));
+        }
+        p.push_str("</ul></li>");
+    }
+    p.push_str("</ul></nav></header><main>");
+    p.push_str(body);
+    // Sidebars and boilerplate that real portals carry, up to the target size.
+    p.push_str("<aside class=\"sidebar\">");
+    while p.len() < target {
+        p.push_str(&format!(
+            "<div class=\"box\"><h3>{}</h3><p>{}.</p></div>",
+            sentence(r, 3),
+            sentence(r, 40)
+        ));
+    }
+    p.push_str(&format!(
+        "</aside></main><footer><p>Cơ quan chủ quản: Ủy ban nhân dân tỉnh {site}</p><p>Địa chỉ: Số 23, đường 30/4, phường 1</p>\
+         <p>Điện thoại: 0273 3873 333 - Email: ubnd@tinh{site}.gov.vn</p><p>Người chịu trách nhiệm: Chánh Văn phòng UBND tỉnh</p>\
+         <p>Giấy phép số 12/GP-TTĐT ngày 01/02/2024</p></footer></body></html>"
+    ));
+    p
+}
+
+struct SiteGen {
+    files: HashMap<String, Bytes>,
+    listings: Vec<String>,
+    articles: Vec<String>,
+}
+
+fn listing_body(r: &mut Rng, articles: &[String], day: NaiveDate) -> String {
+    let mut b = format!("<h1>{}</h1><ul class=\"list-news\">", r.pick(MENU));
+    for (i, a) in articles.iter().enumerate().take(30) {
+        let d = day - Days::new((i / 3) as u64);
+        b.push_str(&format!(
+            "<li><a href=\"{a}\"><img src=\"/img/{i}.jpg\" alt=\"\"></a><h3><a href=\"{a}\">{}</a></h3><span class=\"date\">{}</span><p>{}</p></li>",
+            sentence(r, 8),
+            d.format("%d/%m/%Y"),
+            sentence(r, 25)
+        ));
+    }
+    b.push_str("</ul>");
+    b
+}
+
+fn article_body(r: &mut Rng, day: NaiveDate, rev: u32) -> String {
+    let mut b = format!(
+        "<article><h1>{}</h1><div class=\"meta\">Ngày đăng: {} 08:{:02}</div>",
+        sentence(r, 10),
+        day.format("%d/%m/%Y"),
+        rev % 60
+    );
+    for _ in 0..8 {
+        b.push_str(&format!("<p>{}.</p>", sentence(r, 60)));
+    }
+    b.push_str("</article>");
+    b
+}
+
+fn gen_site(site: usize, pages: usize, day: NaiveDate) -> SiteGen {
+    let mut r = Rng(0x9E37_79B9_7F4A_7C15 ^ (site as u64 + 1).wrapping_mul(0x2545_F491_4F6C_DD1D));
+    let n_listings = (pages / 5).max(1);
+    let n_articles = pages.saturating_sub(1 + n_listings);
+    let listings: Vec<String> = (0..n_listings).map(|i| format!("/tin-tuc/trang-{i}/")).collect();
+    let articles: Vec<String> = (0..n_articles).map(|i| format!("/tin-tuc/bai-{i}.html")).collect();
+    let mut files = HashMap::new();
+    let target = |r: &mut Rng| 30_000 + r.below(50_000);
+
+    let mut home = String::from("<section class=\"hot\">");
+    for l in &listings {
+        home.push_str(&format!("<a href=\"{l}\">Tin tức</a> "));
+    }
+    home.push_str("</section>");
+    home.push_str(&listing_body(&mut r, &articles, day));
+    let t = target(&mut r);
+    files.insert("/".to_string(), Bytes::from(page(&mut r, site, "Trang chủ", &home, t)));
+    for l in &listings {
+        let b = listing_body(&mut r, &articles, day);
+        let t = target(&mut r);
+        files.insert(l.clone(), Bytes::from(page(&mut r, site, "Tin tức", &b, t)));
+    }
+    for a in &articles {
+        let b = article_body(&mut r, day, 0);
+        let t = target(&mut r);
+        files.insert(a.clone(), Bytes::from(page(&mut r, site, "Tin tức", &b, t)));
+    }
+    files.insert("/rss.xml".into(), Bytes::from(rss(site, &articles, day)));
+    // Every tenth site asks for a Crawl-delay, as some real portals do.
+    let robots = if site % 10 == 3 {
+        "User-agent: *\nDisallow: /admin/\nCrawl-delay: 0.5\n"
+    } else {
+        "User-agent: *\nDisallow: /admin/\n"
+    };
+    files.insert("/robots.txt".into(), Bytes::from(robots));
+    SiteGen { files, listings, articles }
+}
+
+fn sitemap(base: &str, paths: &[String], day: NaiveDate) -> String {
+    let mut sm = String::from("<?xml version=\"1.0\" encoding=\"UTF-8\"?><urlset xmlns=\"http://www.sitemaps.org/schemas/sitemap/0.9\">");
+    for p in std::iter::once("/").chain(paths.iter().map(String::as_str)) {
+        sm.push_str(&format!("<url><loc>{base}{p}</loc><lastmod>{day}</lastmod></url>"));
+    }
+    sm.push_str("</urlset>");
+    sm
+}
+
+fn rss(site: usize, articles: &[String], day: NaiveDate) -> String {
+    let mut s = format!("<?xml version=\"1.0\" encoding=\"UTF-8\"?><rss version=\"2.0\"><channel><title>Tỉnh {site}</title><link>/</link>");
+    for a in articles.iter().take(20) {
+        s.push_str(&format!(
+            "<item><title>Tin {a}</title><link>{a}</link><pubDate>{}</pubDate></item>",
+            day.format("%a, %d %b %Y 08:00:00 +0700")
+        ));
+    }
+    s.push_str("</channel></rss>");
+    s
+}
+
+// ---------------------------------------------------------------------------
+// An in-process server per site with mutable pages and ETag/304.
+
+#[derive(Default)]
+struct Counters {
+    requests: AtomicU64,
+    not_modified: AtomicU64,
+    bytes: AtomicU64,
+}
+
+type Pages = Arc<RwLock<HashMap<String, (Bytes, String)>>>;
+
+fn with_etags(files: HashMap<String, Bytes>) -> HashMap<String, (Bytes, String)> {
+    files
+        .into_iter()
+        .map(|(k, v)| {
+            let e = format!("\"{:016x}\"", xxh3_64(&v));
+            (k, (v, e))
+        })
+        .collect()
+}
+
+async fn serve_site(pages: Pages, counters: Arc<Counters>) -> std::io::Result<std::net::SocketAddr> {
+    let listener = TcpListener::bind("127.0.0.1:0").await?;
+    let addr = listener.local_addr()?;
+    tokio::spawn(async move {
+        loop {
+            let Ok((stream, _)) = listener.accept().await else {
+                continue;
+            };
+            let pages = pages.clone();
+            let counters = counters.clone();
+            tokio::spawn(async move {
+                let svc = service_fn(move |req: Request<hyper::body::Incoming>| {
+                    counters.requests.fetch_add(1, Ordering::Relaxed);
+                    let found = pages.read().ok().and_then(|p| p.get(req.uri().path()).cloned());
+                    let resp = match found {
+                        Some((body, etag)) => {
+                            let inm = req.headers().get("if-none-match").and_then(|v| v.to_str().ok());
+                            if inm == Some(etag.as_str()) {
+                                counters.not_modified.fetch_add(1, Ordering::Relaxed);
+                                Response::builder().status(304).header("etag", etag).body(Full::new(Bytes::new()))
+                            } else {
+                                counters.bytes.fetch_add(body.len() as u64, Ordering::Relaxed);
+                                let ct = if req.uri().path().ends_with(".xml") {
+                                    "application/xml"
+                                } else if req.uri().path() == "/robots.txt" {
+                                    "text/plain"
+                                } else {
+                                    "text/html; charset=utf-8"
+                                };
+                                Response::builder()
+                                    .status(200)
+                                    .header("content-type", ct)
+                                    .header("etag", etag)
+                                    .body(Full::new(body))
+                            }
+                        }
+                        None => Response::builder().status(404).body(Full::new(Bytes::from_static(b"not found"))),
+                    };
+                    async move { Ok::<_, Infallible>(resp.unwrap_or_default()) }
+                });
+                let _ = http1::Builder::new().serve_connection(TokioIo::new(stream), svc).await;
+            });
+        }
+    });
+    Ok(addr)
+}
+
+// ---------------------------------------------------------------------------
+// Process figures.
+
+fn peak_rss_kb() -> u64 {
+    std::fs::read_to_string("/proc/self/status")
+        .ok()
+        .and_then(|s| {
+            s.lines()
+                .find(|l| l.starts_with("VmHWM:"))
+                .and_then(|l| l.split_whitespace().nth(1)?.parse().ok())
+        })
+        .unwrap_or(0)
+}
+
+/// utime + stime from /proc/self/stat, at the usual 100 ticks per second.
+fn cpu_seconds() -> f64 {
+    let Ok(stat) = std::fs::read_to_string("/proc/self/stat") else {
+        return 0.0;
+    };
+    let after = stat.rsplit_once(')').map(|(_, r)| r).unwrap_or("");
+    let f: Vec<&str> = after.split_whitespace().collect();
+    let ticks = |i: usize| f.get(i).and_then(|x| x.parse::<u64>().ok()).unwrap_or(0);
+    // Fields 14 and 15 of stat; after the ")" they are at 11 and 12.
+    (ticks(11) + ticks(12)) as f64 / 100.0
+}
+
+fn dir_size(p: &Path) -> u64 {
+    let Ok(rd) = std::fs::read_dir(p) else {
+        return 0;
+    };
+    rd.flatten()
+        .map(|e| match e.metadata() {
+            Ok(m) if m.is_dir() => dir_size(&e.path()),
+            Ok(m) => m.len(),
+            Err(_) => 0,
+        })
+        .sum()
+}
+
+struct Pass {
+    wall: Duration,
+    requests: u64,
+    not_modified: u64,
+    bytes: u64,
+    partial: usize,
+    failed_homes: usize,
+}
+
+fn summarise(outcomes: &[SiteOutcome], wall: Duration) -> Pass {
+    Pass {
+        wall,
+        requests: outcomes.iter().map(|o| u64::from(o.crawl.requests)).sum(),
+        not_modified: outcomes.iter().map(|o| u64::from(o.crawl.not_modified)).sum(),
+        bytes: outcomes.iter().map(|o| o.crawl.bytes).sum(),
+        partial: outcomes.iter().filter(|o| !o.crawl.partial.is_empty()).count(),
+        failed_homes: outcomes.iter().filter(|o| o.crawl.home.is_err()).count(),
+    }
+}
+
+fn main() {
+    let a = args();
+    let rate = match parse_rate(&a.rate) {
+        Ok(r) => r,
+        Err(e) => {
+            eprintln!("--rate: {e}");
+            std::process::exit(2);
+        }
+    };
+    let rt = tokio::runtime::Builder::new_multi_thread().enable_all().build().expect("runtime");
+    let day0 = NaiveDate::from_ymd_opt(2026, 10, 1).expect("date");
+    let t_gen = Instant::now();
+    let counters = Arc::new(Counters::default());
+    let mut site_pages: Vec<Pages> = Vec::new();
+    let mut registry = String::new();
+    let mut site_paths: Vec<Vec<String>> = Vec::new();
+    let mut total_bytes = 0usize;
+    rt.block_on(async {
+        for s in 0..a.sites {
+            let g = gen_site(s, a.pages, day0);
+            total_bytes += g.files.values().map(Bytes::len).sum::<usize>();
+            let pages: Pages = Arc::new(RwLock::new(with_etags(g.files)));
+            let addr = serve_site(pages.clone(), counters.clone()).await.expect("bind");
+            // The sitemap needs absolute URLs, known only once the port is.
+            let paths: Vec<String> = g.listings.iter().chain(&g.articles).cloned().collect();
+            let sm = Bytes::from(sitemap(&format!("http://{addr}"), &paths, day0));
+            total_bytes += sm.len();
+            if let Ok(mut p) = pages.write() {
+                let etag = format!("\"{:016x}\"", xxh3_64(&sm));
+                p.insert("/sitemap.xml".into(), (sm, etag));
+            }
+            site_pages.push(pages);
+            // The registry names every listing and article, so the crawl
+            // visits P pages whatever the extractor discovers by itself.
+            let news: Vec<String> = g.listings.iter().chain(&g.articles).map(|p| format!("\"http://{addr}{p}\"")).collect();
+            registry.push_str(&format!(
+                "[[site]]\nid = \"tinh-{s}\"\nname = \"Cổng thông tin điện tử tỉnh {s}\"\nurl = \"http://{addr}/\"\nkind = \"government\"\nagency = \"UBND tỉnh {s}\"\nnews = [{}]\n\n",
+                news.join(", ")
+            ));
+            site_paths.push(g.listings.iter().chain(&g.articles).cloned().collect());
+        }
+    });
+    println!(
+        "generated {} sites x {} pages ({:.1} MB of pages, avg {:.0} KB) in {:?}",
+        a.sites,
+        a.pages,
+        total_bytes as f64 / 1e6,
+        total_bytes as f64 / 1e3 / (a.sites * (a.pages + 3)).max(1) as f64,
+        t_gen.elapsed()
+    );
+
+    let dir = tempfile::tempdir().expect("tempdir");
+    std::fs::write(dir.path().join("sites.toml"), &registry).expect("registry");
+    std::fs::write(
+        dir.path().join("sitewarden.toml"),
+        format!(
+            "state_dir = \"state\"\nregistry = \"sites.toml\"\n\n[crawl]\nper_host_rate = \"{}\"\nmax_concurrent_sites = {}\nmax_pages_per_site = {}\nrequest_timeout = \"20s\"\nallow_private_addresses = true\n\n[report]\ndir = \"findings\"\n",
+            a.rate,
+            a.concurrency,
+            a.pages + 10
+        ),
+    )
+    .expect("config");
+    let config = Config::load(&dir.path().join("sitewarden.toml")).expect("config");
+    let registry = Registry::load(&config.registry).expect("registry");
+    let sites = registry.sites.clone();
+    let retention = config.store.retention_days;
+    let db = config.db_path();
+    let engine = Engine::new(config, registry).expect("engine");
+    let (_tx, rx) = watch::channel(false);
+
+    // Politeness bound: no site can finish faster than its requests at its
+    // pace, and at most `concurrency` sites run at once.
+    let interval = rate.interval().as_secs_f64();
+    let per_site: Vec<f64> = (0..a.sites)
+        .map(|s| {
+            let pace = if s % 10 == 3 { interval.max(0.5) } else { interval };
+            // robots.txt, home, P-1 registered pages, sitemap: P+2
+            // requests, the first one free. A discovered feed adds one.
+            (a.pages + 1) as f64 * pace
+        })
+        .collect();
+    let lower_bound = per_site
+        .iter()
+        .cloned()
+        .fold(0.0, f64::max)
+        .max(per_site.iter().sum::<f64>() / a.concurrency.max(1) as f64);
+    // The same sites started in registry order whenever one of the
+    // `concurrency` slots frees up, as `Engine::check` does: the best a
+    // perfectly polite crawler with that cap can do.
+    let bound = {
+        let mut slots = vec![0.0f64; a.concurrency.max(1)];
+        for t in &per_site {
+            if let Some(first) = slots.iter_mut().min_by(|x, y| x.total_cmp(y)) {
+                *first += t;
+            }
+        }
+        slots.iter().cloned().fold(0.0, f64::max)
+    };
+
+    let run = |day: NaiveDate| -> Pass {
+        let t = Instant::now();
+        let out = rt.block_on(engine.check(&sites, day, rx.clone())).expect("check");
+        summarise(&out, t.elapsed())
+    };
+
+    let cpu0 = cpu_seconds();
+    let first = run(day0);
+    let cpu1 = cpu_seconds();
+    engine.store.flush().expect("flush");
+    println!("\n== first pass ==");
+    println!("wall time          {:.2?}", first.wall);
+    println!(
+        "politeness bound   {bound:.2}s (rate {}, {} sites in flight in registry order; {lower_bound:.2}s if perfectly packed)",
+        a.rate, a.concurrency
+    );
+    println!("wall / bound       {:.2}", first.wall.as_secs_f64() / bound);
+    println!(
+        "requests           {} ({:.1}/s)",
+        first.requests,
+        first.requests as f64 / first.wall.as_secs_f64()
+    );
+    println!("bytes              {:.1} MB", first.bytes as f64 / 1e6);
+    println!("sites partial      {} / failed home {}", first.partial, first.failed_homes);
+    println!(
+        "peak RSS           {:.1} MB (process, servers included)",
+        peak_rss_kb() as f64 / 1024.0
+    );
+    println!(
+        "CPU                {:.2}s ({:.2} per wall second)",
+        cpu1 - cpu0,
+        (cpu1 - cpu0) / first.wall.as_secs_f64()
+    );
+    println!(
+        "sled on disk       {:.2} MB (size_on_disk {:.2} MB)",
+        dir_size(&db) as f64 / 1e6,
+        engine.store.size_on_disk() as f64 / 1e6
+    );
+
+    let second = run(day0 + Days::new(1));
+    engine.store.flush().expect("flush");
+    println!("\n== second pass, nothing changed ==");
+    println!("wall time          {:.2?}", second.wall);
+    println!(
+        "304 answers        {} of {} requests ({:.0}%)",
+        second.not_modified,
+        second.requests,
+        100.0 * second.not_modified as f64 / second.requests.max(1) as f64
+    );
+    println!(
+        "bytes              {:.2} MB vs {:.1} MB first ({:.1}%)",
+        second.bytes as f64 / 1e6,
+        first.bytes as f64 / 1e6,
+        100.0 * second.bytes as f64 / first.bytes.max(1) as f64
+    );
+
+    println!("\n== {} nightly passes, a few pages changed each night ==", a.nights);
+    let mut r = Rng(0xA5A5_5A5A_1234_5678);
+    let changes_per_night = (a.sites * a.pages / 100).max(1);
+    let mut last_day = day0 + Days::new(1);
+    let cpu2 = cpu_seconds();
+    let t_nights = Instant::now();
+    for n in 0..a.nights {
+        let day = day0 + Days::new(2 + n as u64);
+        for _ in 0..changes_per_night {
+            let s = r.below(a.sites);
+            let Some(path) = site_paths[s].get(r.below(site_paths[s].len())).cloned() else {
+                continue;
+            };
+            let mut g = Rng(r.next() | 1);
+            let art = article_body(&mut g, day, n as u32 + 1);
+            let size = 30_000 + g.below(50_000);
+            let body = page(&mut g, s, "Tin mới", &art, size);
+            let etag = format!("\"{:016x}\"", xxh3_64(body.as_bytes()));
+            if let Ok(mut p) = site_pages[s].write() {
+                p.insert(path, (Bytes::from(body), etag));
+            }
+        }
+        let p = run(day);
+        last_day = day;
+        if n < 3 || n + 1 == a.nights || n % 10 == 9 {
+            println!(
+                "night {:>2} ({day}): {:>8.2?}, {} requests, {} 304, {:.2} MB, sled {:.2} MB",
+                n + 1,
+                p.wall,
+                p.requests,
+                p.not_modified,
+                p.bytes as f64 / 1e6,
+                dir_size(&db) as f64 / 1e6
+            );
+        }
+    }
+    engine.store.flush().expect("flush");
+    let cpu3 = cpu_seconds();
+    println!("nights total       {:.2?}, CPU {:.2}s", t_nights.elapsed(), cpu3 - cpu2);
+    println!("sled after nights  {:.2} MB", dir_size(&db) as f64 / 1e6);
+    let removed = engine.store.sweep(last_day, retention).expect("sweep");
+    engine.store.flush().expect("flush");
+    println!(
+        "sweep ({retention} days) removed {removed} records; sled {:.2} MB",
+        dir_size(&db) as f64 / 1e6
+    );
+    let removed = engine.store.sweep(last_day, 7).expect("sweep");
+    engine.store.flush().expect("flush");
+    println!(
+        "sweep (7 days)     removed {removed} records; sled {:.2} MB",
+        dir_size(&db) as f64 / 1e6
+    );
+    println!(
+        "server saw         {} requests, {} 304, {:.1} MB sent",
+        counters.requests.load(Ordering::Relaxed),
+        counters.not_modified.load(Ordering::Relaxed),
+        counters.bytes.load(Ordering::Relaxed) as f64 / 1e6
+    );
+    println!("peak RSS           {:.1} MB", peak_rss_kb() as f64 / 1024.0);
+}

@@ -1,0 +1,762 @@
+//! Hostile and broken servers (issue 5): every fault on its own loopback
+//! server, all crawled at once next to a healthy site, each ending in the
+//! SPEC §4 failure kind, within a bound, without a panic, and without
+//! slowing the healthy crawl down.
+
+use std::collections::HashMap;
+use std::io::Write as _;
+use std::net::SocketAddr;
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
+
+use bytes::Bytes;
+use chrono::NaiveDate;
+use sitewarden::config::{CrawlConfig, Rate};
+use sitewarden::crawler::site::NoCache;
+use sitewarden::crawler::{Fetcher, PageCache, PageRole, RobotsStatus, SiteCrawl, crawl_site};
+use sitewarden::fixtures::{self, FixtureSet, ServerSettings, SiteFiles};
+use sitewarden::model::{FailureKind, Kind};
+use sitewarden::registry::Site;
+use sitewarden::store::Store;
+use tokio::io::{AsyncReadExt, AsyncWriteExt};
+use tokio::net::{TcpListener, TcpStream};
+use tokio::sync::watch;
+use url::Url;
+
+// ---------------------------------------------------------------------------
+// A tiny raw HTTP/1.1 server: one connection per request, so a fault can do
+// things hyper would never let a handler do (drip, reset, lie about lengths).
+
+#[derive(Clone)]
+enum Answer {
+    Full {
+        status: u16,
+        headers: Vec<(&'static str, String)>,
+        body: Bytes,
+    },
+    /// Promise 10 KB, send one byte a second.
+    Drip,
+    /// Chunked body that never ends.
+    Endless,
+    /// Promise 100 KB, send 5 KB, then reset the connection.
+    ResetMidBody,
+    /// Bytes that are not HTTP (or not TLS, for an https:// URL).
+    Garbage(&'static [u8]),
+}
+
+fn ok_html(body: impl Into<Bytes>) -> Answer {
+    Answer::Full {
+        status: 200,
+        headers: vec![("content-type", "text/html; charset=utf-8".into())],
+        body: body.into(),
+    }
+}
+
+fn status(code: u16) -> Answer {
+    Answer::Full {
+        status: code,
+        headers: vec![("content-type", "text/html".into())],
+        body: Bytes::from_static(b"<html><body>error</body></html>"),
+    }
+}
+
+fn redirect(to: &str) -> Answer {
+    Answer::Full {
+        status: 302,
+        headers: vec![("location", to.to_string())],
+        body: Bytes::new(),
+    }
+}
+
+#[derive(Debug, Clone)]
+struct Hit {
+    path: String,
+    user_agent: String,
+    at: Instant,
+}
+
+type Handler = Arc<dyn Fn(&str, usize) -> Answer + Send + Sync>;
+
+struct RawServer {
+    addr: SocketAddr,
+    hits: Arc<Mutex<Vec<Hit>>>,
+}
+
+impl RawServer {
+    fn base(&self) -> String {
+        format!("http://{}", self.addr)
+    }
+    fn hits(&self) -> Vec<Hit> {
+        self.hits.lock().map(|h| h.clone()).unwrap_or_default()
+    }
+    fn hits_on(&self, path: &str) -> Vec<Hit> {
+        self.hits().into_iter().filter(|h| h.path == path).collect()
+    }
+}
+
+/// `handler(path, n)` gets the request path and how many earlier requests
+/// that path had.
+async fn raw_server(handler: impl Fn(&str, usize) -> Answer + Send + Sync + 'static) -> RawServer {
+    let listener = TcpListener::bind("127.0.0.1:0").await.expect("bind");
+    let addr = listener.local_addr().expect("addr");
+    let hits: Arc<Mutex<Vec<Hit>>> = Arc::default();
+    let handler: Handler = Arc::new(handler);
+    let h2 = hits.clone();
+    tokio::spawn(async move {
+        loop {
+            let Ok((stream, _)) = listener.accept().await else {
+                continue;
+            };
+            let handler = handler.clone();
+            let hits = h2.clone();
+            tokio::spawn(async move {
+                let _ = serve_one(stream, handler, hits).await;
+            });
+        }
+    });
+    RawServer { addr, hits }
+}
+
+async fn serve_one(mut stream: TcpStream, handler: Handler, hits: Arc<Mutex<Vec<Hit>>>) -> std::io::Result<()> {
+    let mut head = Vec::new();
+    let mut buf = [0u8; 4096];
+    while !head.windows(4).any(|w| w == b"\r\n\r\n") {
+        let n = tokio::time::timeout(Duration::from_millis(500), stream.read(&mut buf))
+            .await
+            .unwrap_or(Ok(0))?;
+        if n == 0 {
+            break;
+        }
+        head.extend_from_slice(&buf[..n]);
+        if head.len() > 64 * 1024 {
+            break;
+        }
+    }
+    let text = String::from_utf8_lossy(&head).into_owned();
+    let path = text.split_whitespace().nth(1).unwrap_or("").to_string();
+    let user_agent = text
+        .lines()
+        .find_map(|l| {
+            l.split_once(':')
+                .filter(|(k, _)| k.eq_ignore_ascii_case("user-agent"))
+                .map(|(_, v)| v.trim().to_string())
+        })
+        .unwrap_or_default();
+    let answer = {
+        // A TLS ClientHello has no request line; the handler still answers.
+        let mut h = hits.lock().expect("hits");
+        let n = h.iter().filter(|x| x.path == path).count();
+        h.push(Hit {
+            path: path.clone(),
+            user_agent,
+            at: Instant::now(),
+        });
+        handler(&path, n)
+    };
+    match answer {
+        Answer::Full { status, headers, body } => {
+            let mut out = format!("HTTP/1.1 {status} X\r\ncontent-length: {}\r\nconnection: close\r\n", body.len());
+            for (k, v) in headers {
+                out.push_str(&format!("{k}: {v}\r\n"));
+            }
+            out.push_str("\r\n");
+            stream.write_all(out.as_bytes()).await?;
+            stream.write_all(&body).await?;
+            stream.shutdown().await?;
+        }
+        Answer::Drip => {
+            stream
+                .write_all(b"HTTP/1.1 200 OK\r\ncontent-type: text/html\r\ncontent-length: 10000\r\nconnection: close\r\n\r\n")
+                .await?;
+            for _ in 0..10_000 {
+                stream.write_all(b"<").await?;
+                tokio::time::sleep(Duration::from_secs(1)).await;
+            }
+        }
+        Answer::Endless => {
+            stream
+                .write_all(b"HTTP/1.1 200 OK\r\ncontent-type: text/html\r\ntransfer-encoding: chunked\r\nconnection: close\r\n\r\n")
+                .await?;
+            let chunk = format!("10000\r\n{}\r\n", "<p>x</p>".repeat(0x10000 / 8));
+            // Ends when the client hangs up (write error), so never by itself.
+            loop {
+                stream.write_all(chunk.as_bytes()).await?;
+            }
+        }
+        Answer::ResetMidBody => {
+            stream
+                .write_all(b"HTTP/1.1 200 OK\r\ncontent-type: text/html\r\ncontent-length: 100000\r\nconnection: close\r\n\r\n")
+                .await?;
+            stream.write_all(&[b'a'; 5000]).await?;
+            stream.flush().await?;
+            tokio::time::sleep(Duration::from_millis(50)).await;
+            // Linger 0 turns the close into a RST.
+            #[allow(deprecated)]
+            stream.set_linger(Some(Duration::ZERO))?;
+            drop(stream);
+        }
+        Answer::Garbage(bytes) => {
+            stream.write_all(bytes).await?;
+            stream.shutdown().await?;
+        }
+    }
+    Ok(())
+}
+
+// ---------------------------------------------------------------------------
+
+fn site(id: &str, url: &str) -> Site {
+    Site {
+        id: id.to_string(),
+        name: id.to_string(),
+        url: Url::parse(url).expect("url"),
+        kind: Kind::Government,
+        agency: None,
+        license: None,
+        news: Vec::new(),
+        documents: Vec::new(),
+        schedule: None,
+        per_host_rate: None,
+    }
+}
+
+fn config(allow_private: bool) -> CrawlConfig {
+    CrawlConfig {
+        per_host_rate: Rate {
+            count: 50,
+            per: Duration::from_secs(1),
+        },
+        max_pages_per_site: 10,
+        request_timeout: Duration::from_secs(2),
+        max_body_bytes: 1_000_000,
+        allow_private_addresses: allow_private,
+        max_crawl_delay: Duration::from_secs(2),
+        max_retry_after: Duration::from_secs(3),
+        ..CrawlConfig::default()
+    }
+}
+
+/// The fault answers for the home page only; robots.txt and the guessed
+/// sitemap are plain 404s.
+fn robots_404(path: &str) -> Option<Answer> {
+    (path != "/").then(|| status(404))
+}
+
+/// A deflate stream of `1 + 258 * matches` zero bytes built by hand (a
+/// literal 0, then length-258 distance-1 copies in one fixed-Huffman block),
+/// wrapped in gzip. Compressing 100 MB with a debug-built compressor would
+/// take longer than this whole test may.
+fn gzip_bomb(matches: usize) -> (Vec<u8>, u64) {
+    struct Bits {
+        out: Vec<u8>,
+        acc: u64,
+        n: u32,
+    }
+    impl Bits {
+        fn put(&mut self, value: u64, bits: u32) {
+            self.acc |= value << self.n;
+            self.n += bits;
+            while self.n >= 8 {
+                self.out.push(self.acc as u8);
+                self.acc >>= 8;
+                self.n -= 8;
+            }
+        }
+        /// Huffman codes go most significant bit first.
+        fn huff(&mut self, code: u64, bits: u32) {
+            let mut rev = 0;
+            for i in 0..bits {
+                rev |= ((code >> i) & 1) << (bits - 1 - i);
+            }
+            self.put(rev, bits);
+        }
+    }
+    let mut b = Bits {
+        out: vec![0x1f, 0x8b, 8, 0, 0, 0, 0, 0, 0, 0xff],
+        acc: 0,
+        n: 0,
+    };
+    b.put(1, 1); // BFINAL
+    b.put(1, 2); // fixed Huffman
+    b.huff(0b0011_0000, 8); // literal 0
+    for _ in 0..matches {
+        b.huff(0b1100_0101, 8); // length code 285 = 258
+        b.huff(0, 5); // distance code 0 = 1
+    }
+    b.huff(0, 7); // end of block
+    b.put(0, 7); // pad to a byte
+    let size = 1 + 258 * matches as u64;
+    let mut crc = flate2::Crc::new();
+    let zeros = vec![0u8; 1 << 20];
+    let mut left = size;
+    while left > 0 {
+        let n = left.min(zeros.len() as u64) as usize;
+        crc.update(&zeros[..n]);
+        left -= n as u64;
+    }
+    let mut out = b.out;
+    out.extend_from_slice(&crc.sum().to_le_bytes());
+    out.extend_from_slice(&(size as u32).to_le_bytes());
+    (out, size)
+}
+
+#[test]
+fn hand_made_gzip_bomb_is_valid_gzip() {
+    use std::io::Read;
+    let (gz, size) = gzip_bomb(10_000);
+    let mut out = Vec::new();
+    flate2::read::GzDecoder::new(&gz[..]).read_to_end(&mut out).expect("decodes");
+    assert_eq!(out.len() as u64, size);
+    assert!(out.iter().all(|b| *b == 0));
+}
+
+fn kind_of(c: &SiteCrawl) -> Option<FailureKind> {
+    c.home.as_ref().err().map(|f| f.kind)
+}
+
+fn html_page(title: &str, links: &[String]) -> String {
+    let mut s = format!("<!doctype html><html><head><meta charset=\"utf-8\"><title>{title}</title></head><body><h1>{title}</h1><ul>");
+    for l in links {
+        s.push_str(&format!("<li><a href=\"{l}\">Tin tức {l}</a></li>"));
+    }
+    s.push_str("</ul><footer>Cổng thông tin điện tử UBND tỉnh. Email: ubnd@example.gov.vn. ĐT: 0273 3873 333</footer></body></html>");
+    s
+}
+
+/// The healthy site: served by the fixture server (ETag/304, request log).
+fn healthy_fixture() -> FixtureSet {
+    let mut files = HashMap::new();
+    let news: Vec<String> = (1..=5).map(|i| format!("/tin-tuc/{i}/")).collect();
+    files.insert("/robots.txt".to_string(), Bytes::from("User-agent: *\nDisallow: /private/\n"));
+    files.insert("/index.html".to_string(), Bytes::from(html_page("UBND tỉnh Tiền Giang", &news)));
+    for n in &news {
+        files.insert(format!("{n}index.html"), Bytes::from(html_page("Tin tức", &[])));
+    }
+    files.insert("/private/index.html".to_string(), Bytes::from(html_page("secret", &[])));
+    let mut set = FixtureSet::default();
+    set.sites.insert(
+        "healthy".into(),
+        SiteFiles {
+            files,
+            settings: ServerSettings::default(),
+        },
+    );
+    set
+}
+
+fn healthy_site(base: &str) -> Site {
+    let mut s = site("healthy", &format!("{base}/"));
+    s.news = (1..=5).map(|i| Url::parse(&format!("{base}/tin-tuc/{i}/")).expect("url")).collect();
+    s.news.push(Url::parse(&format!("{base}/private/")).expect("url"));
+    // 5 per second: the politeness assertion below checks this pace.
+    s.per_host_rate = Some(Rate {
+        count: 5,
+        per: Duration::from_secs(1),
+    });
+    s
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn every_fault_ends_in_its_failure_kind_alongside_a_healthy_site() {
+    let started = Instant::now();
+    let fetcher = Fetcher::new(&config(true)).expect("client");
+    let strict = Fetcher::new(&config(false)).expect("client");
+    let (_tx, rx) = watch::channel(false);
+
+    let healthy_set = healthy_fixture();
+    let healthy = fixtures::serve(&healthy_set).await.expect("fixture server");
+    let healthy_base = healthy.base("healthy").expect("base");
+
+    let drip = raw_server(|p, _| robots_404(p).unwrap_or(Answer::Drip)).await;
+    let endless = raw_server(|p, _| robots_404(p).unwrap_or(Answer::Endless)).await;
+    let (bomb, bomb_size) = gzip_bomb(406_504);
+    assert!(bomb_size > 100_000_000);
+    let bomb = Bytes::from(bomb);
+    let gz = raw_server(move |p, _| {
+        robots_404(p).unwrap_or_else(|| Answer::Full {
+            status: 200,
+            headers: vec![("content-type", "text/html".into()), ("content-encoding", "gzip".into())],
+            body: bomb.clone(),
+        })
+    })
+    .await;
+    let looping = raw_server(|p, _| match p {
+        "/robots.txt" => status(404),
+        "/" => redirect("/b"),
+        _ => redirect("/"),
+    })
+    .await;
+    // n redirects: / -> /r1 -> ... -> /rn, which answers 200.
+    fn chain(n: usize) -> impl Fn(&str, usize) -> Answer + Send + Sync {
+        move |p: &str, _| {
+            if p == "/robots.txt" {
+                return status(404);
+            }
+            let at: usize = p.trim_start_matches("/r").parse().unwrap_or(0);
+            if at < n {
+                redirect(&format!("/r{}", at + 1))
+            } else {
+                ok_html("<html><title>end</title></html>")
+            }
+        }
+    }
+    let eleven = raw_server(chain(11)).await;
+    let ten = raw_server(chain(10)).await;
+    let private_target = raw_server(|_, _| ok_html("<html></html>")).await;
+    let robots_500 = raw_server(|p, _| {
+        if p == "/robots.txt" {
+            status(500)
+        } else {
+            ok_html("<html></html>")
+        }
+    })
+    .await;
+    let robots_huge = raw_server(|p, _| {
+        if p == "/robots.txt" {
+            Answer::Full {
+                status: 200,
+                headers: vec![("content-type", "text/plain".into())],
+                body: Bytes::from("User-agent: *\nDisallow: /nope/\n".repeat(10_000_000 / 30)),
+            }
+        } else {
+            ok_html(html_page("Trang chủ", &[]))
+        }
+    })
+    .await;
+    let robots_html = raw_server(|p, _| {
+        if p == "/robots.txt" {
+            ok_html("<!doctype html><html><body><h1>Trang chủ</h1><p>Disallow: nothing here</p></body></html>")
+        } else {
+            ok_html(html_page("Trang chủ", &[]))
+        }
+    })
+    .await;
+    let too_many = raw_server(|p, n| match (p, n) {
+        ("/robots.txt", _) => status(404),
+        ("/", 0) => Answer::Full {
+            status: 429,
+            headers: vec![("retry-after", "1".into())],
+            body: Bytes::new(),
+        },
+        _ => ok_html(html_page("Trang chủ", &[])),
+    })
+    .await;
+    let unavailable = raw_server(|p, _| match p {
+        "/robots.txt" => status(404),
+        _ => Answer::Full {
+            status: 503,
+            headers: vec![("retry-after", "1".into())],
+            body: Bytes::from_static(b"<html>maintenance</html>"),
+        },
+    })
+    .await;
+    // An HTTP server where TLS was expected: the handshake must fail as tls.
+    let not_tls = raw_server(|_, _| Answer::Garbage(b"HTTP/1.1 400 Bad Request\r\ncontent-length: 0\r\n\r\n")).await;
+    let refused = {
+        let l = std::net::TcpListener::bind("127.0.0.1:0").expect("bind");
+        let a = l.local_addr().expect("addr");
+        drop(l);
+        a
+    };
+    let reset = raw_server(|p, _| robots_404(p).unwrap_or(Answer::ResetMidBody)).await;
+    let bad_utf8 = raw_server(|p, _| {
+        robots_404(p).unwrap_or_else(|| {
+            let mut body = b"<html><head><meta charset=utf-8><title>Trang ch\xe1\xbb\xa7 \xff\xfe</title></head><body>".to_vec();
+            body.extend_from_slice(b"\xc3\x28 \xe2\x82 \xf0\x28\x8c\xbc <p>S\xe1\xbb\x9f N\xe1\xbb\x99i v\xe1\xbb\xa5</p></body></html>");
+            ok_html(body)
+        })
+    })
+    .await;
+    let pdf_as_html = raw_server(|p, _| match p {
+        "/robots.txt" => status(404),
+        "/van-ban/qd-1.html" => ok_html(&b"%PDF-1.7\n%\xe2\xe3\xcf\xd3\n1 0 obj <<>> endobj\n"[..]),
+        _ => ok_html(html_page("Trang chủ", &["/van-ban/qd-1.html".to_string()])),
+    })
+    .await;
+    let empty = raw_server(|p, _| robots_404(p).unwrap_or(ok_html(Bytes::new()))).await;
+    let challenge = raw_server(|p, _| {
+        robots_404(p).unwrap_or_else(|| {
+            ok_html("<!DOCTYPE html><html><head><title>Just a moment...</title></head><body><div id=\"cf-chl-widget\"></div><script src=\"/cdn-cgi/challenge-platform/h/b/orchestrate/chl_page/v1\"></script></body></html>")
+        })
+    })
+    .await;
+    let links: Vec<String> = (0..10_000).map(|i| format!("/tin-tuc/bai-{i}.html")).collect();
+    let many_links_page = html_page("Tin tức", &links);
+    let many_links = raw_server(move |p, _| match p {
+        "/robots.txt" | "/sitemap.xml" => status(404),
+        _ => ok_html(many_links_page.clone()),
+    })
+    .await;
+
+    let mut pdf_site = site("pdf-as-html", &format!("{}/", pdf_as_html.base()));
+    pdf_site
+        .documents
+        .push(Url::parse(&format!("{}/van-ban/qd-1.html", pdf_as_html.base())).expect("url"));
+    let mut links_site = site("many-links", &format!("{}/", many_links.base()));
+    // Registered listings beyond the cap make it bind before the extractor
+    // finds the 10,000 article links; after, both have to respect it.
+    links_site.news = (0..15)
+        .map(|i| Url::parse(&format!("{}/tin-tuc/trang-{i}/", many_links.base())).expect("url"))
+        .collect();
+
+    let lenient_sites = vec![
+        healthy_site(&healthy_base),
+        site("drip", &format!("{}/", drip.base())),
+        site("endless", &format!("{}/", endless.base())),
+        site("gzip-bomb", &format!("{}/", gz.base())),
+        site("redirect-loop", &format!("{}/", looping.base())),
+        site("eleven-redirects", &format!("{}/", eleven.base())),
+        site("ten-redirects", &format!("{}/", ten.base())),
+        site("robots-500", &format!("{}/", robots_500.base())),
+        site("robots-huge", &format!("{}/", robots_huge.base())),
+        site("robots-html", &format!("{}/", robots_html.base())),
+        site("429", &format!("{}/", too_many.base())),
+        site("503", &format!("{}/", unavailable.base())),
+        site("not-tls", &format!("https://{}/", not_tls.addr)),
+        site("nxdomain", "http://nonexistent.invalid/"),
+        site("refused", &format!("http://{refused}/")),
+        site("reset", &format!("{}/", reset.base())),
+        site("bad-utf8", &format!("{}/", bad_utf8.base())),
+        pdf_site,
+        site("empty", &format!("{}/", empty.base())),
+        site("challenge", &format!("{}/", challenge.base())),
+        links_site,
+    ];
+    let strict_sites = [
+        site("loopback-literal", &format!("{}/", private_target.base())),
+        site("loopback-name", &format!("http://localhost:{}/", private_target.addr.port())),
+        site("metadata", "http://169.254.169.254/latest/meta-data/"),
+        site("ten-net", "http://10.0.0.1/"),
+    ];
+
+    let mut tasks = Vec::new();
+    for (s, f) in lenient_sites
+        .iter()
+        .map(|s| (s, &fetcher))
+        .chain(strict_sites.iter().map(|s| (s, &strict)))
+    {
+        let (f, s, rx) = (f.clone(), s.clone(), rx.clone());
+        tasks.push(tokio::spawn(async move {
+            let t = Instant::now();
+            let c = crawl_site(f, &s, &NoCache, rx).await;
+            (s.id.clone(), c, t.elapsed())
+        }));
+    }
+    let mut crawls: HashMap<String, (SiteCrawl, Duration)> = HashMap::new();
+    for t in tasks {
+        // A panic inside a crawl would surface here as a JoinError.
+        let (id, c, took) = t.await.expect("crawl task panicked");
+        crawls.insert(id, (c, took));
+    }
+    let whole = started.elapsed();
+    let get = |id: &str| &crawls.get(id).unwrap_or_else(|| panic!("no crawl for {id}")).0;
+    let took = |id: &str| crawls.get(id).map(|c| c.1).unwrap_or_default();
+    for (id, (c, t)) in &crawls {
+        println!(
+            "{id:>18}: {t:>8.2?} home={:?} pages={} failures={:?} partial={:?}",
+            c.home.as_ref().err().map(|f| (f.kind, f.status)),
+            c.pages.len(),
+            c.failures.iter().map(|(u, f)| (u, f.kind)).collect::<Vec<_>>(),
+            c.partial
+        );
+    }
+
+    // Healthy: complete, polite, unaffected by the neighbours.
+    let h = get("healthy");
+    assert_eq!(h.home, Ok(()));
+    assert!(h.partial.is_empty(), "healthy crawl marked partial: {:?}", h.partial);
+    let listings = h.pages.iter().filter(|p| p.role == PageRole::Listing).count();
+    assert_eq!(listings, 5, "every registered listing fetched");
+    assert!(
+        h.failures
+            .iter()
+            .all(|(u, f)| f.kind == FailureKind::RobotsDenied && u.contains("/private/")),
+        "{:?}",
+        h.failures
+    );
+    let seen = healthy.requests();
+    assert!(
+        seen.iter().all(|r| !r.path.starts_with("/private")),
+        "requested a robots-disallowed path"
+    );
+    assert!(
+        seen.iter().all(|r| r.user_agent.as_deref().unwrap_or("").contains("sitewarden")),
+        "user agent without sitewarden"
+    );
+    let mut times: Vec<Instant> = seen.iter().map(|r| r.at).collect();
+    times.sort();
+    assert!(times.len() >= 7, "robots + home + 5 listings, got {}", times.len());
+    for w in times.windows(2) {
+        let gap = w[1] - w[0];
+        assert!(
+            gap >= Duration::from_millis(170),
+            "two requests to one host {gap:?} apart, rate is 5/s"
+        );
+    }
+
+    // Every hop of a redirect chain and every retry identifies itself too.
+    for server in [&looping, &eleven, &too_many, &unavailable] {
+        assert!(
+            server.hits().iter().all(|h| h.user_agent.contains("sitewarden")),
+            "a request without the sitewarden agent"
+        );
+    }
+
+    // Slow drip: the request timeout cuts it, not the 10,000 s the body would take.
+    assert_eq!(kind_of(get("drip")), Some(FailureKind::Timeout));
+    assert!(took("drip") < Duration::from_secs(8), "drip took {:?}", took("drip"));
+
+    // Endless body and gzip bomb: cut at max_body_bytes, noted as too_large.
+    for id in ["endless", "gzip-bomb"] {
+        let c = get(id);
+        assert_eq!(c.home, Ok(()), "{id}");
+        let home = c.home_page().unwrap_or_else(|| panic!("{id}: no home page"));
+        assert!(home.truncated, "{id}: body not marked truncated");
+        assert!(c.partial.iter().any(|p| p.contains("too_large")), "{id}: {:?}", c.partial);
+        assert!(c.bytes <= 2 * 1_000_000, "{id}: read {} bytes", c.bytes);
+        assert!(took(id) < Duration::from_secs(8), "{id} took {:?}", took(id));
+    }
+
+    assert_eq!(kind_of(get("redirect-loop")), Some(FailureKind::RedirectLoop));
+    assert_eq!(kind_of(get("eleven-redirects")), Some(FailureKind::RedirectLoop));
+    assert_eq!(get("ten-redirects").home, Ok(()), "ten redirects are allowed");
+    assert!(eleven.hits_on("/r11").is_empty(), "followed an eleventh redirect");
+
+    // Private addresses: refused before any connection.
+    for id in ["loopback-literal", "loopback-name", "metadata", "ten-net"] {
+        assert_eq!(kind_of(get(id)), Some(FailureKind::PrivateAddress), "{id}");
+        assert!(took(id) < Duration::from_secs(1), "{id} took {:?}: it tried to connect", took(id));
+    }
+    assert!(private_target.hits().is_empty(), "the private-address server saw a request");
+
+    // robots.txt 500: nothing else fetched, reported as that status.
+    let r = get("robots-500");
+    assert_eq!(
+        r.home.as_ref().err().map(|f| (f.kind, f.status)),
+        Some((FailureKind::HttpStatus, Some(500)))
+    );
+    assert!(matches!(r.robots.status, RobotsStatus::Unavailable(_)));
+    assert!(robots_500.hits_on("/").is_empty(), "home fetched although robots.txt failed");
+
+    // 10 MB robots.txt: read to the cap, crawl goes on.
+    let r = get("robots-huge");
+    assert_eq!(r.home, Ok(()));
+    assert!(r.bytes < 2_000_000, "read {} bytes of robots.txt and pages", r.bytes);
+    // HTML as robots.txt: allows everything.
+    let r = get("robots-html");
+    assert_eq!(r.home, Ok(()));
+    assert!(r.robots.home_allowed);
+
+    // 429 Retry-After: 1 is honoured, once, then the page comes.
+    assert_eq!(get("429").home, Ok(()));
+    let home_hits = too_many.hits_on("/");
+    assert_eq!(home_hits.len(), 2);
+    let wait = home_hits[1].at - home_hits[0].at;
+    assert!(
+        wait >= Duration::from_millis(950) && wait < Duration::from_secs(3),
+        "retried after {wait:?}"
+    );
+    // 503 with Retry-After forever: a bounded number of retries, then http_status 503.
+    let r = get("503");
+    assert_eq!(
+        r.home.as_ref().err().map(|f| (f.kind, f.status)),
+        Some((FailureKind::HttpStatus, Some(503)))
+    );
+    let hits = unavailable.hits_on("/");
+    assert!((2..=3).contains(&hits.len()), "{} tries", hits.len());
+    assert!(hits[1].at - hits[0].at >= Duration::from_millis(950));
+
+    assert_eq!(kind_of(get("not-tls")), Some(FailureKind::Tls), "{:?}", get("not-tls").home);
+    assert_eq!(kind_of(get("nxdomain")), Some(FailureKind::Dns), "{:?}", get("nxdomain").home);
+    assert_eq!(kind_of(get("refused")), Some(FailureKind::Connect), "{:?}", get("refused").home);
+    let r = get("reset");
+    assert_eq!(kind_of(r), Some(FailureKind::Other), "{:?}", r.home);
+
+    // Invalid UTF-8: analysed anyway.
+    let r = get("bad-utf8");
+    assert_eq!(r.home, Ok(()));
+    assert!(r.home_page().is_some());
+
+    // PDF served as text/html: not analysed as a page, noted as a failure.
+    let r = get("pdf-as-html");
+    assert_eq!(r.home, Ok(()));
+    assert!(!r.pages.iter().any(|p| p.url.ends_with("qd-1.html")), "PDF analysed as HTML");
+    let note = r
+        .failures
+        .iter()
+        .find(|(u, _)| u.ends_with("qd-1.html"))
+        .map(|(_, f)| f.detail.clone());
+    assert!(note.as_deref().is_some_and(|d| d.contains("PDF")), "{note:?}");
+
+    let r = get("empty");
+    assert_eq!(r.home, Ok(()));
+    assert!(r.home_page().is_some());
+
+    let r = get("challenge");
+    assert_eq!(kind_of(r), Some(FailureKind::BotProtection));
+
+    // 10,000 links: the page cap holds and the crawl says it is partial.
+    let r = get("many-links");
+    assert_eq!(r.home, Ok(()));
+    assert!(r.pages.len() + r.failures.len() <= 10, "{} pages", r.pages.len());
+    assert!(
+        many_links.hits().len() <= 11,
+        "{} requests with a cap of 10 pages",
+        many_links.hits().len()
+    );
+    assert!(r.partial.iter().any(|p| p.contains("page cap")), "{:?}", r.partial);
+
+    println!("whole fault pass: {whole:?}");
+    assert!(whole < Duration::from_secs(30), "fault pass took {whole:?}");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn second_crawl_with_the_store_sends_conditional_requests_and_gets_304() {
+    let set = healthy_fixture();
+    let running = fixtures::serve(&set).await.expect("fixture server");
+    let base = running.base("healthy").expect("base");
+    let mut s = healthy_site(&base);
+    s.per_host_rate = None;
+    let fetcher = Fetcher::new(&config(true)).expect("client");
+    let dir = tempfile::tempdir().expect("tempdir");
+    let store = Store::open(&dir.path().join("db"), 4 << 20).expect("store");
+    let (_tx, rx) = watch::channel(false);
+    let day = NaiveDate::from_ymd_opt(2026, 11, 24).expect("date");
+
+    let first = crawl_site(fetcher.clone(), &s, &store, rx.clone()).await;
+    assert_eq!(first.home, Ok(()));
+    assert_eq!(first.not_modified, 0);
+    store.save_crawl(&first, day).expect("save");
+    let before = running.requests().len();
+    assert!(store.cached(&format!("{base}/")).is_some(), "home page not stored");
+
+    let second = crawl_site(fetcher, &s, &store, rx).await;
+    assert_eq!(second.home, Ok(()));
+    let again: Vec<_> = running
+        .requests()
+        .into_iter()
+        .skip(before)
+        .filter(|r| r.path != "/robots.txt" && r.path != "/sitemap.xml")
+        .collect();
+    assert!(!again.is_empty());
+    assert!(
+        again.iter().all(|r| r.conditional),
+        "unconditional request for a stored page: {:?}",
+        again.iter().filter(|r| !r.conditional).map(|r| &r.path).collect::<Vec<_>>()
+    );
+    assert!(
+        again.iter().all(|r| r.status == 304),
+        "{:?}",
+        again.iter().map(|r| (&r.path, r.status)).collect::<Vec<_>>()
+    );
+    assert_eq!(second.not_modified as usize, again.len());
+    assert!(
+        second.bytes < first.bytes,
+        "second pass downloaded {} bytes, first {}",
+        second.bytes,
+        first.bytes
+    );
+    // The facts of a 304 page are the stored ones, not empty.
+    assert_eq!(second.home_page().map(|p| &p.facts), first.home_page().map(|p| &p.facts));
+    let _ = std::io::stdout().flush();
+}
