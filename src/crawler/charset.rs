@@ -66,10 +66,10 @@ fn sane(enc: &'static Encoding) -> &'static Encoding {
 
 fn decode_with(enc: &'static Encoding, bytes: &[u8]) -> String {
     let (text, _, _) = enc.decode(bytes);
-    if text.is_ascii() || unicode_normalization::is_nfc(&text) {
-        text.into_owned()
-    } else {
+    if crate::extract::text::maybe_not_nfc(&text) {
         text.nfc().collect()
+    } else {
+        text.into_owned()
     }
 }
 

@@ -145,8 +145,13 @@ pub fn find(lines: &[Line], h1_line: Option<usize>) -> Option<Attribution> {
             continue;
         }
         let t = line.text.as_str();
-        let first = t.chars().next().unwrap_or(' ');
-        let candidate = matches!(first, 'N' | 'n' | 'T' | 't' | '(') || t.ends_with(')') || t.ends_with(").");
+        let head = super::text::fold(truncate_chars(t, 6));
+        let candidate = head.starts_with("theo")
+            || head.starts_with("nguon")
+            || head.starts_with("(theo")
+            || head.starts_with("(nguon")
+            || t.ends_with(')')
+            || t.ends_with(").");
         if !candidate {
             continue;
         }

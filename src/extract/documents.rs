@@ -148,7 +148,7 @@ fn date_after_label(text: &str, labels: &[&str]) -> Option<NaiveDate> {
     cell_date(rest)
 }
 
-fn from_lists(w: &Walk, resolved: &[Option<String>], base: &url::Url) -> Vec<LegalDocument> {
+fn from_lists(w: &Walk<'_>, resolved: &[Option<String>], base: &url::Url) -> Vec<LegalDocument> {
     let mut out: Vec<LegalDocument> = Vec::new();
     for (i, line) in w.lines.iter().enumerate() {
         if line.in_footer || line.text.len() > 300 {
@@ -201,9 +201,10 @@ fn from_lists(w: &Walk, resolved: &[Option<String>], base: &url::Url) -> Vec<Leg
 }
 
 /// The legal documents listed on a page; empty for any other page.
-pub(crate) fn extract(doc: &Html, w: &Walk, resolved: &[Option<String>], base: &url::Url) -> Vec<LegalDocument> {
+pub(crate) fn extract(doc: &Html, w: &Walk<'_>, resolved: &[Option<String>], base: &url::Url) -> Vec<LegalDocument> {
+    // Column headers and "Ngày ban hành: …" labels are short lines.
     let mentions = w.lines.iter().take(20_000).any(|l| {
-        l.text.len() <= 300 && {
+        l.text.len() <= 80 && {
             let f = fold(&l.text);
             f.contains("ngay ban hanh") || f.contains("ngay ky") || f.contains("trich yeu")
         }

@@ -141,12 +141,13 @@ const MAX_ITEMS: usize = 500;
 
 /// A link as seen during the walk, with where its text sits among the lines.
 #[derive(Debug, Clone, Default)]
-pub(crate) struct WalkLink {
-    pub href: String,
+pub(crate) struct WalkLink<'a> {
+    pub href: &'a str,
     /// Text of the link's own text nodes, collapsed.
     pub text: String,
-    /// title / img alt, used when the link has no text.
-    pub fallback: String,
+    /// title attribute, then img alt: used when the link has no text.
+    pub title: &'a str,
+    pub alt: &'a str,
     pub line_start: usize,
     pub pos_start: usize,
     pub line_end: usize,
@@ -157,18 +158,18 @@ pub(crate) struct WalkLink {
 
 /// What one walk over the DOM collects; every extractor works from this.
 #[derive(Debug, Default)]
-pub(crate) struct Walk {
+pub(crate) struct Walk<'a> {
     pub lines: Vec<text::Line>,
-    pub links: Vec<WalkLink>,
+    pub links: Vec<WalkLink<'a>>,
     pub title: Option<String>,
     pub text_chars: usize,
-    /// (property/name/itemprop lower-cased, content)
-    pub metas: Vec<(String, String)>,
+    /// (property/name/itemprop, content)
+    pub metas: Vec<(&'a str, &'a str)>,
     pub json_ld: Vec<String>,
     /// `<time datetime>` values with the line they precede.
-    pub times: Vec<(String, usize)>,
-    pub feeds: Vec<String>,
-    pub base_href: Option<String>,
+    pub times: Vec<(&'a str, usize)>,
+    pub feeds: Vec<&'a str>,
+    pub base_href: Option<&'a str>,
     /// Line index of the first `<h1>`.
     pub h1_line: Option<usize>,
     /// Any table on the page (documents are looked for only then).
@@ -193,14 +194,22 @@ const F_PARA: u8 = 8;
 const F_LINK: u8 = 16;
 const F_HEAD: u8 = 32;
 
-fn attr_has_token(el: &scraper::node::Element, f: impl Fn(&str) -> bool) -> bool {
+fn attr_has_token(el: &scraper::node::Element, f: impl Fn(&[u8]) -> bool) -> bool {
     let check = |v: Option<&str>| {
         v.is_some_and(|v| {
             v.split(|c: char| c.is_whitespace() || c == '_')
-                .any(|t| f(&t.to_ascii_lowercase()))
+                .any(|t| f(t.as_bytes()))
         })
     };
     check(el.attr("class")) || check(el.attr("id"))
+}
+
+fn contains_ci(hay: &[u8], needle: &[u8]) -> bool {
+    hay.len() >= needle.len() && hay.windows(needle.len()).any(|w| w.eq_ignore_ascii_case(needle))
+}
+
+fn starts_ci(hay: &[u8], prefix: &[u8]) -> bool {
+    hay.get(..prefix.len()).is_some_and(|h| h.eq_ignore_ascii_case(prefix))
 }
 
 fn node_text(n: ego_like::NodeRefAlias<'_>) -> String {
@@ -259,7 +268,7 @@ impl Counters {
 
 /// One pass over the parsed document: lines of visible text, links with
 /// their positions, and the machine-readable metadata.
-pub(crate) fn walk_document(html: &scraper::Html, _url: &url::Url) -> Walk {
+pub(crate) fn walk_document<'a>(html: &'a scraper::Html, _url: &url::Url) -> Walk<'a> {
     use scraper::Node;
     let mut w = Walk::default();
     let mut b = text::LineBuilder::new(MAX_TEXT_CHARS);
@@ -310,7 +319,7 @@ pub(crate) fn walk_document(html: &scraper::Html, _url: &url::Url) -> Walk {
                         if let (Some(k), Some(c)) = (key, el.attr("content"))
                             && w.metas.len() < 200
                         {
-                            w.metas.push((k.to_ascii_lowercase(), c.to_string()));
+                            w.metas.push((k, c));
                         }
                     }
                     "script" => {
@@ -330,19 +339,19 @@ pub(crate) fn walk_document(html: &scraper::Html, _url: &url::Url) -> Walk {
                             && let Some(h) = el.attr("href")
                             && w.feeds.len() < 50
                         {
-                            w.feeds.push(h.trim().to_string());
+                            w.feeds.push(h.trim());
                         }
                     }
                     "base" => {
                         if w.base_href.is_none() {
-                            w.base_href = el.attr("href").map(|h| h.trim().to_string());
+                            w.base_href = el.attr("href").map(str::trim);
                         }
                     }
                     "time" => {
                         if let Some(d) = el.attr("datetime")
                             && w.times.len() < 200
                         {
-                            w.times.push((d.to_string(), b.line_index()));
+                            w.times.push((d, b.line_index()));
                         }
                     }
                     "footer" => mask |= F_FOOTER,
@@ -354,9 +363,9 @@ pub(crate) fn walk_document(html: &scraper::Html, _url: &url::Url) -> Walk {
                     "table" => w.has_table = true,
                     "img" => {
                         if let (Some(l), Some(alt)) = (open_link.as_mut(), el.attr("alt"))
-                            && l.fallback.is_empty()
+                            && l.alt.is_empty()
                         {
-                            l.fallback = text::clean(alt);
+                            l.alt = alt;
                         }
                     }
                     "a" => {
@@ -367,8 +376,8 @@ pub(crate) fn walk_document(html: &scraper::Html, _url: &url::Url) -> Walk {
                             b.space();
                             let (f, nav, _, _) = cnt.flags();
                             open_link = Some(WalkLink {
-                                href: h.trim().to_string(),
-                                fallback: el.attr("title").map(text::clean).unwrap_or_default(),
+                                href: h.trim(),
+                                title: el.attr("title").unwrap_or(""),
                                 line_start: b.line_index(),
                                 pos_start: b.cur_len(),
                                 in_nav: nav,
@@ -382,11 +391,13 @@ pub(crate) fn walk_document(html: &scraper::Html, _url: &url::Url) -> Walk {
                 }
                 if matches!(name, "div" | "section" | "ul" | "aside" | "header" | "footer" | "p" | "span" | "table") {
                     if attr_has_token(el, |t| {
-                        t.contains("footer") || (t.starts_with("foot") && !t.starts_with("football"))
+                        contains_ci(t, b"footer") || (starts_ci(t, b"foot") && !starts_ci(t, b"football"))
                     }) {
                         mask |= F_FOOTER;
                     }
-                    if attr_has_token(el, |t| t.contains("menu") || t.contains("navbar") || t == "nav") {
+                    if attr_has_token(el, |t| {
+                        contains_ci(t, b"menu") || contains_ci(t, b"navbar") || t.eq_ignore_ascii_case(b"nav")
+                    }) {
                         mask |= F_NAV;
                     }
                 }
@@ -441,7 +452,7 @@ pub(crate) fn walk_document(html: &scraper::Html, _url: &url::Url) -> Walk {
     w
 }
 
-fn finish_link(w: &mut Walk, open: &mut Option<WalkLink>, b: &text::LineBuilder) {
+fn finish_link<'a>(w: &mut Walk<'a>, open: &mut Option<WalkLink<'a>>, b: &text::LineBuilder) {
     if let Some(mut l) = open.take() {
         l.line_end = b.line_index();
         l.pos_end = b.cur_len();
@@ -489,11 +500,17 @@ pub fn analyze_html(url: &url::Url, html: &str) -> PageFacts {
     let mut seen = std::collections::HashSet::new();
     let mut resolved: Vec<Option<String>> = Vec::with_capacity(w.links.len());
     for l in &w.links {
-        let abs = resolve(&base, &l.href).map(String::from);
+        let abs = resolve(&base, l.href).map(String::from);
         if let Some(a) = &abs
             && seen.insert(a.clone())
         {
-            let text = if l.text.is_empty() { l.fallback.clone() } else { l.text.clone() };
+            let text = if !l.text.is_empty() {
+                l.text.clone()
+            } else if !l.title.trim().is_empty() {
+                text::clean(l.title)
+            } else {
+                text::clean(l.alt)
+            };
             facts.links.push(Link { url: a.clone(), text });
         }
         resolved.push(abs);
@@ -510,7 +527,7 @@ pub fn analyze_html(url: &url::Url, html: &str) -> PageFacts {
     let contact_links: Vec<(&str, &str)> = w
         .links
         .iter()
-        .map(|l| (l.href.as_str(), l.text.as_str()))
+        .map(|l| (l.href, l.text.as_str()))
         .filter(|(h, _)| {
             let h = h.get(..7).unwrap_or("").to_ascii_lowercase();
             h.starts_with("mailto:") || h.starts_with("tel:")
@@ -528,7 +545,7 @@ pub fn analyze_html(url: &url::Url, html: &str) -> PageFacts {
 }
 
 /// A link that can be a news item: real words of its own, not a menu.
-fn is_item_link(l: &WalkLink) -> bool {
+fn is_item_link(l: &WalkLink<'_>) -> bool {
     if l.in_nav || l.in_footer {
         return false;
     }
@@ -544,7 +561,7 @@ fn short(s: &str) -> bool {
 /// Dated items of a listing: the date next to each item's link (same line
 /// after or before the link, or a short line right after it), never a date
 /// inside a headline or a summary.
-fn listing_items(w: &Walk, resolved: &[Option<String>]) -> Vec<Item> {
+fn listing_items(w: &Walk<'_>, resolved: &[Option<String>]) -> Vec<Item> {
     let mut items: Vec<Item> = Vec::new();
     let mut claimed: Vec<bool> = vec![false; w.lines.len()];
     let candidates: Vec<usize> = (0..w.links.len())
@@ -635,9 +652,9 @@ fn first_date(s: &str) -> Option<NaiveDateTime> {
     dates::find_dates(s).first().map(|d| d.at)
 }
 
-fn meta<'a>(w: &'a Walk, keys: &[&str]) -> Option<&'a str> {
+fn meta<'a>(w: &Walk<'a>, keys: &[&str]) -> Option<&'a str> {
     keys.iter()
-        .find_map(|k| w.metas.iter().find(|(mk, _)| mk == k).map(|(_, v)| v.as_str()))
+        .find_map(|k| w.metas.iter().find(|(mk, _)| mk.eq_ignore_ascii_case(k)).map(|(_, v)| *v))
 }
 
 static LD_DATE: std::sync::LazyLock<regex::Regex> = std::sync::LazyLock::new(|| {
@@ -649,7 +666,7 @@ static LD_ARTICLE: std::sync::LazyLock<regex::Regex> = std::sync::LazyLock::new(
 
 /// The page's own publication time, and whether the page is an article
 /// (its own date plus a body of text).
-fn article_date(w: &Walk) -> (Option<NaiveDateTime>, bool) {
+fn article_date(w: &Walk<'_>) -> (Option<NaiveDateTime>, bool) {
     let mut published = meta(
         w,
         &["article:published_time", "datepublished", "pubdate", "og:published_time", "dc.date.issued"],

@@ -54,8 +54,9 @@ impl LineBuilder {
         self.cur.len()
     }
 
+    /// Characters of visible text kept (bytes while building, chars at the end).
     pub fn total_chars(&self) -> usize {
-        self.kept
+        self.lines.iter().map(|l| l.text.chars().count()).sum::<usize>() + self.cur.chars().count()
     }
 
     /// Appends raw text; `flags` = (footer, nav, heading, paragraph).
@@ -63,8 +64,9 @@ impl LineBuilder {
         if self.kept >= self.cap {
             return;
         }
-        for c in text.chars() {
-            if c.is_whitespace() || c == '\u{200b}' || c == '\u{feff}' {
+        let is_space = |c: char| c.is_whitespace() || c == '\u{200b}' || c == '\u{feff}';
+        for word in text.split(is_space) {
+            if word.is_empty() {
                 self.pending_space = true;
                 continue;
             }
@@ -74,12 +76,17 @@ impl LineBuilder {
             } else if self.pending_space {
                 self.cur.push(' ');
             }
-            self.pending_space = false;
-            self.cur.push(c);
-            self.kept += 1;
+            self.pending_space = true;
+            self.cur.push_str(word);
+            self.kept += word.len();
             if !in_link {
                 self.cur_plain = true;
             }
+        }
+        // split() yields an empty piece only around separators, so a text
+        // ending in a word must not leave a pending space behind.
+        if !text.ends_with(is_space) {
+            self.pending_space = false;
         }
     }
 
@@ -112,13 +119,16 @@ impl LineBuilder {
     }
 }
 
+/// True when `s` may not be NFC. Vietnamese text leaves NFC only through
+/// combining diacritics (U+0300–U+036F, lead bytes 0xCC/0xCD in UTF-8), so a
+/// byte scan settles the common case without per-character table lookups.
+pub fn maybe_not_nfc(s: &str) -> bool {
+    s.bytes().any(|b| b == 0xCC || b == 0xCD) && !unicode_normalization::is_nfc(s)
+}
+
 /// NFC without reallocating the common already-normalised case.
 pub fn nfc(s: String) -> String {
-    if s.is_ascii() || unicode_normalization::is_nfc(&s) {
-        s
-    } else {
-        s.nfc().collect()
-    }
+    if maybe_not_nfc(&s) { s.nfc().collect() } else { s }
 }
 
 /// NFC, whitespace collapsed and trimmed.
@@ -133,13 +143,7 @@ pub fn clean(s: &str) -> String {
     nfc(out)
 }
 
-/// Folds one character: lower case, no diacritics, đ → d. None for a bare
-/// combining mark (NFD text, windows-1258 tone marks).
-#[inline]
-pub fn fold_char(c: char) -> Option<char> {
-    if c.is_ascii() {
-        return Some(c.to_ascii_lowercase());
-    }
+fn fold_char_slow(c: char) -> Option<char> {
     match c {
         'đ' | 'Đ' | 'ð' | 'Ð' => return Some('d'),
         '\u{a0}' => return Some(' '),
@@ -158,6 +162,41 @@ pub fn fold_char(c: char) -> Option<char> {
     match b {
         'đ' | 'Đ' => Some('d'),
         _ => b.to_lowercase().next(),
+    }
+}
+
+/// Latin-1 Supplement to Latin Extended-B, and Latin Extended Additional
+/// (all precomposed Vietnamese letters), folded once.
+const TABLE_A: std::ops::RangeInclusive<u32> = 0x80..=0x24F;
+const TABLE_B: std::ops::RangeInclusive<u32> = 0x1E00..=0x1EFF;
+static FOLD_TABLE: std::sync::LazyLock<(Vec<char>, Vec<char>)> = std::sync::LazyLock::new(|| {
+    let build = |r: std::ops::RangeInclusive<u32>| {
+        r.map(|u| char::from_u32(u).and_then(fold_char_slow).unwrap_or('\u{0}'))
+            .collect::<Vec<char>>()
+    };
+    (build(TABLE_A), build(TABLE_B))
+});
+
+/// Folds one character: lower case, no diacritics, đ → d. None for a bare
+/// combining mark (NFD text, windows-1258 tone marks).
+#[inline]
+pub fn fold_char(c: char) -> Option<char> {
+    if c.is_ascii() {
+        return Some(c.to_ascii_lowercase());
+    }
+    let u = c as u32;
+    let table = &*FOLD_TABLE;
+    let hit = if TABLE_A.contains(&u) {
+        table.0.get((u - TABLE_A.start()) as usize)
+    } else if TABLE_B.contains(&u) {
+        table.1.get((u - TABLE_B.start()) as usize)
+    } else {
+        None
+    };
+    match hit {
+        Some('\u{0}') => None,
+        Some(&f) => Some(f),
+        None => fold_char_slow(c),
     }
 }
 
