@@ -140,12 +140,13 @@ pub fn find(lines: &[Line], h1_line: Option<usize>) -> Option<Attribution> {
     let from = h1_line.unwrap_or(0);
     let body = lines.get(from..).unwrap_or_default();
     let mut best = None;
+    let mut head = String::new();
     for (i, line) in body.iter().enumerate() {
         if line.in_footer || line.in_nav || line.in_heading {
             continue;
         }
         let t = line.text.as_str();
-        let head = super::text::fold(truncate_chars(t, 6));
+        super::text::fold_into(&mut head, truncate_chars(t, 6));
         let candidate = head.starts_with("theo")
             || head.starts_with("nguon")
             || head.starts_with("(theo")

@@ -37,13 +37,13 @@ static LONG: LazyLock<Regex> = LazyLock::new(|| {
 });
 static MONTH_NAME: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(
-        r"(?:(\d{1,2})\s+)?thang\s+(muoi mot|muoi hai|muoi|mot|gieng|hai|ba|bon|tu|nam|sau|bay|tam|chin|chap)\b\s*(\d{1,2})?\s*,\s*(\d{4})",
+        r"(?:(\d{1,2})\s+)?thang\s+(muoi mot|muoi hai|muoi|mot|gieng|hai|ba|bon|tu|nam|sau|bay|tam|chin|chap)(?-u:\b)\s*(\d{1,2})?\s*,\s*(\d{4})",
     )
     .expect("static regex")
 });
 static TIME_AFTER: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(
-        r"^[\s,|\-–/()]*(?:luc|vao luc|vao)?\s*:?\s*(?:(\d{1,2}):(\d{2})(?::\d{2})?(?:\s*([ap])\.?m\b\.?)?|(\d{1,2})\s*(?:h|gio)\s*(\d{1,2})?(?:\s*phut)?\b)",
+        r"^[\s,|\-–/()]*(?:luc|vao luc|vao)?\s*:?\s*(?:(\d{1,2}):(\d{2})(?::\d{2})?(?:\s*([ap])\.?m(?-u:\b)\.?)?|(\d{1,2})\s*(?:h|gio)\s*(\d{1,2})?(?:\s*phut)?(?-u:\b))",
     )
     .expect("static regex")
 });

@@ -92,10 +92,10 @@ const LABELS: &[(&str, Kind)] = &[
 
 static LABEL_RE: LazyLock<Regex> = LazyLock::new(|| {
     let alts: Vec<String> = LABELS.iter().map(|(l, _)| regex::escape(l)).collect();
-    Regex::new(&format!(r"\b(?:{})\b", alts.join("|"))).expect("static regex")
+    Regex::new(&format!(r"(?-u:\b)(?:{})(?-u:\b)", alts.join("|"))).expect("static regex")
 });
 static PHONE_RE: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"(?:\+\s?84|\(\s*\+?\s?84[\d.\s]*\)|\(\s*0\d{1,4}\s*\)|\b0\d|\b1[89]00)[\d .\-–()]{3,18}\d")
+    Regex::new(r"(?:\+\s?84|\(\s*\+?\s?84[\d.\s]*\)|\(\s*0\d{1,4}\s*\)|(?-u:\b)0\d|(?-u:\b)1[89]00)[\d .\-–()]{3,18}\d")
         .expect("static regex")
 });
 static EMAIL_RE: LazyLock<Regex> = LazyLock::new(|| {
@@ -103,10 +103,10 @@ static EMAIL_RE: LazyLock<Regex> = LazyLock::new(|| {
         .expect("static regex")
 });
 static LICENCE_RE: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"\b\d{1,5}\s*/\s*GP\s*[-–]\s*[A-ZĐ&]{2,}(?:[-–][A-ZĐ&]{2,})?").expect("static regex")
+    Regex::new(r"(?-u:\b)\d{1,5}\s*/\s*GP\s*[-–]\s*[A-ZĐ&]{2,}(?:[-–][A-ZĐ&]{2,})?").expect("static regex")
 });
 static ISSUER_RE: LazyLock<Regex> =
-    LazyLock::new(|| Regex::new(r"\bdo\s+(.{3,90}?)\s+cap\b").expect("static regex"));
+    LazyLock::new(|| Regex::new(r"(?-u:\b)do\s+(.{3,90}?)\s+cap(?-u:\b)").expect("static regex"));
 
 const MAX_CONTACTS: usize = 20;
 const MAX_VALUE_CHARS: usize = 200;
@@ -140,6 +140,10 @@ fn label_hits(line: &Line) -> Vec<Hit> {
     let text = line.text.as_str();
     // Long paragraphs are article bodies; labels live in short lines.
     if text.len() > 600 || !(text.contains(':') || text.len() <= 90) {
+        return Vec::new();
+    }
+    // In a link-only line only phone/e-mail segments matter.
+    if !line.has_plain && !text.contains('@') && text.bytes().filter(u8::is_ascii_digit).count() < 8 {
         return Vec::new();
     }
     let folded = Folded::new(text);

@@ -16,7 +16,7 @@ static ROW: LazyLock<Option<Selector>> = LazyLock::new(|| Selector::parse("tr").
 static CELL: LazyLock<Option<Selector>> = LazyLock::new(|| Selector::parse("td, th").ok());
 static LINK: LazyLock<Option<Selector>> = LazyLock::new(|| Selector::parse("a[href]").ok());
 static DOC_NUMBER: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"\b\d{1,5}/(?:\d{4}/)?[A-ZĐ][A-ZĐa-z0-9]*(?:-[A-ZĐ0-9]+)*").expect("static regex")
+    Regex::new(r"(?-u:\b)\d{1,5}/(?:\d{4}/)?[A-ZĐ][A-ZĐa-z0-9]*(?:-[A-ZĐ0-9]+)*").expect("static regex")
 });
 
 const MAX_DOCUMENTS: usize = 1_000;
@@ -203,10 +203,11 @@ fn from_lists(w: &Walk<'_>, resolved: &[Option<String>], base: &url::Url) -> Vec
 /// The legal documents listed on a page; empty for any other page.
 pub(crate) fn extract(doc: &Html, w: &Walk<'_>, resolved: &[Option<String>], base: &url::Url) -> Vec<LegalDocument> {
     // Column headers and "Ngày ban hành: …" labels are short lines.
+    let mut buf = String::new();
     let mentions = w.lines.iter().take(20_000).any(|l| {
         l.text.len() <= 80 && {
-            let f = fold(&l.text);
-            f.contains("ngay ban hanh") || f.contains("ngay ky") || f.contains("trich yeu")
+            super::text::fold_into(&mut buf, &l.text);
+            buf.contains("ngay ban hanh") || buf.contains("ngay ky") || buf.contains("trich yeu")
         }
     });
     if !mentions {

@@ -176,16 +176,57 @@ pub(crate) struct Walk<'a> {
     pub has_table: bool,
 }
 
-const BLOCK_TAGS: &[&str] = &[
-    "address", "article", "aside", "blockquote", "body", "br", "caption", "center", "dd", "details",
-    "dialog", "div", "dl", "dt", "fieldset", "figcaption", "figure", "footer", "form", "h1", "h2",
-    "h3", "h4", "h5", "h6", "header", "hr", "html", "legend", "li", "main", "nav", "ol", "p", "pre",
-    "section", "summary", "table", "tbody", "td", "tfoot", "th", "thead", "tr", "ul",
-];
-const SKIP_TAGS: &[&str] = &[
-    "script", "style", "noscript", "template", "svg", "iframe", "object", "select", "textarea",
-    "canvas", "video", "audio", "map",
-];
+/// Block elements end a line; skipped elements hold no visible text.
+#[inline]
+fn tag_class(name: &str) -> (bool, bool) {
+    const BLOCK: (bool, bool) = (true, false);
+    const SKIP: (bool, bool) = (false, true);
+    const INLINE: (bool, bool) = (false, false);
+    match name.len() {
+        1 => match name {
+            "p" => BLOCK,
+            _ => INLINE,
+        },
+        2 => match name {
+            "li" | "td" | "tr" | "th" | "br" | "ul" | "ol" | "h1" | "h2" | "h3" | "h4" | "h5" | "h6" | "dd" | "dl"
+            | "dt" | "hr" => BLOCK,
+            _ => INLINE,
+        },
+        3 => match name {
+            "div" | "nav" | "pre" => BLOCK,
+            "svg" | "map" => SKIP,
+            _ => INLINE,
+        },
+        4 => match name {
+            "body" | "html" | "main" | "form" => BLOCK,
+            _ => INLINE,
+        },
+        5 => match name {
+            "table" | "tbody" | "thead" | "tfoot" | "aside" => BLOCK,
+            "style" | "video" | "audio" => SKIP,
+            _ => INLINE,
+        },
+        6 => match name {
+            "header" | "footer" | "figure" | "center" | "legend" | "dialog" => BLOCK,
+            "script" | "iframe" | "object" | "select" | "canvas" => SKIP,
+            _ => INLINE,
+        },
+        7 => match name {
+            "section" | "article" | "address" | "caption" | "details" | "summary" => BLOCK,
+            _ => INLINE,
+        },
+        8 => match name {
+            "fieldset" => BLOCK,
+            "noscript" | "template" | "textarea" => SKIP,
+            _ => INLINE,
+        },
+        10 => match name {
+            "blockquote" | "figcaption" => BLOCK,
+            _ => INLINE,
+        },
+        _ => INLINE,
+    }
+}
 
 const F_FOOTER: u8 = 1;
 const F_NAV: u8 = 2;
@@ -205,7 +246,12 @@ fn attr_has_token(el: &scraper::node::Element, f: impl Fn(&[u8]) -> bool) -> boo
 }
 
 fn contains_ci(hay: &[u8], needle: &[u8]) -> bool {
-    hay.len() >= needle.len() && hay.windows(needle.len()).any(|w| w.eq_ignore_ascii_case(needle))
+    let Some(&first) = needle.first() else { return true };
+    hay.len() >= needle.len()
+        && (0..=hay.len() - needle.len()).any(|i| {
+            hay.get(i).is_some_and(|b| b.eq_ignore_ascii_case(&first))
+                && hay.get(i..i + needle.len()).is_some_and(|w| w.eq_ignore_ascii_case(needle))
+        })
 }
 
 fn starts_ci(hay: &[u8], prefix: &[u8]) -> bool {
@@ -297,9 +343,8 @@ pub(crate) fn walk_document<'a>(html: &'a scraper::Html, _url: &url::Url) -> Wal
             }
             Node::Element(el) => {
                 let name = el.name();
-                let block = BLOCK_TAGS.contains(&name);
+                let (block, mut skip) = tag_class(name);
                 let mut mask = 0u8;
-                let mut skip = SKIP_TAGS.contains(&name);
                 match name {
                     "head" => mask |= F_HEAD,
                     "title" => {

@@ -100,8 +100,9 @@ impl LineBuilder {
         if self.cur.is_empty() {
             return;
         }
-        let raw = std::mem::take(&mut self.cur);
-        let text = nfc(raw);
+        // Copy at exact size and keep the buffer for the next line.
+        let text = nfc(self.cur.clone());
+        self.cur.clear();
         let (in_footer, in_nav, in_heading, in_paragraph) = self.cur_flags;
         self.lines.push(Line {
             text,
@@ -123,7 +124,8 @@ impl LineBuilder {
 /// combining diacritics (U+0300–U+036F, lead bytes 0xCC/0xCD in UTF-8), so a
 /// byte scan settles the common case without per-character table lookups.
 pub fn maybe_not_nfc(s: &str) -> bool {
-    s.bytes().any(|b| b == 0xCC || b == 0xCD) && !unicode_normalization::is_nfc(s)
+    let b = s.as_bytes();
+    (b.contains(&0xCC) || b.contains(&0xCD)) && !unicode_normalization::is_nfc(s)
 }
 
 /// NFC without reallocating the common already-normalised case.
@@ -242,6 +244,24 @@ fn decode_numeric_refs(s: &str) -> std::borrow::Cow<'_, str> {
     }
     out.push_str(rest);
     std::borrow::Cow::Owned(out)
+}
+
+/// [`fold`] into a reused buffer (no entity decoding: for page text).
+pub fn fold_into(buf: &mut String, s: &str) {
+    buf.clear();
+    let mut space = false;
+    for c in s.chars() {
+        let Some(f) = fold_char(c) else { continue };
+        if f.is_whitespace() {
+            space = true;
+            continue;
+        }
+        if space && !buf.is_empty() {
+            buf.push(' ');
+        }
+        space = false;
+        buf.push(f);
+    }
 }
 
 /// Lower case, diacritics removed, đ → d, whitespace collapsed and trimmed:
