@@ -176,56 +176,111 @@ pub(crate) struct Walk<'a> {
     pub has_table: bool,
 }
 
-/// Block elements end a line; skipped elements hold no visible text.
+/// What the walk needs to know about an element, decided once per element
+/// from its name (a string compare per arm is measurable on big pages).
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Tag {
+    Other,
+    /// Inline element that separates words (cells, images, form controls).
+    Spaced,
+    Block,
+    /// Block whose class/id may name a footer or a menu.
+    Container,
+    Skip,
+    Head,
+    Title,
+    Meta,
+    Script,
+    LinkTag,
+    Base,
+    Time,
+    Footer,
+    Nav,
+    H1,
+    Heading,
+    P,
+    Table,
+    Img,
+    A,
+    Span,
+}
+
 #[inline]
-fn tag_class(name: &str) -> (bool, bool) {
-    const BLOCK: (bool, bool) = (true, false);
-    const SKIP: (bool, bool) = (false, true);
-    const INLINE: (bool, bool) = (false, false);
+fn tag_of(name: &str) -> Tag {
+    use Tag::*;
     match name.len() {
         1 => match name {
-            "p" => BLOCK,
-            _ => INLINE,
+            "a" => A,
+            "p" => P,
+            _ => Other,
         },
         2 => match name {
-            "li" | "td" | "tr" | "th" | "br" | "ul" | "ol" | "h1" | "h2" | "h3" | "h4" | "h5" | "h6" | "dd" | "dl"
-            | "dt" | "hr" => BLOCK,
-            _ => INLINE,
+            "li" | "tr" | "br" | "ol" | "dd" | "dl" | "dt" | "hr" => Block,
+            "td" | "th" => Spaced,
+            "ul" => Container,
+            "h1" => H1,
+            "h2" | "h3" | "h4" | "h5" | "h6" => Heading,
+            _ => Other,
         },
         3 => match name {
-            "div" | "nav" | "pre" => BLOCK,
-            "svg" | "map" => SKIP,
-            _ => INLINE,
+            "div" => Container,
+            "nav" => Nav,
+            "pre" => Block,
+            "img" => Img,
+            "svg" | "map" => Skip,
+            _ => Other,
         },
         4 => match name {
-            "body" | "html" | "main" | "form" => BLOCK,
-            _ => INLINE,
+            "span" => Span,
+            "body" | "html" | "main" | "form" => Block,
+            "head" => Head,
+            "meta" => Meta,
+            "link" => LinkTag,
+            "base" => Base,
+            "time" => Time,
+            _ => Other,
         },
         5 => match name {
-            "table" | "tbody" | "thead" | "tfoot" | "aside" => BLOCK,
-            "style" | "video" | "audio" => SKIP,
-            _ => INLINE,
+            "table" => Table,
+            "aside" => Container,
+            "tbody" | "thead" | "tfoot" => Block,
+            "title" => Title,
+            "style" | "video" | "audio" => Skip,
+            "input" | "label" => Spaced,
+            _ => Other,
         },
         6 => match name {
-            "header" | "footer" | "figure" | "center" | "legend" | "dialog" => BLOCK,
-            "script" | "iframe" | "object" | "select" | "canvas" => SKIP,
-            _ => INLINE,
+            "footer" => Footer,
+            "header" => Container,
+            "figure" | "center" | "legend" | "dialog" => Block,
+            "script" => Script,
+            "iframe" | "object" | "select" | "canvas" => Skip,
+            "button" => Spaced,
+            _ => Other,
         },
         7 => match name {
-            "section" | "article" | "address" | "caption" | "details" | "summary" => BLOCK,
-            _ => INLINE,
+            "section" => Container,
+            "article" | "address" | "caption" | "details" | "summary" => Block,
+            _ => Other,
         },
         8 => match name {
-            "fieldset" => BLOCK,
-            "noscript" | "template" | "textarea" => SKIP,
-            _ => INLINE,
+            "fieldset" => Block,
+            "noscript" | "template" | "textarea" => Skip,
+            _ => Other,
         },
         10 => match name {
-            "blockquote" | "figcaption" => BLOCK,
-            _ => INLINE,
+            "blockquote" | "figcaption" => Block,
+            _ => Other,
         },
-        _ => INLINE,
+        _ => Other,
     }
+}
+
+/// Attribute lookup by string compare: `Element::attr` interns its argument
+/// as an atom on every call, which costs more than scanning the few attributes.
+#[inline]
+fn attr<'a>(el: &'a scraper::node::Element, name: &str) -> Option<&'a str> {
+    el.attrs().find(|(k, _)| *k == name).map(|(_, v)| v)
 }
 
 const F_FOOTER: u8 = 1;
@@ -242,7 +297,7 @@ fn attr_has_token(el: &scraper::node::Element, f: impl Fn(&[u8]) -> bool) -> boo
                 .any(|t| f(t.as_bytes()))
         })
     };
-    check(el.attr("class")) || check(el.attr("id"))
+    check(attr(el, "class")) || check(attr(el, "id"))
 }
 
 fn contains_ci(hay: &[u8], needle: &[u8]) -> bool {
@@ -342,12 +397,16 @@ pub(crate) fn walk_document<'a>(html: &'a scraper::Html, _url: &url::Url) -> Wal
                 }
             }
             Node::Element(el) => {
-                let name = el.name();
-                let (block, mut skip) = tag_class(name);
+                let tag = tag_of(el.name());
+                let block = matches!(
+                    tag,
+                    Tag::Block | Tag::Container | Tag::Footer | Tag::Nav | Tag::H1 | Tag::Heading | Tag::P | Tag::Table
+                );
+                let mut skip = tag == Tag::Skip;
                 let mut mask = 0u8;
-                match name {
-                    "head" => mask |= F_HEAD,
-                    "title" => {
+                match tag {
+                    Tag::Head => mask |= F_HEAD,
+                    Tag::Title => {
                         if w.title.is_none() {
                             let t = text::clean(&node_text(n));
                             if !t.is_empty() {
@@ -356,73 +415,77 @@ pub(crate) fn walk_document<'a>(html: &'a scraper::Html, _url: &url::Url) -> Wal
                         }
                         skip = true;
                     }
-                    "meta" => {
-                        let key = el
-                            .attr("property")
-                            .or_else(|| el.attr("itemprop"))
-                            .or_else(|| el.attr("name"));
-                        if let (Some(k), Some(c)) = (key, el.attr("content"))
+                    Tag::Meta => {
+                        let key = attr(el, "property")
+                            .or_else(|| attr(el, "itemprop"))
+                            .or_else(|| attr(el, "name"));
+                        if let (Some(k), Some(c)) = (key, attr(el, "content"))
                             && w.metas.len() < 200
                         {
                             w.metas.push((k, c));
                         }
                     }
-                    "script" => {
-                        if el
-                            .attr("type")
-                            .is_some_and(|t| t.eq_ignore_ascii_case("application/ld+json"))
+                    Tag::Script => {
+                        if attr(el, "type").is_some_and(|t| t.eq_ignore_ascii_case("application/ld+json"))
                             && w.json_ld.len() < 20
                         {
                             w.json_ld.push(node_text(n));
                         }
+                        skip = true;
                     }
-                    "link" => {
-                        let rel = el.attr("rel").unwrap_or("").to_ascii_lowercase();
-                        let ty = el.attr("type").unwrap_or("").to_ascii_lowercase();
-                        if rel.split_whitespace().any(|r| r == "alternate")
-                            && (ty.contains("rss") || ty.contains("atom"))
-                            && let Some(h) = el.attr("href")
+                    Tag::LinkTag => {
+                        let rel = attr(el, "rel").unwrap_or("");
+                        let ty = attr(el, "type").unwrap_or("").as_bytes();
+                        if rel.split_whitespace().any(|r| r.eq_ignore_ascii_case("alternate"))
+                            && (contains_ci(ty, b"rss") || contains_ci(ty, b"atom"))
+                            && let Some(h) = attr(el, "href")
                             && w.feeds.len() < 50
                         {
                             w.feeds.push(h.trim());
                         }
                     }
-                    "base" => {
+                    Tag::Base => {
                         if w.base_href.is_none() {
-                            w.base_href = el.attr("href").map(str::trim);
+                            w.base_href = attr(el, "href").map(str::trim);
                         }
                     }
-                    "time" => {
-                        if let Some(d) = el.attr("datetime")
+                    Tag::Time => {
+                        if let Some(d) = attr(el, "datetime")
                             && w.times.len() < 200
                         {
                             w.times.push((d, b.line_index()));
                         }
                     }
-                    "footer" => mask |= F_FOOTER,
-                    "nav" => mask |= F_NAV,
-                    "h1" | "h2" | "h3" | "h4" | "h5" | "h6" => {
+                    Tag::Footer => mask |= F_FOOTER,
+                    Tag::Nav => mask |= F_NAV,
+                    Tag::H1 => {
                         mask |= F_HEADING;
+                        if w.h1_line.is_none() {
+                            b.break_line();
+                            w.h1_line = Some(b.line_index());
+                        }
                     }
-                    "p" => mask |= F_PARA,
-                    "table" => w.has_table = true,
-                    "img" => {
-                        if let (Some(l), Some(alt)) = (open_link.as_mut(), el.attr("alt"))
+                    Tag::Heading => mask |= F_HEADING,
+                    Tag::P => mask |= F_PARA,
+                    Tag::Table => w.has_table = true,
+                    Tag::Img => {
+                        if let Some(l) = open_link.as_mut()
                             && l.alt.is_empty()
+                            && let Some(alt) = attr(el, "alt")
                         {
                             l.alt = alt;
                         }
                     }
-                    "a" => {
+                    Tag::A => {
                         if open_link.is_none()
-                            && let Some(h) = el.attr("href")
                             && w.links.len() < MAX_LINKS
+                            && let Some(h) = attr(el, "href")
                         {
                             b.space();
                             let (f, nav, _, _) = cnt.flags();
                             open_link = Some(WalkLink {
                                 href: h.trim(),
-                                title: el.attr("title").unwrap_or(""),
+                                title: attr(el, "title").unwrap_or(""),
                                 line_start: b.line_index(),
                                 pos_start: b.cur_len(),
                                 in_nav: nav,
@@ -434,7 +497,7 @@ pub(crate) fn walk_document<'a>(html: &'a scraper::Html, _url: &url::Url) -> Wal
                     }
                     _ => {}
                 }
-                if matches!(name, "div" | "section" | "ul" | "aside" | "header" | "footer" | "p" | "span" | "table") {
+                if matches!(tag, Tag::Container | Tag::Footer | Tag::P | Tag::Span | Tag::Table) {
                     if attr_has_token(el, |t| {
                         contains_ci(t, b"footer") || (starts_ci(t, b"foot") && !starts_ci(t, b"football"))
                     }) {
@@ -446,13 +509,9 @@ pub(crate) fn walk_document<'a>(html: &'a scraper::Html, _url: &url::Url) -> Wal
                         mask |= F_NAV;
                     }
                 }
-                if name == "h1" && w.h1_line.is_none() {
-                    b.break_line();
-                    w.h1_line = Some(b.line_index());
-                }
                 if block {
                     b.break_line();
-                } else if matches!(name, "td" | "th" | "img" | "input" | "button" | "label") {
+                } else if matches!(tag, Tag::Spaced | Tag::Img) {
                     b.space();
                 }
                 if !skip && n.has_children() {
