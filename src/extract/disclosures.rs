@@ -139,7 +139,12 @@ fn trim_value(s: &str) -> &str {
 fn label_hits(line: &Line) -> Vec<Hit> {
     let text = line.text.as_str();
     // Long paragraphs are article bodies; labels live in short lines.
-    if text.len() > 600 || !(text.contains(':') || text.len() <= 90) {
+    if text.len() > 600 {
+        return Vec::new();
+    }
+    // Without a colon a label stands alone on its line ("BAN BIÊN TẬP") or
+    // opens it ("Cơ quan của …"): a short line starting with a letter.
+    if !text.contains(':') && (text.len() > 90 || !text.starts_with(char::is_alphabetic)) {
         return Vec::new();
     }
     // In a link-only line only phone/e-mail segments matter.

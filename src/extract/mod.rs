@@ -300,13 +300,16 @@ fn attr_has_token(el: &scraper::node::Element, f: impl Fn(&[u8]) -> bool) -> boo
     check(attr(el, "class")) || check(attr(el, "id"))
 }
 
+/// `needle` must be lower-case ASCII.
 fn contains_ci(hay: &[u8], needle: &[u8]) -> bool {
     let Some(&first) = needle.first() else { return true };
-    hay.len() >= needle.len()
-        && (0..=hay.len() - needle.len()).any(|i| {
-            hay.get(i).is_some_and(|b| b.eq_ignore_ascii_case(&first))
-                && hay.get(i..i + needle.len()).is_some_and(|w| w.eq_ignore_ascii_case(needle))
-        })
+    if hay.len() < needle.len() {
+        return false;
+    }
+    let last_start = hay.len() - needle.len();
+    hay.iter().take(last_start + 1).enumerate().any(|(i, &b)| {
+        (b | 0x20) == first && hay.get(i..i + needle.len()).is_some_and(|w| w.eq_ignore_ascii_case(needle))
+    })
 }
 
 fn starts_ci(hay: &[u8], prefix: &[u8]) -> bool {
@@ -584,6 +587,41 @@ fn resolve(base: &url::Url, href: &str) -> Option<url::Url> {
     Some(u)
 }
 
+#[doc(hidden)]
+pub fn __stages(url: &url::Url, html: &str) -> Vec<(&'static str, std::time::Duration)> {
+    let mut v = Vec::new();
+    let t = std::time::Instant::now();
+    let doc = scraper::Html::parse_document(html);
+    v.push(("parse", t.elapsed()));
+    let t = std::time::Instant::now();
+    let w = walk_document(&doc, url);
+    v.push(("walk", t.elapsed()));
+    let t = std::time::Instant::now();
+    let resolved: Vec<Option<String>> = w.links.iter().map(|l| resolve(url, l.href).map(String::from)).collect();
+    v.push(("resolve", t.elapsed()));
+    let t = std::time::Instant::now();
+    let d = disclosures::extract(&w.lines, &[]);
+    v.push(("disc", t.elapsed()));
+    let t = std::time::Instant::now();
+    let i = listing_items(&w, &resolved);
+    v.push(("items", t.elapsed()));
+    let t = std::time::Instant::now();
+    let a = article_date(&w);
+    v.push(("article", t.elapsed()));
+    let t = std::time::Instant::now();
+    let dd = documents::extract(&doc, &w, &resolved, url);
+    v.push(("docs", t.elapsed()));
+    let t = std::time::Instant::now();
+    let at = attribution::find(&w.lines, w.h1_line);
+    let ms = attribution::machine_source(&w.json_ld, w.title.as_deref());
+    v.push(("attr", t.elapsed()));
+    let t = std::time::Instant::now();
+    drop((d, i, a, dd, at, ms, w, resolved));
+    drop(doc);
+    v.push(("drop", t.elapsed()));
+    v
+}
+
 /// Full analysis of one decoded HTML page. `url` is the page's final URL,
 /// used to resolve relative links. Never panics.
 pub fn analyze_html(url: &url::Url, html: &str) -> PageFacts {
@@ -601,12 +639,23 @@ pub fn analyze_html(url: &url::Url, html: &str) -> PageFacts {
         ..Default::default()
     };
 
-    let mut seen = std::collections::HashSet::new();
-    let mut resolved: Vec<Option<String>> = Vec::with_capacity(w.links.len());
-    for l in &w.links {
-        let abs = resolve(&base, l.href).map(String::from);
-        if let Some(a) = &abs
-            && seen.insert(a.clone())
+    // Listings link each item twice (picture and title): resolve each href once.
+    let mut by_href: std::collections::HashMap<&str, Option<String>> =
+        std::collections::HashMap::with_capacity(w.links.len());
+    let resolved: Vec<Option<String>> = w
+        .links
+        .iter()
+        .map(|l| {
+            by_href
+                .entry(l.href)
+                .or_insert_with(|| resolve(&base, l.href).map(String::from))
+                .clone()
+        })
+        .collect();
+    let mut seen: std::collections::HashSet<&str> = std::collections::HashSet::with_capacity(resolved.len());
+    for (l, abs) in w.links.iter().zip(&resolved) {
+        if let Some(a) = abs
+            && seen.insert(a.as_str())
         {
             let text = if !l.text.is_empty() {
                 l.text.clone()
@@ -617,7 +666,6 @@ pub fn analyze_html(url: &url::Url, html: &str) -> PageFacts {
             };
             facts.links.push(Link { url: a.clone(), text });
         }
-        resolved.push(abs);
     }
     for f in &w.feeds {
         if let Some(u) = resolve(&base, f) {

@@ -64,29 +64,47 @@ impl LineBuilder {
         if self.kept >= self.cap {
             return;
         }
-        let is_space = |c: char| c.is_whitespace() || c == '\u{200b}' || c == '\u{feff}';
-        for word in text.split(is_space) {
-            if word.is_empty() {
+        let bytes = text.as_bytes();
+        let mut i = 0;
+        let mut word_start: Option<usize> = None;
+        while i < bytes.len() {
+            let b = bytes.get(i).copied().unwrap_or(b' ');
+            let (space, width) = if b < 0x80 {
+                (b.is_ascii_whitespace(), 1)
+            } else {
+                let c = text.get(i..).and_then(|r| r.chars().next()).unwrap_or(' ');
+                (c.is_whitespace() || c == '\u{200b}' || c == '\u{feff}', c.len_utf8())
+            };
+            if space {
+                if let Some(ws) = word_start.take() {
+                    self.push_word(text.get(ws..i).unwrap_or(""), in_link, flags);
+                }
                 self.pending_space = true;
-                continue;
+            } else if word_start.is_none() {
+                word_start = Some(i);
             }
-            if self.cur.is_empty() {
-                self.cur_flags = flags;
-                self.cur_plain = false;
-            } else if self.pending_space {
-                self.cur.push(' ');
-            }
-            self.pending_space = true;
-            self.cur.push_str(word);
-            self.kept += word.len();
-            if !in_link {
-                self.cur_plain = true;
-            }
+            i += width;
         }
-        // split() yields an empty piece only around separators, so a text
-        // ending in a word must not leave a pending space behind.
-        if !text.ends_with(is_space) {
-            self.pending_space = false;
+        if let Some(ws) = word_start {
+            self.push_word(text.get(ws..).unwrap_or(""), in_link, flags);
+        }
+    }
+
+    fn push_word(&mut self, word: &str, in_link: bool, flags: (bool, bool, bool, bool)) {
+        if word.is_empty() {
+            return;
+        }
+        if self.cur.is_empty() {
+            self.cur_flags = flags;
+            self.cur_plain = false;
+        } else if self.pending_space {
+            self.cur.push(' ');
+        }
+        self.pending_space = false;
+        self.cur.push_str(word);
+        self.kept += word.len();
+        if !in_link {
+            self.cur_plain = true;
         }
     }
 
@@ -125,7 +143,12 @@ impl LineBuilder {
 /// byte scan settles the common case without per-character table lookups.
 pub fn maybe_not_nfc(s: &str) -> bool {
     let b = s.as_bytes();
-    (b.contains(&0xCC) || b.contains(&0xCD)) && !unicode_normalization::is_nfc(s)
+    let suspect = if b.len() < 256 {
+        b.iter().any(|&c| c == 0xCC || c == 0xCD)
+    } else {
+        b.contains(&0xCC) || b.contains(&0xCD)
+    };
+    suspect && !unicode_normalization::is_nfc(s)
 }
 
 /// NFC without reallocating the common already-normalised case.
