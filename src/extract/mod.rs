@@ -587,6 +587,45 @@ fn resolve(base: &url::Url, href: &str) -> Option<url::Url> {
     Some(u)
 }
 
+/// Characters the URL parser leaves untouched in a path or query, so a
+/// plain href made only of them can be resolved by string concatenation.
+fn plain_href(h: &str) -> bool {
+    !h.is_empty()
+        && h.bytes().all(|b| {
+            b.is_ascii_alphanumeric() || matches!(b, b'-' | b'.' | b'_' | b'~' | b'/' | b'?' | b'=' | b'&' | b'+' | b'%' | b',' | b';' | b':')
+        })
+        && !h.contains("./")
+        && !h.ends_with("/.")
+        && !h.ends_with("/..")
+        && h != "."
+        && h != ".."
+        && !h.contains("%2e")
+        && !h.contains("%2E")
+}
+
+/// Resolves a link to an absolute string without a full URL parse when the
+/// href is plain (most links); anything unusual goes through `Url::join`.
+/// `origin` is "scheme://host[:port]", `dir` the base URL up to its last '/'.
+fn resolve_fast(base: &url::Url, origin: &str, dir: &str, href: &str) -> Option<String> {
+    let h = href.trim();
+    if plain_href(h) {
+        if let Some(rest) = h.strip_prefix("https://").or_else(|| h.strip_prefix("http://")) {
+            // Host must be lower-case and non-empty for the string to equal the parsed form.
+            let host = rest.split(['/', '?']).next().unwrap_or("");
+            if !host.is_empty() && !host.bytes().any(|b| b.is_ascii_uppercase() || b == b':' || b == b'%')
+                && rest.len() > host.len()
+                && !rest.get(host.len()..).unwrap_or("").starts_with('?')
+            {
+                return Some(h.to_string());
+            }
+        } else if h.starts_with('/') && !h.starts_with("//") {
+            return Some(format!("{origin}{h}"));
+        } else if !h.contains(':') && !h.starts_with(['?', '/']) {
+            return Some(format!("{dir}{h}"));
+        }
+    }
+    resolve(base, h).map(String::from)
+}
 #[doc(hidden)]
 pub fn __stages(url: &url::Url, html: &str) -> Vec<(&'static str, std::time::Duration)> {
     let mut v = Vec::new();
@@ -597,7 +636,7 @@ pub fn __stages(url: &url::Url, html: &str) -> Vec<(&'static str, std::time::Dur
     let w = walk_document(&doc, url);
     v.push(("walk", t.elapsed()));
     let t = std::time::Instant::now();
-    let resolved: Vec<Option<String>> = w.links.iter().map(|l| resolve(url, l.href).map(String::from)).collect();
+    let resolved: Vec<Option<String>> = analyze_html(url, html).links.into_iter().map(|l| Some(l.url)).collect();
     v.push(("resolve", t.elapsed()));
     let t = std::time::Instant::now();
     let d = disclosures::extract(&w.lines, &[]);
@@ -642,13 +681,27 @@ pub fn analyze_html(url: &url::Url, html: &str) -> PageFacts {
     // Listings link each item twice (picture and title): resolve each href once.
     let mut by_href: std::collections::HashMap<&str, Option<String>> =
         std::collections::HashMap::with_capacity(w.links.len());
+    let origin = base.origin().ascii_serialization();
+    let base_str = base.as_str();
+    let path_end = base_str.find(['?', '#']).unwrap_or(base_str.len());
+    let dir = base_str
+        .get(..path_end)
+        .and_then(|p| p.rfind('/').map(|i| &base_str[..=i]))
+        .unwrap_or(base_str);
+    let simple_base = matches!(base.scheme(), "http" | "https") && base.path().starts_with('/');
     let resolved: Vec<Option<String>> = w
         .links
         .iter()
         .map(|l| {
             by_href
                 .entry(l.href)
-                .or_insert_with(|| resolve(&base, l.href).map(String::from))
+                .or_insert_with(|| {
+                    if simple_base {
+                        resolve_fast(&base, &origin, dir, l.href)
+                    } else {
+                        resolve(&base, l.href).map(String::from)
+                    }
+                })
                 .clone()
         })
         .collect();
@@ -871,4 +924,51 @@ fn article_date(w: &Walk<'_>) -> (Option<NaiveDateTime>, bool) {
     // is drawn by JavaScript (aggregator shells); otherwise title plus body.
     let is_article = published.is_some() && (typed_article || (w.h1_line.is_some() && body_chars >= 400));
     (published, is_article)
+}
+
+#[cfg(test)]
+mod resolve_tests {
+    use super::*;
+
+    /// The string shortcut must give exactly what the URL parser gives.
+    #[test]
+    fn fast_resolution_equals_url_join() {
+        let bases = [
+            "https://sotttt.hanoi.gov.vn/bao-chi-xuat-ban",
+            "https://example.vn/a/b/page.html?x=1",
+            "http://example.vn:8080/dir/",
+            "https://example.vn",
+        ];
+        let hrefs = [
+            "bao-chi-xuat-ban/-/view_content/4421549-ha-noi.html",
+            "/tin/1?id=2&p=3",
+            "https://other.vn/x/y",
+            "https://Other.vn/x",
+            "https://other.vn",
+            "https://other.vn?x",
+            "http://other.vn/a b",
+            "../up.html",
+            "./same.html",
+            "x/../y",
+            "//cdn.vn/z",
+            "?q=1",
+            "page%20two.html",
+            "a:b",
+            "tin-tức.html",
+            "/a/.",
+            ".",
+        ];
+        for b in bases {
+            let base = url::Url::parse(b).expect("valid base");
+            let origin = base.origin().ascii_serialization();
+            let s = base.as_str();
+            let end = s.find(['?', '#']).unwrap_or(s.len());
+            let dir = s.get(..end).and_then(|p| p.rfind('/').map(|i| &s[..=i])).unwrap_or(s);
+            for h in hrefs {
+                let slow = resolve(&base, h).map(String::from);
+                let fast = resolve_fast(&base, &origin, dir, h);
+                assert_eq!(fast, slow, "base {b} href {h}");
+            }
+        }
+    }
 }
