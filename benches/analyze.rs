@@ -11,7 +11,8 @@ use sitewarden::extract::analyze_html;
 /// The real Hà Nội portal listing when present, else a generated portal page
 /// of similar size and shape.
 fn page() -> Vec<u8> {
-    let real = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../shared/realpages/sotttt-hanoi-gov_listing_1.html");
+    let real = PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+        .join("../shared/realpages/sotttt-hanoi-gov_listing_1.html");
     if let Ok(b) = std::fs::read(&real) {
         return b;
     }

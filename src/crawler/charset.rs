@@ -30,28 +30,36 @@ fn charset_param(content_type: &str) -> Option<&'static Encoding> {
 /// content="..charset=..">` in the first 8 KiB.
 fn meta_charset(bytes: &[u8]) -> Option<&'static Encoding> {
     let head = bytes.get(..bytes.len().min(META_SCAN)).unwrap_or(bytes);
-    // The declaration is ASCII in every encoding we care about.
-    let lower: Vec<u8> = head.iter().map(|b| b.to_ascii_lowercase()).collect();
+    // The declaration is ASCII in every encoding we care about; look only at
+    // `<meta ...>` tags instead of lower-casing the whole head.
     let mut from = 0;
-    while let Some(rel) = find(&lower[from..], b"<meta") {
+    while let Some(rel) = head
+        .get(from..)
+        .and_then(|h| h.iter().position(|&b| b == b'<'))
+    {
         let start = from + rel;
-        let end = find(&lower[start..], b">").map(|e| start + e).unwrap_or(lower.len());
-        let tag = String::from_utf8_lossy(&lower[start..end]);
-        if tag.contains("charset") {
-            if let Some(enc) = charset_param(&tag.replace(['"', '\''], " ").replace("= ", "=")) {
-                return Some(enc);
-            }
+        from = start + 1;
+        if !head
+            .get(start + 1..start + 5)
+            .is_some_and(|t| t.eq_ignore_ascii_case(b"meta"))
+        {
+            continue;
         }
-        from = end.max(start + 5);
-        if from >= lower.len() {
-            break;
+        let end = head
+            .get(start..)
+            .and_then(|h| h.iter().position(|&b| b == b'>'))
+            .map(|e| start + e)
+            .unwrap_or(head.len());
+        let tag =
+            String::from_utf8_lossy(head.get(start..end).unwrap_or_default()).to_ascii_lowercase();
+        if tag.contains("charset")
+            && let Some(enc) = charset_param(&tag.replace(['"', '\''], " ").replace("= ", "="))
+        {
+            return Some(enc);
         }
+        from = end.max(from);
     }
     None
-}
-
-fn find(hay: &[u8], needle: &[u8]) -> Option<usize> {
-    hay.windows(needle.len()).position(|w| w == needle)
 }
 
 /// UTF-16 declared in a meta tag cannot be right (the tag itself was read
@@ -114,7 +122,12 @@ mod tests {
         let mut legacy = String::new();
         for c in text.nfc() {
             let parts: Vec<char> = c.to_string().nfd().collect();
-            let base: String = parts.iter().filter(|p| !TONES.contains(p)).collect::<String>().nfc().collect();
+            let base: String = parts
+                .iter()
+                .filter(|p| !TONES.contains(p))
+                .collect::<String>()
+                .nfc()
+                .collect();
             legacy.push_str(&base);
             legacy.extend(parts.iter().filter(|p| TONES.contains(p)));
         }
@@ -134,7 +147,9 @@ mod tests {
     fn meta_charset_after_first_kilobyte_is_honoured() {
         let mut page = String::from("<html><head>");
         page.push_str(&"<!-- padding -->".repeat(120));
-        page.push_str("<meta http-equiv=\"Content-Type\" content=\"text/html; charset=windows-1258\">");
+        page.push_str(
+            "<meta http-equiv=\"Content-Type\" content=\"text/html; charset=windows-1258\">",
+        );
         page.push_str("</head><body>Điện thoại liên hệ</body></html>");
         let bytes = cp1258(&page);
         assert!(page.find("<meta").unwrap_or(0) > 1024);
@@ -167,14 +182,23 @@ mod tests {
     #[test]
     fn nfd_utf8_is_normalised() {
         let nfd: String = "Thư điện tử".nfd().collect();
-        assert_eq!(decode_html(nfd.as_bytes(), Some("text/html; charset=utf-8")), "Thư điện tử");
+        assert_eq!(
+            decode_html(nfd.as_bytes(), Some("text/html; charset=utf-8")),
+            "Thư điện tử"
+        );
     }
 
     #[test]
     fn decode_text_is_lossy_utf8_by_default() {
-        assert_eq!(decode_text(b"User-agent: *\xff", None), "User-agent: *\u{fffd}");
+        assert_eq!(
+            decode_text(b"User-agent: *\xff", None),
+            "User-agent: *\u{fffd}"
+        );
         let bytes = cp1258("Tin mới");
-        assert_eq!(decode_text(&bytes, Some("text/xml; charset=windows-1258")), "Tin mới");
+        assert_eq!(
+            decode_text(&bytes, Some("text/xml; charset=windows-1258")),
+            "Tin mới"
+        );
         assert_eq!(decode_text(b"", None), "");
     }
 }

@@ -9,20 +9,57 @@ use regex::Regex;
 use super::text::{Folded, Line, truncate_chars};
 use super::{Attribution, dates};
 
-static NGUON: LazyLock<Regex> =
-    LazyLock::new(|| Regex::new(r"^(?:nguon tin|nguon bai|nguon)\s*[:：]\s*").expect("static regex"));
-static THEO: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"^theo\s+").expect("static regex"));
+static NGUON: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"^(?:nguon tin|nguon bai|nguon)[ \t\r\n]*[:：][ \t\r\n]*").expect("static regex")
+});
+static THEO: LazyLock<Regex> =
+    LazyLock::new(|| Regex::new(r"^theo[ \t\r\n]+").expect("static regex"));
 static TRAILING_PAREN: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"\(\s*(?:theo|nguon tin|nguon)\s*[:：]?\s*[^()]{2,120}\)\s*\.?$").expect("static regex")
+    Regex::new(r"\([ \t\r\n]*(?:theo|nguon tin|nguon)[ \t\r\n]*[:：]?[ \t\r\n]*[^()]{2,120}\)[ \t\r\n]*\.?$").expect("static regex")
 });
 
 /// What follows "Theo" in a sentence that reports rather than attributes.
 const REPORTING: &[&str] = &[
-    "nguon tin", "lanh dao", "do", "ke hoach", "tim hieu", "ong", "ba", "quy dinh", "thong ke",
-    "bao cao", "du bao", "ghi nhan", "chu truong", "y kien", "danh gia", "so lieu", "thong tin",
-    "ket qua", "phong vien", "chuyen gia", "dai dien", "kien nghi", "nhu", "toi", "chung toi",
-    "anh", "chi", "em", "cac", "nhieu", "mot so", "nguoi", "thong bao", "huong dan", "luat",
-    "nghi dinh", "thong tu", "quyet dinh", "dieu", "khoan",
+    "nguon tin",
+    "lanh dao",
+    "do",
+    "ke hoach",
+    "tim hieu",
+    "ong",
+    "ba",
+    "quy dinh",
+    "thong ke",
+    "bao cao",
+    "du bao",
+    "ghi nhan",
+    "chu truong",
+    "y kien",
+    "danh gia",
+    "so lieu",
+    "thong tin",
+    "ket qua",
+    "phong vien",
+    "chuyen gia",
+    "dai dien",
+    "kien nghi",
+    "nhu",
+    "toi",
+    "chung toi",
+    "anh",
+    "chi",
+    "em",
+    "cac",
+    "nhieu",
+    "mot so",
+    "nguoi",
+    "thong bao",
+    "huong dan",
+    "luat",
+    "nghi dinh",
+    "thong tu",
+    "quyet dinh",
+    "dieu",
+    "khoan",
 ];
 
 /// Longest line that can be an attribution on its own.
@@ -41,8 +78,13 @@ fn split_source(part: &str, strict: bool) -> Option<Attribution> {
         Some(d) => (part.get(..d.start).unwrap_or(""), Some(d.at)),
         None => (part, None),
     };
-    let before = before.trim_end_matches(|c: char| c.is_whitespace() || matches!(c, ',' | '-' | '–' | '|' | '/' | ';'));
-    let mut pieces = before.split([',', ';']).map(str::trim).filter(|p| !p.is_empty());
+    let before = before.trim_end_matches(|c: char| {
+        c.is_whitespace() || matches!(c, ',' | '-' | '–' | '|' | '/' | ';')
+    });
+    let mut pieces = before
+        .split([',', ';'])
+        .map(str::trim)
+        .filter(|p| !p.is_empty());
     let first = pieces.next()?;
     // "Báo X - Nguyễn Văn A": the author after a dash.
     let (source, author_dash) = match first.split_once(" - ") {
@@ -88,15 +130,24 @@ pub fn parse_line(text: &str) -> Option<Attribution> {
     let folded = Folded::new(t);
     let f = folded.text.as_str();
     // A trailing "(Theo TTXVN)" at the end of the last paragraph.
-    if t.ends_with(')') || t.ends_with(").") {
-        if let Some(m) = TRAILING_PAREN.find(f) {
+    if (t.ends_with(')') || t.ends_with(")."))
+        && let Some(m) = TRAILING_PAREN.find(f)
+    {
+        {
             let inner_start = folded.orig(m.start()) + 1;
-            let inner = t.get(inner_start..).unwrap_or("").trim_end_matches('.').trim_end_matches(')');
+            let inner = t
+                .get(inner_start..)
+                .unwrap_or("")
+                .trim_end_matches('.')
+                .trim_end_matches(')');
             let inner_folded = Folded::new(inner);
             let head = if let Some(h) = NGUON.find(&inner_folded.text) {
                 h.end()
             } else if let Some(h) = THEO.find(&inner_folded.text) {
-                if REPORTING.iter().any(|w| starts_with_word(&inner_folded.text[h.end()..], w)) {
+                if REPORTING
+                    .iter()
+                    .any(|w| starts_with_word(&inner_folded.text[h.end()..], w))
+                {
                     return None;
                 }
                 h.end()
@@ -105,7 +156,11 @@ pub fn parse_line(text: &str) -> Option<Attribution> {
             };
             let part = inner.get(inner_folded.orig(head)..).unwrap_or("");
             let mut a = split_source(part, false)?;
-            a.text = t.get(folded.orig(m.start())..).unwrap_or(t).trim().to_string();
+            a.text = t
+                .get(folded.orig(m.start())..)
+                .unwrap_or(t)
+                .trim()
+                .to_string();
             return Some(a);
         }
     }
@@ -232,7 +287,10 @@ pub fn machine_source(json_ld: &[String], title: Option<&str>) -> Option<String>
     }
     let suffix = title.and_then(|t| {
         let t = t.trim();
-        let idx = t.rfind(" - ").map(|i| i + 3).or_else(|| t.rfind(" | ").map(|i| i + 3))?;
+        let idx = t
+            .rfind(" - ")
+            .map(|i| i + 3)
+            .or_else(|| t.rfind(" | ").map(|i| i + 3))?;
         let s = t.get(idx..)?.trim();
         (!s.is_empty() && s.chars().count() <= 60).then(|| s.to_string())
     });
@@ -264,7 +322,10 @@ mod tests {
         let a = parse_line("Theo Báo Tin tức");
         assert_eq!(a.map(|a| a.source), Some("Báo Tin tức".to_string()));
         let a = parse_line("Nguồn tin: Cổng TTĐT tỉnh Kiên Giang");
-        assert_eq!(a.map(|a| a.source), Some("Cổng TTĐT tỉnh Kiên Giang".to_string()));
+        assert_eq!(
+            a.map(|a| a.source),
+            Some("Cổng TTĐT tỉnh Kiên Giang".to_string())
+        );
     }
 
     #[test]
@@ -280,7 +341,10 @@ mod tests {
             NaiveDate::from_ymd_opt(2026, 11, 23)
         );
         let a = parse_line("Nguồn: Báo Kiên Giang - Minh Anh");
-        assert_eq!(a.as_ref().and_then(|a| a.author.as_deref()), Some("Minh Anh"));
+        assert_eq!(
+            a.as_ref().and_then(|a| a.author.as_deref()),
+            Some("Minh Anh")
+        );
         assert_eq!(a.as_ref().and_then(|a| a.original_time), None);
     }
 
@@ -308,9 +372,15 @@ mod tests {
             "Nội dung bài viết dài.",
             "Kết thúc bài. (Theo TTXVN)",
         ]);
-        assert_eq!(find(&l, Some(0)).map(|a| a.source), Some("TTXVN".to_string()));
+        assert_eq!(
+            find(&l, Some(0)).map(|a| a.source),
+            Some("TTXVN".to_string())
+        );
         let l = lines(&["Nguồn:", "Báo Kiên Giang"]);
-        assert_eq!(find(&l, None).map(|a| a.source), Some("Báo Kiên Giang".to_string()));
+        assert_eq!(
+            find(&l, None).map(|a| a.source),
+            Some("Báo Kiên Giang".to_string())
+        );
     }
 
     #[test]
@@ -319,7 +389,10 @@ mod tests {
             r#"{"@type":"Organization","name":"Báo Mới"}"#.to_string(),
             r#"{"@type":"NewsArticle","datePublished":"2026-07-06T18:16:00.000+07:00","author":{"name":"Báo Tin Tức TTXVN","@type":"Organization"}}"#.to_string(),
         ];
-        assert_eq!(machine_source(&ld, Some("Tin - Báo Mới")), Some("Báo Tin Tức TTXVN".to_string()));
+        assert_eq!(
+            machine_source(&ld, Some("Tin - Báo Mới")),
+            Some("Báo Tin Tức TTXVN".to_string())
+        );
         assert_eq!(
             machine_source(&[], Some("Việt Nam mở lại đường bay - VnExpress")),
             Some("VnExpress".to_string())

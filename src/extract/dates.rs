@@ -30,32 +30,32 @@ const MIN_YEAR: i32 = 1995;
 const MAX_YEAR: i32 = 2100;
 
 static NUMERIC: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"(\d{1,4})\s*([/.\-–])\s*(\d{1,2})\s*([/.\-–])\s*(\d{1,4})").expect("static regex")
+    Regex::new(r"([0-9]{1,4})[ \t\r\n]*([/.\-–])[ \t\r\n]*([0-9]{1,2})[ \t\r\n]*([/.\-–])[ \t\r\n]*([0-9]{1,4})").expect("static regex")
 });
 static LONG: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"ngay\s*(\d{1,2})\s*thang\s*(\d{1,2})\s*,?\s*nam\s*(\d{4})").expect("static regex")
+    Regex::new(r"ngay[ \t\r\n]*([0-9]{1,2})[ \t\r\n]*thang[ \t\r\n]*([0-9]{1,2})[ \t\r\n]*,?[ \t\r\n]*nam[ \t\r\n]*([0-9]{4})").expect("static regex")
 });
 static MONTH_NAME: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(
-        r"(?:(\d{1,2})\s+)?thang\s+(muoi mot|muoi hai|muoi|mot|gieng|hai|ba|bon|tu|nam|sau|bay|tam|chin|chap)(?-u:\b)\s*(\d{1,2})?\s*,\s*(\d{4})",
+        r"(?:([0-9]{1,2})[ \t\r\n]+)?thang[ \t\r\n]+(muoi mot|muoi hai|muoi|mot|gieng|hai|ba|bon|tu|nam|sau|bay|tam|chin|chap)(?-u:\b)[ \t\r\n]*([0-9]{1,2})?[ \t\r\n]*,[ \t\r\n]*([0-9]{4})",
     )
     .expect("static regex")
 });
 static TIME_AFTER: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(
-        r"^[\s,|\-–/()]*(?:luc|vao luc|vao)?\s*:?\s*(?:(\d{1,2}):(\d{2})(?::\d{2})?(?:\s*([ap])\.?m(?-u:\b)\.?)?|(\d{1,2})\s*(?:h|gio)\s*(\d{1,2})?(?:\s*phut)?(?-u:\b))",
+        r"^[[ \t\r\n],|\-–/()]*(?:luc|vao luc|vao)?[ \t\r\n]*:?[ \t\r\n]*(?:([0-9]{1,2}):([0-9]{2})(?::[0-9]{2})?(?:[ \t\r\n]*([ap])\.?m(?-u:\b)\.?)?|([0-9]{1,2})[ \t\r\n]*(?:h|gio)[ \t\r\n]*([0-9]{1,2})?(?:[ \t\r\n]*phut)?(?-u:\b))",
     )
     .expect("static regex")
 });
 static TIME_BEFORE: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(
-        r"(?:^|[^\d:])(?:(\d{1,2}):(\d{2})(?::\d{2})?(?:\s*([ap])\.?m\.?)?|(\d{1,2})\s*(?:h|gio)\s*(\d{1,2})?(?:\s*phut)?)[\s,|\-–/()]*(?:ngay)?[\s,:]*$",
+        r"(?:^|[^[0-9]:])(?:([0-9]{1,2}):([0-9]{2})(?::[0-9]{2})?(?:[ \t\r\n]*([ap])\.?m\.?)?|([0-9]{1,2})[ \t\r\n]*(?:h|gio)[ \t\r\n]*([0-9]{1,2})?(?:[ \t\r\n]*phut)?)[[ \t\r\n],|\-–/()]*(?:ngay)?[[ \t\r\n],:]*$",
     )
     .expect("static regex")
 });
 static LABEL: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(
-        r"(?:dang ngay|ngay dang|dang luc|ngay cap nhat|cap nhat|ngay ban hanh|ngay ky|ngay xuat ban|xuat ban|thoi gian dang|ngay gui|posted|published)[^a-z]*(?:luc|ngay)?[^a-z]*(?:thu\s*\w+|chu nhat)?[^a-z]*$",
+        r"(?:dang ngay|ngay dang|dang luc|ngay cap nhat|cap nhat|ngay ban hanh|ngay ky|ngay xuat ban|xuat ban|thoi gian dang|ngay gui|posted|published)[^a-z]*(?:luc|ngay)?[^a-z]*(?:thu[ \t\r\n]*[a-z0-9]+|chu nhat)?[^a-z]*$",
     )
     .expect("static regex")
 });
@@ -140,7 +140,9 @@ pub fn find_dates_folded(text: &str, folded: &Folded) -> Vec<FoundDate> {
     let mut raw: Vec<(usize, usize, Option<NaiveDate>)> = Vec::new();
     let mut pos = 0;
     while pos < f.len() {
-        let Some(c) = NUMERIC.captures_at(f, pos) else { break };
+        let Some(c) = NUMERIC.captures_at(f, pos) else {
+            break;
+        };
         let (Some(all), Some(a), Some(s1), Some(b), Some(s2), Some(y)) =
             (c.get(0), c.get(1), c.get(2), c.get(3), c.get(4), c.get(5))
         else {
@@ -153,9 +155,17 @@ pub fn find_dates_folded(text: &str, folded: &Folded) -> Vec<FoundDate> {
         }
         let (av, bv, yv) = (a.as_str(), b.as_str(), y.as_str());
         let date = if av.len() == 4 && yv.len() <= 2 && s1.as_str() == "-" {
-            make_date(av.parse().unwrap_or(0), bv.parse().unwrap_or(0), yv.parse().unwrap_or(0))
+            make_date(
+                av.parse().unwrap_or(0),
+                bv.parse().unwrap_or(0),
+                yv.parse().unwrap_or(0),
+            )
         } else if av.len() <= 2 && yv.len() == 4 {
-            make_date(yv.parse().unwrap_or(0), bv.parse().unwrap_or(0), av.parse().unwrap_or(0))
+            make_date(
+                yv.parse().unwrap_or(0),
+                bv.parse().unwrap_or(0),
+                av.parse().unwrap_or(0),
+            )
         } else if av.len() > 2 {
             pos = b.start();
             continue;
@@ -302,7 +312,12 @@ pub fn parse_iso(s: &str) -> Option<NaiveDateTime> {
         }
     }
     let zless = s.trim_end_matches('Z');
-    for fmt in ["%Y-%m-%dT%H:%M:%S%.f", "%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M:%S", "%Y-%m-%d %H:%M"] {
+    for fmt in [
+        "%Y-%m-%dT%H:%M:%S%.f",
+        "%Y-%m-%dT%H:%M",
+        "%Y-%m-%d %H:%M:%S",
+        "%Y-%m-%d %H:%M",
+    ] {
         if let Ok(dt) = NaiveDateTime::parse_from_str(zless, fmt) {
             if zless.len() != s.len() {
                 // A trailing Z means UTC.
@@ -344,7 +359,10 @@ mod tests {
 
     #[test]
     fn weekday_and_time_forms() {
-        assert_eq!(p("Thứ Hai, 23/11/2026 - 15:30"), Some(dt(2026, 11, 23, 15, 30)));
+        assert_eq!(
+            p("Thứ Hai, 23/11/2026 - 15:30"),
+            Some(dt(2026, 11, 23, 15, 30))
+        );
         assert_eq!(
             p("Chủ nhật, 13/2/2022, 16:08 (GMT+7)"),
             Some(dt(2022, 2, 13, 16, 8))
@@ -353,7 +371,10 @@ mod tests {
         assert_eq!(p("11/07/2022 | 10:02 AM"), Some(dt(2022, 7, 11, 10, 2)));
         assert_eq!(p("15:51 | 17/04/2020"), Some(dt(2020, 4, 17, 15, 51)));
         assert_eq!(p("17:42 Ngày 04/06/2018"), Some(dt(2018, 6, 4, 17, 42)));
-        assert_eq!(p("Cập nhật lúc: 08:47 |02/03/2015"), Some(dt(2015, 3, 2, 8, 47)));
+        assert_eq!(
+            p("Cập nhật lúc: 08:47 |02/03/2015"),
+            Some(dt(2015, 3, 2, 8, 47))
+        );
         assert_eq!(p("Ngày 23/11/2026 8h00"), Some(dt(2026, 11, 23, 8, 0)));
         assert_eq!(p("23/11/2026, 7giờ 20 phút"), Some(dt(2026, 11, 23, 7, 20)));
     }
@@ -380,7 +401,10 @@ mod tests {
             p("Đăng ngày 17 - 05 - 2024 / Lượt xem: 400"),
             Some(dt(2024, 5, 17, 0, 0))
         );
-        assert_eq!(p("Tin đăng ngày: 6/2/2020 - Xem: 92"), Some(dt(2020, 2, 6, 0, 0)));
+        assert_eq!(
+            p("Tin đăng ngày: 6/2/2020 - Xem: 92"),
+            Some(dt(2020, 2, 6, 0, 0))
+        );
         let f = find_dates("Đăng ngày 17 - 05 - 2024 / Lượt xem: 400");
         assert!(f.first().is_some_and(|d| d.labelled && !d.has_time));
     }
@@ -420,12 +444,27 @@ mod tests {
 
     #[test]
     fn iso_with_offsets_becomes_vietnam_local() {
-        assert_eq!(parse_iso("2022-02-13T16:08:35+07:00"), Some(dt(2022, 2, 13, 16, 8)).map(|d| d + chrono::Duration::seconds(35)));
-        assert_eq!(parse_iso("2026-07-06T18:16:00.000+07:00"), Some(dt(2026, 7, 6, 18, 16)));
-        assert_eq!(parse_iso("2026-11-23T01:30:00Z"), Some(dt(2026, 11, 23, 8, 30)));
-        assert_eq!(parse_iso("2015-03-23 08:06 +07:00"), Some(dt(2015, 3, 23, 8, 6)));
+        assert_eq!(
+            parse_iso("2022-02-13T16:08:35+07:00"),
+            Some(dt(2022, 2, 13, 16, 8)).map(|d| d + chrono::Duration::seconds(35))
+        );
+        assert_eq!(
+            parse_iso("2026-07-06T18:16:00.000+07:00"),
+            Some(dt(2026, 7, 6, 18, 16))
+        );
+        assert_eq!(
+            parse_iso("2026-11-23T01:30:00Z"),
+            Some(dt(2026, 11, 23, 8, 30))
+        );
+        assert_eq!(
+            parse_iso("2015-03-23 08:06 +07:00"),
+            Some(dt(2015, 3, 23, 8, 6))
+        );
         assert_eq!(parse_iso("2026-11-23"), Some(dt(2026, 11, 23, 0, 0)));
-        assert_eq!(parse_iso("2026-11-23T10:00:00"), Some(dt(2026, 11, 23, 10, 0)));
+        assert_eq!(
+            parse_iso("2026-11-23T10:00:00"),
+            Some(dt(2026, 11, 23, 10, 0))
+        );
         assert_eq!(parse_iso("garbage"), None);
         assert_eq!(parse_iso("2026-02-30"), None);
     }

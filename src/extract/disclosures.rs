@@ -95,7 +95,7 @@ static LABEL_RE: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(&format!(r"(?-u:\b)(?:{})(?-u:\b)", alts.join("|"))).expect("static regex")
 });
 static PHONE_RE: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"(?:\+\s?84|\(\s*\+?\s?84[\d.\s]*\)|\(\s*0\d{1,4}\s*\)|(?-u:\b)0\d|(?-u:\b)1[89]00)[\d .\-–()]{3,18}\d")
+    Regex::new(r"(?:\+[ \t\r\n]?84|\([ \t\r\n]*\+?[ \t\r\n]?84[[0-9].[ \t\r\n]]*\)|\([ \t\r\n]*0[0-9]{1,4}[ \t\r\n]*\)|(?-u:\b)0[0-9]|(?-u:\b)1[89]00)[[0-9] .\-–()]{3,18}[0-9]")
         .expect("static regex")
 });
 static EMAIL_RE: LazyLock<Regex> = LazyLock::new(|| {
@@ -103,10 +103,11 @@ static EMAIL_RE: LazyLock<Regex> = LazyLock::new(|| {
         .expect("static regex")
 });
 static LICENCE_RE: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"(?-u:\b)\d{1,5}\s*/\s*GP\s*[-–]\s*[A-ZĐ&]{2,}(?:[-–][A-ZĐ&]{2,})?").expect("static regex")
+    Regex::new(r"(?-u:\b)[0-9]{1,5}[ \t\r\n]*/[ \t\r\n]*GP[ \t\r\n]*[-–][ \t\r\n]*[A-ZĐ&]{2,}(?:[-–][A-ZĐ&]{2,})?").expect("static regex")
 });
-static ISSUER_RE: LazyLock<Regex> =
-    LazyLock::new(|| Regex::new(r"(?-u:\b)do\s+(.{3,90}?)\s+cap(?-u:\b)").expect("static regex"));
+static ISSUER_RE: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"(?-u:\b)do[ \t\r\n]+(.{3,90}?)[ \t\r\n]+cap(?-u:\b)").expect("static regex")
+});
 
 const MAX_CONTACTS: usize = 20;
 const MAX_VALUE_CHARS: usize = 200;
@@ -133,7 +134,9 @@ struct Hit {
 }
 
 fn trim_value(s: &str) -> &str {
-    s.trim_matches(|c: char| c.is_whitespace() || matches!(c, '-' | '–' | ';' | ',' | '|' | ':' | '.' | '·' | '•'))
+    s.trim_matches(|c: char| {
+        c.is_whitespace() || matches!(c, '-' | '–' | ';' | ',' | '|' | ':' | '.' | '·' | '•')
+    })
 }
 
 fn label_hits(line: &Line) -> Vec<Hit> {
@@ -148,7 +151,8 @@ fn label_hits(line: &Line) -> Vec<Hit> {
         return Vec::new();
     }
     // In a link-only line only phone/e-mail segments matter.
-    if !line.has_plain && !text.contains('@') && text.bytes().filter(u8::is_ascii_digit).count() < 8 {
+    if !line.has_plain && !text.contains('@') && text.bytes().filter(u8::is_ascii_digit).count() < 8
+    {
         return Vec::new();
     }
     let folded = Folded::new(text);
@@ -166,9 +170,12 @@ fn label_hits(line: &Line) -> Vec<Hit> {
         let at_line_start = prefix.chars().all(|c| !c.is_alphanumeric());
         // "CHO THUÊ VĂN PHÒNG : …" is a headline, not a label: a label starts
         // the line or follows a separator.
-        let after_separator = prefix
-            .trim_end()
-            .ends_with(|c: char| matches!(c, '-' | '–' | '|' | ';' | ',' | '.' | ':' | '•' | '·' | ')' | '/'));
+        let after_separator = prefix.trim_end().ends_with(|c: char| {
+            matches!(
+                c,
+                '-' | '–' | '|' | ';' | ',' | '.' | ':' | '•' | '·' | ')' | '/'
+            )
+        });
         if !(at_line_start || after_separator) {
             continue;
         }
@@ -288,7 +295,9 @@ fn issuer_from_code(number: &str) -> Option<String> {
     match code.as_str() {
         "BTTTT" => Some("Bộ Thông tin và Truyền thông".to_string()),
         "STTTT" | "STT&TT" => Some("Sở Thông tin và Truyền thông".to_string()),
-        "CPTTĐT" | "CPTTTĐT" => Some("Cục Phát thanh, truyền hình và thông tin điện tử".to_string()),
+        "CPTTĐT" | "CPTTTĐT" => {
+            Some("Cục Phát thanh, truyền hình và thông tin điện tử".to_string())
+        }
         _ => None,
     }
 }
@@ -299,14 +308,20 @@ fn find_licence(lines: &[Line]) -> Option<License> {
         if !t.contains("GP") {
             continue;
         }
-        let Some(m) = LICENCE_RE.find(t) else { continue };
+        let Some(m) = LICENCE_RE.find(t) else {
+            continue;
+        };
         let number = m.as_str().trim().to_string();
         let rest = &t[m.end()..];
         let next = lines.get(i + 1).map(|l| l.text.as_str()).unwrap_or("");
         let date = dates::find_dates(rest)
             .first()
             .map(|d| d.at.date())
-            .or_else(|| dates::find_dates(truncate_chars(next, 60)).first().map(|d| d.at.date()));
+            .or_else(|| {
+                dates::find_dates(truncate_chars(next, 60))
+                    .first()
+                    .map(|d| d.at.date())
+            });
         let folded_rest = Folded::new(rest);
         let issuer = ISSUER_RE
             .captures(&folded_rest.text)
@@ -364,12 +379,23 @@ pub fn extract(lines: &[Line], contact_links: &[(&str, &str)]) -> Disclosures {
             let (value, snip_from) = if h.value_next_line {
                 let next = lines.get(i + 1);
                 // A next line that starts with its own label is no value.
-                let labelled = next.is_some_and(|l| label_hits(l).iter().any(|nh| nh.label_start <= 2));
-                let next = if labelled { "" } else { next.map(|l| l.text.as_str()).unwrap_or("") };
-                (truncate_chars(trim_value(next), MAX_VALUE_CHARS).to_string(), h.label_start)
+                let labelled =
+                    next.is_some_and(|l| label_hits(l).iter().any(|nh| nh.label_start <= 2));
+                let next = if labelled {
+                    ""
+                } else {
+                    next.map(|l| l.text.as_str()).unwrap_or("")
+                };
+                (
+                    truncate_chars(trim_value(next), MAX_VALUE_CHARS).to_string(),
+                    h.label_start,
+                )
             } else {
                 let v = text.get(h.value_start..h.value_end).unwrap_or("");
-                (truncate_chars(trim_value(v), MAX_VALUE_CHARS).to_string(), h.label_start)
+                (
+                    truncate_chars(trim_value(v), MAX_VALUE_CHARS).to_string(),
+                    h.label_start,
+                )
             };
             let mut snip = snippet(text, snip_from);
             if h.value_next_line && !value.is_empty() {
@@ -402,10 +428,9 @@ pub fn extract(lines: &[Line], contact_links: &[(&str, &str)]) -> Disclosures {
         for (written, digits) in find_phones(text) {
             let key = phone_key(&digits);
             let pos = text.find(&written).unwrap_or(0);
-            let seg = hits
-                .iter()
-                .filter(|h| h.label_start <= pos && (pos < h.value_end || h.value_end <= h.value_start))
-                .next_back();
+            let seg = hits.iter().rfind(|h| {
+                h.label_start <= pos && (pos < h.value_end || h.value_end <= h.value_start)
+            });
             if seg.is_some_and(|h| h.kind == Kind::Stop) {
                 continue;
             }
@@ -422,7 +447,10 @@ pub fn extract(lines: &[Line], contact_links: &[(&str, &str)]) -> Disclosures {
             add_phone(&mut d.phones, &mut phone_digits, key, found);
         }
         // Phone label with the number on the next line / cell.
-        for h in hits.iter().filter(|h| h.kind == Kind::Phone && h.value_next_line) {
+        for h in hits
+            .iter()
+            .filter(|h| h.kind == Kind::Phone && h.value_next_line)
+        {
             if let Some(next) = lines.get(i + 1) {
                 for (written, digits) in find_phones(&next.text) {
                     let found = Found {
@@ -442,8 +470,7 @@ pub fn extract(lines: &[Line], contact_links: &[(&str, &str)]) -> Disclosures {
             let pos = text.find(&email).unwrap_or(0);
             let seg = hits
                 .iter()
-                .filter(|h| h.kind == Kind::Email && h.label_start <= pos)
-                .next_back();
+                .rfind(|h| h.kind == Kind::Email && h.label_start <= pos);
             email_keys.push(key);
             d.emails.push(Found {
                 label: seg.map(|h| h.label.clone()).unwrap_or_default(),
@@ -464,14 +491,19 @@ pub fn extract(lines: &[Line], contact_links: &[(&str, &str)]) -> Disclosures {
                     d.emails.push(Found {
                         label: String::new(),
                         value: email,
-                        snippet: truncate_chars(&format!("{href} {text}"), SNIPPET_CHARS).to_string(),
+                        snippet: truncate_chars(&format!("{href} {text}"), SNIPPET_CHARS)
+                            .to_string(),
                     });
                 }
             }
         } else if let Some(rest) = lower.strip_prefix("tel:") {
             let digits: String = rest.chars().filter(char::is_ascii_digit).collect();
             if phone_ok(&digits) {
-                let value = if text.is_empty() { rest.to_string() } else { text.to_string() };
+                let value = if text.is_empty() {
+                    rest.to_string()
+                } else {
+                    text.to_string()
+                };
                 let found = Found {
                     label: String::new(),
                     value,
@@ -536,7 +568,10 @@ mod tests {
         ]);
         assert_eq!(val(&d.governing_agency), "UBND tỉnh Kiên Giang");
         assert_eq!(val(&d.responsible_person), "Ông Trần Văn B, Giám đốc Sở");
-        assert_eq!(val(&d.managing_organisation), "Sở Thông tin và Truyền thông");
+        assert_eq!(
+            val(&d.managing_organisation),
+            "Sở Thông tin và Truyền thông"
+        );
     }
 
     #[test]
@@ -554,7 +589,10 @@ mod tests {
         assert_eq!(lic.date, chrono::NaiveDate::from_ymd_opt(2013, 9, 16));
         assert_eq!(lic.issuer.as_deref(), Some("Bộ Thông tin và Truyền thông"));
         assert!(lic.snippet.starts_with("Giấy phép hoạt động"));
-        assert_eq!(val(&d.address), "Số 2 (nhà 48) Giảng Võ, Quận Đống Đa, Hà Nội");
+        assert_eq!(
+            val(&d.address),
+            "Số 2 (nhà 48) Giảng Võ, Quận Đống Đa, Hà Nội"
+        );
         let phones: Vec<&str> = d.phones.iter().map(|p| p.value.as_str()).collect();
         assert_eq!(phones, vec!["024-3736-6491"], "fax is not a phone");
         assert_eq!(val(&d.responsible_person), "Phạm Tuấn Anh");
@@ -567,7 +605,10 @@ mod tests {
         ]);
         let lic = d.license.unwrap_or_default();
         assert_eq!(lic.number, "45/GP-STTTT");
-        assert_eq!(lic.issuer.as_deref(), Some("Sở Thông tin và Truyền thông tỉnh Kiên Giang"));
+        assert_eq!(
+            lic.issuer.as_deref(),
+            Some("Sở Thông tin và Truyền thông tỉnh Kiên Giang")
+        );
         assert_eq!(lic.date, chrono::NaiveDate::from_ymd_opt(2021, 3, 12));
     }
 
@@ -588,7 +629,9 @@ mod tests {
             assert_eq!(found.first().map(|f| f.1.as_str()), Some(digits), "{text}");
             assert_eq!(found.first().map(|f| f.0.as_str()), Some(text), "{text}");
         }
-        assert!(find_phones("Văn bản 28/2004/QH11 ngày 04.06.2018 và 1.234.567 lượt xem").is_empty());
+        assert!(
+            find_phones("Văn bản 28/2004/QH11 ngày 04.06.2018 và 1.234.567 lượt xem").is_empty()
+        );
         assert!(find_phones("Mã số thuế 0101234567").len() == 1);
         let d = extract_from_text(&["Mã số thuế: 0101234567"]);
         assert!(d.phones.is_empty(), "a tax code is not a phone");

@@ -16,7 +16,8 @@ static ROW: LazyLock<Option<Selector>> = LazyLock::new(|| Selector::parse("tr").
 static CELL: LazyLock<Option<Selector>> = LazyLock::new(|| Selector::parse("td, th").ok());
 static LINK: LazyLock<Option<Selector>> = LazyLock::new(|| Selector::parse("a[href]").ok());
 static DOC_NUMBER: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"(?-u:\b)\d{1,5}/(?:\d{4}/)?[A-ZĐ][A-ZĐa-z0-9]*(?:-[A-ZĐ0-9]+)*").expect("static regex")
+    Regex::new(r"(?-u:\b)[0-9]{1,5}/(?:[0-9]{4}/)?[A-ZĐ][A-ZĐa-z0-9]*(?:-[A-ZĐ0-9]+)*")
+        .expect("static regex")
 });
 
 const MAX_DOCUMENTS: usize = 1_000;
@@ -40,11 +41,22 @@ fn classify(header: &[String]) -> Columns {
         };
         if h.contains("ky hieu") || h.contains("so hieu") || h == "so" || h.contains("so van ban") {
             set(&mut c.number);
-        } else if h.contains("trich yeu") || h.contains("ten van ban") || h.contains("tieu de") || h == "noi dung" {
+        } else if h.contains("trich yeu")
+            || h.contains("ten van ban")
+            || h.contains("tieu de")
+            || h == "noi dung"
+        {
             set(&mut c.title);
-        } else if h.contains("ngay ban hanh") || h.contains("ngay ky") || h.contains("ngay van ban") || h == "ban hanh" {
+        } else if h.contains("ngay ban hanh")
+            || h.contains("ngay ky")
+            || h.contains("ngay van ban")
+            || h == "ban hanh"
+        {
             set(&mut c.signed);
-        } else if h.contains("ngay dang") || h.contains("ngay cong bo") || h.contains("ngay cap nhat") {
+        } else if h.contains("ngay dang")
+            || h.contains("ngay cong bo")
+            || h.contains("ngay cap nhat")
+        {
             set(&mut c.posted);
         }
     }
@@ -60,7 +72,11 @@ fn first_href(el: &ElementRef<'_>) -> Option<String> {
     el.select(sel)
         .filter_map(|a| a.value().attr("href"))
         .map(str::trim)
-        .find(|h| !h.is_empty() && !h.starts_with('#') && !h.to_ascii_lowercase().starts_with("javascript:"))
+        .find(|h| {
+            !h.is_empty()
+                && !h.starts_with('#')
+                && !h.to_ascii_lowercase().starts_with("javascript:")
+        })
         .map(str::to_string)
 }
 
@@ -162,13 +178,9 @@ fn from_lists(w: &Walk<'_>, resolved: &[Option<String>], base: &url::Url) -> Vec
             continue;
         };
         // The document's link: the nearest link at or above this line.
-        let Some((li, link)) = w
-            .links
-            .iter()
-            .enumerate()
-            .filter(|(_, l)| l.line_end <= i && l.line_end + 3 >= i && l.text.split_whitespace().count() >= 3)
-            .next_back()
-        else {
+        let Some((li, link)) = w.links.iter().enumerate().rfind(|(_, l)| {
+            l.line_end <= i && l.line_end + 3 >= i && l.text.split_whitespace().count() >= 3
+        }) else {
             continue;
         };
         let url = resolved
@@ -178,7 +190,10 @@ fn from_lists(w: &Walk<'_>, resolved: &[Option<String>], base: &url::Url) -> Vec
         if out.iter().any(|d| d.url == url) {
             continue;
         }
-        let nearby = w.lines.get(link.line_start..(i + 3).min(w.lines.len())).unwrap_or_default();
+        let nearby = w
+            .lines
+            .get(link.line_start..(i + 3).min(w.lines.len()))
+            .unwrap_or_default();
         let number = std::iter::once(link.text.as_str())
             .chain(nearby.iter().map(|l| l.text.as_str()))
             .find_map(|t| DOC_NUMBER.find(t).map(|m| m.as_str().to_string()))
@@ -201,7 +216,12 @@ fn from_lists(w: &Walk<'_>, resolved: &[Option<String>], base: &url::Url) -> Vec
 }
 
 /// The legal documents listed on a page; empty for any other page.
-pub(crate) fn extract(doc: &Html, w: &Walk<'_>, resolved: &[Option<String>], base: &url::Url) -> Vec<LegalDocument> {
+pub(crate) fn extract(
+    doc: &Html,
+    w: &Walk<'_>,
+    resolved: &[Option<String>],
+    base: &url::Url,
+) -> Vec<LegalDocument> {
     // Column headers and "Ngày ban hành: …" labels are short lines.
     let mut buf = String::new();
     let mentions = w.lines.iter().take(20_000).any(|l| {
@@ -248,9 +268,15 @@ mod tests {
         assert_eq!(docs[0].number, "12/2026/QĐ-UBND");
         assert_eq!(docs[0].title, "Quyết định ban hành quy chế");
         assert_eq!(docs[0].url, "https://tiengiang.gov.vn/vb/12");
-        assert_eq!(docs[0].signed, NaiveDate::from_ymd_opt(2026, 11, 20).unwrap_or_default());
+        assert_eq!(
+            docs[0].signed,
+            NaiveDate::from_ymd_opt(2026, 11, 20).unwrap_or_default()
+        );
         assert_eq!(docs[0].posted, NaiveDate::from_ymd_opt(2026, 11, 23));
-        assert_eq!(docs[1].signed, NaiveDate::from_ymd_opt(2026, 2, 6).unwrap_or_default());
+        assert_eq!(
+            docs[1].signed,
+            NaiveDate::from_ymd_opt(2026, 2, 6).unwrap_or_default()
+        );
         assert_eq!(docs[1].posted, None);
         assert_eq!(docs[1].url, "https://tiengiang.gov.vn/van-ban");
     }
@@ -262,7 +288,10 @@ mod tests {
         let docs = documents_in(html, &base());
         assert_eq!(docs.len(), 1);
         assert_eq!(docs[0].url, "https://tiengiang.gov.vn/ct1.pdf");
-        assert_eq!(docs[0].signed, NaiveDate::from_ymd_opt(2026, 3, 2).unwrap_or_default());
+        assert_eq!(
+            docs[0].signed,
+            NaiveDate::from_ymd_opt(2026, 3, 2).unwrap_or_default()
+        );
     }
 
     #[test]

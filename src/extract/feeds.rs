@@ -75,19 +75,17 @@ pub fn parse_sitemap(bytes: &[u8], base: &url::Url) -> (Vec<Item>, Vec<String>) 
             Err(_) => break,
         };
         match ev {
-            Event::Start(e) => {
-                match AsRef::<str>::as_ref(&e.local_name()) {
-                    "sitemapindex" => in_index = true,
-                    "url" | "sitemap" => {
-                        in_entry = true;
-                        loc.clear();
-                        lastmod.clear();
-                    }
-                    "loc" if in_entry => field = Some("loc"),
-                    "lastmod" if in_entry => field = Some("lastmod"),
-                    _ => field = None,
+            Event::Start(e) => match AsRef::<str>::as_ref(&e.local_name()) {
+                "sitemapindex" => in_index = true,
+                "url" | "sitemap" => {
+                    in_entry = true;
+                    loc.clear();
+                    lastmod.clear();
                 }
-            }
+                "loc" if in_entry => field = Some("loc"),
+                "lastmod" if in_entry => field = Some("lastmod"),
+                _ => field = None,
+            },
             Event::Text(t) => {
                 let s = t.xml10_content();
                 push_field(field, &s, &mut loc, &mut lastmod);
@@ -182,7 +180,10 @@ mod tests {
           <entry><title>Tin A</title><id>urn:a</id><link href="https://tiengiang.gov.vn/a"/><updated>2026-11-23T20:00:00Z</updated></entry></feed>"#;
         let items = parse_feed(atom.as_bytes(), &base());
         assert_eq!(items.len(), 1);
-        assert_eq!(items[0].published.map(|d| d.date()), NaiveDate::from_ymd_opt(2026, 11, 24));
+        assert_eq!(
+            items[0].published.map(|d| d.date()),
+            NaiveDate::from_ymd_opt(2026, 11, 24)
+        );
     }
 
     #[test]
@@ -201,7 +202,10 @@ mod tests {
         let idx = r#"<sitemapindex><sitemap><loc>https://tiengiang.gov.vn/s1.xml</loc></sitemap></sitemapindex>"#;
         let (items, children) = parse_sitemap(idx.as_bytes(), &base());
         assert!(items.is_empty());
-        assert_eq!(children, vec!["https://tiengiang.gov.vn/s1.xml".to_string()]);
+        assert_eq!(
+            children,
+            vec!["https://tiengiang.gov.vn/s1.xml".to_string()]
+        );
     }
 
     #[test]

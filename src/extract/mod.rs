@@ -191,7 +191,7 @@ enum Tag {
     Title,
     Meta,
     Script,
-    LinkTag,
+    LinkEl,
     Base,
     Time,
     Footer,
@@ -235,7 +235,7 @@ fn tag_of(name: &str) -> Tag {
             "body" | "html" | "main" | "form" => Block,
             "head" => Head,
             "meta" => Meta,
-            "link" => LinkTag,
+            "link" => LinkEl,
             "base" => Base,
             "time" => Time,
             _ => Other,
@@ -290,30 +290,58 @@ const F_PARA: u8 = 8;
 const F_LINK: u8 = 16;
 const F_HEAD: u8 = 32;
 
-fn attr_has_token(el: &scraper::node::Element, f: impl Fn(&[u8]) -> bool) -> bool {
-    let check = |v: Option<&str>| {
-        v.is_some_and(|v| {
-            v.split(|c: char| c.is_whitespace() || c == '_')
-                .any(|t| f(t.as_bytes()))
-        })
-    };
-    check(attr(el, "class")) || check(attr(el, "id"))
+/// Footer or menu named by an element's class or id ("footer-wrapper",
+/// "footleft", "main-menu", "navbar"), in one pass over the tokens.
+fn region_of(el: &scraper::node::Element) -> u8 {
+    let mut mask = 0;
+    for (k, v) in el.attrs() {
+        if k != "class" && k != "id" {
+            continue;
+        }
+        for t in v
+            .split(|c: char| c.is_ascii_whitespace() || c == '_')
+            .map(str::as_bytes)
+        {
+            if t.len() < 3 {
+                continue;
+            }
+            if contains_ci(t, b"foot")
+                && (contains_ci(t, b"footer")
+                    || (starts_ci(t, b"foot") && !starts_ci(t, b"football")))
+            {
+                mask |= F_FOOTER;
+            }
+            if contains_ci(t, b"menu")
+                || contains_ci(t, b"navbar")
+                || t.eq_ignore_ascii_case(b"nav")
+            {
+                mask |= F_NAV;
+            }
+        }
+    }
+    mask
 }
 
 /// `needle` must be lower-case ASCII.
 fn contains_ci(hay: &[u8], needle: &[u8]) -> bool {
-    let Some(&first) = needle.first() else { return true };
+    let Some(&first) = needle.first() else {
+        return true;
+    };
     if hay.len() < needle.len() {
         return false;
     }
     let last_start = hay.len() - needle.len();
     hay.iter().take(last_start + 1).enumerate().any(|(i, &b)| {
-        (b | 0x20) == first && hay.get(i..i + needle.len()).is_some_and(|w| w.eq_ignore_ascii_case(needle))
+        (b | 0x20) == first
+            && hay
+                .get(i..i + needle.len())
+                .is_some_and(|w| w.eq_ignore_ascii_case(needle))
     })
 }
 
 fn starts_ci(hay: &[u8], prefix: &[u8]) -> bool {
-    hay.get(..prefix.len()).is_some_and(|h| h.eq_ignore_ascii_case(prefix))
+    hay.get(..prefix.len())
+        .is_some_and(|h| h.eq_ignore_ascii_case(prefix))
 }
 
 fn node_text(n: ego_like::NodeRefAlias<'_>) -> String {
@@ -344,7 +372,11 @@ struct Counters {
 impl Counters {
     fn apply(&mut self, mask: u8, delta: i32) {
         let upd = |c: &mut u32| {
-            *c = if delta > 0 { c.saturating_add(1) } else { c.saturating_sub(1) };
+            *c = if delta > 0 {
+                c.saturating_add(1)
+            } else {
+                c.saturating_sub(1)
+            };
         };
         if mask & F_FOOTER != 0 {
             upd(&mut self.footer);
@@ -366,7 +398,12 @@ impl Counters {
         }
     }
     fn flags(&self) -> (bool, bool, bool, bool) {
-        (self.footer > 0, self.nav > 0, self.heading > 0, self.para > 0)
+        (
+            self.footer > 0,
+            self.nav > 0,
+            self.heading > 0,
+            self.para > 0,
+        )
     }
 }
 
@@ -385,25 +422,30 @@ pub(crate) fn walk_document<'a>(html: &'a scraper::Html, _url: &url::Url) -> Wal
     while let Some(n) = node {
         let mut descend = false;
         match n.value() {
-            Node::Text(t) => {
-                if cnt.head == 0 {
-                    let in_link = cnt.link > 0;
-                    b.push(t, in_link, cnt.flags());
-                    if let Some(l) = open_link.as_mut()
-                        && l.text.len() < 1000
-                    {
-                        if !l.text.is_empty() && t.starts_with(char::is_whitespace) {
-                            l.text.push(' ');
-                        }
-                        l.text.push_str(t.trim());
+            Node::Text(t) if cnt.head == 0 => {
+                let in_link = cnt.link > 0;
+                b.push(t, in_link, cnt.flags());
+                if let Some(l) = open_link.as_mut()
+                    && l.text.len() < 1000
+                {
+                    if !l.text.is_empty() && t.starts_with(char::is_whitespace) {
+                        l.text.push(' ');
                     }
+                    l.text.push_str(t.trim());
                 }
             }
             Node::Element(el) => {
                 let tag = tag_of(el.name());
                 let block = matches!(
                     tag,
-                    Tag::Block | Tag::Container | Tag::Footer | Tag::Nav | Tag::H1 | Tag::Heading | Tag::P | Tag::Table
+                    Tag::Block
+                        | Tag::Container
+                        | Tag::Footer
+                        | Tag::Nav
+                        | Tag::H1
+                        | Tag::Heading
+                        | Tag::P
+                        | Tag::Table
                 );
                 let mut skip = tag == Tag::Skip;
                 let mut mask = 0u8;
@@ -429,17 +471,20 @@ pub(crate) fn walk_document<'a>(html: &'a scraper::Html, _url: &url::Url) -> Wal
                         }
                     }
                     Tag::Script => {
-                        if attr(el, "type").is_some_and(|t| t.eq_ignore_ascii_case("application/ld+json"))
+                        if attr(el, "type")
+                            .is_some_and(|t| t.eq_ignore_ascii_case("application/ld+json"))
                             && w.json_ld.len() < 20
                         {
                             w.json_ld.push(node_text(n));
                         }
                         skip = true;
                     }
-                    Tag::LinkTag => {
+                    Tag::LinkEl => {
                         let rel = attr(el, "rel").unwrap_or("");
                         let ty = attr(el, "type").unwrap_or("").as_bytes();
-                        if rel.split_whitespace().any(|r| r.eq_ignore_ascii_case("alternate"))
+                        if rel
+                            .split_whitespace()
+                            .any(|r| r.eq_ignore_ascii_case("alternate"))
                             && (contains_ci(ty, b"rss") || contains_ci(ty, b"atom"))
                             && let Some(h) = attr(el, "href")
                             && w.feeds.len() < 50
@@ -447,10 +492,8 @@ pub(crate) fn walk_document<'a>(html: &'a scraper::Html, _url: &url::Url) -> Wal
                             w.feeds.push(h.trim());
                         }
                     }
-                    Tag::Base => {
-                        if w.base_href.is_none() {
-                            w.base_href = attr(el, "href").map(str::trim);
-                        }
+                    Tag::Base if w.base_href.is_none() => {
+                        w.base_href = attr(el, "href").map(str::trim);
                     }
                     Tag::Time => {
                         if let Some(d) = attr(el, "datetime")
@@ -500,17 +543,8 @@ pub(crate) fn walk_document<'a>(html: &'a scraper::Html, _url: &url::Url) -> Wal
                     }
                     _ => {}
                 }
-                if matches!(tag, Tag::Container | Tag::Footer | Tag::P | Tag::Span | Tag::Table) {
-                    if attr_has_token(el, |t| {
-                        contains_ci(t, b"footer") || (starts_ci(t, b"foot") && !starts_ci(t, b"football"))
-                    }) {
-                        mask |= F_FOOTER;
-                    }
-                    if attr_has_token(el, |t| {
-                        contains_ci(t, b"menu") || contains_ci(t, b"navbar") || t.eq_ignore_ascii_case(b"nav")
-                    }) {
-                        mask |= F_NAV;
-                    }
+                if matches!(tag, Tag::Container | Tag::Footer | Tag::P | Tag::Table) {
+                    mask |= region_of(el);
                 }
                 if block {
                     b.break_line();
@@ -569,7 +603,10 @@ fn finish_link<'a>(w: &mut Walk<'a>, open: &mut Option<WalkLink<'a>>, b: &text::
 }
 
 fn resolve(base: &url::Url, href: &str) -> Option<url::Url> {
-    let lower = href.get(..href.len().min(11)).unwrap_or("").to_ascii_lowercase();
+    let lower = href
+        .get(..href.len().min(11))
+        .unwrap_or("")
+        .to_ascii_lowercase();
     if href.is_empty()
         || href.starts_with('#')
         || lower.starts_with("javascript:")
@@ -592,7 +629,22 @@ fn resolve(base: &url::Url, href: &str) -> Option<url::Url> {
 fn plain_href(h: &str) -> bool {
     !h.is_empty()
         && h.bytes().all(|b| {
-            b.is_ascii_alphanumeric() || matches!(b, b'-' | b'.' | b'_' | b'~' | b'/' | b'?' | b'=' | b'&' | b'+' | b'%' | b',' | b';' | b':')
+            b.is_ascii_alphanumeric()
+                || matches!(
+                    b,
+                    b'-' | b'.'
+                        | b'_'
+                        | b'~'
+                        | b'/'
+                        | b'?'
+                        | b'='
+                        | b'&'
+                        | b'+'
+                        | b'%'
+                        | b','
+                        | b';'
+                        | b':'
+                )
         })
         && !h.contains("./")
         && !h.ends_with("/.")
@@ -609,10 +661,16 @@ fn plain_href(h: &str) -> bool {
 fn resolve_fast(base: &url::Url, origin: &str, dir: &str, href: &str) -> Option<String> {
     let h = href.trim();
     if plain_href(h) {
-        if let Some(rest) = h.strip_prefix("https://").or_else(|| h.strip_prefix("http://")) {
+        if let Some(rest) = h
+            .strip_prefix("https://")
+            .or_else(|| h.strip_prefix("http://"))
+        {
             // Host must be lower-case and non-empty for the string to equal the parsed form.
             let host = rest.split(['/', '?']).next().unwrap_or("");
-            if !host.is_empty() && !host.bytes().any(|b| b.is_ascii_uppercase() || b == b':' || b == b'%')
+            if !host.is_empty()
+                && !host
+                    .bytes()
+                    .any(|b| b.is_ascii_uppercase() || b == b':' || b == b'%')
                 && rest.len() > host.len()
                 && !rest.get(host.len()..).unwrap_or("").starts_with('?')
             {
@@ -626,41 +684,6 @@ fn resolve_fast(base: &url::Url, origin: &str, dir: &str, href: &str) -> Option<
     }
     resolve(base, h).map(String::from)
 }
-#[doc(hidden)]
-pub fn __stages(url: &url::Url, html: &str) -> Vec<(&'static str, std::time::Duration)> {
-    let mut v = Vec::new();
-    let t = std::time::Instant::now();
-    let doc = scraper::Html::parse_document(html);
-    v.push(("parse", t.elapsed()));
-    let t = std::time::Instant::now();
-    let w = walk_document(&doc, url);
-    v.push(("walk", t.elapsed()));
-    let t = std::time::Instant::now();
-    let resolved: Vec<Option<String>> = analyze_html(url, html).links.into_iter().map(|l| Some(l.url)).collect();
-    v.push(("resolve", t.elapsed()));
-    let t = std::time::Instant::now();
-    let d = disclosures::extract(&w.lines, &[]);
-    v.push(("disc", t.elapsed()));
-    let t = std::time::Instant::now();
-    let i = listing_items(&w, &resolved);
-    v.push(("items", t.elapsed()));
-    let t = std::time::Instant::now();
-    let a = article_date(&w);
-    v.push(("article", t.elapsed()));
-    let t = std::time::Instant::now();
-    let dd = documents::extract(&doc, &w, &resolved, url);
-    v.push(("docs", t.elapsed()));
-    let t = std::time::Instant::now();
-    let at = attribution::find(&w.lines, w.h1_line);
-    let ms = attribution::machine_source(&w.json_ld, w.title.as_deref());
-    v.push(("attr", t.elapsed()));
-    let t = std::time::Instant::now();
-    drop((d, i, a, dd, at, ms, w, resolved));
-    drop(doc);
-    v.push(("drop", t.elapsed()));
-    v
-}
-
 /// Full analysis of one decoded HTML page. `url` is the page's final URL,
 /// used to resolve relative links. Never panics.
 pub fn analyze_html(url: &url::Url, html: &str) -> PageFacts {
@@ -668,7 +691,6 @@ pub fn analyze_html(url: &url::Url, html: &str) -> PageFacts {
     let w = walk_document(&doc, url);
     let base = w
         .base_href
-        .as_deref()
         .and_then(|h| url.join(h).ok())
         .unwrap_or_else(|| url.clone());
 
@@ -679,8 +701,13 @@ pub fn analyze_html(url: &url::Url, html: &str) -> PageFacts {
     };
 
     // Listings link each item twice (picture and title): resolve each href once.
-    let mut by_href: std::collections::HashMap<&str, Option<String>> =
-        std::collections::HashMap::with_capacity(w.links.len());
+    // xxh3 instead of SipHash: keys come from one page, not an adversary's
+    // table, and hashing every href twice is visible in the profile.
+    let mut by_href: std::collections::HashMap<
+        &str,
+        Option<String>,
+        xxhash_rust::xxh3::Xxh3DefaultBuilder,
+    > = std::collections::HashMap::with_capacity_and_hasher(w.links.len(), Default::default());
     let origin = base.origin().ascii_serialization();
     let base_str = base.as_str();
     let path_end = base_str.find(['?', '#']).unwrap_or(base_str.len());
@@ -705,7 +732,8 @@ pub fn analyze_html(url: &url::Url, html: &str) -> PageFacts {
                 .clone()
         })
         .collect();
-    let mut seen: std::collections::HashSet<&str> = std::collections::HashSet::with_capacity(resolved.len());
+    let mut seen: std::collections::HashSet<&str, xxhash_rust::xxh3::Xxh3DefaultBuilder> =
+        std::collections::HashSet::with_capacity_and_hasher(resolved.len(), Default::default());
     for (l, abs) in w.links.iter().zip(&resolved) {
         if let Some(a) = abs
             && seen.insert(a.as_str())
@@ -717,7 +745,10 @@ pub fn analyze_html(url: &url::Url, html: &str) -> PageFacts {
             } else {
                 text::clean(l.alt)
             };
-            facts.links.push(Link { url: a.clone(), text });
+            facts.links.push(Link {
+                url: a.clone(),
+                text,
+            });
         }
     }
     for f in &w.feeds {
@@ -778,7 +809,9 @@ fn listing_items(w: &Walk<'_>, resolved: &[Option<String>]) -> Vec<Item> {
             break;
         }
         let l = &w.links[i];
-        let Some(Some(url)) = resolved.get(i) else { continue };
+        let Some(Some(url)) = resolved.get(i) else {
+            continue;
+        };
         let next_start = candidates
             .get(k + 1)
             .map(|&j| w.links[j].line_start)
@@ -786,12 +819,18 @@ fn listing_items(w: &Walk<'_>, resolved: &[Option<String>]) -> Vec<Item> {
         let mut date = None;
         // Same line, after the link: "Tiêu đề (23/11/2026)".
         if let Some(line) = w.lines.get(l.line_end) {
-            let tail = line.text.get(l.pos_end.min(line.text.len())..).unwrap_or("");
+            let tail = line
+                .text
+                .get(l.pos_end.min(line.text.len())..)
+                .unwrap_or("");
             if !tail.is_empty() && short(tail) && next_start > l.line_end {
                 date = first_date(tail);
             }
             if date.is_none() && l.line_start == l.line_end {
-                let head = line.text.get(..l.pos_start.min(line.text.len())).unwrap_or("");
+                let head = line
+                    .text
+                    .get(..l.pos_start.min(line.text.len()))
+                    .unwrap_or("");
                 if !head.is_empty() && short(head) {
                     date = first_date(head);
                 }
@@ -858,15 +897,23 @@ fn first_date(s: &str) -> Option<NaiveDateTime> {
 }
 
 fn meta<'a>(w: &Walk<'a>, keys: &[&str]) -> Option<&'a str> {
-    keys.iter()
-        .find_map(|k| w.metas.iter().find(|(mk, _)| mk.eq_ignore_ascii_case(k)).map(|(_, v)| *v))
+    keys.iter().find_map(|k| {
+        w.metas
+            .iter()
+            .find(|(mk, _)| mk.eq_ignore_ascii_case(k))
+            .map(|(_, v)| *v)
+    })
 }
 
 static LD_DATE: std::sync::LazyLock<regex::Regex> = std::sync::LazyLock::new(|| {
-    regex::Regex::new(r#""datePublished"\s*:\s*"([^"]{8,40})""#).expect("static regex")
+    regex::Regex::new(r#""datePublished"[ \t\r\n]*:[ \t\r\n]*"([^"]{8,40})""#)
+        .expect("static regex")
 });
 static LD_ARTICLE: std::sync::LazyLock<regex::Regex> = std::sync::LazyLock::new(|| {
-    regex::Regex::new(r#""@type"\s*:\s*"(?:News|Blog|Reportage)?(?:Article|Posting)""#).expect("static regex")
+    regex::Regex::new(
+        r#""@type"[ \t\r\n]*:[ \t\r\n]*"(?:News|Blog|Reportage)?(?:Article|Posting)""#,
+    )
+    .expect("static regex")
 });
 
 /// The page's own publication time, and whether the page is an article
@@ -874,14 +921,22 @@ static LD_ARTICLE: std::sync::LazyLock<regex::Regex> = std::sync::LazyLock::new(
 fn article_date(w: &Walk<'_>) -> (Option<NaiveDateTime>, bool) {
     let mut published = meta(
         w,
-        &["article:published_time", "datepublished", "pubdate", "og:published_time", "dc.date.issued"],
+        &[
+            "article:published_time",
+            "datepublished",
+            "pubdate",
+            "og:published_time",
+            "dc.date.issued",
+        ],
     )
     .and_then(dates::parse_iso);
     if published.is_none() {
-        published = w
-            .json_ld
-            .iter()
-            .find_map(|j| LD_DATE.captures(j).and_then(|c| c.get(1)).and_then(|m| dates::parse_iso(m.as_str())));
+        published = w.json_ld.iter().find_map(|j| {
+            LD_DATE
+                .captures(j)
+                .and_then(|c| c.get(1))
+                .and_then(|m| dates::parse_iso(m.as_str()))
+        });
     }
     if published.is_none() {
         published = w
@@ -922,7 +977,8 @@ fn article_date(w: &Walk<'_>) -> (Option<NaiveDateTime>, bool) {
         || w.json_ld.iter().any(|j| LD_ARTICLE.is_match(j));
     // A page typed as an article in its metadata is one even when its body
     // is drawn by JavaScript (aggregator shells); otherwise title plus body.
-    let is_article = published.is_some() && (typed_article || (w.h1_line.is_some() && body_chars >= 400));
+    let is_article =
+        published.is_some() && (typed_article || (w.h1_line.is_some() && body_chars >= 400));
     (published, is_article)
 }
 
@@ -963,7 +1019,10 @@ mod resolve_tests {
             let origin = base.origin().ascii_serialization();
             let s = base.as_str();
             let end = s.find(['?', '#']).unwrap_or(s.len());
-            let dir = s.get(..end).and_then(|p| p.rfind('/').map(|i| &s[..=i])).unwrap_or(s);
+            let dir = s
+                .get(..end)
+                .and_then(|p| p.rfind('/').map(|i| &s[..=i]))
+                .unwrap_or(s);
             for h in hrefs {
                 let slow = resolve(&base, h).map(String::from);
                 let fast = resolve_fast(&base, &origin, dir, h);

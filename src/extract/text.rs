@@ -56,7 +56,11 @@ impl LineBuilder {
 
     /// Characters of visible text kept (bytes while building, chars at the end).
     pub fn total_chars(&self) -> usize {
-        self.lines.iter().map(|l| l.text.chars().count()).sum::<usize>() + self.cur.chars().count()
+        self.lines
+            .iter()
+            .map(|l| l.text.chars().count())
+            .sum::<usize>()
+            + self.cur.chars().count()
     }
 
     /// Appends raw text; `flags` = (footer, nav, heading, paragraph).
@@ -73,7 +77,10 @@ impl LineBuilder {
                 (b.is_ascii_whitespace(), 1)
             } else {
                 let c = text.get(i..).and_then(|r| r.chars().next()).unwrap_or(' ');
-                (c.is_whitespace() || c == '\u{200b}' || c == '\u{feff}', c.len_utf8())
+                (
+                    c.is_whitespace() || c == '\u{200b}' || c == '\u{feff}',
+                    c.len_utf8(),
+                )
             };
             if space {
                 if let Some(ws) = word_start.take() {
@@ -153,7 +160,11 @@ pub fn maybe_not_nfc(s: &str) -> bool {
 
 /// NFC without reallocating the common already-normalised case.
 pub fn nfc(s: String) -> String {
-    if maybe_not_nfc(&s) { s.nfc().collect() } else { s }
+    if maybe_not_nfc(&s) {
+        s.nfc().collect()
+    } else {
+        s
+    }
 }
 
 /// NFC, whitespace collapsed and trimmed.
@@ -196,8 +207,12 @@ const TABLE_A: std::ops::RangeInclusive<u32> = 0x80..=0x24F;
 const TABLE_B: std::ops::RangeInclusive<u32> = 0x1E00..=0x1EFF;
 static FOLD_TABLE: std::sync::LazyLock<(Vec<char>, Vec<char>)> = std::sync::LazyLock::new(|| {
     let build = |r: std::ops::RangeInclusive<u32>| {
-        r.map(|u| char::from_u32(u).and_then(fold_char_slow).unwrap_or('\u{0}'))
-            .collect::<Vec<char>>()
+        r.map(|u| {
+            char::from_u32(u)
+                .and_then(fold_char_slow)
+                .unwrap_or('\u{0}')
+        })
+        .collect::<Vec<char>>()
     };
     (build(TABLE_A), build(TABLE_B))
 });
@@ -206,11 +221,15 @@ static FOLD_TABLE: std::sync::LazyLock<(Vec<char>, Vec<char>)> = std::sync::Lazy
 /// combining mark (NFD text, windows-1258 tone marks).
 #[inline]
 pub fn fold_char(c: char) -> Option<char> {
+    fold_char_with(&FOLD_TABLE, c)
+}
+
+#[inline]
+fn fold_char_with(table: &(Vec<char>, Vec<char>), c: char) -> Option<char> {
     if c.is_ascii() {
         return Some(c.to_ascii_lowercase());
     }
     let u = c as u32;
-    let table = &*FOLD_TABLE;
     let hit = if TABLE_A.contains(&u) {
         table.0.get((u - TABLE_A.start()) as usize)
     } else if TABLE_B.contains(&u) {
@@ -241,7 +260,13 @@ fn decode_numeric_refs(s: &str) -> std::borrow::Cow<'_, str> {
         };
         let body = &after[digits_start..];
         let end = body
-            .find(|c: char| !(if hex { c.is_ascii_hexdigit() } else { c.is_ascii_digit() }))
+            .find(|c: char| {
+                !(if hex {
+                    c.is_ascii_hexdigit()
+                } else {
+                    c.is_ascii_digit()
+                })
+            })
             .unwrap_or(body.len());
         let num = &body[..end];
         let parsed = if hex {
@@ -273,8 +298,11 @@ fn decode_numeric_refs(s: &str) -> std::borrow::Cow<'_, str> {
 pub fn fold_into(buf: &mut String, s: &str) {
     buf.clear();
     let mut space = false;
+    let table = &*FOLD_TABLE;
     for c in s.chars() {
-        let Some(f) = fold_char(c) else { continue };
+        let Some(f) = fold_char_with(table, c) else {
+            continue;
+        };
         if f.is_whitespace() {
             space = true;
             continue;
@@ -322,8 +350,16 @@ impl Folded {
     pub fn new(orig: &str) -> Self {
         let mut text = String::with_capacity(orig.len());
         let mut map = Vec::with_capacity(orig.len() + 1);
+        let table = &*FOLD_TABLE;
         for (i, c) in orig.char_indices() {
-            let Some(f) = fold_char(c) else { continue };
+            if c.is_ascii() {
+                text.push(c.to_ascii_lowercase());
+                map.push(i as u32);
+                continue;
+            }
+            let Some(f) = fold_char_with(table, c) else {
+                continue;
+            };
             let f = if f.is_whitespace() { ' ' } else { f };
             let before = text.len();
             text.push(f);
@@ -340,7 +376,10 @@ impl Folded {
 
     /// Original byte offset of folded byte offset `k` (end maps to end).
     pub fn orig(&self, k: usize) -> usize {
-        self.map.get(k).map(|&v| v as usize).unwrap_or(self.orig_len)
+        self.map
+            .get(k)
+            .map(|&v| v as usize)
+            .unwrap_or(self.orig_len)
     }
 }
 
@@ -453,22 +492,37 @@ mod tests {
             expand_abbreviations(&fold("Sở TT&TT")),
             expand_abbreviations(&fold("Sở Thông tin và Truyền thông"))
         );
-        assert_eq!(expand_abbreviations(&fold("Sở TTTT")), "so thong tin va truyen thong");
-        assert_eq!(expand_abbreviations(&fold("Cổng TTĐT")), "cong thong tin dien tu");
+        assert_eq!(
+            expand_abbreviations(&fold("Sở TTTT")),
+            "so thong tin va truyen thong"
+        );
+        assert_eq!(
+            expand_abbreviations(&fold("Cổng TTĐT")),
+            "cong thong tin dien tu"
+        );
         assert_eq!(expand_abbreviations(&fold("HĐND")), "hoi dong nhan dan");
         assert_eq!(expand_abbreviations(&fold("BBT")), "ban bien tap");
     }
 
     #[test]
     fn same_name_matches_registry_names() {
-        assert!(same_name("Ủy ban nhân dân tỉnh Tiền Giang", "UBND tỉnh Tiền Giang"));
-        assert!(same_name("Uỷ ban nhân dân tỉnh Tiền Giang", "ỦY BAN NHÂN DÂN TỈNH TIỀN GIANG"));
+        assert!(same_name(
+            "Ủy ban nhân dân tỉnh Tiền Giang",
+            "UBND tỉnh Tiền Giang"
+        ));
+        assert!(same_name(
+            "Uỷ ban nhân dân tỉnh Tiền Giang",
+            "ỦY BAN NHÂN DÂN TỈNH TIỀN GIANG"
+        ));
         assert!(same_name(
             "Sở Thông tin và Truyền thông",
             "Sở TT&TT tỉnh Kiên Giang"
         ));
         assert!(!same_name("UBND tỉnh Tiền Giang", "UBND tỉnh Kiên Giang"));
-        assert!(same_name("UBND tỉnh Tiền Giang", "Cơ quan: UBND tỉnh Tiền Giang."));
+        assert!(same_name(
+            "UBND tỉnh Tiền Giang",
+            "Cơ quan: UBND tỉnh Tiền Giang."
+        ));
         assert!(!same_name("UBND tỉnh Tiền Giang", "UBND tỉnh Tiền"));
         assert!(!same_name("", "UBND"));
     }
