@@ -215,8 +215,8 @@ fn tag_of(name: &str) -> Tag {
             _ => Other,
         },
         2 => match name {
-            "li" | "tr" | "br" | "ol" | "dd" | "dl" | "dt" | "hr" => Block,
-            "td" | "th" => Spaced,
+            // A cell is its own line: "label | value" cells read like "label" / "value" lines.
+            "li" | "tr" | "br" | "ol" | "dd" | "dl" | "dt" | "hr" | "td" | "th" => Block,
             "ul" => Container,
             "h1" => H1,
             "h2" | "h3" | "h4" | "h5" | "h6" => Heading,
@@ -843,7 +843,12 @@ fn listing_items(w: &Walk<'_>, resolved: &[Option<String>]) -> Vec<Item> {
                     break;
                 }
                 let Some(line) = w.lines.get(j) else { break };
-                if line.in_heading || claimed.get(j).copied().unwrap_or(true) {
+                // Footer licence dates and menu clocks belong to no item.
+                if line.in_heading
+                    || line.in_footer
+                    || line.in_nav
+                    || claimed.get(j).copied().unwrap_or(true)
+                {
                     continue;
                 }
                 if short(&line.text)
@@ -864,6 +869,7 @@ fn listing_items(w: &Walk<'_>, resolved: &[Option<String>]) -> Vec<Item> {
                 && !claimed.get(j).copied().unwrap_or(true)
                 && !line.in_heading
                 && !line.in_nav
+                && !line.in_footer
                 && short(&line.text)
                 && let Some(d) = first_date(&line.text)
             {
@@ -1028,6 +1034,132 @@ mod resolve_tests {
                 let fast = resolve_fast(&base, &origin, dir, h);
                 assert_eq!(fast, slow, "base {b} href {h}");
             }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn analyze(html: &str) -> PageFacts {
+        let url = url::Url::parse("https://tiengiang.gov.vn/tin-tuc/").expect("static url");
+        analyze_html(&url, html)
+    }
+
+    #[test]
+    fn listing_dates_next_to_links_not_header_clock_or_headline() {
+        let f = analyze(
+            r#"<html><body>
+            <div class="header"><a href="/"><img alt="Cổng thông tin điện tử tỉnh Tiền Giang"></a>
+              <span>Thứ Ba, ngày 24 tháng 11 năm 2026</span></div>
+            <ul class="news">
+              <li><a href="bai-1.html#top">Kỷ niệm 27/7/1947 - 27/7/2026: tri ân các anh hùng liệt sĩ</a> <span>(23/11/2026)</span></li>
+              <li><a href="/tin/bai-2.html">Hội nghị triển khai kế hoạch chuyển đổi số năm 2027</a><div>Đăng ngày 20 - 11 - 2026 / Lượt xem: 400</div></li>
+              <li><a href="/tin/bai-3.html">Tỉnh tổ chức lễ mít tinh ngày 25/4 tại quảng trường</a></li>
+            </ul>
+            <footer><p>Giấy phép số 12/GP-TTĐT ngày 16/09/2013</p></footer>
+            </body></html>"#,
+        );
+        let got: Vec<(String, Option<NaiveDate>)> = f
+            .items
+            .iter()
+            .map(|i| (i.url.clone(), i.published.map(|p| p.date())))
+            .collect();
+        assert_eq!(
+            got,
+            vec![
+                (
+                    "https://tiengiang.gov.vn/tin-tuc/bai-1.html".to_string(),
+                    NaiveDate::from_ymd_opt(2026, 11, 23)
+                ),
+                (
+                    "https://tiengiang.gov.vn/tin/bai-2.html".to_string(),
+                    NaiveDate::from_ymd_opt(2026, 11, 20)
+                ),
+            ]
+        );
+        assert!(f.links.iter().all(|l| !l.url.contains('#')));
+        assert_eq!(f.published, None);
+    }
+
+    #[test]
+    fn footer_in_table_cells_with_nbsp_and_bold_labels() {
+        let f = analyze(
+            "<table><tr><td><b>Cơ&nbsp;quan chủ quản:</b></td><td>UBND tỉnh Tiền Giang</td></tr>\
+             <tr><td><strong>Chịu trách nhiệm chính</strong></td><td>Ông Nguyễn Văn A</td></tr>\
+             <tr><td>E-mail:</td><td>ubnd&#64;tiengiang.gov.vn</td></tr></table>",
+        );
+        let d = &f.disclosures;
+        assert_eq!(
+            d.governing_agency.as_ref().map(|x| x.value.as_str()),
+            Some("UBND tỉnh Tiền Giang")
+        );
+        assert_eq!(
+            d.responsible_person.as_ref().map(|x| x.value.as_str()),
+            Some("Ông Nguyễn Văn A")
+        );
+        assert_eq!(
+            d.emails.first().map(|x| x.value.as_str()),
+            Some("ubnd@tiengiang.gov.vn")
+        );
+    }
+
+    #[test]
+    fn article_with_labelled_date_and_attribution() {
+        let body = "Nội dung bài viết về tình hình kinh tế xã hội của tỉnh. ".repeat(12);
+        let f = analyze(&format!(
+            "<html><head><title>Tin bài - Cổng TTĐT</title>\
+             <link rel=\"alternate\" type=\"application/rss+xml\" href=\"/rss/tin-tuc.rss\"></head><body>\
+             <h1>Tỉnh triển khai kế hoạch năm 2027</h1><div class=\"date\">Cập nhật: 23/11/2026 08:30</div>\
+             <p>{body}</p><p>Theo đó, các sở ngành thực hiện ngay.</p>\
+             <p style=\"text-align:right\"><em>Nguồn: Báo Ấp Bắc, 07:30 23/11/2026</em></p></body></html>"
+        ));
+        assert_eq!(
+            f.published,
+            NaiveDate::from_ymd_opt(2026, 11, 23).and_then(|d| d.and_hms_opt(8, 30, 0))
+        );
+        assert!(f.is_article);
+        let a = f.attribution.expect("attribution");
+        assert_eq!(a.source, "Báo Ấp Bắc");
+        assert_eq!(
+            a.original_time
+                .map(|t| t.format("%H:%M").to_string())
+                .as_deref(),
+            Some("07:30")
+        );
+        assert_eq!(
+            f.feeds,
+            vec!["https://tiengiang.gov.vn/rss/tin-tuc.rss".to_string()]
+        );
+        assert_eq!(f.title.as_deref(), Some("Tin bài - Cổng TTĐT"));
+    }
+
+    #[test]
+    fn scripts_and_styles_are_not_text_and_js_pages_have_none() {
+        let f = analyze(
+            "<body><script>var a='Điện thoại: 0273 3873 333';</script><style>.x{}</style><div id=\"app\"></div></body>",
+        );
+        assert_eq!(f.text_chars, 0);
+        assert!(f.disclosures.phones.is_empty());
+    }
+
+    #[test]
+    fn garbage_and_deep_nesting_do_not_panic() {
+        let deep = "<div>".repeat(3_000) + "Địa chỉ: x" + &"</div>".repeat(3_000);
+        let f = analyze(&deep);
+        assert_eq!(
+            f.disclosures.address.map(|a| a.value),
+            Some("x".to_string())
+        );
+        for junk in [
+            "",
+            "<",
+            "<a href=\"javascript:void(0)\">x</a>",
+            "<a href=\"http://[::1\">y</a>",
+            "\u{0}\u{fffd}<p>&#xD800;</p>",
+        ] {
+            let _ = analyze(junk);
         }
     }
 }
