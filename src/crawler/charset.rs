@@ -6,7 +6,6 @@
 //! windows-1258 decodes tone marks as combining characters, hence the NFC.
 
 use encoding_rs::{Encoding, UTF_8, WINDOWS_1258};
-use unicode_normalization::UnicodeNormalization;
 
 /// How far into the document a `<meta charset>` is looked for; dantri.com.vn
 /// declares it after byte 1,024, past the 1,024 bytes browsers prescan.
@@ -74,10 +73,9 @@ fn sane(enc: &'static Encoding) -> &'static Encoding {
 
 fn decode_with(enc: &'static Encoding, bytes: &[u8]) -> String {
     let (text, _, _) = enc.decode(bytes);
-    if crate::extract::text::maybe_not_nfc(&text) {
-        text.nfc().collect()
-    } else {
-        text.into_owned()
+    match crate::extract::text::nfc_document(&text) {
+        std::borrow::Cow::Owned(normalised) => normalised,
+        std::borrow::Cow::Borrowed(_) => text.into_owned(),
     }
 }
 
@@ -113,6 +111,7 @@ pub fn decode_text(bytes: &[u8], content_type: Option<&str>) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use unicode_normalization::UnicodeNormalization;
 
     /// windows-1258 bytes the way a legacy CMS writes them: decomposed tones.
     fn cp1258(text: &str) -> Vec<u8> {

@@ -154,6 +154,8 @@ pub(crate) struct WalkLink<'a> {
     pub pos_end: usize,
     pub in_nav: bool,
     pub in_footer: bool,
+    /// Whitespace seen after the last word of the link text.
+    pub space: bool,
 }
 
 /// What one walk over the DOM collects; every extractor works from this.
@@ -428,10 +430,21 @@ pub(crate) fn walk_document<'a>(html: &'a scraper::Html, _url: &url::Url) -> Wal
                 if let Some(l) = open_link.as_mut()
                     && l.text.len() < 1000
                 {
-                    if !l.text.is_empty() && t.starts_with(char::is_whitespace) {
-                        l.text.push(' ');
+                    // Collapsed while collected, so no clean-up pass per link.
+                    let mut first = true;
+                    for word in t.split_whitespace() {
+                        if !l.text.is_empty()
+                            && (!first || t.starts_with(char::is_whitespace) || l.space)
+                        {
+                            l.text.push(' ');
+                        }
+                        l.text.push_str(word);
+                        first = false;
+                        l.space = false;
                     }
-                    l.text.push_str(t.trim());
+                    if t.ends_with(char::is_whitespace) {
+                        l.space = true;
+                    }
                 }
             }
             Node::Element(el) => {
@@ -597,7 +610,7 @@ fn finish_link<'a>(w: &mut Walk<'a>, open: &mut Option<WalkLink<'a>>, b: &text::
     if let Some(mut l) = open.take() {
         l.line_end = b.line_index();
         l.pos_end = b.cur_len();
-        l.text = text::clean(&l.text);
+        l.text = text::nfc(std::mem::take(&mut l.text));
         w.links.push(l);
     }
 }

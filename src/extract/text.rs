@@ -149,13 +149,47 @@ impl LineBuilder {
 /// combining diacritics (U+0300–U+036F, lead bytes 0xCC/0xCD in UTF-8), so a
 /// byte scan settles the common case without per-character table lookups.
 pub fn maybe_not_nfc(s: &str) -> bool {
-    let b = s.as_bytes();
-    let suspect = if b.len() < 256 {
+    has_combining_lead(s.as_bytes()) && !unicode_normalization::is_nfc(s)
+}
+
+fn has_combining_lead(b: &[u8]) -> bool {
+    if b.len() < 256 {
         b.iter().any(|&c| c == 0xCC || c == 0xCD)
     } else {
         b.contains(&0xCC) || b.contains(&0xCD)
-    };
-    suspect && !unicode_normalization::is_nfc(s)
+    }
+}
+
+/// NFC of a whole document, normalising only the stretches between two
+/// `<` that hold combining marks. Safe because no canonical composition has
+/// an ASCII second part, so a cut before '<' never separates a base from
+/// its marks; a page with a few NFD words costs a copy, not a full pass.
+pub fn nfc_document(s: &str) -> std::borrow::Cow<'_, str> {
+    if !has_combining_lead(s.as_bytes()) {
+        return std::borrow::Cow::Borrowed(s);
+    }
+    let mut out = String::with_capacity(s.len() + 64);
+    let mut start = 0;
+    let mut changed = false;
+    let cuts = s
+        .match_indices('<')
+        .map(|(i, _)| i)
+        .chain(std::iter::once(s.len()));
+    for cut in cuts {
+        let seg = s.get(start..cut).unwrap_or("");
+        if has_combining_lead(seg.as_bytes()) && !unicode_normalization::is_nfc(seg) {
+            out.extend(seg.nfc());
+            changed = true;
+        } else {
+            out.push_str(seg);
+        }
+        start = cut;
+    }
+    if changed {
+        std::borrow::Cow::Owned(out)
+    } else {
+        std::borrow::Cow::Borrowed(s)
+    }
 }
 
 /// NFC without reallocating the common already-normalised case.
@@ -540,6 +574,18 @@ mod tests {
         assert_eq!(lines[0].text, "Tòa soạn : Số 2");
         assert!(lines[0].has_plain);
         assert!(!lines[1].has_plain);
+    }
+
+    #[test]
+    fn document_nfc_equals_full_nfc() {
+        let nfd: String = "Chủ nhật, 13/2/2022 Tòa soạn".nfd().collect();
+        let doc = format!("<p>{nfd}</p><p>Điện thoại</p><b>e\u{301}</b>x<\u{338}y");
+        let full: String = doc.nfc().collect();
+        assert_eq!(nfc_document(&doc), full);
+        assert!(matches!(
+            nfc_document("<p>Đã chuẩn</p>"),
+            std::borrow::Cow::Borrowed(_)
+        ));
     }
 
     #[test]
