@@ -46,7 +46,9 @@ fn no_identity(f: &PageFacts, name: &str) {
 
 #[test]
 fn tuoitre_article_1() {
-    let Some(f) = load("tuoitre_article_1") else { return };
+    let Some(f) = load("tuoitre_article_1") else {
+        return;
+    };
     no_identity(&f, "tuoitre_article_1");
     let d = &f.disclosures;
     assert!(d.address.is_none(), "an advert 'CHO THUÊ VĂN PHÒNG' is no address: {:?}", d.address);
@@ -65,7 +67,9 @@ fn tuoitre_article_1() {
 
 #[test]
 fn tuoitre_article_2() {
-    let Some(f) = load("tuoitre_article_2") else { return };
+    let Some(f) = load("tuoitre_article_2") else {
+        return;
+    };
     no_identity(&f, "tuoitre_article_2");
     let d = &f.disclosures;
     let addr = d.address.as_ref().map(|a| (a.label.as_str(), a.value.as_str()));
@@ -84,7 +88,9 @@ fn tuoitre_article_2() {
 
 #[test]
 fn tuoitre_listing_1() {
-    let Some(f) = load("tuoitre_listing_1") else { return };
+    let Some(f) = load("tuoitre_listing_1") else {
+        return;
+    };
     no_identity(&f, "tuoitre_listing_1");
     let d = &f.disclosures;
     assert!(d.address.is_none(), "{:?}", d.address);
@@ -103,7 +109,9 @@ fn tuoitre_listing_1() {
 
 #[test]
 fn tuoitre_listing_2() {
-    let Some(f) = load("tuoitre_listing_2") else { return };
+    let Some(f) = load("tuoitre_listing_2") else {
+        return;
+    };
     no_identity(&f, "tuoitre_listing_2");
     let d = &f.disclosures;
     assert!(d.address.as_ref().is_some_and(|a| a.value.starts_with("60A, Hoàng Văn Thụ")));
@@ -116,7 +124,9 @@ fn tuoitre_listing_2() {
 
 #[test]
 fn vnexpress_article_1() {
-    let Some(f) = load("vnexpress_article_1") else { return };
+    let Some(f) = load("vnexpress_article_1") else {
+        return;
+    };
     no_identity(&f, "vnexpress_article_1");
     let d = &f.disclosures;
     assert!(
@@ -175,7 +185,9 @@ fn dantri_listing_2() {
 
 #[test]
 fn sotttt_hanoi_gov_listing_1() {
-    let Some(f) = load("sotttt-hanoi-gov_listing_1") else { return };
+    let Some(f) = load("sotttt-hanoi-gov_listing_1") else {
+        return;
+    };
     no_identity(&f, "sotttt-hanoi-gov_listing_1");
     let d = &f.disclosures;
     assert!(
@@ -207,7 +219,9 @@ fn sotttt_hanoi_gov_listing_1() {
 
 #[test]
 fn baomoi_aggregated_1() {
-    let Some(f) = load("baomoi_aggregated_1") else { return };
+    let Some(f) = load("baomoi_aggregated_1") else {
+        return;
+    };
     no_identity(&f, "baomoi_aggregated_1");
     let d = &f.disclosures;
     assert!(d.address.is_none() && d.phones.is_empty() && d.emails.is_empty());

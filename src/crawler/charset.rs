@@ -6,7 +6,6 @@
 //! windows-1258 decodes tone marks as combining characters, hence the NFC.
 
 use encoding_rs::{Encoding, UTF_8, WINDOWS_1258};
-use unicode_normalization::UnicodeNormalization;
 
 /// How far into the document a `<meta charset>` is looked for; dantri.com.vn
 /// declares it after byte 1,024, past the 1,024 bytes browsers prescan.
@@ -30,28 +29,29 @@ fn charset_param(content_type: &str) -> Option<&'static Encoding> {
 /// content="..charset=..">` in the first 8 KiB.
 fn meta_charset(bytes: &[u8]) -> Option<&'static Encoding> {
     let head = bytes.get(..bytes.len().min(META_SCAN)).unwrap_or(bytes);
-    // The declaration is ASCII in every encoding we care about.
-    let lower: Vec<u8> = head.iter().map(|b| b.to_ascii_lowercase()).collect();
+    // The declaration is ASCII in every encoding we care about; look only at
+    // `<meta ...>` tags instead of lower-casing the whole head.
     let mut from = 0;
-    while let Some(rel) = find(&lower[from..], b"<meta") {
+    while let Some(rel) = head.get(from..).and_then(|h| h.iter().position(|&b| b == b'<')) {
         let start = from + rel;
-        let end = find(&lower[start..], b">").map(|e| start + e).unwrap_or(lower.len());
-        let tag = String::from_utf8_lossy(&lower[start..end]);
-        if tag.contains("charset") {
-            if let Some(enc) = charset_param(&tag.replace(['"', '\''], " ").replace("= ", "=")) {
-                return Some(enc);
-            }
+        from = start + 1;
+        if !head.get(start + 1..start + 5).is_some_and(|t| t.eq_ignore_ascii_case(b"meta")) {
+            continue;
         }
-        from = end.max(start + 5);
-        if from >= lower.len() {
-            break;
+        let end = head
+            .get(start..)
+            .and_then(|h| h.iter().position(|&b| b == b'>'))
+            .map(|e| start + e)
+            .unwrap_or(head.len());
+        let tag = String::from_utf8_lossy(head.get(start..end).unwrap_or_default()).to_ascii_lowercase();
+        if tag.contains("charset")
+            && let Some(enc) = charset_param(&tag.replace(['"', '\''], " ").replace("= ", "="))
+        {
+            return Some(enc);
         }
+        from = end.max(from);
     }
     None
-}
-
-fn find(hay: &[u8], needle: &[u8]) -> Option<usize> {
-    hay.windows(needle.len()).position(|w| w == needle)
 }
 
 /// UTF-16 declared in a meta tag cannot be right (the tag itself was read
@@ -66,10 +66,9 @@ fn sane(enc: &'static Encoding) -> &'static Encoding {
 
 fn decode_with(enc: &'static Encoding, bytes: &[u8]) -> String {
     let (text, _, _) = enc.decode(bytes);
-    if text.is_ascii() || unicode_normalization::is_nfc(&text) {
-        text.into_owned()
-    } else {
-        text.nfc().collect()
+    match crate::extract::text::nfc_document(&text) {
+        std::borrow::Cow::Owned(normalised) => normalised,
+        std::borrow::Cow::Borrowed(_) => text.into_owned(),
     }
 }
 
@@ -99,6 +98,7 @@ pub fn decode_text(bytes: &[u8], content_type: Option<&str>) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use unicode_normalization::UnicodeNormalization;
 
     /// windows-1258 bytes the way a legacy CMS writes them: decomposed tones.
     fn cp1258(text: &str) -> Vec<u8> {

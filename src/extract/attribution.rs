@@ -9,10 +9,12 @@ use regex::Regex;
 use super::text::{Folded, Line, truncate_chars};
 use super::{Attribution, dates};
 
-static NGUON: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"^(?:nguon tin|nguon bai|nguon)\s*[:：]\s*").expect("static regex"));
-static THEO: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"^theo\s+").expect("static regex"));
-static TRAILING_PAREN: LazyLock<Regex> =
-    LazyLock::new(|| Regex::new(r"\(\s*(?:theo|nguon tin|nguon)\s*[:：]?\s*[^()]{2,120}\)\s*\.?$").expect("static regex"));
+static NGUON: LazyLock<Regex> =
+    LazyLock::new(|| Regex::new(r"^(?:nguon tin|nguon bai|nguon)[ \t\r\n]*[:：][ \t\r\n]*").expect("static regex"));
+static THEO: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"^theo[ \t\r\n]+").expect("static regex"));
+static TRAILING_PAREN: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"\([ \t\r\n]*(?:theo|nguon tin|nguon)[ \t\r\n]*[:：]?[ \t\r\n]*[^()]{2,120}\)[ \t\r\n]*\.?$").expect("static regex")
+});
 
 /// What follows "Theo" in a sentence that reports rather than attributes.
 const REPORTING: &[&str] = &[
@@ -119,8 +121,10 @@ pub fn parse_line(text: &str) -> Option<Attribution> {
     let folded = Folded::new(t);
     let f = folded.text.as_str();
     // A trailing "(Theo TTXVN)" at the end of the last paragraph.
-    if t.ends_with(')') || t.ends_with(").") {
-        if let Some(m) = TRAILING_PAREN.find(f) {
+    if (t.ends_with(')') || t.ends_with(")."))
+        && let Some(m) = TRAILING_PAREN.find(f)
+    {
+        {
             let inner_start = folded.orig(m.start()) + 1;
             let inner = t.get(inner_start..).unwrap_or("").trim_end_matches('.').trim_end_matches(')');
             let inner_folded = Folded::new(inner);
@@ -171,13 +175,19 @@ pub fn find(lines: &[Line], h1_line: Option<usize>) -> Option<Attribution> {
     let from = h1_line.unwrap_or(0);
     let body = lines.get(from..).unwrap_or_default();
     let mut best = None;
+    let mut head = String::new();
     for (i, line) in body.iter().enumerate() {
         if line.in_footer || line.in_nav || line.in_heading {
             continue;
         }
         let t = line.text.as_str();
-        let first = t.chars().next().unwrap_or(' ');
-        let candidate = matches!(first, 'N' | 'n' | 'T' | 't' | '(') || t.ends_with(')') || t.ends_with(").");
+        super::text::fold_into(&mut head, truncate_chars(t, 6));
+        let candidate = head.starts_with("theo")
+            || head.starts_with("nguon")
+            || head.starts_with("(theo")
+            || head.starts_with("(nguon")
+            || t.ends_with(')')
+            || t.ends_with(").");
         if !candidate {
             continue;
         }

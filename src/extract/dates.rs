@@ -29,31 +29,34 @@ pub struct FoundDate {
 const MIN_YEAR: i32 = 1995;
 const MAX_YEAR: i32 = 2100;
 
-static NUMERIC: LazyLock<Regex> =
-    LazyLock::new(|| Regex::new(r"(\d{1,4})\s*([/.\-–])\s*(\d{1,2})\s*([/.\-–])\s*(\d{1,4})").expect("static regex"));
-static LONG: LazyLock<Regex> =
-    LazyLock::new(|| Regex::new(r"ngay\s*(\d{1,2})\s*thang\s*(\d{1,2})\s*,?\s*nam\s*(\d{4})").expect("static regex"));
+static NUMERIC: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"([0-9]{1,4})[ \t\r\n]*([/.\-–])[ \t\r\n]*([0-9]{1,2})[ \t\r\n]*([/.\-–])[ \t\r\n]*([0-9]{1,4})").expect("static regex")
+});
+static LONG: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"ngay[ \t\r\n]*([0-9]{1,2})[ \t\r\n]*thang[ \t\r\n]*([0-9]{1,2})[ \t\r\n]*,?[ \t\r\n]*nam[ \t\r\n]*([0-9]{4})")
+        .expect("static regex")
+});
 static MONTH_NAME: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(
-        r"(?:(\d{1,2})\s+)?thang\s+(muoi mot|muoi hai|muoi|mot|gieng|hai|ba|bon|tu|nam|sau|bay|tam|chin|chap)\b\s*(\d{1,2})?\s*,\s*(\d{4})",
+        r"(?:([0-9]{1,2})[ \t\r\n]+)?thang[ \t\r\n]+(muoi mot|muoi hai|muoi|mot|gieng|hai|ba|bon|tu|nam|sau|bay|tam|chin|chap)(?-u:\b)[ \t\r\n]*([0-9]{1,2})?[ \t\r\n]*,[ \t\r\n]*([0-9]{4})",
     )
     .expect("static regex")
 });
 static TIME_AFTER: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(
-        r"^[\s,|\-–/()]*(?:luc|vao luc|vao)?\s*:?\s*(?:(\d{1,2}):(\d{2})(?::\d{2})?(?:\s*([ap])\.?m\b\.?)?|(\d{1,2})\s*(?:h|gio)\s*(\d{1,2})?(?:\s*phut)?\b)",
+        r"^[[ \t\r\n],|\-–/()]*(?:luc|vao luc|vao)?[ \t\r\n]*:?[ \t\r\n]*(?:([0-9]{1,2}):([0-9]{2})(?::[0-9]{2})?(?:[ \t\r\n]*([ap])\.?m(?-u:\b)\.?)?|([0-9]{1,2})[ \t\r\n]*(?:h|gio)[ \t\r\n]*([0-9]{1,2})?(?:[ \t\r\n]*phut)?(?-u:\b))",
     )
     .expect("static regex")
 });
 static TIME_BEFORE: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(
-        r"(?:^|[^\d:])(?:(\d{1,2}):(\d{2})(?::\d{2})?(?:\s*([ap])\.?m\.?)?|(\d{1,2})\s*(?:h|gio)\s*(\d{1,2})?(?:\s*phut)?)[\s,|\-–/()]*(?:ngay)?[\s,:]*$",
+        r"(?:^|[^[0-9]:])(?:([0-9]{1,2}):([0-9]{2})(?::[0-9]{2})?(?:[ \t\r\n]*([ap])\.?m\.?)?|([0-9]{1,2})[ \t\r\n]*(?:h|gio)[ \t\r\n]*([0-9]{1,2})?(?:[ \t\r\n]*phut)?)[[ \t\r\n],|\-–/()]*(?:ngay)?[[ \t\r\n],:]*$",
     )
     .expect("static regex")
 });
 static LABEL: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(
-        r"(?:dang ngay|ngay dang|dang luc|ngay cap nhat|cap nhat|ngay ban hanh|ngay ky|ngay xuat ban|xuat ban|thoi gian dang|ngay gui|posted|published)[^a-z]*(?:luc|ngay)?[^a-z]*(?:thu\s*\w+|chu nhat)?[^a-z]*$",
+        r"(?:dang ngay|ngay dang|dang luc|ngay cap nhat|cap nhat|ngay ban hanh|ngay ky|ngay xuat ban|xuat ban|thoi gian dang|ngay gui|posted|published)[^a-z]*(?:luc|ngay)?[^a-z]*(?:thu[ \t\r\n]*[a-z0-9]+|chu nhat)?[^a-z]*$",
     )
     .expect("static regex")
 });
@@ -138,7 +141,9 @@ pub fn find_dates_folded(text: &str, folded: &Folded) -> Vec<FoundDate> {
     let mut raw: Vec<(usize, usize, Option<NaiveDate>)> = Vec::new();
     let mut pos = 0;
     while pos < f.len() {
-        let Some(c) = NUMERIC.captures_at(f, pos) else { break };
+        let Some(c) = NUMERIC.captures_at(f, pos) else {
+            break;
+        };
         let (Some(all), Some(a), Some(s1), Some(b), Some(s2), Some(y)) = (c.get(0), c.get(1), c.get(2), c.get(3), c.get(4), c.get(5))
         else {
             break;

@@ -92,16 +92,19 @@ const LABELS: &[(&str, Kind)] = &[
 
 static LABEL_RE: LazyLock<Regex> = LazyLock::new(|| {
     let alts: Vec<String> = LABELS.iter().map(|(l, _)| regex::escape(l)).collect();
-    Regex::new(&format!(r"\b(?:{})\b", alts.join("|"))).expect("static regex")
+    Regex::new(&format!(r"(?-u:\b)(?:{})(?-u:\b)", alts.join("|"))).expect("static regex")
 });
 static PHONE_RE: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"(?:\+\s?84|\(\s*\+?\s?84[\d.\s]*\)|\(\s*0\d{1,4}\s*\)|\b0\d|\b1[89]00)[\d .\-–()]{3,18}\d").expect("static regex")
+    Regex::new(r"(?:\+[ \t\r\n]?84|\([ \t\r\n]*\+?[ \t\r\n]?84[[0-9].[ \t\r\n]]*\)|\([ \t\r\n]*0[0-9]{1,4}[ \t\r\n]*\)|(?-u:\b)0[0-9]|(?-u:\b)1[89]00)[[0-9] .\-–()]{3,18}[0-9]")
+        .expect("static regex")
 });
 static EMAIL_RE: LazyLock<Regex> =
     LazyLock::new(|| Regex::new(r"[A-Za-z0-9][A-Za-z0-9._%+\-]*@[A-Za-z0-9\-]+(?:\.[A-Za-z0-9\-]+)*\.[A-Za-z]{2,}").expect("static regex"));
-static LICENCE_RE: LazyLock<Regex> =
-    LazyLock::new(|| Regex::new(r"\b\d{1,5}\s*/\s*GP\s*[-–]\s*[A-ZĐ&]{2,}(?:[-–][A-ZĐ&]{2,})?").expect("static regex"));
-static ISSUER_RE: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"\bdo\s+(.{3,90}?)\s+cap\b").expect("static regex"));
+static LICENCE_RE: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"(?-u:\b)[0-9]{1,5}[ \t\r\n]*/[ \t\r\n]*GP[ \t\r\n]*[-–][ \t\r\n]*[A-ZĐ&]{2,}(?:[-–][A-ZĐ&]{2,})?").expect("static regex")
+});
+static ISSUER_RE: LazyLock<Regex> =
+    LazyLock::new(|| Regex::new(r"(?-u:\b)do[ \t\r\n]+(.{3,90}?)[ \t\r\n]+cap(?-u:\b)").expect("static regex"));
 
 const MAX_CONTACTS: usize = 20;
 const MAX_VALUE_CHARS: usize = 200;
@@ -134,7 +137,16 @@ fn trim_value(s: &str) -> &str {
 fn label_hits(line: &Line) -> Vec<Hit> {
     let text = line.text.as_str();
     // Long paragraphs are article bodies; labels live in short lines.
-    if text.len() > 600 || !(text.contains(':') || text.len() <= 90) {
+    if text.len() > 600 {
+        return Vec::new();
+    }
+    // Without a colon a label stands alone on its line ("BAN BIÊN TẬP") or
+    // opens it ("Cơ quan của …"): a short line starting with a letter.
+    if !text.contains(':') && (text.len() > 90 || !text.starts_with(char::is_alphabetic)) {
+        return Vec::new();
+    }
+    // In a link-only line only phone/e-mail segments matter.
+    if !line.has_plain && !text.contains('@') && text.bytes().filter(u8::is_ascii_digit).count() < 8 {
         return Vec::new();
     }
     let folded = Folded::new(text);
@@ -152,9 +164,7 @@ fn label_hits(line: &Line) -> Vec<Hit> {
         let at_line_start = prefix.chars().all(|c| !c.is_alphanumeric());
         // "CHO THUÊ VĂN PHÒNG : …" is a headline, not a label: a label starts
         // the line or follows a separator.
-        let after_separator = prefix
-            .trim_end()
-            .ends_with(|c: char| matches!(c, '-' | '–' | '|' | ';' | ',' | '.' | ':' | '•' | '·' | ')' | '/'));
+        let after_separator = prefix.trim_end().ends_with(['-', '–', '|', ';', ',', '.', ':', '•', '·', ')', '/']);
         if !(at_line_start || after_separator) {
             continue;
         }
@@ -285,7 +295,9 @@ fn find_licence(lines: &[Line]) -> Option<License> {
         if !t.contains("GP") {
             continue;
         }
-        let Some(m) = LICENCE_RE.find(t) else { continue };
+        let Some(m) = LICENCE_RE.find(t) else {
+            continue;
+        };
         let number = m.as_str().trim().to_string();
         let rest = &t[m.end()..];
         let next = lines.get(i + 1).map(|l| l.text.as_str()).unwrap_or("");
@@ -394,8 +406,7 @@ pub fn extract(lines: &[Line], contact_links: &[(&str, &str)]) -> Disclosures {
             let pos = text.find(&written).unwrap_or(0);
             let seg = hits
                 .iter()
-                .filter(|h| h.label_start <= pos && (pos < h.value_end || h.value_end <= h.value_start))
-                .next_back();
+                .rfind(|h| h.label_start <= pos && (pos < h.value_end || h.value_end <= h.value_start));
             if seg.is_some_and(|h| h.kind == Kind::Stop) {
                 continue;
             }
@@ -427,7 +438,7 @@ pub fn extract(lines: &[Line], contact_links: &[(&str, &str)]) -> Disclosures {
                 continue;
             }
             let pos = text.find(&email).unwrap_or(0);
-            let seg = hits.iter().filter(|h| h.kind == Kind::Email && h.label_start <= pos).next_back();
+            let seg = hits.iter().rfind(|h| h.kind == Kind::Email && h.label_start <= pos);
             email_keys.push(key);
             d.emails.push(Found {
                 label: seg.map(|h| h.label.clone()).unwrap_or_default(),

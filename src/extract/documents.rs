@@ -16,7 +16,7 @@ static ROW: LazyLock<Option<Selector>> = LazyLock::new(|| Selector::parse("tr").
 static CELL: LazyLock<Option<Selector>> = LazyLock::new(|| Selector::parse("td, th").ok());
 static LINK: LazyLock<Option<Selector>> = LazyLock::new(|| Selector::parse("a[href]").ok());
 static DOC_NUMBER: LazyLock<Regex> =
-    LazyLock::new(|| Regex::new(r"\b\d{1,5}/(?:\d{4}/)?[A-ZĐ][A-ZĐa-z0-9]*(?:-[A-ZĐ0-9]+)*").expect("static regex"));
+    LazyLock::new(|| Regex::new(r"(?-u:\b)[0-9]{1,5}/(?:[0-9]{4}/)?[A-ZĐ][A-ZĐa-z0-9]*(?:-[A-ZĐ0-9]+)*").expect("static regex"));
 
 const MAX_DOCUMENTS: usize = 1_000;
 
@@ -147,7 +147,7 @@ fn date_after_label(text: &str, labels: &[&str]) -> Option<NaiveDate> {
     cell_date(rest)
 }
 
-fn from_lists(w: &Walk, resolved: &[Option<String>], base: &url::Url) -> Vec<LegalDocument> {
+fn from_lists(w: &Walk<'_>, resolved: &[Option<String>], base: &url::Url) -> Vec<LegalDocument> {
     let mut out: Vec<LegalDocument> = Vec::new();
     for (i, line) in w.lines.iter().enumerate() {
         if line.in_footer || line.text.len() > 300 {
@@ -165,8 +165,7 @@ fn from_lists(w: &Walk, resolved: &[Option<String>], base: &url::Url) -> Vec<Leg
             .links
             .iter()
             .enumerate()
-            .filter(|(_, l)| l.line_end <= i && l.line_end + 3 >= i && l.text.split_whitespace().count() >= 3)
-            .next_back()
+            .rfind(|(_, l)| l.line_end <= i && l.line_end + 3 >= i && l.text.split_whitespace().count() >= 3)
         else {
             continue;
         };
@@ -195,11 +194,13 @@ fn from_lists(w: &Walk, resolved: &[Option<String>], base: &url::Url) -> Vec<Leg
 }
 
 /// The legal documents listed on a page; empty for any other page.
-pub(crate) fn extract(doc: &Html, w: &Walk, resolved: &[Option<String>], base: &url::Url) -> Vec<LegalDocument> {
+pub(crate) fn extract(doc: &Html, w: &Walk<'_>, resolved: &[Option<String>], base: &url::Url) -> Vec<LegalDocument> {
+    // Column headers and "Ngày ban hành: …" labels are short lines.
+    let mut buf = String::new();
     let mentions = w.lines.iter().take(20_000).any(|l| {
-        l.text.len() <= 300 && {
-            let f = fold(&l.text);
-            f.contains("ngay ban hanh") || f.contains("ngay ky") || f.contains("trich yeu")
+        l.text.len() <= 80 && {
+            super::text::fold_into(&mut buf, &l.text);
+            buf.contains("ngay ban hanh") || buf.contains("ngay ky") || buf.contains("trich yeu")
         }
     });
     if !mentions {

@@ -9,6 +9,7 @@ pub mod dates;
 pub mod disclosures;
 pub mod documents;
 pub mod feeds;
+pub mod nesting;
 pub mod text;
 
 use chrono::{NaiveDate, NaiveDateTime};
@@ -141,90 +142,149 @@ const MAX_ITEMS: usize = 500;
 
 /// A link as seen during the walk, with where its text sits among the lines.
 #[derive(Debug, Clone, Default)]
-pub(crate) struct WalkLink {
-    pub href: String,
+pub(crate) struct WalkLink<'a> {
+    pub href: &'a str,
     /// Text of the link's own text nodes, collapsed.
     pub text: String,
-    /// title / img alt, used when the link has no text.
-    pub fallback: String,
+    /// title attribute, then img alt: used when the link has no text.
+    pub title: &'a str,
+    pub alt: &'a str,
     pub line_start: usize,
     pub pos_start: usize,
     pub line_end: usize,
     pub pos_end: usize,
     pub in_nav: bool,
     pub in_footer: bool,
+    /// Whitespace seen after the last word of the link text.
+    pub space: bool,
 }
 
 /// What one walk over the DOM collects; every extractor works from this.
 #[derive(Debug, Default)]
-pub(crate) struct Walk {
+pub(crate) struct Walk<'a> {
     pub lines: Vec<text::Line>,
-    pub links: Vec<WalkLink>,
+    pub links: Vec<WalkLink<'a>>,
     pub title: Option<String>,
     pub text_chars: usize,
-    /// (property/name/itemprop lower-cased, content)
-    pub metas: Vec<(String, String)>,
+    /// (property/name/itemprop, content)
+    pub metas: Vec<(&'a str, &'a str)>,
     pub json_ld: Vec<String>,
     /// `<time datetime>` values with the line they precede.
-    pub times: Vec<(String, usize)>,
-    pub feeds: Vec<String>,
-    pub base_href: Option<String>,
+    pub times: Vec<(&'a str, usize)>,
+    pub feeds: Vec<&'a str>,
+    pub base_href: Option<&'a str>,
     /// Line index of the first `<h1>`.
     pub h1_line: Option<usize>,
     /// Any table on the page (documents are looked for only then).
     pub has_table: bool,
 }
 
-const BLOCK_TAGS: &[&str] = &[
-    "address",
-    "article",
-    "aside",
-    "blockquote",
-    "body",
-    "br",
-    "caption",
-    "center",
-    "dd",
-    "details",
-    "dialog",
-    "div",
-    "dl",
-    "dt",
-    "fieldset",
-    "figcaption",
-    "figure",
-    "footer",
-    "form",
-    "h1",
-    "h2",
-    "h3",
-    "h4",
-    "h5",
-    "h6",
-    "header",
-    "hr",
-    "html",
-    "legend",
-    "li",
-    "main",
-    "nav",
-    "ol",
-    "p",
-    "pre",
-    "section",
-    "summary",
-    "table",
-    "tbody",
-    "td",
-    "tfoot",
-    "th",
-    "thead",
-    "tr",
-    "ul",
-];
-const SKIP_TAGS: &[&str] = &[
-    "script", "style", "noscript", "template", "svg", "iframe", "object", "select", "textarea", "canvas", "video", "audio", "map",
-];
+/// What the walk needs to know about an element, decided once per element
+/// from its name (a string compare per arm is measurable on big pages).
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Tag {
+    Other,
+    /// Inline element that separates words (cells, images, form controls).
+    Spaced,
+    Block,
+    /// Block whose class/id may name a footer or a menu.
+    Container,
+    Skip,
+    Head,
+    Title,
+    Meta,
+    Script,
+    LinkEl,
+    Base,
+    Time,
+    Footer,
+    Nav,
+    H1,
+    Heading,
+    P,
+    Table,
+    Img,
+    A,
+    Span,
+}
+
+#[inline]
+fn tag_of(name: &str) -> Tag {
+    use Tag::*;
+    match name.len() {
+        1 => match name {
+            "a" => A,
+            "p" => P,
+            _ => Other,
+        },
+        2 => match name {
+            // A cell is its own line: "label | value" cells read like "label" / "value" lines.
+            "li" | "tr" | "br" | "ol" | "dd" | "dl" | "dt" | "hr" | "td" | "th" => Block,
+            "ul" => Container,
+            "h1" => H1,
+            "h2" | "h3" | "h4" | "h5" | "h6" => Heading,
+            _ => Other,
+        },
+        3 => match name {
+            "div" => Container,
+            "nav" => Nav,
+            "pre" => Block,
+            "img" => Img,
+            "svg" | "map" => Skip,
+            _ => Other,
+        },
+        4 => match name {
+            "span" => Span,
+            "body" | "html" | "main" | "form" => Block,
+            "head" => Head,
+            "meta" => Meta,
+            "link" => LinkEl,
+            "base" => Base,
+            "time" => Time,
+            _ => Other,
+        },
+        5 => match name {
+            "table" => Table,
+            "aside" => Container,
+            "tbody" | "thead" | "tfoot" => Block,
+            "title" => Title,
+            "style" | "video" | "audio" => Skip,
+            "input" | "label" => Spaced,
+            _ => Other,
+        },
+        6 => match name {
+            "footer" => Footer,
+            "header" => Container,
+            "figure" | "center" | "legend" | "dialog" => Block,
+            "script" => Script,
+            "iframe" | "object" | "select" | "canvas" => Skip,
+            "button" => Spaced,
+            _ => Other,
+        },
+        7 => match name {
+            "section" => Container,
+            "article" | "address" | "caption" | "details" | "summary" => Block,
+            _ => Other,
+        },
+        8 => match name {
+            "fieldset" => Block,
+            "noscript" | "template" | "textarea" => Skip,
+            _ => Other,
+        },
+        10 => match name {
+            "blockquote" | "figcaption" => Block,
+            _ => Other,
+        },
+        _ => Other,
+    }
+}
+
+/// Attribute lookup by string compare: `Element::attr` interns its argument
+/// as an atom on every call, which costs more than scanning the few attributes.
+#[inline]
+fn attr<'a>(el: &'a scraper::node::Element, name: &str) -> Option<&'a str> {
+    el.attrs().find(|(k, _)| *k == name).map(|(_, v)| v)
+}
 
 const F_FOOTER: u8 = 1;
 const F_NAV: u8 = 2;
@@ -233,9 +293,46 @@ const F_PARA: u8 = 8;
 const F_LINK: u8 = 16;
 const F_HEAD: u8 = 32;
 
-fn attr_has_token(el: &scraper::node::Element, f: impl Fn(&str) -> bool) -> bool {
-    let check = |v: Option<&str>| v.is_some_and(|v| v.split(|c: char| c.is_whitespace() || c == '_').any(|t| f(&t.to_ascii_lowercase())));
-    check(el.attr("class")) || check(el.attr("id"))
+/// Footer or menu named by an element's class or id ("footer-wrapper",
+/// "footleft", "main-menu", "navbar"), in one pass over the tokens.
+fn region_of(el: &scraper::node::Element) -> u8 {
+    let mut mask = 0;
+    for (k, v) in el.attrs() {
+        if k != "class" && k != "id" {
+            continue;
+        }
+        for t in v.split(|c: char| c.is_ascii_whitespace() || c == '_').map(str::as_bytes) {
+            if t.len() < 3 {
+                continue;
+            }
+            if contains_ci(t, b"foot") && (contains_ci(t, b"footer") || (starts_ci(t, b"foot") && !starts_ci(t, b"football"))) {
+                mask |= F_FOOTER;
+            }
+            if contains_ci(t, b"menu") || contains_ci(t, b"navbar") || t.eq_ignore_ascii_case(b"nav") {
+                mask |= F_NAV;
+            }
+        }
+    }
+    mask
+}
+
+/// `needle` must be lower-case ASCII.
+fn contains_ci(hay: &[u8], needle: &[u8]) -> bool {
+    let Some(&first) = needle.first() else {
+        return true;
+    };
+    if hay.len() < needle.len() {
+        return false;
+    }
+    let last_start = hay.len() - needle.len();
+    hay.iter()
+        .take(last_start + 1)
+        .enumerate()
+        .any(|(i, &b)| (b | 0x20) == first && hay.get(i..i + needle.len()).is_some_and(|w| w.eq_ignore_ascii_case(needle)))
+}
+
+fn starts_ci(hay: &[u8], prefix: &[u8]) -> bool {
+    hay.get(..prefix.len()).is_some_and(|h| h.eq_ignore_ascii_case(prefix))
 }
 
 fn node_text(n: ego_like::NodeRefAlias<'_>) -> String {
@@ -294,7 +391,7 @@ impl Counters {
 
 /// One pass over the parsed document: lines of visible text, links with
 /// their positions, and the machine-readable metadata.
-pub(crate) fn walk_document(html: &scraper::Html, _url: &url::Url) -> Walk {
+pub(crate) fn walk_document<'a>(html: &'a scraper::Html, _url: &url::Url) -> Walk<'a> {
     use scraper::Node;
     let mut w = Walk::default();
     let mut b = text::LineBuilder::new(MAX_TEXT_CHARS);
@@ -307,28 +404,38 @@ pub(crate) fn walk_document(html: &scraper::Html, _url: &url::Url) -> Walk {
     while let Some(n) = node {
         let mut descend = false;
         match n.value() {
-            Node::Text(t) => {
-                if cnt.head == 0 {
-                    let in_link = cnt.link > 0;
-                    b.push(t, in_link, cnt.flags());
-                    if let Some(l) = open_link.as_mut()
-                        && l.text.len() < 1000
-                    {
-                        if !l.text.is_empty() && t.starts_with(char::is_whitespace) {
+            Node::Text(t) if cnt.head == 0 => {
+                let in_link = cnt.link > 0;
+                b.push(t, in_link, cnt.flags());
+                if let Some(l) = open_link.as_mut()
+                    && l.text.len() < 1000
+                {
+                    // Collapsed while collected, so no clean-up pass per link.
+                    let mut first = true;
+                    for word in t.split_whitespace() {
+                        if !l.text.is_empty() && (!first || t.starts_with(char::is_whitespace) || l.space) {
                             l.text.push(' ');
                         }
-                        l.text.push_str(t.trim());
+                        l.text.push_str(word);
+                        first = false;
+                        l.space = false;
+                    }
+                    if t.ends_with(char::is_whitespace) {
+                        l.space = true;
                     }
                 }
             }
             Node::Element(el) => {
-                let name = el.name();
-                let block = BLOCK_TAGS.contains(&name);
+                let tag = tag_of(el.name());
+                let block = matches!(
+                    tag,
+                    Tag::Block | Tag::Container | Tag::Footer | Tag::Nav | Tag::H1 | Tag::Heading | Tag::P | Tag::Table
+                );
+                let mut skip = tag == Tag::Skip;
                 let mut mask = 0u8;
-                let mut skip = SKIP_TAGS.contains(&name);
-                match name {
-                    "head" => mask |= F_HEAD,
-                    "title" => {
+                match tag {
+                    Tag::Head => mask |= F_HEAD,
+                    Tag::Title => {
                         if w.title.is_none() {
                             let t = text::clean(&node_text(n));
                             if !t.is_empty() {
@@ -337,66 +444,71 @@ pub(crate) fn walk_document(html: &scraper::Html, _url: &url::Url) -> Walk {
                         }
                         skip = true;
                     }
-                    "meta" => {
-                        let key = el.attr("property").or_else(|| el.attr("itemprop")).or_else(|| el.attr("name"));
-                        if let (Some(k), Some(c)) = (key, el.attr("content"))
+                    Tag::Meta => {
+                        let key = attr(el, "property").or_else(|| attr(el, "itemprop")).or_else(|| attr(el, "name"));
+                        if let (Some(k), Some(c)) = (key, attr(el, "content"))
                             && w.metas.len() < 200
                         {
-                            w.metas.push((k.to_ascii_lowercase(), c.to_string()));
+                            w.metas.push((k, c));
                         }
                     }
-                    "script" => {
-                        if el.attr("type").is_some_and(|t| t.eq_ignore_ascii_case("application/ld+json")) && w.json_ld.len() < 20 {
+                    Tag::Script => {
+                        if attr(el, "type").is_some_and(|t| t.eq_ignore_ascii_case("application/ld+json")) && w.json_ld.len() < 20 {
                             w.json_ld.push(node_text(n));
                         }
+                        skip = true;
                     }
-                    "link" => {
-                        let rel = el.attr("rel").unwrap_or("").to_ascii_lowercase();
-                        let ty = el.attr("type").unwrap_or("").to_ascii_lowercase();
-                        if rel.split_whitespace().any(|r| r == "alternate")
-                            && (ty.contains("rss") || ty.contains("atom"))
-                            && let Some(h) = el.attr("href")
+                    Tag::LinkEl => {
+                        let rel = attr(el, "rel").unwrap_or("");
+                        let ty = attr(el, "type").unwrap_or("").as_bytes();
+                        if rel.split_whitespace().any(|r| r.eq_ignore_ascii_case("alternate"))
+                            && (contains_ci(ty, b"rss") || contains_ci(ty, b"atom"))
+                            && let Some(h) = attr(el, "href")
                             && w.feeds.len() < 50
                         {
-                            w.feeds.push(h.trim().to_string());
+                            w.feeds.push(h.trim());
                         }
                     }
-                    "base" => {
-                        if w.base_href.is_none() {
-                            w.base_href = el.attr("href").map(|h| h.trim().to_string());
-                        }
+                    Tag::Base if w.base_href.is_none() => {
+                        w.base_href = attr(el, "href").map(str::trim);
                     }
-                    "time" => {
-                        if let Some(d) = el.attr("datetime")
+                    Tag::Time => {
+                        if let Some(d) = attr(el, "datetime")
                             && w.times.len() < 200
                         {
-                            w.times.push((d.to_string(), b.line_index()));
+                            w.times.push((d, b.line_index()));
                         }
                     }
-                    "footer" => mask |= F_FOOTER,
-                    "nav" => mask |= F_NAV,
-                    "h1" | "h2" | "h3" | "h4" | "h5" | "h6" => {
+                    Tag::Footer => mask |= F_FOOTER,
+                    Tag::Nav => mask |= F_NAV,
+                    Tag::H1 => {
                         mask |= F_HEADING;
-                    }
-                    "p" => mask |= F_PARA,
-                    "table" => w.has_table = true,
-                    "img" => {
-                        if let (Some(l), Some(alt)) = (open_link.as_mut(), el.attr("alt"))
-                            && l.fallback.is_empty()
-                        {
-                            l.fallback = text::clean(alt);
+                        if w.h1_line.is_none() {
+                            b.break_line();
+                            w.h1_line = Some(b.line_index());
                         }
                     }
-                    "a" => {
+                    Tag::Heading => mask |= F_HEADING,
+                    Tag::P => mask |= F_PARA,
+                    Tag::Table => w.has_table = true,
+                    Tag::Img => {
+                        if let Some(l) = open_link.as_mut()
+                            && l.alt.is_empty()
+                            && let Some(alt) = attr(el, "alt")
+                        {
+                            l.alt = alt;
+                        }
+                    }
+                    Tag::A => {
                         if open_link.is_none()
-                            && let Some(h) = el.attr("href")
                             && w.links.len() < MAX_LINKS
+                            && let Some(h) = attr(el, "href")
                         {
                             b.space();
                             let (f, nav, _, _) = cnt.flags();
                             open_link = Some(WalkLink {
-                                href: h.trim().to_string(),
-                                fallback: el.attr("title").map(text::clean).unwrap_or_default(),
+                                href: h.trim(),
+                                title: attr(el, "title").unwrap_or(""),
                                 line_start: b.line_index(),
                                 pos_start: b.cur_len(),
                                 in_nav: nav,
@@ -408,26 +520,12 @@ pub(crate) fn walk_document(html: &scraper::Html, _url: &url::Url) -> Walk {
                     }
                     _ => {}
                 }
-                if matches!(
-                    name,
-                    "div" | "section" | "ul" | "aside" | "header" | "footer" | "p" | "span" | "table"
-                ) {
-                    if attr_has_token(el, |t| {
-                        t.contains("footer") || (t.starts_with("foot") && !t.starts_with("football"))
-                    }) {
-                        mask |= F_FOOTER;
-                    }
-                    if attr_has_token(el, |t| t.contains("menu") || t.contains("navbar") || t == "nav") {
-                        mask |= F_NAV;
-                    }
-                }
-                if name == "h1" && w.h1_line.is_none() {
-                    b.break_line();
-                    w.h1_line = Some(b.line_index());
+                if matches!(tag, Tag::Container | Tag::Footer | Tag::P | Tag::Table) {
+                    mask |= region_of(el);
                 }
                 if block {
                     b.break_line();
-                } else if matches!(name, "td" | "th" | "img" | "input" | "button" | "label") {
+                } else if matches!(tag, Tag::Spaced | Tag::Img) {
                     b.space();
                 }
                 if !skip && n.has_children() {
@@ -472,11 +570,11 @@ pub(crate) fn walk_document(html: &scraper::Html, _url: &url::Url) -> Walk {
     w
 }
 
-fn finish_link(w: &mut Walk, open: &mut Option<WalkLink>, b: &text::LineBuilder) {
+fn finish_link<'a>(w: &mut Walk<'a>, open: &mut Option<WalkLink<'a>>, b: &text::LineBuilder) {
     if let Some(mut l) = open.take() {
         l.line_end = b.line_index();
         l.pos_end = b.cur_len();
-        l.text = text::clean(&l.text);
+        l.text = text::nfc(std::mem::take(&mut l.text));
         w.links.push(l);
     }
 }
@@ -500,12 +598,57 @@ fn resolve(base: &url::Url, href: &str) -> Option<url::Url> {
     Some(u)
 }
 
+/// Characters the URL parser leaves untouched in a path or query, so a
+/// plain href made only of them can be resolved by string concatenation.
+fn plain_href(h: &str) -> bool {
+    !h.is_empty()
+        && h.bytes().all(|b| {
+            b.is_ascii_alphanumeric()
+                || matches!(
+                    b,
+                    b'-' | b'.' | b'_' | b'~' | b'/' | b'?' | b'=' | b'&' | b'+' | b'%' | b',' | b';' | b':'
+                )
+        })
+        && !h.contains("./")
+        && !h.ends_with("/.")
+        && !h.ends_with("/..")
+        && h != "."
+        && h != ".."
+        && !h.contains("%2e")
+        && !h.contains("%2E")
+}
+
+/// Resolves a link to an absolute string without a full URL parse when the
+/// href is plain (most links); anything unusual goes through `Url::join`.
+/// `origin` is "scheme://host[:port]", `dir` the base URL up to its last '/'.
+fn resolve_fast(base: &url::Url, origin: &str, dir: &str, href: &str) -> Option<String> {
+    let h = href.trim();
+    if plain_href(h) {
+        if let Some(rest) = h.strip_prefix("https://").or_else(|| h.strip_prefix("http://")) {
+            // Host must be lower-case and non-empty for the string to equal the parsed form.
+            let host = rest.split(['/', '?']).next().unwrap_or("");
+            if !host.is_empty()
+                && !host.bytes().any(|b| b.is_ascii_uppercase() || b == b':' || b == b'%')
+                && rest.len() > host.len()
+                && !rest.get(host.len()..).unwrap_or("").starts_with('?')
+            {
+                return Some(h.to_string());
+            }
+        } else if h.starts_with('/') && !h.starts_with("//") {
+            return Some(format!("{origin}{h}"));
+        } else if !h.contains(':') && !h.starts_with(['?', '/']) {
+            return Some(format!("{dir}{h}"));
+        }
+    }
+    resolve(base, h).map(String::from)
+}
 /// Full analysis of one decoded HTML page. `url` is the page's final URL,
 /// used to resolve relative links. Never panics.
 pub fn analyze_html(url: &url::Url, html: &str) -> PageFacts {
+    let html = nesting::cut_deep_nesting(html, nesting::MAX_NESTING).unwrap_or(html);
     let doc = scraper::Html::parse_document(html);
     let w = walk_document(&doc, url);
-    let base = w.base_href.as_deref().and_then(|h| url.join(h).ok()).unwrap_or_else(|| url.clone());
+    let base = w.base_href.and_then(|h| url.join(h).ok()).unwrap_or_else(|| url.clone());
 
     let mut facts = PageFacts {
         title: w.title.clone(),
@@ -513,17 +656,50 @@ pub fn analyze_html(url: &url::Url, html: &str) -> PageFacts {
         ..Default::default()
     };
 
-    let mut seen = std::collections::HashSet::new();
-    let mut resolved: Vec<Option<String>> = Vec::with_capacity(w.links.len());
-    for l in &w.links {
-        let abs = resolve(&base, &l.href).map(String::from);
-        if let Some(a) = &abs
-            && seen.insert(a.clone())
+    // Listings link each item twice (picture and title): resolve each href once.
+    // xxh3 instead of SipHash: keys come from one page, not an adversary's
+    // table, and hashing every href twice is visible in the profile.
+    let mut by_href: std::collections::HashMap<&str, Option<String>, xxhash_rust::xxh3::Xxh3DefaultBuilder> =
+        std::collections::HashMap::with_capacity_and_hasher(w.links.len(), Default::default());
+    let origin = base.origin().ascii_serialization();
+    let base_str = base.as_str();
+    let path_end = base_str.find(['?', '#']).unwrap_or(base_str.len());
+    let dir = base_str
+        .get(..path_end)
+        .and_then(|p| p.rfind('/').map(|i| &base_str[..=i]))
+        .unwrap_or(base_str);
+    let simple_base = matches!(base.scheme(), "http" | "https") && base.path().starts_with('/');
+    let resolved: Vec<Option<String>> = w
+        .links
+        .iter()
+        .map(|l| {
+            by_href
+                .entry(l.href)
+                .or_insert_with(|| {
+                    if simple_base {
+                        resolve_fast(&base, &origin, dir, l.href)
+                    } else {
+                        resolve(&base, l.href).map(String::from)
+                    }
+                })
+                .clone()
+        })
+        .collect();
+    let mut seen: std::collections::HashSet<&str, xxhash_rust::xxh3::Xxh3DefaultBuilder> =
+        std::collections::HashSet::with_capacity_and_hasher(resolved.len(), Default::default());
+    for (l, abs) in w.links.iter().zip(&resolved) {
+        if let Some(a) = abs
+            && seen.insert(a.as_str())
         {
-            let text = if l.text.is_empty() { l.fallback.clone() } else { l.text.clone() };
+            let text = if !l.text.is_empty() {
+                l.text.clone()
+            } else if !l.title.trim().is_empty() {
+                text::clean(l.title)
+            } else {
+                text::clean(l.alt)
+            };
             facts.links.push(Link { url: a.clone(), text });
         }
-        resolved.push(abs);
     }
     for f in &w.feeds {
         if let Some(u) = resolve(&base, f) {
@@ -537,7 +713,7 @@ pub fn analyze_html(url: &url::Url, html: &str) -> PageFacts {
     let contact_links: Vec<(&str, &str)> = w
         .links
         .iter()
-        .map(|l| (l.href.as_str(), l.text.as_str()))
+        .map(|l| (l.href, l.text.as_str()))
         .filter(|(h, _)| {
             let h = h.get(..7).unwrap_or("").to_ascii_lowercase();
             h.starts_with("mailto:") || h.starts_with("tel:")
@@ -555,7 +731,7 @@ pub fn analyze_html(url: &url::Url, html: &str) -> PageFacts {
 }
 
 /// A link that can be a news item: real words of its own, not a menu.
-fn is_item_link(l: &WalkLink) -> bool {
+fn is_item_link(l: &WalkLink<'_>) -> bool {
     if l.in_nav || l.in_footer {
         return false;
     }
@@ -571,7 +747,7 @@ fn short(s: &str) -> bool {
 /// Dated items of a listing: the date next to each item's link (same line
 /// after or before the link, or a short line right after it), never a date
 /// inside a headline or a summary.
-fn listing_items(w: &Walk, resolved: &[Option<String>]) -> Vec<Item> {
+fn listing_items(w: &Walk<'_>, resolved: &[Option<String>]) -> Vec<Item> {
     let mut items: Vec<Item> = Vec::new();
     let mut claimed: Vec<bool> = vec![false; w.lines.len()];
     let candidates: Vec<usize> = (0..w.links.len())
@@ -583,7 +759,9 @@ fn listing_items(w: &Walk, resolved: &[Option<String>]) -> Vec<Item> {
             break;
         }
         let l = &w.links[i];
-        let Some(Some(url)) = resolved.get(i) else { continue };
+        let Some(Some(url)) = resolved.get(i) else {
+            continue;
+        };
         let next_start = candidates.get(k + 1).map(|&j| w.links[j].line_start).unwrap_or(usize::MAX);
         let mut date = None;
         // Same line, after the link: "Tiêu đề (23/11/2026)".
@@ -606,7 +784,8 @@ fn listing_items(w: &Walk, resolved: &[Option<String>]) -> Vec<Item> {
                     break;
                 }
                 let Some(line) = w.lines.get(j) else { break };
-                if line.in_heading || claimed.get(j).copied().unwrap_or(true) {
+                // Footer licence dates and menu clocks belong to no item.
+                if line.in_heading || line.in_footer || line.in_nav || claimed.get(j).copied().unwrap_or(true) {
                     continue;
                 }
                 if short(&line.text)
@@ -627,6 +806,7 @@ fn listing_items(w: &Walk, resolved: &[Option<String>]) -> Vec<Item> {
                 && !claimed.get(j).copied().unwrap_or(true)
                 && !line.in_heading
                 && !line.in_nav
+                && !line.in_footer
                 && short(&line.text)
                 && let Some(d) = first_date(&line.text)
             {
@@ -659,19 +839,20 @@ fn first_date(s: &str) -> Option<NaiveDateTime> {
     dates::find_dates(s).first().map(|d| d.at)
 }
 
-fn meta<'a>(w: &'a Walk, keys: &[&str]) -> Option<&'a str> {
+fn meta<'a>(w: &Walk<'a>, keys: &[&str]) -> Option<&'a str> {
     keys.iter()
-        .find_map(|k| w.metas.iter().find(|(mk, _)| mk == k).map(|(_, v)| v.as_str()))
+        .find_map(|k| w.metas.iter().find(|(mk, _)| mk.eq_ignore_ascii_case(k)).map(|(_, v)| *v))
 }
 
 static LD_DATE: std::sync::LazyLock<regex::Regex> =
-    std::sync::LazyLock::new(|| regex::Regex::new(r#""datePublished"\s*:\s*"([^"]{8,40})""#).expect("static regex"));
-static LD_ARTICLE: std::sync::LazyLock<regex::Regex> =
-    std::sync::LazyLock::new(|| regex::Regex::new(r#""@type"\s*:\s*"(?:News|Blog|Reportage)?(?:Article|Posting)""#).expect("static regex"));
+    std::sync::LazyLock::new(|| regex::Regex::new(r#""datePublished"[ \t\r\n]*:[ \t\r\n]*"([^"]{8,40})""#).expect("static regex"));
+static LD_ARTICLE: std::sync::LazyLock<regex::Regex> = std::sync::LazyLock::new(|| {
+    regex::Regex::new(r#""@type"[ \t\r\n]*:[ \t\r\n]*"(?:News|Blog|Reportage)?(?:Article|Posting)""#).expect("static regex")
+});
 
 /// The page's own publication time, and whether the page is an article
 /// (its own date plus a body of text).
-fn article_date(w: &Walk) -> (Option<NaiveDateTime>, bool) {
+fn article_date(w: &Walk<'_>) -> (Option<NaiveDateTime>, bool) {
     let mut published = meta(
         w,
         &[
@@ -732,4 +913,153 @@ fn article_date(w: &Walk) -> (Option<NaiveDateTime>, bool) {
     // is drawn by JavaScript (aggregator shells); otherwise title plus body.
     let is_article = published.is_some() && (typed_article || (w.h1_line.is_some() && body_chars >= 400));
     (published, is_article)
+}
+
+#[cfg(test)]
+mod resolve_tests {
+    use super::*;
+
+    /// The string shortcut must give exactly what the URL parser gives.
+    #[test]
+    fn fast_resolution_equals_url_join() {
+        let bases = [
+            "https://sotttt.hanoi.gov.vn/bao-chi-xuat-ban",
+            "https://example.vn/a/b/page.html?x=1",
+            "http://example.vn:8080/dir/",
+            "https://example.vn",
+        ];
+        let hrefs = [
+            "bao-chi-xuat-ban/-/view_content/4421549-ha-noi.html",
+            "/tin/1?id=2&p=3",
+            "https://other.vn/x/y",
+            "https://Other.vn/x",
+            "https://other.vn",
+            "https://other.vn?x",
+            "http://other.vn/a b",
+            "../up.html",
+            "./same.html",
+            "x/../y",
+            "//cdn.vn/z",
+            "?q=1",
+            "page%20two.html",
+            "a:b",
+            "tin-tức.html",
+            "/a/.",
+            ".",
+        ];
+        for b in bases {
+            let base = url::Url::parse(b).expect("valid base");
+            let origin = base.origin().ascii_serialization();
+            let s = base.as_str();
+            let end = s.find(['?', '#']).unwrap_or(s.len());
+            let dir = s.get(..end).and_then(|p| p.rfind('/').map(|i| &s[..=i])).unwrap_or(s);
+            for h in hrefs {
+                let slow = resolve(&base, h).map(String::from);
+                let fast = resolve_fast(&base, &origin, dir, h);
+                assert_eq!(fast, slow, "base {b} href {h}");
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn analyze(html: &str) -> PageFacts {
+        let url = url::Url::parse("https://tiengiang.gov.vn/tin-tuc/").expect("static url");
+        analyze_html(&url, html)
+    }
+
+    #[test]
+    fn listing_dates_next_to_links_not_header_clock_or_headline() {
+        let f = analyze(
+            r#"<html><body>
+            <div class="header"><a href="/"><img alt="Cổng thông tin điện tử tỉnh Tiền Giang"></a>
+              <span>Thứ Ba, ngày 24 tháng 11 năm 2026</span></div>
+            <ul class="news">
+              <li><a href="bai-1.html#top">Kỷ niệm 27/7/1947 - 27/7/2026: tri ân các anh hùng liệt sĩ</a> <span>(23/11/2026)</span></li>
+              <li><a href="/tin/bai-2.html">Hội nghị triển khai kế hoạch chuyển đổi số năm 2027</a><div>Đăng ngày 20 - 11 - 2026 / Lượt xem: 400</div></li>
+              <li><a href="/tin/bai-3.html">Tỉnh tổ chức lễ mít tinh ngày 25/4 tại quảng trường</a></li>
+            </ul>
+            <footer><p>Giấy phép số 12/GP-TTĐT ngày 16/09/2013</p></footer>
+            </body></html>"#,
+        );
+        let got: Vec<(String, Option<NaiveDate>)> = f.items.iter().map(|i| (i.url.clone(), i.published.map(|p| p.date()))).collect();
+        assert_eq!(
+            got,
+            vec![
+                (
+                    "https://tiengiang.gov.vn/tin-tuc/bai-1.html".to_string(),
+                    NaiveDate::from_ymd_opt(2026, 11, 23)
+                ),
+                (
+                    "https://tiengiang.gov.vn/tin/bai-2.html".to_string(),
+                    NaiveDate::from_ymd_opt(2026, 11, 20)
+                ),
+            ]
+        );
+        assert!(f.links.iter().all(|l| !l.url.contains('#')));
+        assert_eq!(f.published, None);
+    }
+
+    #[test]
+    fn footer_in_table_cells_with_nbsp_and_bold_labels() {
+        let f = analyze(
+            "<table><tr><td><b>Cơ&nbsp;quan chủ quản:</b></td><td>UBND tỉnh Tiền Giang</td></tr>\
+             <tr><td><strong>Chịu trách nhiệm chính</strong></td><td>Ông Nguyễn Văn A</td></tr>\
+             <tr><td>E-mail:</td><td>ubnd&#64;tiengiang.gov.vn</td></tr></table>",
+        );
+        let d = &f.disclosures;
+        assert_eq!(d.governing_agency.as_ref().map(|x| x.value.as_str()), Some("UBND tỉnh Tiền Giang"));
+        assert_eq!(d.responsible_person.as_ref().map(|x| x.value.as_str()), Some("Ông Nguyễn Văn A"));
+        assert_eq!(d.emails.first().map(|x| x.value.as_str()), Some("ubnd@tiengiang.gov.vn"));
+    }
+
+    #[test]
+    fn article_with_labelled_date_and_attribution() {
+        let body = "Nội dung bài viết về tình hình kinh tế xã hội của tỉnh. ".repeat(12);
+        let f = analyze(&format!(
+            "<html><head><title>Tin bài - Cổng TTĐT</title>\
+             <link rel=\"alternate\" type=\"application/rss+xml\" href=\"/rss/tin-tuc.rss\"></head><body>\
+             <h1>Tỉnh triển khai kế hoạch năm 2027</h1><div class=\"date\">Cập nhật: 23/11/2026 08:30</div>\
+             <p>{body}</p><p>Theo đó, các sở ngành thực hiện ngay.</p>\
+             <p style=\"text-align:right\"><em>Nguồn: Báo Ấp Bắc, 07:30 23/11/2026</em></p></body></html>"
+        ));
+        assert_eq!(
+            f.published,
+            NaiveDate::from_ymd_opt(2026, 11, 23).and_then(|d| d.and_hms_opt(8, 30, 0))
+        );
+        assert!(f.is_article);
+        let a = f.attribution.expect("attribution");
+        assert_eq!(a.source, "Báo Ấp Bắc");
+        assert_eq!(a.original_time.map(|t| t.format("%H:%M").to_string()).as_deref(), Some("07:30"));
+        assert_eq!(f.feeds, vec!["https://tiengiang.gov.vn/rss/tin-tuc.rss".to_string()]);
+        assert_eq!(f.title.as_deref(), Some("Tin bài - Cổng TTĐT"));
+    }
+
+    #[test]
+    fn scripts_and_styles_are_not_text_and_js_pages_have_none() {
+        let f = analyze("<body><script>var a='Điện thoại: 0273 3873 333';</script><style>.x{}</style><div id=\"app\"></div></body>");
+        assert_eq!(f.text_chars, 0);
+        assert!(f.disclosures.phones.is_empty());
+    }
+
+    #[test]
+    fn garbage_and_deep_nesting_do_not_panic() {
+        // Text up to the nesting bound is kept; what lies deeper is cut (see nesting.rs).
+        let deep = "<div>".repeat(500) + "Địa chỉ: x" + &"<div>".repeat(3_000) + "Email: y@z.vn" + &"</div>".repeat(3_500);
+        let f = analyze(&deep);
+        assert_eq!(f.disclosures.address.map(|a| a.value), Some("x".to_string()));
+        assert!(f.disclosures.emails.is_empty());
+        for junk in [
+            "",
+            "<",
+            "<a href=\"javascript:void(0)\">x</a>",
+            "<a href=\"http://[::1\">y</a>",
+            "\u{0}\u{fffd}<p>&#xD800;</p>",
+        ] {
+            let _ = analyze(junk);
+        }
+    }
 }

@@ -51,8 +51,9 @@ impl LineBuilder {
         self.cur.len()
     }
 
+    /// Characters of visible text kept (bytes while building, chars at the end).
     pub fn total_chars(&self) -> usize {
-        self.kept
+        self.lines.iter().map(|l| l.text.chars().count()).sum::<usize>() + self.cur.chars().count()
     }
 
     /// Appends raw text; `flags` = (footer, nav, heading, paragraph).
@@ -60,23 +61,47 @@ impl LineBuilder {
         if self.kept >= self.cap {
             return;
         }
-        for c in text.chars() {
-            if c.is_whitespace() || c == '\u{200b}' || c == '\u{feff}' {
+        let bytes = text.as_bytes();
+        let mut i = 0;
+        let mut word_start: Option<usize> = None;
+        while i < bytes.len() {
+            let b = bytes.get(i).copied().unwrap_or(b' ');
+            let (space, width) = if b < 0x80 {
+                (b.is_ascii_whitespace(), 1)
+            } else {
+                let c = text.get(i..).and_then(|r| r.chars().next()).unwrap_or(' ');
+                (c.is_whitespace() || c == '\u{200b}' || c == '\u{feff}', c.len_utf8())
+            };
+            if space {
+                if let Some(ws) = word_start.take() {
+                    self.push_word(text.get(ws..i).unwrap_or(""), in_link, flags);
+                }
                 self.pending_space = true;
-                continue;
+            } else if word_start.is_none() {
+                word_start = Some(i);
             }
-            if self.cur.is_empty() {
-                self.cur_flags = flags;
-                self.cur_plain = false;
-            } else if self.pending_space {
-                self.cur.push(' ');
-            }
-            self.pending_space = false;
-            self.cur.push(c);
-            self.kept += 1;
-            if !in_link {
-                self.cur_plain = true;
-            }
+            i += width;
+        }
+        if let Some(ws) = word_start {
+            self.push_word(text.get(ws..).unwrap_or(""), in_link, flags);
+        }
+    }
+
+    fn push_word(&mut self, word: &str, in_link: bool, flags: (bool, bool, bool, bool)) {
+        if word.is_empty() {
+            return;
+        }
+        if self.cur.is_empty() {
+            self.cur_flags = flags;
+            self.cur_plain = false;
+        } else if self.pending_space {
+            self.cur.push(' ');
+        }
+        self.pending_space = false;
+        self.cur.push_str(word);
+        self.kept += word.len();
+        if !in_link {
+            self.cur_plain = true;
         }
     }
 
@@ -90,8 +115,9 @@ impl LineBuilder {
         if self.cur.is_empty() {
             return;
         }
-        let raw = std::mem::take(&mut self.cur);
-        let text = nfc(raw);
+        // Copy at exact size and keep the buffer for the next line.
+        let text = nfc(self.cur.clone());
+        self.cur.clear();
         let (in_footer, in_nav, in_heading, in_paragraph) = self.cur_flags;
         self.lines.push(Line {
             text,
@@ -109,13 +135,53 @@ impl LineBuilder {
     }
 }
 
+/// True when `s` may not be NFC. Vietnamese text leaves NFC only through
+/// combining diacritics (U+0300–U+036F, lead bytes 0xCC/0xCD in UTF-8), so a
+/// byte scan settles the common case without per-character table lookups.
+pub fn maybe_not_nfc(s: &str) -> bool {
+    has_combining_lead(s.as_bytes()) && !unicode_normalization::is_nfc(s)
+}
+
+fn has_combining_lead(b: &[u8]) -> bool {
+    if b.len() < 256 {
+        b.iter().any(|&c| c == 0xCC || c == 0xCD)
+    } else {
+        b.contains(&0xCC) || b.contains(&0xCD)
+    }
+}
+
+/// NFC of a whole document, normalising only the stretches between two
+/// `<` that hold combining marks. Safe because no canonical composition has
+/// an ASCII second part, so a cut before '<' never separates a base from
+/// its marks; a page with a few NFD words costs a copy, not a full pass.
+pub fn nfc_document(s: &str) -> std::borrow::Cow<'_, str> {
+    if !has_combining_lead(s.as_bytes()) {
+        return std::borrow::Cow::Borrowed(s);
+    }
+    let mut out = String::with_capacity(s.len() + 64);
+    let mut start = 0;
+    let mut changed = false;
+    let cuts = s.match_indices('<').map(|(i, _)| i).chain(std::iter::once(s.len()));
+    for cut in cuts {
+        let seg = s.get(start..cut).unwrap_or("");
+        if has_combining_lead(seg.as_bytes()) && !unicode_normalization::is_nfc(seg) {
+            out.extend(seg.nfc());
+            changed = true;
+        } else {
+            out.push_str(seg);
+        }
+        start = cut;
+    }
+    if changed {
+        std::borrow::Cow::Owned(out)
+    } else {
+        std::borrow::Cow::Borrowed(s)
+    }
+}
+
 /// NFC without reallocating the common already-normalised case.
 pub fn nfc(s: String) -> String {
-    if s.is_ascii() || unicode_normalization::is_nfc(&s) {
-        s
-    } else {
-        s.nfc().collect()
-    }
+    if maybe_not_nfc(&s) { s.nfc().collect() } else { s }
 }
 
 /// NFC, whitespace collapsed and trimmed.
@@ -130,13 +196,7 @@ pub fn clean(s: &str) -> String {
     nfc(out)
 }
 
-/// Folds one character: lower case, no diacritics, đ → d. None for a bare
-/// combining mark (NFD text, windows-1258 tone marks).
-#[inline]
-pub fn fold_char(c: char) -> Option<char> {
-    if c.is_ascii() {
-        return Some(c.to_ascii_lowercase());
-    }
+fn fold_char_slow(c: char) -> Option<char> {
     match c {
         'đ' | 'Đ' | 'ð' | 'Ð' => return Some('d'),
         '\u{a0}' => return Some(' '),
@@ -155,6 +215,45 @@ pub fn fold_char(c: char) -> Option<char> {
     match b {
         'đ' | 'Đ' => Some('d'),
         _ => b.to_lowercase().next(),
+    }
+}
+
+/// Latin-1 Supplement to Latin Extended-B, and Latin Extended Additional
+/// (all precomposed Vietnamese letters), folded once.
+const TABLE_A: std::ops::RangeInclusive<u32> = 0x80..=0x24F;
+const TABLE_B: std::ops::RangeInclusive<u32> = 0x1E00..=0x1EFF;
+static FOLD_TABLE: std::sync::LazyLock<(Vec<char>, Vec<char>)> = std::sync::LazyLock::new(|| {
+    let build = |r: std::ops::RangeInclusive<u32>| {
+        r.map(|u| char::from_u32(u).and_then(fold_char_slow).unwrap_or('\u{0}'))
+            .collect::<Vec<char>>()
+    };
+    (build(TABLE_A), build(TABLE_B))
+});
+
+/// Folds one character: lower case, no diacritics, đ → d. None for a bare
+/// combining mark (NFD text, windows-1258 tone marks).
+#[inline]
+pub fn fold_char(c: char) -> Option<char> {
+    fold_char_with(&FOLD_TABLE, c)
+}
+
+#[inline]
+fn fold_char_with(table: &(Vec<char>, Vec<char>), c: char) -> Option<char> {
+    if c.is_ascii() {
+        return Some(c.to_ascii_lowercase());
+    }
+    let u = c as u32;
+    let hit = if TABLE_A.contains(&u) {
+        table.0.get((u - TABLE_A.start()) as usize)
+    } else if TABLE_B.contains(&u) {
+        table.1.get((u - TABLE_B.start()) as usize)
+    } else {
+        None
+    };
+    match hit {
+        Some('\u{0}') => None,
+        Some(&f) => Some(f),
+        None => fold_char_slow(c),
     }
 }
 
@@ -202,6 +301,27 @@ fn decode_numeric_refs(s: &str) -> std::borrow::Cow<'_, str> {
     std::borrow::Cow::Owned(out)
 }
 
+/// [`fold`] into a reused buffer (no entity decoding: for page text).
+pub fn fold_into(buf: &mut String, s: &str) {
+    buf.clear();
+    let mut space = false;
+    let table = &*FOLD_TABLE;
+    for c in s.chars() {
+        let Some(f) = fold_char_with(table, c) else {
+            continue;
+        };
+        if f.is_whitespace() {
+            space = true;
+            continue;
+        }
+        if space && !buf.is_empty() {
+            buf.push(' ');
+        }
+        space = false;
+        buf.push(f);
+    }
+}
+
 /// Lower case, diacritics removed, đ → d, whitespace collapsed and trimmed:
 /// "CƠ QUAN CHỦ QUẢN", "Cơ quan chủ quản" (NFC or NFD), "Co quan chu quan"
 /// and "C&#417; quan" all give "co quan chu quan".
@@ -237,8 +357,16 @@ impl Folded {
     pub fn new(orig: &str) -> Self {
         let mut text = String::with_capacity(orig.len());
         let mut map = Vec::with_capacity(orig.len() + 1);
+        let table = &*FOLD_TABLE;
         for (i, c) in orig.char_indices() {
-            let Some(f) = fold_char(c) else { continue };
+            if c.is_ascii() {
+                text.push(c.to_ascii_lowercase());
+                map.push(i as u32);
+                continue;
+            }
+            let Some(f) = fold_char_with(table, c) else {
+                continue;
+            };
             let f = if f.is_whitespace() { ' ' } else { f };
             let before = text.len();
             text.push(f);
@@ -392,6 +520,15 @@ mod tests {
         assert_eq!(lines[0].text, "Tòa soạn : Số 2");
         assert!(lines[0].has_plain);
         assert!(!lines[1].has_plain);
+    }
+
+    #[test]
+    fn document_nfc_equals_full_nfc() {
+        let nfd: String = "Chủ nhật, 13/2/2022 Tòa soạn".nfd().collect();
+        let doc = format!("<p>{nfd}</p><p>Điện thoại</p><b>e\u{301}</b>x<\u{338}y");
+        let full: String = doc.nfc().collect();
+        assert_eq!(nfc_document(&doc), full);
+        assert!(matches!(nfc_document("<p>Đã chuẩn</p>"), std::borrow::Cow::Borrowed(_)));
     }
 
     #[test]
