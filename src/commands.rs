@@ -167,7 +167,7 @@ fn write_output(format: Format, out: Option<&Path>, results: &[ResultRecord], ct
 
 /// Everything the findings renderers show besides the day's results: names,
 /// the previous day's results (for "what changed") and new items per day.
-pub fn report_context(registry: &Registry, store: &Store, calendar: &Calendar, date: NaiveDate) -> ReportContext {
+pub fn report_context(config: &Config, registry: &Registry, store: &Store, calendar: &Calendar, date: NaiveDate) -> ReportContext {
     let previous_date = store.previous_day_with_results(date).ok().flatten();
     let previous = previous_date.and_then(|d| store.results_for_day(d).ok());
     let days: Vec<NaiveDate> = (0..30)
@@ -195,7 +195,7 @@ pub fn report_context(registry: &Registry, store: &Store, calendar: &Calendar, d
     ReportContext {
         date: Some(date),
         site_names: registry.sites.iter().map(|s| (s.id.clone(), s.name.clone())).collect(),
-        province: None,
+        province: config.report.province.clone(),
         previous,
         previous_date,
         daily_items,
@@ -235,7 +235,7 @@ pub fn check(config_path: &Path, args: CheckArgs) -> Result<Exit, Failure> {
         let (_tx, rx) = shutdown_signal();
         let outcomes = engine.check(&sites, as_of, rx).await.context("check failed").map_err(fatal)?;
         let results: Vec<ResultRecord> = outcomes.into_iter().flat_map(|o| o.results).collect();
-        let ctx = report_context(&engine.registry, &engine.store, &engine.calendar, as_of);
+        let ctx = report_context(&engine.config, &engine.registry, &engine.store, &engine.calendar, as_of);
         write_output(format, args.out.as_deref(), &results, &ctx).map_err(fatal)?;
         Ok(exit_for(&results, fail_on))
     })
@@ -258,13 +258,11 @@ pub fn report(config_path: &Path, args: ReportArgs) -> Result<Exit, Failure> {
     let date = parse_date(args.date.as_deref(), "--date")?.unwrap_or_else(vn_today);
     let format = parse_format(args.format.as_deref(), Format::Jsonl)?;
     let sites = select_sites(&registry, &args.sites)?;
-    let store = crate::store::Store::open(&config.db_path(), config.store.cache_capacity_bytes)
-        .context("cannot open the database")
-        .map_err(fatal)?;
+    let store = open_store_for_reading(&config)?;
     let mut results = store.results_for_day(date).context("cannot read the database").map_err(fatal)?;
     results.retain(|r| sites.iter().any(|s| s.id == r.site));
     let calendar = Calendar::load(config.rules.holidays.as_deref()).map_err(usage)?;
-    let ctx = report_context(&registry, &store, &calendar, date);
+    let ctx = report_context(&config, &registry, &store, &calendar, date);
     write_output(format, args.out.as_deref(), &results, &ctx).map_err(fatal)?;
     Ok(Exit::Ok)
 }
@@ -357,7 +355,7 @@ pub fn demo(args: DemoArgs) -> Result<Exit, Failure> {
         let (_tx, rx) = shutdown_signal();
         let outcomes = engine.check(&sites, as_of, rx).await.context("check failed").map_err(fatal)?;
         let results: Vec<ResultRecord> = outcomes.into_iter().flat_map(|o| o.results).collect();
-        let ctx = report_context(&engine.registry, &engine.store, &engine.calendar, as_of);
+        let ctx = report_context(&engine.config, &engine.registry, &engine.store, &engine.calendar, as_of);
         std::fs::create_dir_all(&report_dir)
             .with_context(|| format!("cannot create {}", report_dir.display()))
             .map_err(fatal)?;
@@ -394,8 +392,53 @@ fn print_summary(sites: &[Site], results: &[ResultRecord], as_of: NaiveDate) {
     }
 }
 
-/// `report --from --to`: the six-monthly / annual summary (SPEC §9), from the
-/// store alone, aggregated while scanning one day at a time.
+/// The period summary of SPEC §9 for `sites`, from the store alone,
+/// aggregated while scanning one day at a time (never the whole period in
+/// memory). Used by `report --from --to` and its benchmark.
+pub fn period_summary(
+    store: &Store,
+    calendar: &Calendar,
+    sites: &[Site],
+    from: NaiveDate,
+    to: NaiveDate,
+    province: Option<&str>,
+    max_working_days: u32,
+) -> Result<report::summary::PeriodSummary, crate::store::StoreError> {
+    let names: Vec<(String, String)> = sites.iter().map(|s| (s.id.clone(), s.name.clone())).collect();
+    let mut items = Vec::with_capacity(sites.len());
+    let mut documents = Vec::with_capacity(sites.len());
+    for s in sites {
+        items.push((s.id.clone(), store.known_items(&s.id)?));
+        documents.push((s.id.clone(), store.known_documents(&s.id)?));
+    }
+    let is_working_day = |d: NaiveDate| calendar.is_working_day(d);
+    let input = report::summary::PeriodInput {
+        from,
+        to,
+        province,
+        sites: &names,
+        is_working_day: &is_working_day,
+        items: &items,
+        documents: &documents,
+        covered_from: store.earliest_day()?,
+        max_doc_delay_working_days: i64::from(max_working_days),
+    };
+    let mut read_error = None;
+    let days = store.results_by_day(from, to).map_while(|r| match r {
+        Ok(day) => Some(day),
+        Err(e) => {
+            read_error = Some(e);
+            None
+        }
+    });
+    let summary = report::summary::summarize(&input, days);
+    match read_error {
+        Some(e) => Err(e),
+        None => Ok(summary),
+    }
+}
+
+/// `report --from --to`: the six-monthly / annual summary (SPEC §9).
 fn period_report(config: &Config, registry: &Registry, args: &ReportArgs) -> Result<Exit, Failure> {
     let (Some(from), Some(to)) = (parse_date(args.from.as_deref(), "--from")?, parse_date(args.to.as_deref(), "--to")?) else {
         return Err(usage("--from and --to go together"));
@@ -409,46 +452,18 @@ fn period_report(config: &Config, registry: &Registry, args: &ReportArgs) -> Res
     }
     let sites = select_sites(registry, &args.sites)?;
     let calendar = Calendar::load(config.rules.holidays.as_deref()).map_err(usage)?;
-    let store = Store::open(&config.db_path(), config.store.cache_capacity_bytes)
-        .context("cannot open the database")
-        .map_err(fatal)?;
-    let names: Vec<(String, String)> = sites.iter().map(|s| (s.id.clone(), s.name.clone())).collect();
-    let mut items = Vec::new();
-    let mut documents = Vec::new();
-    for s in &sites {
-        items.push((
-            s.id.clone(),
-            store.known_items(&s.id).context("cannot read the database").map_err(fatal)?,
-        ));
-        documents.push((
-            s.id.clone(),
-            store.known_documents(&s.id).context("cannot read the database").map_err(fatal)?,
-        ));
-    }
-    let is_working_day = |d: NaiveDate| calendar.is_working_day(d);
-    let input = report::summary::PeriodInput {
+    let store = open_store_for_reading(config)?;
+    let summary = period_summary(
+        &store,
+        &calendar,
+        &sites,
         from,
         to,
-        province: None,
-        sites: &names,
-        is_working_day: &is_working_day,
-        items: &items,
-        documents: &documents,
-        covered_from: store.earliest_day().context("cannot read the database").map_err(fatal)?,
-        max_doc_delay_working_days: i64::from(config.rules.max_working_days),
-    };
-    let mut read_error = None;
-    let days = store.results_by_day(from, to).map_while(|r| match r {
-        Ok(day) => Some(day),
-        Err(e) => {
-            read_error = Some(e);
-            None
-        }
-    });
-    let summary = report::summary::summarize(&input, days);
-    if let Some(e) = read_error {
-        return Err(fatal(anyhow::Error::new(e).context("cannot read the database")));
-    }
+        config.report.province.as_deref(),
+        config.rules.max_working_days,
+    )
+    .context("cannot read the database")
+    .map_err(fatal)?;
     let render = |w: &mut dyn Write| report::summary::render(&summary, format, w);
     match &args.out {
         Some(path) => report::write_atomically(path, render)
@@ -461,4 +476,34 @@ fn period_report(config: &Config, registry: &Registry, args: &ReportArgs) -> Res
         }
     }
     Ok(Exit::Ok)
+}
+
+/// Open the database for a report. sled allows one process at a time, so
+/// while the daemon holds it, read a copy of its directory instead: sled
+/// recovers a copy taken mid-write the way it recovers from a crash.
+fn open_store_for_reading(config: &Config) -> Result<Store, Failure> {
+    match Store::open(&config.db_path(), config.store.cache_capacity_bytes) {
+        Ok(s) => Ok(s),
+        Err(first) => {
+            let copy = std::env::temp_dir().join(format!("sitewarden-report-{}", std::process::id()));
+            copy_dir(&config.db_path(), &copy).map_err(|e| fatal(anyhow::anyhow!("{first}; reading a copy failed too: {e}")))?;
+            tracing::info!(copy = %copy.display(), "database in use (is the daemon running?); reading a copy");
+            Store::open(&copy, config.store.cache_capacity_bytes)
+                .map_err(|e| fatal(anyhow::anyhow!("{first}; reading a copy failed too: {e}")))
+        }
+    }
+}
+
+fn copy_dir(from: &Path, to: &Path) -> std::io::Result<()> {
+    std::fs::create_dir_all(to)?;
+    for entry in std::fs::read_dir(from)? {
+        let entry = entry?;
+        let target = to.join(entry.file_name());
+        if entry.file_type()?.is_dir() {
+            copy_dir(&entry.path(), &target)?;
+        } else {
+            std::fs::copy(entry.path(), target)?;
+        }
+    }
+    Ok(())
 }

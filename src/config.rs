@@ -176,6 +176,8 @@ struct RawSchedule {
 #[serde(deny_unknown_fields)]
 struct RawReport {
     dir: Option<Spanned<String>>,
+    /// "tỉnh Tiền Giang": named in the titles of reports sent up.
+    province: Option<String>,
     formats: Option<Spanned<Vec<String>>>,
 }
 
@@ -258,6 +260,7 @@ pub struct ScheduleConfig {
 #[derive(Debug, Clone)]
 pub struct ReportConfig {
     pub dir: PathBuf,
+    pub province: Option<String>,
     pub formats: Vec<String>,
 }
 
@@ -397,6 +400,7 @@ impl Config {
                 .dir
                 .as_ref()
                 .map_or_else(|| state_dir.join("findings"), |s| rel(s.get_ref())),
+            province: raw.report.province.clone().filter(|p| !p.trim().is_empty()),
             formats,
         };
 

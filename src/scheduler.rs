@@ -111,7 +111,7 @@ pub fn write_findings(
     let mut results = store.results_for_day(date).map_err(|e| e.to_string())?;
     results.retain(|r| registry.get(&r.site).is_some());
     let calendar = crate::rules::calendar::Calendar::load(config.rules.holidays.as_deref()).map_err(|e| e.to_string())?;
-    let ctx = crate::commands::report_context(registry, store, &calendar, date);
+    let ctx = crate::commands::report_context(config, registry, store, &calendar, date);
     let mut written = Vec::new();
     for name in &config.report.formats {
         let format: Format = name.parse().map_err(|e| format!("report format {name:?}: {e}"))?;

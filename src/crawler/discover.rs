@@ -6,15 +6,7 @@ use url::Url;
 use super::PageRole;
 use crate::extract::Link;
 
-/// Fold for matching link texts: lower case, no diacritics, đ→d.
-fn fold(s: &str) -> String {
-    use unicode_normalization::UnicodeNormalization;
-    s.nfd()
-        .filter(|c| !unicode_normalization::char::is_combining_mark(*c))
-        .map(|c| if c == 'đ' || c == 'Đ' { 'd' } else { c })
-        .flat_map(char::to_lowercase)
-        .collect()
-}
+use crate::extract::text::fold;
 
 const DISCLOSURE_TEXT: &[&str] = &[
     "gioi thieu",

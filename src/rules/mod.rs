@@ -211,64 +211,9 @@ pub(crate) fn fmt_day(d: NaiveDate) -> String {
     d.format("%d/%m/%Y").to_string()
 }
 
-/// Case-, diacritic- and normalisation-blind form: NFD, combining marks
-/// dropped, đ → d, lower case, whitespace collapsed. "Uỷ" and "Ủy" agree.
-pub(crate) fn fold(s: &str) -> String {
-    use unicode_normalization::UnicodeNormalization;
-    use unicode_normalization::char::is_combining_mark;
-    let mut out = String::with_capacity(s.len());
-    let mut after_space = true;
-    for c in s.nfd() {
-        if is_combining_mark(c) {
-            continue;
-        }
-        if c.is_whitespace() {
-            if !after_space {
-                out.push(' ');
-                after_space = true;
-            }
-            continue;
-        }
-        after_space = false;
-        match c {
-            'đ' | 'Đ' => out.push('d'),
-            _ => out.extend(c.to_lowercase()),
-        }
-    }
-    if out.ends_with(' ') {
-        out.pop();
-    }
-    out
-}
-
-/// `fold`, then the abbreviations of RULES.md expanded and punctuation
-/// dropped, so "UBND TP. Cần Thơ" equals "Ủy ban nhân dân thành phố Cần Thơ".
-pub(crate) fn fold_name(s: &str) -> String {
-    let folded = fold(s).replace("tt&tt", " tttt ").replace("tp.", " tp ");
-    let plain: String = folded.chars().map(|c| if c.is_alphanumeric() { c } else { ' ' }).collect();
-    let words: Vec<&str> = plain
-        .split_whitespace()
-        .map(|w| match w {
-            "ubnd" => "uy ban nhan dan",
-            "hdnd" => "hoi dong nhan dan",
-            "tttt" => "thong tin va truyen thong",
-            "ttdt" => "thong tin dien tu",
-            "bbt" => "ban bien tap",
-            "tp" => "thanh pho",
-            other => other,
-        })
-        .collect();
-    words.join(" ")
-}
-
-/// The registry's name and the name on the page agree: equal once folded
-/// and expanded, or the registry's name appears whole inside the page's
-/// ("Ủy ban nhân dân tỉnh X" inside "Cơ quan chủ quản: UBND tỉnh X").
-pub(crate) fn same_name(expected: &str, found: &str) -> bool {
-    let e = fold_name(expected);
-    let f = fold_name(found);
-    !e.is_empty() && (e == f || format!(" {f} ").contains(&format!(" {e} ")))
-}
+// One folding for the whole program: the extractor's, so what the rules
+// compare is folded exactly as what was extracted.
+pub(crate) use crate::extract::text::{fold, same_name};
 
 /// Licence numbers compared without spaces, case or diacritics:
 /// "378/GP - BTTTT" is "378/GP-BTTTT".
