@@ -450,6 +450,9 @@ fn period_report(config: &Config, registry: &Registry, args: &ReportArgs) -> Res
     if format == Format::Junit {
         return Err(usage("the period summary is written as html, csv or jsonl"));
     }
+    if to > vn_today() {
+        tracing::warn!(%to, "--to is after today: the days still to come count as not checked");
+    }
     let sites = select_sites(registry, &args.sites)?;
     let calendar = Calendar::load(config.rules.holidays.as_deref()).map_err(usage)?;
     let store = open_store_for_reading(config)?;

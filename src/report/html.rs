@@ -34,7 +34,7 @@ td.num,th.num{text-align:right;font-variant-numeric:tabular-nums}
 .na{color:#888;text-align:center}
 .matrix td{text-align:center;white-space:nowrap;font-size:12px}
 .matrix th.rule{font-size:11px;font-weight:600;vertical-align:bottom}
-.matrix td.site{text-align:left;white-space:normal;font-size:13px}
+.matrix td.site{text-align:left;white-space:normal;font-size:13px;min-width:13em}
 .matrix a{color:inherit}
 .meta{color:#444;margin:2px 0}
 .muted{color:#666}
