@@ -26,7 +26,9 @@ pub enum StoreError {
     Sled(#[from] sled::Error),
     #[error("cannot encode a record: {0}")]
     Encode(#[from] postcard::Error),
-    #[error("database at {path} cannot be opened: {source}")]
+    #[error(
+        "database at {path} cannot be opened: {source} (another sitewarden process, such as the daemon, may hold it; stop it or use `sitewarden report`)"
+    )]
     Open {
         path: String,
         #[source]
