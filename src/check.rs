@@ -9,11 +9,11 @@ use futures_util::stream::{self, StreamExt};
 use tokio::sync::watch;
 
 use crate::config::{Config, ConfigError};
-use crate::crawler::{crawl_site, Fetcher, SiteCrawl};
+use crate::crawler::{Fetcher, SiteCrawl, crawl_site};
 use crate::events;
-use crate::model::{vn_now, ResultRecord};
+use crate::model::{ResultRecord, vn_now};
 use crate::registry::{Registry, Site};
-use crate::rules::{self, calendar::Calendar, RuleContext};
+use crate::rules::{self, RuleContext, calendar::Calendar};
 use crate::store::{Store, StoreError};
 
 #[derive(Debug, thiserror::Error)]
@@ -59,7 +59,12 @@ impl Engine {
     /// Crawl and judge one site, then store the results and flush. Returns
     /// None when shutdown interrupted the crawl: nothing partial is stored
     /// as the day's results, and the next start redoes it.
-    pub async fn check_site(&self, site: &Site, as_of: NaiveDate, shutdown: watch::Receiver<bool>) -> Result<Option<SiteOutcome>, EngineError> {
+    pub async fn check_site(
+        &self,
+        site: &Site,
+        as_of: NaiveDate,
+        shutdown: watch::Receiver<bool>,
+    ) -> Result<Option<SiteOutcome>, EngineError> {
         self.store.mark_started(&site.id)?;
         let crawl = crawl_site(self.fetcher.clone(), site, &self.store, shutdown.clone()).await;
         if *shutdown.borrow() {
@@ -82,7 +87,11 @@ impl Engine {
         self.store.save_results(as_of, &site.id, &results)?;
         self.store.mark_finished(&site.id)?;
         self.store.flush()?;
-        events::SiteChecked { crawl: &crawl, results: &results }.emit();
+        events::SiteChecked {
+            crawl: &crawl,
+            results: &results,
+        }
+        .emit();
         Ok(Some(SiteOutcome { crawl, results }))
     }
 

@@ -12,10 +12,11 @@ use tokio::sync::watch;
 use crate::check::Engine;
 use crate::config::Config;
 use crate::fixtures::{self, FixtureSet};
-use crate::model::{vn_today, ResultRecord, Severity, Status};
+use crate::model::{ResultRecord, Severity, Status, vn_today};
 use crate::registry::{Registry, Site};
 use crate::report::{self, Format, ReportContext};
 use crate::rules::calendar::Calendar;
+use crate::store::Store;
 
 /// Exit codes of SPEC §2.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -60,8 +61,9 @@ pub enum LogFormat {
 
 /// Logs go to stderr (stdout carries results). Under systemd, journald adds
 /// timestamps, so plain lines without them.
-pub fn init_logging(format: LogFormat) {
-    let filter = tracing_subscriber::EnvFilter::try_from_env("SITEWARDEN_LOG").unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info"));
+pub fn init_logging(format: LogFormat, default_level: &str) {
+    let filter =
+        tracing_subscriber::EnvFilter::try_from_env("SITEWARDEN_LOG").unwrap_or_else(|_| tracing_subscriber::EnvFilter::new(default_level));
     let builder = tracing_subscriber::fmt().with_env_filter(filter).with_writer(std::io::stderr);
     let under_journald = std::env::var_os("JOURNAL_STREAM").is_some();
     let _ = match (format, under_journald) {
@@ -87,8 +89,11 @@ pub(crate) fn load(config: &Path) -> Result<(Config, Registry), Failure> {
 }
 
 fn parse_date(s: Option<&str>, flag: &str) -> Result<Option<NaiveDate>, Failure> {
-    s.map(|d| d.parse::<NaiveDate>().map_err(|_| usage(format!("{flag} {d:?}: expected a date as YYYY-MM-DD"))))
-        .transpose()
+    s.map(|d| {
+        d.parse::<NaiveDate>()
+            .map_err(|_| usage(format!("{flag} {d:?}: expected a date as YYYY-MM-DD")))
+    })
+    .transpose()
 }
 
 fn parse_format(s: Option<&str>, default: Format) -> Result<Format, Failure> {
@@ -100,7 +105,12 @@ fn select_sites(registry: &Registry, ids: &[String]) -> Result<Vec<Site>, Failur
         return Ok(registry.sites.clone());
     }
     ids.iter()
-        .map(|id| registry.get(id).cloned().ok_or_else(|| usage(format!("--site {id:?}: no such site in the registry"))))
+        .map(|id| {
+            registry
+                .get(id)
+                .cloned()
+                .ok_or_else(|| usage(format!("--site {id:?}: no such site in the registry")))
+        })
         .collect()
 }
 
@@ -119,7 +129,7 @@ pub(crate) fn shutdown_signal() -> (watch::Sender<bool>, watch::Receiver<bool>) 
 pub(crate) async fn wait_for_stop() {
     #[cfg(unix)]
     {
-        use tokio::signal::unix::{signal, SignalKind};
+        use tokio::signal::unix::{SignalKind, signal};
         match signal(SignalKind::terminate()) {
             Ok(mut term) => {
                 tokio::select! {
@@ -141,21 +151,54 @@ pub(crate) async fn wait_for_stop() {
 fn write_output(format: Format, out: Option<&Path>, results: &[ResultRecord], ctx: &ReportContext) -> anyhow::Result<()> {
     let renderer = report::renderer_for(format);
     match out {
-        Some(path) => report::write_atomically(path, |w| renderer.render(results, ctx, w)).with_context(|| format!("cannot write {}", path.display())),
+        Some(path) => {
+            report::write_atomically(path, |w| renderer.render(results, ctx, w)).with_context(|| format!("cannot write {}", path.display()))
+        }
         None => {
             let stdout = std::io::stdout();
             let mut lock = stdout.lock();
-            renderer.render(results, ctx, &mut lock).context("cannot write to standard output")?;
+            renderer
+                .render(results, ctx, &mut lock)
+                .context("cannot write to standard output")?;
             lock.flush().context("cannot write to standard output")
         }
     }
 }
 
-fn report_context(registry: &Registry, date: NaiveDate) -> ReportContext {
+/// Everything the findings renderers show besides the day's results: names,
+/// the previous day's results (for "what changed") and new items per day.
+pub fn report_context(registry: &Registry, store: &Store, calendar: &Calendar, date: NaiveDate) -> ReportContext {
+    let previous_date = store.previous_day_with_results(date).ok().flatten();
+    let previous = previous_date.and_then(|d| store.results_for_day(d).ok());
+    let days: Vec<NaiveDate> = (0..30)
+        .rev()
+        .filter_map(|back| date.checked_sub_days(chrono::Days::new(back)))
+        .collect();
+    let daily_items = registry
+        .sites
+        .iter()
+        .map(|s| {
+            let items = store.known_items(&s.id).unwrap_or_default();
+            let per_day = days
+                .iter()
+                .map(|d| {
+                    (
+                        *d,
+                        items.iter().filter(|i| i.day() == *d).count() as u32,
+                        calendar.is_working_day(*d),
+                    )
+                })
+                .collect();
+            (s.id.clone(), per_day)
+        })
+        .collect();
     ReportContext {
         date: Some(date),
         site_names: registry.sites.iter().map(|s| (s.id.clone(), s.name.clone())).collect(),
-        ..ReportContext::default()
+        province: None,
+        previous,
+        previous_date,
+        daily_items,
     }
 }
 
@@ -188,11 +231,11 @@ pub fn check(config_path: &Path, args: CheckArgs) -> Result<Exit, Failure> {
     };
     let rt = runtime()?;
     rt.block_on(async {
-        let ctx = report_context(&registry, as_of);
         let engine = Engine::new(config, registry).context("cannot start the check").map_err(fatal)?;
         let (_tx, rx) = shutdown_signal();
         let outcomes = engine.check(&sites, as_of, rx).await.context("check failed").map_err(fatal)?;
         let results: Vec<ResultRecord> = outcomes.into_iter().flat_map(|o| o.results).collect();
+        let ctx = report_context(&engine.registry, &engine.store, &engine.calendar, as_of);
         write_output(format, args.out.as_deref(), &results, &ctx).map_err(fatal)?;
         Ok(exit_for(&results, fail_on))
     })
@@ -210,15 +253,18 @@ pub struct ReportArgs {
 pub fn report(config_path: &Path, args: ReportArgs) -> Result<Exit, Failure> {
     let (config, registry) = load(config_path)?;
     if args.from.is_some() || args.to.is_some() {
-        return Err(usage("the period summary (--from/--to) is not available in this build"));
+        return period_report(&config, &registry, &args);
     }
     let date = parse_date(args.date.as_deref(), "--date")?.unwrap_or_else(vn_today);
     let format = parse_format(args.format.as_deref(), Format::Jsonl)?;
     let sites = select_sites(&registry, &args.sites)?;
-    let store = crate::store::Store::open(&config.db_path(), config.store.cache_capacity_bytes).context("cannot open the database").map_err(fatal)?;
+    let store = crate::store::Store::open(&config.db_path(), config.store.cache_capacity_bytes)
+        .context("cannot open the database")
+        .map_err(fatal)?;
     let mut results = store.results_for_day(date).context("cannot read the database").map_err(fatal)?;
     results.retain(|r| sites.iter().any(|s| s.id == r.site));
-    let ctx = report_context(&registry, date);
+    let calendar = Calendar::load(config.rules.holidays.as_deref()).map_err(usage)?;
+    let ctx = report_context(&registry, &store, &calendar, date);
     write_output(format, args.out.as_deref(), &results, &ctx).map_err(fatal)?;
     Ok(Exit::Ok)
 }
@@ -227,13 +273,25 @@ pub fn config_check(config_path: &Path) -> Result<Exit, Failure> {
     let (config, registry) = load(config_path)?;
     let gov = registry.sites.iter().filter(|s| s.kind == crate::model::Kind::Government).count();
     println!("{}: OK", config.source.display());
-    println!("registry   {}: {} sites ({} government, {} aggregator)", config.registry.display(), registry.sites.len(), gov, registry.sites.len() - gov);
+    println!(
+        "registry   {}: {} sites ({} government, {} aggregator)",
+        config.registry.display(),
+        registry.sites.len(),
+        gov,
+        registry.sites.len() - gov
+    );
     println!("state      {}", config.db_path().display());
     println!("findings   {} ({})", config.report.dir.display(), config.report.formats.join(", "));
-    println!("schedule   crawl \"{}\", report \"{}\" (Asia/Ho_Chi_Minh)", config.schedule.crawl, config.schedule.report);
+    println!(
+        "schedule   crawl \"{}\", report \"{}\" (Asia/Ho_Chi_Minh)",
+        config.schedule.crawl, config.schedule.report
+    );
     println!(
         "crawl      {} req / {:?} per host, {} sites in flight, {} pages per site",
-        config.crawl.per_host_rate.count, config.crawl.per_host_rate.per, config.crawl.max_concurrent_sites, config.crawl.max_pages_per_site
+        config.crawl.per_host_rate.count,
+        config.crawl.per_host_rate.per,
+        config.crawl.max_concurrent_sites,
+        config.crawl.max_pages_per_site
     );
     match config.metrics_listen {
         Some(a) => println!("metrics    http://{a}/metrics"),
@@ -279,21 +337,30 @@ pub fn demo(args: DemoArgs) -> Result<Exit, Failure> {
     if set.sites.is_empty() && set.registry_template.is_empty() {
         return Err(fatal(anyhow::anyhow!("no fixture sites found")));
     }
-    let dir = args.out_dir.unwrap_or_else(|| std::env::temp_dir().join(format!("sitewarden-demo-{}", std::process::id())));
+    let dir = args
+        .out_dir
+        .unwrap_or_else(|| std::env::temp_dir().join(format!("sitewarden-demo-{}", std::process::id())));
     let rt = runtime()?;
     rt.block_on(async {
-        let running = fixtures::serve(&set).await.context("cannot start the fixture servers").map_err(fatal)?;
-        let config_path = write_fixture_config(&dir, &set, &running.registry).with_context(|| format!("cannot write to {}", dir.display())).map_err(fatal)?;
+        let running = fixtures::serve(&set)
+            .await
+            .context("cannot start the fixture servers")
+            .map_err(fatal)?;
+        let config_path = write_fixture_config(&dir, &set, &running.registry)
+            .with_context(|| format!("cannot write to {}", dir.display()))
+            .map_err(fatal)?;
         let (config, registry) = load(&config_path)?;
         let as_of = set.as_of.unwrap_or_else(vn_today);
         let report_dir = config.report.dir.clone();
-        let ctx = report_context(&registry, as_of);
         let sites = registry.sites.clone();
         let engine = Engine::new(config, registry).context("cannot start the check").map_err(fatal)?;
         let (_tx, rx) = shutdown_signal();
         let outcomes = engine.check(&sites, as_of, rx).await.context("check failed").map_err(fatal)?;
         let results: Vec<ResultRecord> = outcomes.into_iter().flat_map(|o| o.results).collect();
-        std::fs::create_dir_all(&report_dir).with_context(|| format!("cannot create {}", report_dir.display())).map_err(fatal)?;
+        let ctx = report_context(&engine.registry, &engine.store, &engine.calendar, as_of);
+        std::fs::create_dir_all(&report_dir)
+            .with_context(|| format!("cannot create {}", report_dir.display()))
+            .map_err(fatal)?;
         let mut written = Vec::new();
         for format in [Format::Html, Format::Csv] {
             let path = report_dir.join(format!("findings-{as_of}.{}", format.extension()));
@@ -316,6 +383,82 @@ fn print_summary(sites: &[Site], results: &[ResultRecord], as_of: NaiveDate) {
         let mine: Vec<&ResultRecord> = results.iter().filter(|r| r.site == s.id).collect();
         let n = |st: Status| mine.iter().filter(|r| r.status == st).count();
         let failing: Vec<&str> = mine.iter().filter(|r| r.status == Status::Fail).map(|r| r.rule.as_str()).collect();
-        println!("{:<24} {:>4} {:>4} {:>4}  {}", s.id, n(Status::Pass), n(Status::Fail), n(Status::Unknown), failing.join(", "));
+        println!(
+            "{:<24} {:>4} {:>4} {:>4}  {}",
+            s.id,
+            n(Status::Pass),
+            n(Status::Fail),
+            n(Status::Unknown),
+            failing.join(", ")
+        );
     }
+}
+
+/// `report --from --to`: the six-monthly / annual summary (SPEC §9), from the
+/// store alone, aggregated while scanning one day at a time.
+fn period_report(config: &Config, registry: &Registry, args: &ReportArgs) -> Result<Exit, Failure> {
+    let (Some(from), Some(to)) = (parse_date(args.from.as_deref(), "--from")?, parse_date(args.to.as_deref(), "--to")?) else {
+        return Err(usage("--from and --to go together"));
+    };
+    if from > to {
+        return Err(usage(format!("--from {from} is after --to {to}")));
+    }
+    let format = parse_format(args.format.as_deref(), Format::Html)?;
+    if format == Format::Junit {
+        return Err(usage("the period summary is written as html, csv or jsonl"));
+    }
+    let sites = select_sites(registry, &args.sites)?;
+    let calendar = Calendar::load(config.rules.holidays.as_deref()).map_err(usage)?;
+    let store = Store::open(&config.db_path(), config.store.cache_capacity_bytes)
+        .context("cannot open the database")
+        .map_err(fatal)?;
+    let names: Vec<(String, String)> = sites.iter().map(|s| (s.id.clone(), s.name.clone())).collect();
+    let mut items = Vec::new();
+    let mut documents = Vec::new();
+    for s in &sites {
+        items.push((
+            s.id.clone(),
+            store.known_items(&s.id).context("cannot read the database").map_err(fatal)?,
+        ));
+        documents.push((
+            s.id.clone(),
+            store.known_documents(&s.id).context("cannot read the database").map_err(fatal)?,
+        ));
+    }
+    let is_working_day = |d: NaiveDate| calendar.is_working_day(d);
+    let input = report::summary::PeriodInput {
+        from,
+        to,
+        province: None,
+        sites: &names,
+        is_working_day: &is_working_day,
+        items: &items,
+        documents: &documents,
+        covered_from: store.earliest_day().context("cannot read the database").map_err(fatal)?,
+        max_doc_delay_working_days: i64::from(config.rules.max_working_days),
+    };
+    let mut read_error = None;
+    let days = store.results_by_day(from, to).map_while(|r| match r {
+        Ok(day) => Some(day),
+        Err(e) => {
+            read_error = Some(e);
+            None
+        }
+    });
+    let summary = report::summary::summarize(&input, days);
+    if let Some(e) = read_error {
+        return Err(fatal(anyhow::Error::new(e).context("cannot read the database")));
+    }
+    let render = |w: &mut dyn Write| report::summary::render(&summary, format, w);
+    match &args.out {
+        Some(path) => report::write_atomically(path, render)
+            .with_context(|| format!("cannot write {}", path.display()))
+            .map_err(fatal)?,
+        None => {
+            let stdout = std::io::stdout();
+            let mut lock = stdout.lock();
+            render(&mut lock).context("cannot write to standard output").map_err(fatal)?;
+        }
+    }
+    Ok(Exit::Ok)
 }

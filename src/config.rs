@@ -86,7 +86,7 @@ pub fn parse_duration(s: &str) -> Result<Duration, String> {
         "d" => n * 86400.0,
         other => return Err(format!("invalid duration {s:?}: unknown unit {other:?} (use ms, s, m, h or d)")),
     };
-    if !secs.is_finite() || secs < 0.0 || secs > 1e9 {
+    if !secs.is_finite() || !(0.0..=1e9).contains(&secs) {
         return Err(format!("invalid duration {s:?}: out of range"));
     }
     Ok(Duration::from_secs_f64(secs))
@@ -356,10 +356,10 @@ impl Config {
             max_crawl_delay: duration(&c.max_crawl_delay, d.max_crawl_delay)?,
             max_retry_after: duration(&c.max_retry_after, d.max_retry_after)?,
         };
-        if crawl.request_timeout.is_zero() {
-            if let Some(s) = &c.request_timeout {
-                return Err(at(s.span(), "request_timeout must be above zero".into()));
-            }
+        if crawl.request_timeout.is_zero()
+            && let Some(s) = &c.request_timeout
+        {
+            return Err(at(s.span(), "request_timeout must be above zero".into()));
         }
 
         let cron_field = |v: &Option<Spanned<String>>, default: &str| -> Result<String, ConfigError> {
@@ -387,9 +387,16 @@ impl Config {
                 s.get_ref().clone()
             }
         };
-        let state_dir = raw.state_dir.as_ref().map_or_else(|| PathBuf::from("/var/lib/sitewarden"), |s| rel(s.get_ref()));
+        let state_dir = raw
+            .state_dir
+            .as_ref()
+            .map_or_else(|| PathBuf::from("/var/lib/sitewarden"), |s| rel(s.get_ref()));
         let report = ReportConfig {
-            dir: raw.report.dir.as_ref().map_or_else(|| state_dir.join("findings"), |s| rel(s.get_ref())),
+            dir: raw
+                .report
+                .dir
+                .as_ref()
+                .map_or_else(|| state_dir.join("findings"), |s| rel(s.get_ref())),
             formats,
         };
 
@@ -401,16 +408,24 @@ impl Config {
         let sd = StoreConfig::default();
         let store = StoreConfig {
             retention_days: positive(&raw.store.retention_days, "retention_days", sd.retention_days as i64, 100_000)? as u32,
-            cache_capacity_bytes: positive(&raw.store.cache_capacity_bytes, "cache_capacity_bytes", sd.cache_capacity_bytes as i64, 1 << 40)? as u64,
+            cache_capacity_bytes: positive(
+                &raw.store.cache_capacity_bytes,
+                "cache_capacity_bytes",
+                sd.cache_capacity_bytes as i64,
+                1 << 40,
+            )? as u64,
         };
         let metrics_listen = match &raw.metrics {
             None => None,
-            Some(m) => Some(
-                m.listen
-                    .get_ref()
-                    .parse::<SocketAddr>()
-                    .map_err(|_| at(m.listen.span(), format!("invalid listen address {:?}: expected IP:PORT, like \"127.0.0.1:9184\"", m.listen.get_ref())))?,
-            ),
+            Some(m) => Some(m.listen.get_ref().parse::<SocketAddr>().map_err(|_| {
+                at(
+                    m.listen.span(),
+                    format!(
+                        "invalid listen address {:?}: expected IP:PORT, like \"127.0.0.1:9184\"",
+                        m.listen.get_ref()
+                    ),
+                )
+            })?),
         };
 
         Ok(Config {

@@ -21,7 +21,7 @@ use hyper::server::conn::http1;
 use hyper::service::service_fn;
 use hyper::{Request, Response, StatusCode};
 use hyper_util::rt::TokioIo;
-use include_dir::{include_dir, Dir};
+use include_dir::{Dir, include_dir};
 use serde::Deserialize;
 use tokio::net::TcpListener;
 
@@ -61,17 +61,16 @@ impl FixtureSet {
     /// The fixtures compiled into the binary, so `demo` works from any directory.
     pub fn bundled() -> Result<FixtureSet, String> {
         let mut set = FixtureSet::default();
-        let mut add = |path: &Path, contents: &[u8]| set.add(path, contents);
-        fn walk(dir: &Dir<'_>, add: &mut dyn FnMut(&Path, &[u8]) -> Result<(), String>) -> Result<(), String> {
+        fn walk(dir: &Dir<'_>, set: &mut FixtureSet) -> Result<(), String> {
             for f in dir.files() {
-                add(f.path(), f.contents())?;
+                set.add(f.path(), f.contents())?;
             }
             for d in dir.dirs() {
-                walk(d, add)?;
+                walk(d, set)?;
             }
             Ok(())
         }
-        walk(&BUNDLED, &mut add)?;
+        walk(&BUNDLED, &mut set)?;
         Ok(set)
     }
 
@@ -174,16 +173,31 @@ fn respond(site: &SiteFiles, req: &Request<hyper::body::Incoming>) -> Response<F
     let path = percent_decode(raw);
     let build = |status: u16| Response::builder().status(StatusCode::from_u16(status).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR));
     if let Some(loc) = site.settings.redirect.get(&path) {
-        return build(302).header("location", loc.as_str()).body(Full::new(Bytes::new())).unwrap_or_default();
+        return build(302)
+            .header("location", loc.as_str())
+            .body(Full::new(Bytes::new()))
+            .unwrap_or_default();
     }
-    let file_path = if path.ends_with('/') { format!("{path}index.html") } else { path.clone() };
+    let file_path = if path.ends_with('/') {
+        format!("{path}index.html")
+    } else {
+        path.clone()
+    };
     let Some(body) = site.files.get(&file_path) else {
         let status = site.settings.status.unwrap_or(404);
-        return build(status).header("content-type", "text/html; charset=utf-8").body(Full::new(Bytes::from_static(b"<html><body><h1>Not found</h1></body></html>"))).unwrap_or_default();
+        return build(status)
+            .header("content-type", "text/html; charset=utf-8")
+            .body(Full::new(Bytes::from_static(b"<html><body><h1>Not found</h1></body></html>")))
+            .unwrap_or_default();
     };
     let etag = format!("\"{:016x}\"", xxhash_rust::xxh3::xxh3_64(body));
     let status = site.settings.status.unwrap_or(200);
-    let content_type = site.settings.content_type.get(&path).map(String::as_str).unwrap_or_else(|| content_type_for(&file_path));
+    let content_type = site
+        .settings
+        .content_type
+        .get(&path)
+        .map(String::as_str)
+        .unwrap_or_else(|| content_type_for(&file_path));
     let inm = req.headers().get("if-none-match").and_then(|v| v.to_str().ok());
     if status == 200 && inm == Some(etag.as_str()) {
         return build(304).header("etag", etag).body(Full::new(Bytes::new())).unwrap_or_default();
@@ -203,7 +217,10 @@ fn percent_decode(s: &str) -> String {
     while i < bytes.len() {
         let b = bytes.get(i).copied().unwrap_or(0);
         if b == b'%' {
-            let hex = bytes.get(i + 1..i + 3).and_then(|h| std::str::from_utf8(h).ok()).and_then(|h| u8::from_str_radix(h, 16).ok());
+            let hex = bytes
+                .get(i + 1..i + 3)
+                .and_then(|h| std::str::from_utf8(h).ok())
+                .and_then(|h| u8::from_str_radix(h, 16).ok());
             if let Some(v) = hex {
                 out.push(v);
                 i += 3;
@@ -264,5 +281,10 @@ pub async fn serve(set: &FixtureSet) -> std::io::Result<RunningFixtures> {
     for (name, addr) in &addrs {
         registry = registry.replace(&format!("{{base:{name}}}"), &format!("http://{addr}"));
     }
-    Ok(RunningFixtures { addrs, registry, log, tasks })
+    Ok(RunningFixtures {
+        addrs,
+        registry,
+        log,
+        tasks,
+    })
 }

@@ -4,17 +4,17 @@
 //! The flow goes one way: [`registry`] → [`scheduler`] → [`crawler`] →
 //! [`extract`] → [`rules`] → [`store`] → [`report`].
 
+pub mod check;
+pub mod commands;
 pub mod config;
 pub mod crawler;
+pub mod events;
 pub mod extract;
+pub mod fixtures;
+pub mod metrics;
 pub mod model;
 pub mod registry;
 pub mod report;
 pub mod rules;
-pub mod store;
-pub mod check;
-pub mod events;
-pub mod metrics;
-pub mod fixtures;
-pub mod commands;
 pub mod scheduler;
+pub mod store;

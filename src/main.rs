@@ -8,7 +8,11 @@ use clap::{Args, Parser, Subcommand};
 use sitewarden::commands::{self, CheckArgs, DemoArgs, Exit, LogFormat, ReportArgs};
 
 #[derive(Parser)]
-#[command(name = "sitewarden", version, about = "Watches registered Vietnamese websites for the rules on electronic information")]
+#[command(
+    name = "sitewarden",
+    version,
+    about = "Watches registered Vietnamese websites for the rules on electronic information"
+)]
 struct Cli {
     /// Configuration file.
     #[arg(long, global = true, env = "SITEWARDEN_CONFIG", default_value = "/etc/sitewarden/sitewarden.toml")]
@@ -95,7 +99,9 @@ fn main() -> ExitCode {
             return code.into();
         }
     };
-    commands::init_logging(cli.log_format);
+    // The demo's output is its table; its per-site log lines are noise there.
+    let level = if matches!(cli.command, Command::Demo(_)) { "warn" } else { "info" };
+    commands::init_logging(cli.log_format, level);
     let outcome = match cli.command {
         Command::Run => commands::run(&cli.config),
         Command::Check(c) => commands::check(
@@ -119,7 +125,9 @@ fn main() -> ExitCode {
                 out: r.out,
             },
         ),
-        Command::Config { command: ConfigCommand::Check } => commands::config_check(&cli.config),
+        Command::Config {
+            command: ConfigCommand::Check,
+        } => commands::config_check(&cli.config),
         Command::Demo(d) => commands::demo(DemoArgs {
             out_dir: d.out_dir,
             fixtures: d.fixtures,

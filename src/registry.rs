@@ -7,7 +7,7 @@ use serde::Deserialize;
 use toml::Spanned;
 use url::Url;
 
-use crate::config::{err_at, parse_cron, parse_rate, parse_toml, read_file, ConfigError, Rate};
+use crate::config::{ConfigError, Rate, err_at, parse_cron, parse_rate, parse_toml, read_file};
 use crate::model::Kind;
 
 #[derive(Debug, Clone, PartialEq)]
@@ -65,7 +65,10 @@ impl Registry {
         let http_url = |s: &Spanned<String>| -> Result<Url, ConfigError> {
             let u = Url::parse(s.get_ref()).map_err(|e| at(s.span(), format!("invalid URL {:?}: {e}", s.get_ref())))?;
             if !matches!(u.scheme(), "http" | "https") || u.host().is_none() {
-                return Err(at(s.span(), format!("invalid URL {:?}: must be http:// or https:// with a host", s.get_ref())));
+                return Err(at(
+                    s.span(),
+                    format!("invalid URL {:?}: must be http:// or https:// with a host", s.get_ref()),
+                ));
             }
             Ok(u)
         };
@@ -129,7 +132,10 @@ mod tests {
     #[test]
     fn duplicate_id_names_both_lines() {
         let err = parse(&format!("{ONE}\n{ONE}")).unwrap_err().to_string();
-        assert!(err.starts_with("sites.toml:8:6:") && err.contains("first defined on line 2"), "{err}");
+        assert!(
+            err.starts_with("sites.toml:8:6:") && err.contains("first defined on line 2"),
+            "{err}"
+        );
     }
 
     #[test]

@@ -13,11 +13,11 @@
 use std::path::Path;
 
 use chrono::{DateTime, Duration as Days, FixedOffset, NaiveDate};
-use serde::{de::DeserializeOwned, Deserialize, Serialize};
+use serde::{Deserialize, Serialize, de::DeserializeOwned};
 
 use crate::crawler::{CachedPage, PageCache, PageRole, SiteCrawl, Validators};
 use crate::extract::{Item, LegalDocument, PageFacts};
-use crate::model::{vn_now, Evidence, ResultRecord, Severity, Status};
+use crate::model::{Evidence, ResultRecord, Severity, Status, vn_now};
 use crate::rules::{KnownDocument, KnownItem};
 
 #[derive(Debug, thiserror::Error)]
@@ -181,7 +181,11 @@ impl Store {
                 .map(|i| (i.url.as_str(), i.title.as_str(), i.published.map(|p| p.date())))
                 .collect();
             if page.role == PageRole::Article && page.facts.is_article {
-                found.push((page.url.as_str(), page.facts.title.as_deref().unwrap_or(""), page.facts.published.map(|p| p.date())));
+                found.push((
+                    page.url.as_str(),
+                    page.facts.title.as_deref().unwrap_or(""),
+                    page.facts.published.map(|p| p.date()),
+                ));
             }
             for (url, title, published) in found {
                 let k = key(&[site, url]);
@@ -329,7 +333,10 @@ impl Store {
                     Some(Err(_)) => {
                         return range.next().and_then(|r| r.err()).map(|e| Err(e.into()));
                     }
-                    Some(Ok((k, _))) => String::from_utf8_lossy(k).split('\0').next().and_then(|d| d.parse::<NaiveDate>().ok()),
+                    Some(Ok((k, _))) => String::from_utf8_lossy(k)
+                        .split('\0')
+                        .next()
+                        .and_then(|d| d.parse::<NaiveDate>().ok()),
                 };
                 if day.is_some() && next_day != day {
                     break;

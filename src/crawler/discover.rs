@@ -26,11 +26,40 @@ const DISCLOSURE_TEXT: &[&str] = &[
     "thong tin chung",
     "co cau to chuc",
 ];
-const DISCLOSURE_PATH: &[&str] = &["gioi-thieu", "lien-he", "ban-bien-tap", "ve-chung-toi", "about", "contact", "gioithieu", "lienhe"];
+const DISCLOSURE_PATH: &[&str] = &[
+    "gioi-thieu",
+    "lien-he",
+    "ban-bien-tap",
+    "ve-chung-toi",
+    "about",
+    "contact",
+    "gioithieu",
+    "lienhe",
+];
 const DOCUMENT_TEXT: &[&str] = &["van ban", "van ban phap luat", "van ban chi dao", "van ban quy pham"];
 const DOCUMENT_PATH: &[&str] = &["van-ban", "vanban", "legal", "documents"];
-const LISTING_TEXT: &[&str] = &["tin tuc", "tin tong hop", "thong bao", "tin hoat dong", "su kien", "thoi su", "tin moi", "xem them", "tat ca"];
-const LISTING_PATH: &[&str] = &["tin-tuc", "tintuc", "news", "thong-bao", "category", "chuyen-muc", "danh-muc", "su-kien", "thoi-su"];
+const LISTING_TEXT: &[&str] = &[
+    "tin tuc",
+    "tin tong hop",
+    "thong bao",
+    "tin hoat dong",
+    "su kien",
+    "thoi su",
+    "tin moi",
+    "xem them",
+    "tat ca",
+];
+const LISTING_PATH: &[&str] = &[
+    "tin-tuc",
+    "tintuc",
+    "news",
+    "thong-bao",
+    "category",
+    "chuyen-muc",
+    "danh-muc",
+    "su-kien",
+    "thoi-su",
+];
 
 /// Same site: same host, ignoring a leading `www.`, and same port.
 pub fn same_site(a: &Url, b: &Url) -> bool {
@@ -45,7 +74,9 @@ pub fn classify(base: &Url, link: &Link) -> Option<PageRole> {
         return None;
     }
     let path = url.path().to_ascii_lowercase();
-    let skip_ext = [".pdf", ".doc", ".docx", ".xls", ".xlsx", ".zip", ".rar", ".jpg", ".jpeg", ".png", ".gif", ".mp4", ".mp3", ".css", ".js"];
+    let skip_ext = [
+        ".pdf", ".doc", ".docx", ".xls", ".xlsx", ".zip", ".rar", ".jpg", ".jpeg", ".png", ".gif", ".mp4", ".mp3", ".css", ".js",
+    ];
     if skip_ext.iter().any(|e| path.ends_with(e)) || path == "/" || path.is_empty() {
         return None;
     }
@@ -55,7 +86,10 @@ pub fn classify(base: &Url, link: &Link) -> Option<PageRole> {
         return Some(PageRole::Disclosure);
     }
     let segments = path.trim_matches('/').split('/').filter(|s| !s.is_empty()).count();
-    let looks_article = path.ends_with(".html") || path.ends_with(".htm") || path.ends_with(".aspx") && path.contains('-') || segments >= 2 && path.rsplit('/').next().is_some_and(|s| s.len() > 20);
+    let looks_article = path.ends_with(".html")
+        || path.ends_with(".htm")
+        || path.ends_with(".aspx") && path.contains('-')
+        || segments >= 2 && path.rsplit('/').next().is_some_and(|s| s.len() > 20);
     if !looks_article && (has(DOCUMENT_TEXT, &text) || has(DOCUMENT_PATH, &path)) {
         return Some(PageRole::DocumentListing);
     }
@@ -84,7 +118,10 @@ mod tests {
         assert_eq!(c("https://www.tiengiang.gov.vn/lh", "LIÊN HỆ"), Some(PageRole::Disclosure));
         assert_eq!(c("https://tiengiang.gov.vn/van-ban/", "Văn bản"), Some(PageRole::DocumentListing));
         assert_eq!(c("https://tiengiang.gov.vn/tin-tuc/", "Tin tức"), Some(PageRole::Listing));
-        assert_eq!(c("https://tiengiang.gov.vn/tin-tuc/hoi-nghi-tong-ket-nam-2026.html", "Hội nghị"), Some(PageRole::Article));
+        assert_eq!(
+            c("https://tiengiang.gov.vn/tin-tuc/hoi-nghi-tong-ket-nam-2026.html", "Hội nghị"),
+            Some(PageRole::Article)
+        );
         assert_eq!(c("https://other.vn/gioi-thieu", "Giới thiệu"), None);
         assert_eq!(c("https://tiengiang.gov.vn/files/qd.pdf", "Quyết định"), None);
     }

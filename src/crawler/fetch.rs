@@ -8,8 +8,8 @@ use std::net::{IpAddr, SocketAddr};
 use std::sync::Arc;
 use std::time::Duration;
 
-use reqwest::header::{HeaderMap, CONTENT_TYPE, ETAG, IF_MODIFIED_SINCE, IF_NONE_MATCH, LAST_MODIFIED, LOCATION, RETRY_AFTER};
 use reqwest::Client;
+use reqwest::header::{CONTENT_TYPE, ETAG, HeaderMap, IF_MODIFIED_SINCE, IF_NONE_MATCH, LAST_MODIFIED, LOCATION, RETRY_AFTER};
 use url::Url;
 
 use super::rate::HostLimits;
@@ -205,15 +205,30 @@ impl Fetcher {
     /// GET `url`, following up to ten redirects. `interval` is the pace for the
     /// site's own host; other hosts reached by redirect get the default pace.
     /// Any HTTP status is `Ok`; only transport failures are `Err`.
-    pub async fn get(&self, url: &Url, validators: Option<&Validators>, interval: Duration, body_cap: usize) -> Result<Response, FetchFailure> {
+    pub async fn get(
+        &self,
+        url: &Url,
+        validators: Option<&Validators>,
+        interval: Duration,
+        body_cap: usize,
+    ) -> Result<Response, FetchFailure> {
         let overall = self.cfg.request_timeout * 2 + self.cfg.max_retry_after;
         match tokio::time::timeout(overall, self.get_inner(url, validators, interval, body_cap)).await {
             Ok(r) => r,
-            Err(_) => Err(failure(FailureKind::Timeout, format!("no complete answer within {}s", overall.as_secs()))),
+            Err(_) => Err(failure(
+                FailureKind::Timeout,
+                format!("no complete answer within {}s", overall.as_secs()),
+            )),
         }
     }
 
-    async fn get_inner(&self, url: &Url, validators: Option<&Validators>, interval: Duration, body_cap: usize) -> Result<Response, FetchFailure> {
+    async fn get_inner(
+        &self,
+        url: &Url,
+        validators: Option<&Validators>,
+        interval: Duration,
+        body_cap: usize,
+    ) -> Result<Response, FetchFailure> {
         let home_host = host_key(url);
         let default_interval = self.cfg.per_host_rate.interval();
         let mut current = url.clone();
@@ -231,7 +246,10 @@ impl Fetcher {
                     _ => None,
                 };
                 if let Some(ip) = literal.filter(|ip| !is_public(*ip)) {
-                    return Err(failure(FailureKind::PrivateAddress, format!("refused to connect to private address {ip} ({current})")));
+                    return Err(failure(
+                        FailureKind::PrivateAddress,
+                        format!("refused to connect to private address {ip} ({current})"),
+                    ));
                 }
             }
             let host = host_key(&current);
@@ -268,19 +286,23 @@ impl Fetcher {
                     return Err(failure(FailureKind::RedirectLoop, format!("redirect loop: {current} -> {next}")));
                 }
                 if seen.len() > MAX_REDIRECTS {
-                    return Err(failure(FailureKind::RedirectLoop, format!("more than {MAX_REDIRECTS} redirects, last {current} -> {next}")));
+                    return Err(failure(
+                        FailureKind::RedirectLoop,
+                        format!("more than {MAX_REDIRECTS} redirects, last {current} -> {next}"),
+                    ));
                 }
                 current = next;
                 continue;
             }
 
-            if matches!(status, 429 | 503) && retries < 2 {
-                if let Some(wait) = retry_after(&headers).filter(|w| *w <= self.cfg.max_retry_after) {
-                    retries += 1;
-                    tracing::debug!(url = %current, status, wait_s = wait.as_secs(), "honouring Retry-After");
-                    tokio::time::sleep(wait).await;
-                    continue;
-                }
+            if matches!(status, 429 | 503)
+                && retries < 2
+                && let Some(wait) = retry_after(&headers).filter(|w| *w <= self.cfg.max_retry_after)
+            {
+                retries += 1;
+                tracing::debug!(url = %current, status, wait_s = wait.as_secs(), "honouring Retry-After");
+                tokio::time::sleep(wait).await;
+                continue;
             }
 
             let mut body = Vec::new();
@@ -328,7 +350,19 @@ mod tests {
 
     #[test]
     fn private_ranges_are_not_public() {
-        for ip in ["127.0.0.1", "10.0.0.1", "172.16.5.4", "192.168.1.1", "169.254.169.254", "0.0.0.0", "100.64.0.1", "::1", "fe80::1", "fd00::1", "::ffff:10.0.0.1"] {
+        for ip in [
+            "127.0.0.1",
+            "10.0.0.1",
+            "172.16.5.4",
+            "192.168.1.1",
+            "169.254.169.254",
+            "0.0.0.0",
+            "100.64.0.1",
+            "::1",
+            "fe80::1",
+            "fd00::1",
+            "::ffff:10.0.0.1",
+        ] {
             assert!(!is_public(ip.parse().unwrap()), "{ip}");
         }
         for ip in ["203.162.4.190", "8.8.8.8", "2001:4860:4860::8888"] {

@@ -47,7 +47,10 @@ impl RobotsParseHandler for Collector {
         }
         self.in_agent_lines = true;
         // Product token: the name up to the first character that cannot be in one.
-        let token: String = user_agent.chars().take_while(|c| c.is_ascii_alphanumeric() || *c == '_' || *c == '-').collect();
+        let token: String = user_agent
+            .chars()
+            .take_while(|c| c.is_ascii_alphanumeric() || *c == '_' || *c == '-')
+            .collect();
         if token.eq_ignore_ascii_case(AGENT) {
             self.group_is_ours = true;
             self.saw_our_group = true;
@@ -157,7 +160,9 @@ mod tests {
 
     #[test]
     fn star_group_applies_when_we_are_not_named() {
-        let r = Robots::parse("User-agent: Googlebot\nDisallow: /\n\nUser-agent: *\nDisallow: /private/\nCrawl-delay: 3\nSitemap: http://a.vn/sitemap.xml\n");
+        let r = Robots::parse(
+            "User-agent: Googlebot\nDisallow: /\n\nUser-agent: *\nDisallow: /private/\nCrawl-delay: 3\nSitemap: http://a.vn/sitemap.xml\n",
+        );
         assert!(r.allowed(&u("http://a.vn/")));
         assert!(!r.allowed(&u("http://a.vn/private/x")));
         assert_eq!(r.crawl_delay, Some(3.0));

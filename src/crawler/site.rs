@@ -11,8 +11,8 @@ use url::Url;
 use super::discover::{classify, same_site};
 use super::fetch::{Fetcher, Response};
 use super::quirks;
-use super::robots::{Robots, MAX_ROBOTS_BYTES};
-use super::{charset, CachedPage, CrawledPage, PageCache, PageRole, RobotsOutcome, RobotsStatus, SiteCrawl};
+use super::robots::{MAX_ROBOTS_BYTES, Robots};
+use super::{CachedPage, CrawledPage, PageCache, PageRole, RobotsOutcome, RobotsStatus, SiteCrawl, charset};
 use crate::extract::{self, PageFacts};
 use crate::model::{FailureKind, FetchFailure};
 use crate::registry::Site;
@@ -55,11 +55,23 @@ async fn fetch_robots(fetcher: &Fetcher, home: &Url, interval: Duration) -> (Rob
         Ok(r) if (200..300).contains(&r.status) => {
             let robots = Robots::parse(&charset::decode_text(&r.body, r.content_type.as_deref()));
             let allowed = robots.allowed(home);
-            (outcome(RobotsStatus::Parsed, allowed, &robots), robots, None, r.requests, r.body.len() as u64)
+            (
+                outcome(RobotsStatus::Parsed, allowed, &robots),
+                robots,
+                None,
+                r.requests,
+                r.body.len() as u64,
+            )
         }
         Ok(r) if (400..500).contains(&r.status) => {
             let robots = Robots::allow_all();
-            (outcome(RobotsStatus::Missing(r.status), true, &robots), robots, None, r.requests, r.body.len() as u64)
+            (
+                outcome(RobotsStatus::Missing(r.status), true, &robots),
+                robots,
+                None,
+                r.requests,
+                r.body.len() as u64,
+            )
         }
         Ok(r) => {
             // RFC 9309 §2.3.1.4: a server error means "disallow everything".
@@ -68,10 +80,19 @@ async fn fetch_robots(fetcher: &Fetcher, home: &Url, interval: Duration) -> (Rob
             let f = FetchFailure {
                 kind: FailureKind::HttpStatus,
                 status: Some(r.status),
-                detail: format!("{url} answered HTTP {}; by RFC 9309 nothing else may be fetched, so the home page was not requested", r.status),
+                detail: format!(
+                    "{url} answered HTTP {}; by RFC 9309 nothing else may be fetched, so the home page was not requested",
+                    r.status
+                ),
             };
             let robots = Robots::deny_all();
-            (outcome(RobotsStatus::Unavailable(f.clone()), false, &robots), robots, Some(f), r.requests, r.body.len() as u64)
+            (
+                outcome(RobotsStatus::Unavailable(f.clone()), false, &robots),
+                robots,
+                Some(f),
+                r.requests,
+                r.body.len() as u64,
+            )
         }
         Err(f) => {
             let robots = Robots::deny_all();
@@ -156,11 +177,17 @@ pub async fn crawl_site(fetcher: Arc<Fetcher>, site: &Site, cache: &dyn PageCach
     for u in &site.documents {
         enqueue(&mut queue, &mut queued, u.clone(), PageRole::DocumentListing);
     }
-    let mut sitemaps: Vec<Url> = robots.sitemaps.iter().filter_map(|s| Url::parse(s).ok()).filter(|u| same_site(&home, u)).collect();
-    if sitemaps.is_empty() {
-        if let Ok(u) = home.join("/sitemap.xml") {
-            sitemaps.push(u);
-        }
+    let robots_base = home.join("/robots.txt").unwrap_or_else(|_| home.clone());
+    let mut sitemaps: Vec<Url> = robots
+        .sitemaps
+        .iter()
+        .filter_map(|s| robots_base.join(s).ok())
+        .filter(|u| same_site(&home, u))
+        .collect();
+    if sitemaps.is_empty()
+        && let Ok(u) = home.join("/sitemap.xml")
+    {
+        sitemaps.push(u);
     }
     for u in sitemaps.into_iter().take(MAX_SITEMAPS) {
         enqueue(&mut queue, &mut queued, u, PageRole::Sitemap);
@@ -204,7 +231,10 @@ pub async fn crawl_site(fetcher: Arc<Fetcher>, site: &Site, cache: &dyn PageCach
         }
         let cached = cache.cached(url.as_str());
         let is_html = !matches!(role, PageRole::Feed | PageRole::Sitemap);
-        let resp = match fetcher.get(&url, cached.as_ref().map(|c| &c.validators), interval, cfg.max_body_bytes).await {
+        let resp = match fetcher
+            .get(&url, cached.as_ref().map(|c| &c.validators), interval, cfg.max_body_bytes)
+            .await
+        {
             Ok(r) => r,
             Err(f) => {
                 if role == PageRole::Home {
@@ -283,7 +313,9 @@ pub async fn crawl_site(fetcher: Arc<Fetcher>, site: &Site, cache: &dyn PageCach
             }
         }
         if page.truncated {
-            crawl.partial.push(format!("{url}: body cut at {} bytes (too_large)", cfg.max_body_bytes));
+            crawl
+                .partial
+                .push(format!("{url}: body cut at {} bytes (too_large)", cfg.max_body_bytes));
         }
         counts[role as usize] += 1;
         let final_url = Url::parse(&page.final_url).unwrap_or_else(|_| url.clone());
@@ -292,13 +324,16 @@ pub async fn crawl_site(fetcher: Arc<Fetcher>, site: &Site, cache: &dyn PageCach
                 if counts[PageRole::Feed as usize] + queue.iter().filter(|(_, r)| *r == PageRole::Feed).count() >= MAX_FEEDS {
                     break;
                 }
-                if let Ok(u) = Url::parse(feed) {
-                    if same_site(&home, &u) {
-                        enqueue(&mut queue, &mut queued, u, PageRole::Feed);
-                    }
+                if let Ok(u) = Url::parse(feed)
+                    && same_site(&home, &u)
+                {
+                    enqueue(&mut queue, &mut queued, u, PageRole::Feed);
                 }
             }
-            let mut listings = queue.iter().filter(|(_, r)| matches!(r, PageRole::Listing | PageRole::DocumentListing)).count();
+            let mut listings = queue
+                .iter()
+                .filter(|(_, r)| matches!(r, PageRole::Listing | PageRole::DocumentListing))
+                .count();
             let mut disclosures = queue.iter().filter(|(_, r)| *r == PageRole::Disclosure).count();
             for link in &page.facts.links {
                 let Some(kind) = classify(&final_url, link) else { continue };

@@ -1,1 +1,416 @@
-//! TODO
+//! Vietnamese publication dates and times as real sites write them.
+//!
+//! Matching runs on folded text (ASCII-like, lower case) with a map back to
+//! the original, so "Thứ Hai", "THỨ HAI" and NFD text parse alike. A date is
+//! only ever returned with a year that is written on the page.
+
+use std::sync::LazyLock;
+
+use chrono::{DateTime, NaiveDate, NaiveDateTime, NaiveTime};
+use regex::Regex;
+
+use super::text::Folded;
+
+/// A date found in a piece of text.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct FoundDate {
+    /// Local (UTC+7) date and time; midnight when no time is given.
+    pub at: NaiveDateTime,
+    pub has_time: bool,
+    /// Preceded by a publication label ("Đăng ngày", "Cập nhật", ...).
+    pub labelled: bool,
+    /// Byte range in the original text covering the date (and its time).
+    pub start: usize,
+    pub end: usize,
+}
+
+/// Years a publication date can plausibly carry; anniversaries (1930, 1947)
+/// and typos (2202) fall outside.
+const MIN_YEAR: i32 = 1995;
+const MAX_YEAR: i32 = 2100;
+
+static NUMERIC: LazyLock<Regex> =
+    LazyLock::new(|| Regex::new(r"(\d{1,4})\s*([/.\-–])\s*(\d{1,2})\s*([/.\-–])\s*(\d{1,4})").expect("static regex"));
+static LONG: LazyLock<Regex> =
+    LazyLock::new(|| Regex::new(r"ngay\s*(\d{1,2})\s*thang\s*(\d{1,2})\s*,?\s*nam\s*(\d{4})").expect("static regex"));
+static MONTH_NAME: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(
+        r"(?:(\d{1,2})\s+)?thang\s+(muoi mot|muoi hai|muoi|mot|gieng|hai|ba|bon|tu|nam|sau|bay|tam|chin|chap)\b\s*(\d{1,2})?\s*,\s*(\d{4})",
+    )
+    .expect("static regex")
+});
+static TIME_AFTER: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(
+        r"^[\s,|\-–/()]*(?:luc|vao luc|vao)?\s*:?\s*(?:(\d{1,2}):(\d{2})(?::\d{2})?(?:\s*([ap])\.?m\b\.?)?|(\d{1,2})\s*(?:h|gio)\s*(\d{1,2})?(?:\s*phut)?\b)",
+    )
+    .expect("static regex")
+});
+static TIME_BEFORE: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(
+        r"(?:^|[^\d:])(?:(\d{1,2}):(\d{2})(?::\d{2})?(?:\s*([ap])\.?m\.?)?|(\d{1,2})\s*(?:h|gio)\s*(\d{1,2})?(?:\s*phut)?)[\s,|\-–/()]*(?:ngay)?[\s,:]*$",
+    )
+    .expect("static regex")
+});
+static LABEL: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(
+        r"(?:dang ngay|ngay dang|dang luc|ngay cap nhat|cap nhat|ngay ban hanh|ngay ky|ngay xuat ban|xuat ban|thoi gian dang|ngay gui|posted|published)[^a-z]*(?:luc|ngay)?[^a-z]*(?:thu\s*\w+|chu nhat)?[^a-z]*$",
+    )
+    .expect("static regex")
+});
+
+fn month_word(w: &str) -> Option<u32> {
+    Some(match w {
+        "mot" | "gieng" => 1,
+        "hai" => 2,
+        "ba" => 3,
+        "bon" | "tu" => 4,
+        "nam" => 5,
+        "sau" => 6,
+        "bay" => 7,
+        "tam" => 8,
+        "chin" => 9,
+        "muoi" => 10,
+        "muoi mot" => 11,
+        "muoi hai" | "chap" => 12,
+        _ => return None,
+    })
+}
+
+fn make_date(y: i32, m: u32, d: u32) -> Option<NaiveDate> {
+    if !(MIN_YEAR..=MAX_YEAR).contains(&y) {
+        return None;
+    }
+    NaiveDate::from_ymd_opt(y, m, d)
+}
+
+fn num(s: Option<regex::Match<'_>>) -> Option<u32> {
+    s.and_then(|m| m.as_str().parse().ok())
+}
+
+fn time_from(c: &regex::Captures<'_>) -> Option<NaiveTime> {
+    if let Some(h) = num(c.get(1)) {
+        let mi = num(c.get(2)).unwrap_or(0);
+        let h = match c.get(3).map(|m| m.as_str()) {
+            Some("p") if h < 12 => h + 12,
+            Some("a") if h == 12 => 0,
+            Some(_) if h > 12 => return None,
+            _ => h,
+        };
+        return NaiveTime::from_hms_opt(h, mi, 0);
+    }
+    let h = num(c.get(4))?;
+    let mi = num(c.get(5)).unwrap_or(0);
+    NaiveTime::from_hms_opt(h, mi, 0)
+}
+
+/// True when the byte at the boundary continues a number or a document
+/// code ("28/2004/QH11", "3107/2016/QĐ-UBND").
+fn bad_neighbour(folded: &str, start: usize, end: usize) -> bool {
+    let before = folded[..start].chars().next_back();
+    let after: Vec<char> = folded[end..].chars().take(2).collect();
+    if matches!(before, Some(c) if c.is_ascii_alphanumeric() || c == '/' ) {
+        return true;
+    }
+    // "12.3.2022.5" or "12/3/2022/QĐ": a code, not a date.
+    match after.first() {
+        Some(c) if c.is_ascii_alphanumeric() => true,
+        Some('/') => true,
+        Some('.') | Some('-') => matches!(after.get(1), Some(c) if c.is_ascii_alphanumeric()),
+        _ => false,
+    }
+}
+
+/// Every date in `text` with its nearby time and whether it is labelled.
+pub fn find_dates(text: &str) -> Vec<FoundDate> {
+    if !text.bytes().any(|b| b.is_ascii_digit()) {
+        return Vec::new();
+    }
+    let folded = Folded::new(text);
+    find_dates_folded(text, &folded)
+}
+
+/// As [`find_dates`] on an already folded text.
+pub fn find_dates_folded(text: &str, folded: &Folded) -> Vec<FoundDate> {
+    let f = folded.text.as_str();
+    let mut spans: Vec<(usize, usize, NaiveDate)> = Vec::new();
+    // Raw numeric matches, valid or not, so anniversary ranges
+    // ("27/7/1947 - 27/7/2022") can be recognised and skipped as a whole.
+    let mut raw: Vec<(usize, usize, Option<NaiveDate>)> = Vec::new();
+    let mut pos = 0;
+    while pos < f.len() {
+        let Some(c) = NUMERIC.captures_at(f, pos) else { break };
+        let (Some(all), Some(a), Some(s1), Some(b), Some(s2), Some(y)) = (c.get(0), c.get(1), c.get(2), c.get(3), c.get(4), c.get(5))
+        else {
+            break;
+        };
+        if s1.as_str() != s2.as_str() || bad_neighbour(f, all.start(), all.end()) {
+            // Retry from the second number: "Thứ 4 - 23/11/2026".
+            pos = b.start();
+            continue;
+        }
+        let (av, bv, yv) = (a.as_str(), b.as_str(), y.as_str());
+        let date = if av.len() == 4 && yv.len() <= 2 && s1.as_str() == "-" {
+            make_date(av.parse().unwrap_or(0), bv.parse().unwrap_or(0), yv.parse().unwrap_or(0))
+        } else if av.len() <= 2 && yv.len() == 4 {
+            make_date(yv.parse().unwrap_or(0), bv.parse().unwrap_or(0), av.parse().unwrap_or(0))
+        } else if av.len() > 2 {
+            pos = b.start();
+            continue;
+        } else {
+            None
+        };
+        raw.push((all.start(), all.end(), date));
+        pos = all.end();
+    }
+    let is_range_gap = |g: &str| {
+        let t = g.trim();
+        !g.is_empty() && (t == "-" || t == "–" || t == "den")
+    };
+    for (i, &(s, e, d)) in raw.iter().enumerate() {
+        let Some(d) = d else { continue };
+        let prev_range = i > 0 && raw.get(i - 1).is_some_and(|p| is_range_gap(&f[p.1..s]));
+        let next_range = raw.get(i + 1).is_some_and(|n| is_range_gap(&f[e..n.0]));
+        if prev_range || next_range {
+            continue;
+        }
+        spans.push((s, e, d));
+    }
+    for c in LONG.captures_iter(f) {
+        let Some(all) = c.get(0) else { continue };
+        if let (Some(d), Some(m), Some(y)) = (num(c.get(1)), num(c.get(2)), num(c.get(3)))
+            && let Some(date) = make_date(y as i32, m, d)
+        {
+            spans.push((all.start(), all.end(), date));
+        }
+    }
+    if f.contains("thang") {
+        for c in MONTH_NAME.captures_iter(f) {
+            let Some(all) = c.get(0) else { continue };
+            let day = match (num(c.get(1)), num(c.get(3))) {
+                (Some(d), None) | (None, Some(d)) => d,
+                _ => continue,
+            };
+            let Some(m) = c.get(2).and_then(|m| month_word(m.as_str())) else {
+                continue;
+            };
+            if let Some(y) = num(c.get(4))
+                && let Some(date) = make_date(y as i32, m, day)
+            {
+                spans.push((all.start(), all.end(), date));
+            }
+        }
+    }
+    spans.sort_by_key(|s| s.0);
+    let mut out = Vec::with_capacity(spans.len());
+    let mut last_end = 0;
+    for (s, e, d) in spans {
+        if s < last_end {
+            continue;
+        }
+        last_end = e;
+        let (mut ds, mut de) = (s, e);
+        let mut time = None;
+        // Time after the date: "13/2/2022, 16:08", "27/07/2022 | 04:04 PM".
+        let after_end = floor_char(f, (e + 24).min(f.len()));
+        if let Some(c) = TIME_AFTER.captures(&f[e..after_end])
+            && let Some(t) = time_from(&c)
+        {
+            time = Some(t);
+            de = e + c.get(0).map(|m| m.end()).unwrap_or(0);
+        }
+        if time.is_none() {
+            // Time before: "15:51 | 17/04/2020", "17:42 Ngày 04/06/2018".
+            let from = ceil_char(f, s.saturating_sub(24));
+            if let Some(c) = TIME_BEFORE.captures(&f[from..s])
+                && let Some(t) = time_from(&c)
+            {
+                time = Some(t);
+                ds = from + c.get(0).map(|m| m.start()).unwrap_or(0);
+            }
+        }
+        let from = ceil_char(f, ds.saturating_sub(40));
+        let labelled = LABEL.is_match(&f[from..ds]);
+        out.push(FoundDate {
+            at: d.and_time(time.unwrap_or(NaiveTime::MIN)),
+            has_time: time.is_some(),
+            labelled,
+            start: folded.orig(ds).min(text.len()),
+            end: folded.orig(de).min(text.len()),
+        });
+        last_end = last_end.max(de);
+    }
+    out
+}
+
+fn floor_char(s: &str, mut i: usize) -> usize {
+    while i > 0 && !s.is_char_boundary(i) {
+        i -= 1;
+    }
+    i
+}
+
+fn ceil_char(s: &str, mut i: usize) -> usize {
+    while i < s.len() && !s.is_char_boundary(i) {
+        i += 1;
+    }
+    i
+}
+
+/// The best publication date in a short text: a labelled one first,
+/// then the first one.
+pub fn parse_date_time(text: &str) -> Option<NaiveDateTime> {
+    let found = find_dates(text);
+    found.iter().find(|d| d.labelled).or_else(|| found.first()).map(|d| d.at)
+}
+
+/// Only the day of [`parse_date_time`].
+pub fn parse_date(text: &str) -> Option<NaiveDate> {
+    parse_date_time(text).map(|d| d.date())
+}
+
+/// ISO 8601 / RFC 3339 (and the "2015-03-23 08:06 +07:00" of older CMSs),
+/// converted to Vietnam local time; a value without offset is taken as local.
+pub fn parse_iso(s: &str) -> Option<NaiveDateTime> {
+    let s = s.trim();
+    if s.len() < 10 || s.len() > 64 {
+        return None;
+    }
+    let vn = crate::model::vn_offset();
+    if let Ok(dt) = DateTime::parse_from_rfc3339(s) {
+        return Some(dt.with_timezone(&vn).naive_local());
+    }
+    for fmt in [
+        "%Y-%m-%dT%H:%M:%S%.f%:z",
+        "%Y-%m-%dT%H:%M:%S%.f%z",
+        "%Y-%m-%dT%H:%M%:z",
+        "%Y-%m-%dT%H:%M%z",
+        "%Y-%m-%d %H:%M:%S%.f %:z",
+        "%Y-%m-%d %H:%M:%S %:z",
+        "%Y-%m-%d %H:%M %:z",
+        "%Y-%m-%d %H:%M:%S%:z",
+        "%Y-%m-%d %H:%M %z",
+    ] {
+        if let Ok(dt) = DateTime::parse_from_str(s, fmt) {
+            return Some(dt.with_timezone(&vn).naive_local());
+        }
+    }
+    let zless = s.trim_end_matches('Z');
+    for fmt in ["%Y-%m-%dT%H:%M:%S%.f", "%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M:%S", "%Y-%m-%d %H:%M"] {
+        if let Ok(dt) = NaiveDateTime::parse_from_str(zless, fmt) {
+            if zless.len() != s.len() {
+                // A trailing Z means UTC.
+                return Some(dt.and_utc().with_timezone(&vn).naive_local());
+            }
+            return Some(dt);
+        }
+    }
+    let day = s.get(..10)?;
+    NaiveDate::parse_from_str(day, "%Y-%m-%d")
+        .ok()
+        .filter(|d| (MIN_YEAR..=MAX_YEAR).contains(&chrono::Datelike::year(d)))
+        .map(|d| d.and_time(NaiveTime::MIN))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn dt(y: i32, m: u32, d: u32, h: u32, mi: u32) -> NaiveDateTime {
+        NaiveDate::from_ymd_opt(y, m, d)
+            .and_then(|x| x.and_hms_opt(h, mi, 0))
+            .unwrap_or_default()
+    }
+
+    fn p(s: &str) -> Option<NaiveDateTime> {
+        parse_date_time(s)
+    }
+
+    #[test]
+    fn numeric_forms() {
+        assert_eq!(p("23/11/2026"), Some(dt(2026, 11, 23, 0, 0)));
+        assert_eq!(p("23-11-2026"), Some(dt(2026, 11, 23, 0, 0)));
+        assert_eq!(p("23.02.2022"), Some(dt(2022, 2, 23, 0, 0)));
+        assert_eq!(p("6/2/2020"), Some(dt(2020, 2, 6, 0, 0)));
+        assert_eq!(p("23/11/2026 08:30"), Some(dt(2026, 11, 23, 8, 30)));
+        assert_eq!(p("04/07/2023 - 16:45"), Some(dt(2023, 7, 4, 16, 45)));
+    }
+
+    #[test]
+    fn weekday_and_time_forms() {
+        assert_eq!(p("Thứ Hai, 23/11/2026 - 15:30"), Some(dt(2026, 11, 23, 15, 30)));
+        assert_eq!(p("Chủ nhật, 13/2/2022, 16:08 (GMT+7)"), Some(dt(2022, 2, 13, 16, 8)));
+        assert_eq!(p("27/07/2022 | 04:04 PM"), Some(dt(2022, 7, 27, 16, 4)));
+        assert_eq!(p("11/07/2022 | 10:02 AM"), Some(dt(2022, 7, 11, 10, 2)));
+        assert_eq!(p("15:51 | 17/04/2020"), Some(dt(2020, 4, 17, 15, 51)));
+        assert_eq!(p("17:42 Ngày 04/06/2018"), Some(dt(2018, 6, 4, 17, 42)));
+        assert_eq!(p("Cập nhật lúc: 08:47 |02/03/2015"), Some(dt(2015, 3, 2, 8, 47)));
+        assert_eq!(p("Ngày 23/11/2026 8h00"), Some(dt(2026, 11, 23, 8, 0)));
+        assert_eq!(p("23/11/2026, 7giờ 20 phút"), Some(dt(2026, 11, 23, 7, 20)));
+    }
+
+    #[test]
+    fn long_and_month_name_forms() {
+        assert_eq!(p("ngày 23 tháng 11 năm 2026"), Some(dt(2026, 11, 23, 0, 0)));
+        assert_eq!(p("Thứ hai , ngày 16 tháng 12 năm 2019"), Some(dt(2019, 12, 16, 0, 0)));
+        assert_eq!(p("Hải Phòng, ngày 19 tháng 01 năm 2020"), Some(dt(2020, 1, 19, 0, 0)));
+        assert_eq!(p("Tháng Bảy 8, 2024"), Some(dt(2024, 7, 8, 0, 0)));
+        assert_eq!(p("6 Tháng Mười Hai, 2022"), Some(dt(2022, 12, 6, 0, 0)));
+        assert_eq!(p("THÁNG MƯỜI MỘT 3, 2026"), Some(dt(2026, 11, 3, 0, 0)));
+    }
+
+    #[test]
+    fn view_counts_are_not_years_or_times() {
+        assert_eq!(p("Đăng ngày 17 - 05 - 2024 / Lượt xem: 400"), Some(dt(2024, 5, 17, 0, 0)));
+        assert_eq!(p("Tin đăng ngày: 6/2/2020 - Xem: 92"), Some(dt(2020, 2, 6, 0, 0)));
+        let f = find_dates("Đăng ngày 17 - 05 - 2024 / Lượt xem: 400");
+        assert!(f.first().is_some_and(|d| d.labelled && !d.has_time));
+    }
+
+    #[test]
+    fn never_invents_a_year_or_reads_document_numbers() {
+        assert_eq!(p("sáng 25-7"), None);
+        assert_eq!(p("Ngày 28-10, tại Hà Nội"), None);
+        assert_eq!(p("Luật số 28/2004/QH11"), None);
+        assert_eq!(p("Quyết định 3107/2016/QĐ-UBND"), None);
+        assert_eq!(p("31/02/2026"), None);
+        assert_eq!(p("kỷ niệm 1-8-1930"), None);
+        assert_eq!(p("32/13/2026"), None);
+    }
+
+    #[test]
+    fn labelled_dates_are_preferred() {
+        let s = "Kỷ niệm 27/7/1947 - 27/7/2022. Ngày đăng: 11/07/2022";
+        assert_eq!(p(s), Some(dt(2022, 7, 11, 0, 0)));
+        let f = find_dates("Cập nhật: 23/11/2026");
+        assert!(f.first().is_some_and(|d| d.labelled));
+    }
+
+    #[test]
+    fn range_of_original_text_is_quoted() {
+        let s = "Thứ Hai, 23/11/2026 - 15:30 xem";
+        let f = find_dates(s);
+        let d = f.first().copied().unwrap_or(FoundDate {
+            at: NaiveDateTime::MIN,
+            has_time: false,
+            labelled: false,
+            start: 0,
+            end: 0,
+        });
+        assert_eq!(s.get(d.start..d.end), Some("23/11/2026 - 15:30"));
+    }
+
+    #[test]
+    fn iso_with_offsets_becomes_vietnam_local() {
+        assert_eq!(
+            parse_iso("2022-02-13T16:08:35+07:00"),
+            Some(dt(2022, 2, 13, 16, 8)).map(|d| d + chrono::Duration::seconds(35))
+        );
+        assert_eq!(parse_iso("2026-07-06T18:16:00.000+07:00"), Some(dt(2026, 7, 6, 18, 16)));
+        assert_eq!(parse_iso("2026-11-23T01:30:00Z"), Some(dt(2026, 11, 23, 8, 30)));
+        assert_eq!(parse_iso("2015-03-23 08:06 +07:00"), Some(dt(2015, 3, 23, 8, 6)));
+        assert_eq!(parse_iso("2026-11-23"), Some(dt(2026, 11, 23, 0, 0)));
+        assert_eq!(parse_iso("2026-11-23T10:00:00"), Some(dt(2026, 11, 23, 10, 0)));
+        assert_eq!(parse_iso("garbage"), None);
+        assert_eq!(parse_iso("2026-02-30"), None);
+    }
+}

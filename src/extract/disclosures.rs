@@ -1,1 +1,619 @@
-//! TODO
+//! The identity items a site must show about itself (SPEC §5 `disclosure.*`).
+//!
+//! Labels are matched on folded text, so case, diacritics, NFD and the older
+//! tone placement do not matter. A label counts when a colon follows it, when
+//! it stands alone on its line (value in the next cell or line), or, for the
+//! press wording "Cơ quan của …", at the start of a line. Telephone numbers
+//! and e-mail addresses are found with or without a label.
+
+use std::sync::LazyLock;
+
+use regex::Regex;
+
+use super::text::{Folded, Line, truncate_chars};
+use super::{Disclosures, Found, License, dates};
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Kind {
+    Agency,
+    AgencyOf,
+    Managing,
+    Editorial,
+    EditorialHead,
+    Responsible,
+    Address,
+    Phone,
+    Email,
+    /// Fax, tax code, website...: ends the previous value; numbers in it are no phones.
+    Stop,
+}
+
+/// Folded labels, longest first where one is a prefix of another.
+const LABELS: &[(&str, Kind)] = &[
+    ("co quan chu quan", Kind::Agency),
+    ("don vi chu quan", Kind::Agency),
+    ("chu quan", Kind::Agency),
+    ("co quan cua", Kind::AgencyOf),
+    ("co quan quan ly", Kind::Managing),
+    ("don vi quan ly", Kind::Managing),
+    ("to chuc quan ly", Kind::Managing),
+    ("don vi van hanh", Kind::Managing),
+    ("don vi thiet lap", Kind::Managing),
+    ("co quan thiet lap", Kind::Managing),
+    ("doanh nghiep quan ly", Kind::Managing),
+    ("pho truong ban bien tap", Kind::EditorialHead),
+    ("truong ban bien tap", Kind::EditorialHead),
+    ("pho truong bbt", Kind::EditorialHead),
+    ("truong bbt", Kind::EditorialHead),
+    ("pho truong ban", Kind::EditorialHead),
+    ("truong ban", Kind::EditorialHead),
+    ("ban bien tap", Kind::Editorial),
+    ("bbt", Kind::Editorial),
+    ("nguoi chiu trach nhiem quan ly noi dung", Kind::Responsible),
+    ("chiu trach nhiem quan ly noi dung", Kind::Responsible),
+    ("nguoi chiu trach nhiem noi dung", Kind::Responsible),
+    ("chiu trach nhiem noi dung", Kind::Responsible),
+    ("chiu trach nhiem xuat ban", Kind::Responsible),
+    ("chiu trach nhiem chinh", Kind::Responsible),
+    ("nguoi chiu trach nhiem", Kind::Responsible),
+    ("chiu trach nhiem", Kind::Responsible),
+    ("pho tong bien tap", Kind::Stop),
+    ("tong bien tap", Kind::Responsible),
+    ("dia chi email", Kind::Email),
+    ("dia chi e-mail", Kind::Email),
+    ("dia chi thu dien tu", Kind::Email),
+    ("hop thu dien tu", Kind::Email),
+    ("thu dien tu", Kind::Email),
+    ("hop thu", Kind::Email),
+    ("e-mail", Kind::Email),
+    ("email", Kind::Email),
+    ("dia chi lien he", Kind::Address),
+    ("dia chi", Kind::Address),
+    ("tru so chinh", Kind::Address),
+    ("tru so", Kind::Address),
+    ("toa soan", Kind::Address),
+    ("van phong", Kind::Address),
+    ("so dien thoai", Kind::Phone),
+    ("dien thoai lien he", Kind::Phone),
+    ("dien thoai", Kind::Phone),
+    ("duong day nong", Kind::Phone),
+    ("hotline", Kind::Phone),
+    ("sdt", Kind::Phone),
+    ("dt", Kind::Phone),
+    ("tel", Kind::Phone),
+    ("fax", Kind::Stop),
+    ("ma so thue", Kind::Stop),
+    ("mst", Kind::Stop),
+    ("so tai khoan", Kind::Stop),
+    ("website", Kind::Stop),
+    ("giay phep", Kind::Stop),
+    ("gp so", Kind::Stop),
+];
+
+static LABEL_RE: LazyLock<Regex> = LazyLock::new(|| {
+    let alts: Vec<String> = LABELS.iter().map(|(l, _)| regex::escape(l)).collect();
+    Regex::new(&format!(r"\b(?:{})\b", alts.join("|"))).expect("static regex")
+});
+static PHONE_RE: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"(?:\+\s?84|\(\s*\+?\s?84[\d.\s]*\)|\(\s*0\d{1,4}\s*\)|\b0\d|\b1[89]00)[\d .\-–()]{3,18}\d").expect("static regex")
+});
+static EMAIL_RE: LazyLock<Regex> =
+    LazyLock::new(|| Regex::new(r"[A-Za-z0-9][A-Za-z0-9._%+\-]*@[A-Za-z0-9\-]+(?:\.[A-Za-z0-9\-]+)*\.[A-Za-z]{2,}").expect("static regex"));
+static LICENCE_RE: LazyLock<Regex> =
+    LazyLock::new(|| Regex::new(r"\b\d{1,5}\s*/\s*GP\s*[-–]\s*[A-ZĐ&]{2,}(?:[-–][A-ZĐ&]{2,})?").expect("static regex"));
+static ISSUER_RE: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"\bdo\s+(.{3,90}?)\s+cap\b").expect("static regex"));
+
+const MAX_CONTACTS: usize = 20;
+const MAX_VALUE_CHARS: usize = 200;
+const SNIPPET_CHARS: usize = 160;
+
+fn kind_of(folded_label: &str) -> Kind {
+    LABELS
+        .iter()
+        .find(|(l, _)| *l == folded_label)
+        .map(|(_, k)| *k)
+        .unwrap_or(Kind::Stop)
+}
+
+/// A label occurrence that was accepted, with where its value lies (in the
+/// original line's bytes).
+struct Hit {
+    kind: Kind,
+    label: String,
+    label_start: usize,
+    value_start: usize,
+    value_end: usize,
+    /// The value is on the next line.
+    value_next_line: bool,
+}
+
+fn trim_value(s: &str) -> &str {
+    s.trim_matches(|c: char| c.is_whitespace() || matches!(c, '-' | '–' | ';' | ',' | '|' | ':' | '.' | '·' | '•'))
+}
+
+fn label_hits(line: &Line) -> Vec<Hit> {
+    let text = line.text.as_str();
+    // Long paragraphs are article bodies; labels live in short lines.
+    if text.len() > 600 || !(text.contains(':') || text.len() <= 90) {
+        return Vec::new();
+    }
+    let folded = Folded::new(text);
+    let f = folded.text.as_str();
+    let mut raw: Vec<(usize, usize, Kind)> = Vec::new();
+    for m in LABEL_RE.find_iter(f) {
+        raw.push((m.start(), m.end(), kind_of(m.as_str())));
+    }
+    let mut hits = Vec::new();
+    for (i, &(s, e, kind)) in raw.iter().enumerate() {
+        let after = &f[e..];
+        let after_trim = after.trim_start();
+        let colon = after_trim.starts_with(':') || after_trim.starts_with('：');
+        let prefix = &f[..s];
+        let at_line_start = prefix.chars().all(|c| !c.is_alphanumeric());
+        // "CHO THUÊ VĂN PHÒNG : …" is a headline, not a label: a label starts
+        // the line or follows a separator.
+        let after_separator = prefix
+            .trim_end()
+            .ends_with(|c: char| matches!(c, '-' | '–' | '|' | ';' | ',' | '.' | ':' | '•' | '·' | ')' | '/'));
+        if !(at_line_start || after_separator) {
+            continue;
+        }
+        // Link-only lines are menus and headlines; a label there names a page.
+        if !line.has_plain && !matches!(kind, Kind::Phone | Kind::Email | Kind::Stop) {
+            continue;
+        }
+        let alone = at_line_start && trim_value(after).is_empty();
+        let agency_of = kind == Kind::AgencyOf && at_line_start && !after_trim.is_empty();
+        if !(colon || alone || agency_of) {
+            continue;
+        }
+        let mut vstart = e + (after.len() - after_trim.len());
+        if colon {
+            vstart += after_trim.chars().next().map(char::len_utf8).unwrap_or(0);
+        }
+        // The value ends where the next label with a colon begins.
+        let vend = raw
+            .iter()
+            .skip(i + 1)
+            .find(|&&(ns, ne, _)| ns >= vstart && f[ne..].trim_start().starts_with(':'))
+            .map(|&(ns, _, _)| ns)
+            .unwrap_or(f.len());
+        let (ls, le) = (folded.orig(s), folded.orig(e));
+        hits.push(Hit {
+            kind,
+            label: text.get(ls..le).unwrap_or("").to_string(),
+            label_start: ls,
+            value_start: folded.orig(vstart.min(vend)),
+            value_end: folded.orig(vend),
+            value_next_line: alone,
+        });
+    }
+    hits
+}
+
+/// "84 24 …" and "024 …" are the same number.
+fn phone_key(digits: &str) -> String {
+    match digits.strip_prefix("84") {
+        Some(rest) if digits.len() >= 10 => format!("0{rest}"),
+        _ => digits.to_string(),
+    }
+}
+
+fn phone_ok(digits: &str) -> bool {
+    let n = digits.len();
+    if digits.starts_with("84") {
+        (10..=12).contains(&n)
+    } else if digits.starts_with("1800") || digits.starts_with("1900") {
+        (8..=10).contains(&n)
+    } else if digits.starts_with('0') {
+        (10..=11).contains(&n)
+    } else {
+        false
+    }
+}
+
+/// Telephone numbers in a piece of text, as written, with their digits.
+pub fn find_phones(text: &str) -> Vec<(String, String)> {
+    let mut out = Vec::new();
+    if text.bytes().filter(u8::is_ascii_digit).count() < 8 {
+        return out;
+    }
+    for m in PHONE_RE.find_iter(text) {
+        let before = text[..m.start()].chars().next_back();
+        if matches!(before, Some(c) if c.is_ascii_digit() || c == '/' || c.is_alphabetic()) {
+            continue;
+        }
+        let after = text[m.end()..].chars().next();
+        if matches!(after, Some(c) if c.is_ascii_digit() || c == '/') {
+            continue;
+        }
+        // "0273 3873 333 - 0273 3873 334": two numbers joined by a dash.
+        for piece in m.as_str().split([';', '–']).flat_map(|p| p.split(" - ")) {
+            let piece = piece.trim_matches(|c: char| c.is_whitespace() || c == '-' || c == '.');
+            let digits: String = piece.chars().filter(char::is_ascii_digit).collect();
+            if phone_ok(&digits) {
+                out.push((piece.to_string(), digits));
+            }
+        }
+    }
+    out
+}
+
+/// E-mail addresses in a piece of text.
+pub fn find_emails(text: &str) -> Vec<String> {
+    if !text.contains('@') {
+        return Vec::new();
+    }
+    EMAIL_RE
+        .find_iter(text)
+        .map(|m| m.as_str().trim_end_matches('.').to_string())
+        .collect()
+}
+
+fn snippet(text: &str, from: usize) -> String {
+    let from = floor_boundary(text, from);
+    truncate_chars(text.get(from..).unwrap_or(text), SNIPPET_CHARS).to_string()
+}
+
+fn floor_boundary(s: &str, mut i: usize) -> usize {
+    i = i.min(s.len());
+    while i > 0 && !s.is_char_boundary(i) {
+        i -= 1;
+    }
+    i
+}
+
+fn issuer_from_code(number: &str) -> Option<String> {
+    let code: String = number
+        .rsplit(['-', '–'])
+        .next()
+        .unwrap_or("")
+        .chars()
+        .filter(|c| !c.is_whitespace())
+        .collect();
+    match code.as_str() {
+        "BTTTT" => Some("Bộ Thông tin và Truyền thông".to_string()),
+        "STTTT" | "STT&TT" => Some("Sở Thông tin và Truyền thông".to_string()),
+        "CPTTĐT" | "CPTTTĐT" => Some("Cục Phát thanh, truyền hình và thông tin điện tử".to_string()),
+        _ => None,
+    }
+}
+
+fn find_licence(lines: &[Line]) -> Option<License> {
+    for (i, line) in lines.iter().enumerate() {
+        let t = line.text.as_str();
+        if !t.contains("GP") {
+            continue;
+        }
+        let Some(m) = LICENCE_RE.find(t) else { continue };
+        let number = m.as_str().trim().to_string();
+        let rest = &t[m.end()..];
+        let next = lines.get(i + 1).map(|l| l.text.as_str()).unwrap_or("");
+        let date = dates::find_dates(rest)
+            .first()
+            .map(|d| d.at.date())
+            .or_else(|| dates::find_dates(truncate_chars(next, 60)).first().map(|d| d.at.date()));
+        let folded_rest = Folded::new(rest);
+        let issuer = ISSUER_RE
+            .captures(&folded_rest.text)
+            .and_then(|c| c.get(1))
+            .and_then(|g| rest.get(folded_rest.orig(g.start())..folded_rest.orig(g.end())))
+            .map(|s| s.trim().to_string())
+            .or_else(|| issuer_from_code(&number));
+        // Start the snippet at the "Giấy phép" wording when it is on the line.
+        let folded = Folded::new(t);
+        let start = folded
+            .text
+            .find("giay phep")
+            .or_else(|| folded.text.find("gp so"))
+            .map(|p| folded.orig(p))
+            .filter(|&p| p <= m.start())
+            .unwrap_or(m.start());
+        return Some(License {
+            number,
+            issuer,
+            date,
+            snippet: snippet(t, start),
+        });
+    }
+    None
+}
+
+/// Adds a phone once per number; a labelled sighting replaces a bare one.
+fn add_phone(phones: &mut Vec<Found>, keys: &mut Vec<String>, key: String, found: Found) {
+    if let Some(i) = keys.iter().position(|k| *k == key) {
+        if let Some(old) = phones.get_mut(i)
+            && old.label.is_empty()
+            && !found.label.is_empty()
+        {
+            *old = found;
+        }
+        return;
+    }
+    if keys.len() < MAX_CONTACTS {
+        keys.push(key);
+        phones.push(found);
+    }
+}
+
+/// The disclosures of one page from its lines, plus the `mailto:`/`tel:`
+/// links as (href, text).
+pub fn extract(lines: &[Line], contact_links: &[(&str, &str)]) -> Disclosures {
+    let mut d = Disclosures::default();
+    let mut phone_digits: Vec<String> = Vec::new();
+    let mut email_keys: Vec<String> = Vec::new();
+
+    for (i, line) in lines.iter().enumerate() {
+        let text = line.text.as_str();
+        let hits = label_hits(line);
+        for h in &hits {
+            let (value, snip_from) = if h.value_next_line {
+                let next = lines.get(i + 1);
+                // A next line that starts with its own label is no value.
+                let labelled = next.is_some_and(|l| label_hits(l).iter().any(|nh| nh.label_start <= 2));
+                let next = if labelled {
+                    ""
+                } else {
+                    next.map(|l| l.text.as_str()).unwrap_or("")
+                };
+                (truncate_chars(trim_value(next), MAX_VALUE_CHARS).to_string(), h.label_start)
+            } else {
+                let v = text.get(h.value_start..h.value_end).unwrap_or("");
+                (truncate_chars(trim_value(v), MAX_VALUE_CHARS).to_string(), h.label_start)
+            };
+            let mut snip = snippet(text, snip_from);
+            if h.value_next_line && !value.is_empty() {
+                snip = truncate_chars(&format!("{snip} {value}"), SNIPPET_CHARS).to_string();
+            }
+            let found = Found {
+                label: h.label.clone(),
+                value: value.clone(),
+                snippet: snip,
+            };
+            let slot = match h.kind {
+                Kind::Agency | Kind::AgencyOf => &mut d.governing_agency,
+                Kind::Managing => &mut d.managing_organisation,
+                Kind::Editorial | Kind::EditorialHead => &mut d.editorial_board,
+                Kind::Responsible => &mut d.responsible_person,
+                Kind::Address => &mut d.address,
+                Kind::Phone | Kind::Email | Kind::Stop => continue,
+            };
+            // A named head beats a bare "Ban biên tập" heading; otherwise first wins.
+            let better = match slot {
+                None => !value.is_empty() || h.kind == Kind::Editorial,
+                Some(old) => old.value.is_empty() && !value.is_empty(),
+            };
+            if better && !(h.kind == Kind::Editorial && !line.has_plain && h.value_next_line) {
+                *slot = Some(found);
+            }
+        }
+
+        // Phones: labelled by the segment they sit in, skipped in fax/tax segments.
+        for (written, digits) in find_phones(text) {
+            let key = phone_key(&digits);
+            let pos = text.find(&written).unwrap_or(0);
+            let seg = hits
+                .iter()
+                .filter(|h| h.label_start <= pos && (pos < h.value_end || h.value_end <= h.value_start))
+                .next_back();
+            if seg.is_some_and(|h| h.kind == Kind::Stop) {
+                continue;
+            }
+            let label = seg.filter(|h| h.kind == Kind::Phone).map(|h| h.label.clone()).unwrap_or_default();
+            let from = seg.map(|h| h.label_start).unwrap_or(pos);
+            let found = Found {
+                label,
+                value: written,
+                snippet: snippet(text, from),
+            };
+            add_phone(&mut d.phones, &mut phone_digits, key, found);
+        }
+        // Phone label with the number on the next line / cell.
+        for h in hits.iter().filter(|h| h.kind == Kind::Phone && h.value_next_line) {
+            if let Some(next) = lines.get(i + 1) {
+                for (written, digits) in find_phones(&next.text) {
+                    let found = Found {
+                        label: h.label.clone(),
+                        value: written,
+                        snippet: snippet(&format!("{} {}", h.label, next.text), 0),
+                    };
+                    add_phone(&mut d.phones, &mut phone_digits, phone_key(&digits), found);
+                }
+            }
+        }
+        for email in find_emails(text) {
+            let key = email.to_ascii_lowercase();
+            if email_keys.contains(&key) || email_keys.len() >= MAX_CONTACTS {
+                continue;
+            }
+            let pos = text.find(&email).unwrap_or(0);
+            let seg = hits.iter().filter(|h| h.kind == Kind::Email && h.label_start <= pos).next_back();
+            email_keys.push(key);
+            d.emails.push(Found {
+                label: seg.map(|h| h.label.clone()).unwrap_or_default(),
+                value: email,
+                snippet: snippet(text, seg.map(|h| h.label_start).unwrap_or(pos)),
+            });
+        }
+    }
+
+    for (href, text) in contact_links {
+        let lower = href.to_ascii_lowercase();
+        if let Some(rest) = lower.strip_prefix("mailto:") {
+            let addr = rest.split('?').next().unwrap_or("").replace("%40", "@");
+            for email in find_emails(&addr) {
+                let key = email.to_ascii_lowercase();
+                if !email_keys.contains(&key) && email_keys.len() < MAX_CONTACTS {
+                    email_keys.push(key);
+                    d.emails.push(Found {
+                        label: String::new(),
+                        value: email,
+                        snippet: truncate_chars(&format!("{href} {text}"), SNIPPET_CHARS).to_string(),
+                    });
+                }
+            }
+        } else if let Some(rest) = lower.strip_prefix("tel:") {
+            let digits: String = rest.chars().filter(char::is_ascii_digit).collect();
+            if phone_ok(&digits) {
+                let value = if text.is_empty() { rest.to_string() } else { text.to_string() };
+                let found = Found {
+                    label: String::new(),
+                    value,
+                    snippet: truncate_chars(&format!("{href} {text}"), SNIPPET_CHARS).to_string(),
+                };
+                add_phone(&mut d.phones, &mut phone_digits, phone_key(&digits), found);
+            }
+        }
+    }
+    d.license = find_licence(lines);
+    d
+}
+
+/// Convenience for callers and tests holding plain lines.
+pub fn extract_from_text(lines: &[&str]) -> Disclosures {
+    let lines: Vec<Line> = lines
+        .iter()
+        .map(|t| Line {
+            text: super::text::clean(t),
+            has_plain: true,
+            ..Default::default()
+        })
+        .filter(|l| !l.text.is_empty())
+        .collect();
+    extract(&lines, &[])
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn val(f: &Option<Found>) -> &str {
+        f.as_ref().map(|f| f.value.as_str()).unwrap_or("")
+    }
+
+    #[test]
+    fn government_footer_with_colons() {
+        let d = extract_from_text(&[
+            "Cơ quan chủ quản: Ủy ban nhân dân tỉnh Tiền Giang",
+            "Trưởng Ban biên tập: Nguyễn Văn A - Chánh Văn phòng",
+            "Địa chỉ: Số 23, đường 30/4, Phường 1, TP. Mỹ Tho - Điện thoại: 0273 3873 333 - Email: banbientap@tiengiang.gov.vn",
+        ]);
+        assert_eq!(val(&d.governing_agency), "Ủy ban nhân dân tỉnh Tiền Giang");
+        assert_eq!(val(&d.editorial_board), "Nguyễn Văn A - Chánh Văn phòng");
+        assert_eq!(val(&d.address), "Số 23, đường 30/4, Phường 1, TP. Mỹ Tho");
+        assert_eq!(d.phones.len(), 1);
+        assert_eq!(d.phones[0].value, "0273 3873 333");
+        assert_eq!(d.phones[0].label, "Điện thoại");
+        assert_eq!(d.emails.len(), 1);
+        assert_eq!(d.emails[0].value, "banbientap@tiengiang.gov.vn");
+        assert_eq!(d.emails[0].label, "Email");
+    }
+
+    #[test]
+    fn value_in_next_cell_or_line_and_upper_case_labels() {
+        let d = extract_from_text(&[
+            "CƠ QUAN CHỦ QUẢN",
+            "UBND tỉnh Kiên Giang",
+            "Người chịu trách nhiệm:",
+            "Ông Trần Văn B, Giám đốc Sở",
+            "Đơn vị quản lý: Sở Thông tin và Truyền thông",
+        ]);
+        assert_eq!(val(&d.governing_agency), "UBND tỉnh Kiên Giang");
+        assert_eq!(val(&d.responsible_person), "Ông Trần Văn B, Giám đốc Sở");
+        assert_eq!(val(&d.managing_organisation), "Sở Thông tin và Truyền thông");
+    }
+
+    #[test]
+    fn press_wording_and_licence() {
+        let d = extract_from_text(&[
+            "Cơ quan của TW Hội Khuyến học Việt Nam",
+            "Giấy phép hoạt động báo điện tử Dân trí trên Internet số 378/GP - BTTTT Hà Nội, ngày 16-09-2013.",
+            "Tòa soạn: Số 2 (nhà 48) Giảng Võ, Quận Đống Đa, Hà Nội",
+            "Điện thoại: 024-3736-6491. Fax: 024-3736-6490",
+            "Tổng biên tập: Phạm Tuấn Anh",
+        ]);
+        assert_eq!(val(&d.governing_agency), "TW Hội Khuyến học Việt Nam");
+        let lic = d.license.clone().unwrap_or_default();
+        assert_eq!(lic.number, "378/GP - BTTTT");
+        assert_eq!(lic.date, chrono::NaiveDate::from_ymd_opt(2013, 9, 16));
+        assert_eq!(lic.issuer.as_deref(), Some("Bộ Thông tin và Truyền thông"));
+        assert!(lic.snippet.starts_with("Giấy phép hoạt động"));
+        assert_eq!(val(&d.address), "Số 2 (nhà 48) Giảng Võ, Quận Đống Đa, Hà Nội");
+        let phones: Vec<&str> = d.phones.iter().map(|p| p.value.as_str()).collect();
+        assert_eq!(phones, vec!["024-3736-6491"], "fax is not a phone");
+        assert_eq!(val(&d.responsible_person), "Phạm Tuấn Anh");
+    }
+
+    #[test]
+    fn licence_with_issuer_and_date() {
+        let d = extract_from_text(&[
+            "Giấy phép thiết lập trang thông tin điện tử tổng hợp số 45/GP-STTTT do Sở Thông tin và Truyền thông tỉnh Kiên Giang cấp ngày 12/3/2021",
+        ]);
+        let lic = d.license.unwrap_or_default();
+        assert_eq!(lic.number, "45/GP-STTTT");
+        assert_eq!(lic.issuer.as_deref(), Some("Sở Thông tin và Truyền thông tỉnh Kiên Giang"));
+        assert_eq!(lic.date, chrono::NaiveDate::from_ymd_opt(2021, 3, 12));
+    }
+
+    #[test]
+    fn every_phone_grouping_is_recognised() {
+        for (text, digits) in [
+            ("0273 3873 333", "02733873333"),
+            ("(0293) 3876 543", "02933876543"),
+            ("0290.3567.890", "02903567890"),
+            ("024-3736-6491", "02437366491"),
+            ("(84.8)3.997.3838", "84839973838"),
+            ("+84 24 3512 3536", "842435123536"),
+            ("1900 1234", "19001234"),
+            ("0942.86.11.33", "0942861133"),
+            ("(024) 35123536", "02435123536"),
+        ] {
+            let found = find_phones(&format!("Liên hệ {text} nhé"));
+            assert_eq!(found.first().map(|f| f.1.as_str()), Some(digits), "{text}");
+            assert_eq!(found.first().map(|f| f.0.as_str()), Some(text), "{text}");
+        }
+        assert!(find_phones("Văn bản 28/2004/QH11 ngày 04.06.2018 và 1.234.567 lượt xem").is_empty());
+        assert!(find_phones("Mã số thuế 0101234567").len() == 1);
+        let d = extract_from_text(&["Mã số thuế: 0101234567"]);
+        assert!(d.phones.is_empty(), "a tax code is not a phone");
+    }
+
+    #[test]
+    fn emails_from_text_entities_and_mailto() {
+        let d = extract_from_text(&["Thư điện tử: toasoan@baokiengiang.vn."]);
+        assert_eq!(d.emails[0].value, "toasoan@baokiengiang.vn");
+        assert_eq!(d.emails[0].label, "Thư điện tử");
+        let d = extract(&[], &[("mailto:info@dantri.com.vn?subject=x", "Gửi email")]);
+        assert_eq!(d.emails[0].value, "info@dantri.com.vn");
+        let d = extract(&[], &[("tel:0918033133", "0918.033.133")]);
+        assert_eq!(d.phones[0].value, "0918.033.133");
+    }
+
+    #[test]
+    fn body_text_does_not_make_disclosures() {
+        let d = extract_from_text(&[
+            "Theo Sở Xây dựng Hà Nội, cơ quan chủ quản của dự án sẽ được xác định sau khi rà soát toàn bộ các hạng mục và báo cáo Ủy ban nhân dân thành phố trong tháng tới.",
+            "Theo kế hoạch, địa chỉ mới sẽ được công bố.",
+            "Điện thoại viên chăm sóc khách hàng",
+        ]);
+        assert!(d.governing_agency.is_none());
+        assert!(d.address.is_none());
+        assert!(d.phones.is_empty());
+    }
+
+    #[test]
+    fn editorial_board_heading_and_abbreviation() {
+        let d = extract_from_text(&["BAN BIÊN TẬP", "Trưởng ban: Lê Văn C"]);
+        assert_eq!(val(&d.editorial_board), "Lê Văn C");
+        let d = extract_from_text(&["BBT: Phòng Thông tin điện tử"]);
+        assert_eq!(val(&d.editorial_board), "Phòng Thông tin điện tử");
+    }
+
+    #[test]
+    fn older_tone_placement_and_nfd_labels() {
+        use unicode_normalization::UnicodeNormalization;
+        let nfd: String = "Cơ quan chủ quản: Uỷ ban nhân dân huyện X".nfd().collect();
+        let d = extract_from_text(&[&nfd]);
+        assert_eq!(val(&d.governing_agency), "Uỷ ban nhân dân huyện X");
+    }
+}

@@ -1,1 +1,277 @@
-//! TODO
+//! Legal-document listings: a table headed "Số/Ký hiệu", "Trích yếu",
+//! "Ngày ban hành" (or "Ngày ký"), maybe "Ngày đăng"; or a list whose items
+//! carry "Ngày ban hành: …" under the document's link.
+
+use std::sync::LazyLock;
+
+use chrono::NaiveDate;
+use regex::Regex;
+use scraper::{ElementRef, Html, Selector};
+
+use super::text::{Folded, clean, fold};
+use super::{LegalDocument, Walk, dates};
+
+static TABLE: LazyLock<Option<Selector>> = LazyLock::new(|| Selector::parse("table").ok());
+static ROW: LazyLock<Option<Selector>> = LazyLock::new(|| Selector::parse("tr").ok());
+static CELL: LazyLock<Option<Selector>> = LazyLock::new(|| Selector::parse("td, th").ok());
+static LINK: LazyLock<Option<Selector>> = LazyLock::new(|| Selector::parse("a[href]").ok());
+static DOC_NUMBER: LazyLock<Regex> =
+    LazyLock::new(|| Regex::new(r"\b\d{1,5}/(?:\d{4}/)?[A-ZĐ][A-ZĐa-z0-9]*(?:-[A-ZĐ0-9]+)*").expect("static regex"));
+
+const MAX_DOCUMENTS: usize = 1_000;
+
+#[derive(Default, Debug)]
+struct Columns {
+    number: Option<usize>,
+    title: Option<usize>,
+    signed: Option<usize>,
+    posted: Option<usize>,
+}
+
+fn classify(header: &[String]) -> Columns {
+    let mut c = Columns::default();
+    for (i, h) in header.iter().enumerate() {
+        let h = h.as_str();
+        let set = |slot: &mut Option<usize>| {
+            if slot.is_none() {
+                *slot = Some(i);
+            }
+        };
+        if h.contains("ky hieu") || h.contains("so hieu") || h == "so" || h.contains("so van ban") {
+            set(&mut c.number);
+        } else if h.contains("trich yeu") || h.contains("ten van ban") || h.contains("tieu de") || h == "noi dung" {
+            set(&mut c.title);
+        } else if h.contains("ngay ban hanh") || h.contains("ngay ky") || h.contains("ngay van ban") || h == "ban hanh" {
+            set(&mut c.signed);
+        } else if h.contains("ngay dang") || h.contains("ngay cong bo") || h.contains("ngay cap nhat") {
+            set(&mut c.posted);
+        }
+    }
+    c
+}
+
+fn cell_text(el: &ElementRef<'_>) -> String {
+    clean(&el.text().collect::<String>())
+}
+
+fn first_href(el: &ElementRef<'_>) -> Option<String> {
+    let sel = LINK.as_ref()?;
+    el.select(sel)
+        .filter_map(|a| a.value().attr("href"))
+        .map(str::trim)
+        .find(|h| !h.is_empty() && !h.starts_with('#') && !h.to_ascii_lowercase().starts_with("javascript:"))
+        .map(str::to_string)
+}
+
+fn cell_date(s: &str) -> Option<NaiveDate> {
+    // Status words ("Còn hiệu lực", "Đang cập nhật") where a date should be give nothing.
+    dates::find_dates(s).first().map(|d| d.at.date())
+}
+
+fn absolute(base: &url::Url, href: Option<String>) -> String {
+    href.and_then(|h| base.join(&h).ok())
+        .map(|mut u| {
+            u.set_fragment(None);
+            String::from(u)
+        })
+        .unwrap_or_else(|| base.to_string())
+}
+
+fn from_tables(doc: &Html, base: &url::Url) -> Vec<LegalDocument> {
+    let (Some(tsel), Some(rsel), Some(csel)) = (TABLE.as_ref(), ROW.as_ref(), CELL.as_ref()) else {
+        return Vec::new();
+    };
+    let mut out = Vec::new();
+    for table in doc.select(tsel) {
+        let mut cols: Option<Columns> = None;
+        for row in table.select(rsel) {
+            let cells: Vec<ElementRef<'_>> = row.select(csel).collect();
+            if cells.is_empty() {
+                continue;
+            }
+            let Some(c) = &cols else {
+                if cells.len() < 2 || cells.len() > 20 {
+                    continue;
+                }
+                let header: Vec<String> = cells.iter().map(|c| fold(&cell_text(c))).collect();
+                let c = classify(&header);
+                if c.signed.is_some() && (c.number.is_some() || c.title.is_some()) {
+                    cols = Some(c);
+                }
+                continue;
+            };
+            let get = |i: Option<usize>| i.and_then(|i| cells.get(i));
+            let Some(signed) = get(c.signed).and_then(|e| cell_date(&cell_text(e))) else {
+                continue;
+            };
+            let number = get(c.number).map(cell_text).unwrap_or_default();
+            let title_cell = get(c.title);
+            let mut title = title_cell.map(cell_text).unwrap_or_default();
+            let href = title_cell
+                .and_then(first_href)
+                .or_else(|| get(c.number).and_then(first_href))
+                .or_else(|| first_href(&row));
+            if title.is_empty() {
+                title = number.clone();
+            }
+            out.push(LegalDocument {
+                url: absolute(base, href),
+                number,
+                title,
+                signed,
+                posted: get(c.posted).and_then(|e| cell_date(&cell_text(e))),
+            });
+            if out.len() >= MAX_DOCUMENTS {
+                return out;
+            }
+        }
+    }
+    out
+}
+
+/// Which publication label a line carries.
+fn line_label(folded: &str) -> Option<bool> {
+    if folded.contains("ngay ban hanh") || folded.contains("ngay ky") {
+        Some(true)
+    } else if folded.contains("ngay dang") {
+        Some(false)
+    } else {
+        None
+    }
+}
+
+fn date_after_label(text: &str, labels: &[&str]) -> Option<NaiveDate> {
+    let f = Folded::new(text);
+    let pos = labels.iter().filter_map(|l| f.text.find(l)).min()?;
+    let rest = text.get(f.orig(pos)..)?;
+    cell_date(rest)
+}
+
+fn from_lists(w: &Walk, resolved: &[Option<String>], base: &url::Url) -> Vec<LegalDocument> {
+    let mut out: Vec<LegalDocument> = Vec::new();
+    for (i, line) in w.lines.iter().enumerate() {
+        if line.in_footer || line.text.len() > 300 {
+            continue;
+        }
+        let folded = fold(&line.text);
+        if line_label(&folded) != Some(true) {
+            continue;
+        }
+        let Some(signed) = date_after_label(&line.text, &["ngay ban hanh", "ngay ky"]) else {
+            continue;
+        };
+        // The document's link: the nearest link at or above this line.
+        let Some((li, link)) = w
+            .links
+            .iter()
+            .enumerate()
+            .filter(|(_, l)| l.line_end <= i && l.line_end + 3 >= i && l.text.split_whitespace().count() >= 3)
+            .next_back()
+        else {
+            continue;
+        };
+        let url = resolved.get(li).and_then(|r| r.clone()).unwrap_or_else(|| base.to_string());
+        if out.iter().any(|d| d.url == url) {
+            continue;
+        }
+        let nearby = w.lines.get(link.line_start..(i + 3).min(w.lines.len())).unwrap_or_default();
+        let number = std::iter::once(link.text.as_str())
+            .chain(nearby.iter().map(|l| l.text.as_str()))
+            .find_map(|t| DOC_NUMBER.find(t).map(|m| m.as_str().to_string()))
+            .unwrap_or_default();
+        let posted = nearby.iter().find_map(|l| date_after_label(&l.text, &["ngay dang"]));
+        out.push(LegalDocument {
+            url,
+            number,
+            title: link.text.clone(),
+            signed,
+            posted,
+        });
+        if out.len() >= MAX_DOCUMENTS {
+            break;
+        }
+    }
+    out
+}
+
+/// The legal documents listed on a page; empty for any other page.
+pub(crate) fn extract(doc: &Html, w: &Walk, resolved: &[Option<String>], base: &url::Url) -> Vec<LegalDocument> {
+    let mentions = w.lines.iter().take(20_000).any(|l| {
+        l.text.len() <= 300 && {
+            let f = fold(&l.text);
+            f.contains("ngay ban hanh") || f.contains("ngay ky") || f.contains("trich yeu")
+        }
+    });
+    if !mentions {
+        return Vec::new();
+    }
+    if w.has_table {
+        let t = from_tables(doc, base);
+        if !t.is_empty() {
+            return t;
+        }
+    }
+    from_lists(w, resolved, base)
+}
+
+/// Convenience: the documents of an HTML page.
+pub fn documents_in(html: &str, base: &url::Url) -> Vec<LegalDocument> {
+    super::analyze_html(base, html).documents
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn base() -> url::Url {
+        url::Url::parse("https://tiengiang.gov.vn/van-ban").unwrap_or_else(|_| unreachable!())
+    }
+
+    #[test]
+    fn table_listing_with_posted_column_and_status_words() {
+        let html = r#"<table>
+          <tr><th>STT</th><th>Số/Ký hiệu</th><th>Trích yếu</th><th>Ngày ban hành</th><th>Ngày hiệu lực</th><th>Ngày đăng</th></tr>
+          <tr><td>1</td><td>12/2026/QĐ-UBND</td><td><a href="/vb/12">Quyết định ban hành quy chế</a></td><td>20/11/2026</td><td>Còn hiệu lực</td><td>23/11/2026</td></tr>
+          <tr><td>2</td><td>3107/2016/QĐ-UBND</td><td><a href="/vb/3107">Quyết định cũ</a></td><td>Đang cập nhật</td><td></td><td></td></tr>
+          <tr><td>3</td><td>45/KH-UBND</td><td>Kế hoạch năm 2027</td><td>6/2/2026</td><td></td><td>Đang cập nhật</td></tr>
+        </table>"#;
+        let docs = documents_in(html, &base());
+        assert_eq!(docs.len(), 2, "{docs:?}");
+        assert_eq!(docs[0].number, "12/2026/QĐ-UBND");
+        assert_eq!(docs[0].title, "Quyết định ban hành quy chế");
+        assert_eq!(docs[0].url, "https://tiengiang.gov.vn/vb/12");
+        assert_eq!(docs[0].signed, NaiveDate::from_ymd_opt(2026, 11, 20).unwrap_or_default());
+        assert_eq!(docs[0].posted, NaiveDate::from_ymd_opt(2026, 11, 23));
+        assert_eq!(docs[1].signed, NaiveDate::from_ymd_opt(2026, 2, 6).unwrap_or_default());
+        assert_eq!(docs[1].posted, None);
+        assert_eq!(docs[1].url, "https://tiengiang.gov.vn/van-ban");
+    }
+
+    #[test]
+    fn ngay_ky_header_variant() {
+        let html = r#"<table><tr><td><b>Số hiệu</b></td><td><b>Tên văn bản</b></td><td><b>Ngày ký</b></td></tr>
+          <tr><td>01/CT-UBND</td><td><a href="ct1.pdf">Chỉ thị về phòng chống thiên tai</a></td><td>02-03-2026</td></tr></table>"#;
+        let docs = documents_in(html, &base());
+        assert_eq!(docs.len(), 1);
+        assert_eq!(docs[0].url, "https://tiengiang.gov.vn/ct1.pdf");
+        assert_eq!(docs[0].signed, NaiveDate::from_ymd_opt(2026, 3, 2).unwrap_or_default());
+    }
+
+    #[test]
+    fn list_layout() {
+        let html = r#"<ul>
+          <li><a href="/vb/1">Quyết định số 15/2026/QĐ-UBND về giá đất</a><div>Ngày ban hành: 17/11/2026</div><div>Ngày đăng: 19/11/2026</div></li>
+          <li><a href="/vb/2">Công văn về việc tổ chức hội nghị</a><div>Ngày ban hành: Đang cập nhật</div></li>
+        </ul>"#;
+        let docs = documents_in(html, &base());
+        assert_eq!(docs.len(), 1, "{docs:?}");
+        assert_eq!(docs[0].number, "15/2026/QĐ-UBND");
+        assert_eq!(docs[0].posted, NaiveDate::from_ymd_opt(2026, 11, 19));
+    }
+
+    #[test]
+    fn ordinary_pages_have_no_documents() {
+        let html = "<p>Tin tức ngày 23/11/2026</p><table><tr><td>a</td><td>b</td></tr></table>";
+        assert!(documents_in(html, &base()).is_empty());
+    }
+}

@@ -1,1 +1,402 @@
-//! TODO
+//! Visible text of a page, organised in lines, and the folding that makes
+//! Vietnamese comparisons blind to case, diacritics and normalisation form.
+
+use unicode_normalization::UnicodeNormalization;
+use unicode_normalization::char::{decompose_canonical, is_combining_mark};
+
+/// One line of visible text: a block element, a table cell or a `<br>`
+/// ends a line, so "label: value", "label | value" in two cells and a value
+/// on the next line all become neighbouring lines.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Line {
+    /// NFC, whitespace collapsed, trimmed; never empty.
+    pub text: String,
+    /// Inside `<footer>` or an element whose id/class names a footer.
+    pub in_footer: bool,
+    /// Inside `<header>`, `<nav>` or a menu.
+    pub in_nav: bool,
+    /// Inside `<h1>`..`<h6>`.
+    pub in_heading: bool,
+    /// Some of the text lies outside any link.
+    pub has_plain: bool,
+    /// Inside a `<p>` (article bodies are made of them).
+    pub in_paragraph: bool,
+}
+
+/// Accumulates text into lines while the DOM is walked.
+#[derive(Debug, Default)]
+pub struct LineBuilder {
+    pub lines: Vec<Line>,
+    cur: String,
+    pending_space: bool,
+    cur_plain: bool,
+    cur_flags: (bool, bool, bool, bool),
+    /// Total characters kept; text beyond the cap is dropped so huge pages stay linear.
+    kept: usize,
+    cap: usize,
+}
+
+impl LineBuilder {
+    pub fn new(cap: usize) -> Self {
+        LineBuilder { cap, ..Default::default() }
+    }
+
+    /// Current line index (the line that text pushed now will belong to).
+    pub fn line_index(&self) -> usize {
+        self.lines.len()
+    }
+
+    /// Byte length of the line being built.
+    pub fn cur_len(&self) -> usize {
+        self.cur.len()
+    }
+
+    pub fn total_chars(&self) -> usize {
+        self.kept
+    }
+
+    /// Appends raw text; `flags` = (footer, nav, heading, paragraph).
+    pub fn push(&mut self, text: &str, in_link: bool, flags: (bool, bool, bool, bool)) {
+        if self.kept >= self.cap {
+            return;
+        }
+        for c in text.chars() {
+            if c.is_whitespace() || c == '\u{200b}' || c == '\u{feff}' {
+                self.pending_space = true;
+                continue;
+            }
+            if self.cur.is_empty() {
+                self.cur_flags = flags;
+                self.cur_plain = false;
+            } else if self.pending_space {
+                self.cur.push(' ');
+            }
+            self.pending_space = false;
+            self.cur.push(c);
+            self.kept += 1;
+            if !in_link {
+                self.cur_plain = true;
+            }
+        }
+    }
+
+    /// Inline separation (e.g. between two inline elements) without a new line.
+    pub fn space(&mut self) {
+        self.pending_space = true;
+    }
+
+    pub fn break_line(&mut self) {
+        self.pending_space = false;
+        if self.cur.is_empty() {
+            return;
+        }
+        let raw = std::mem::take(&mut self.cur);
+        let text = nfc(raw);
+        let (in_footer, in_nav, in_heading, in_paragraph) = self.cur_flags;
+        self.lines.push(Line {
+            text,
+            in_footer,
+            in_nav,
+            in_heading,
+            has_plain: self.cur_plain,
+            in_paragraph,
+        });
+    }
+
+    pub fn finish(mut self) -> Vec<Line> {
+        self.break_line();
+        self.lines
+    }
+}
+
+/// NFC without reallocating the common already-normalised case.
+pub fn nfc(s: String) -> String {
+    if s.is_ascii() || unicode_normalization::is_nfc(&s) {
+        s
+    } else {
+        s.nfc().collect()
+    }
+}
+
+/// NFC, whitespace collapsed and trimmed.
+pub fn clean(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    for w in s.split_whitespace() {
+        if !out.is_empty() {
+            out.push(' ');
+        }
+        out.push_str(w);
+    }
+    nfc(out)
+}
+
+/// Folds one character: lower case, no diacritics, đ → d. None for a bare
+/// combining mark (NFD text, windows-1258 tone marks).
+#[inline]
+pub fn fold_char(c: char) -> Option<char> {
+    if c.is_ascii() {
+        return Some(c.to_ascii_lowercase());
+    }
+    match c {
+        'đ' | 'Đ' | 'ð' | 'Ð' => return Some('d'),
+        '\u{a0}' => return Some(' '),
+        _ => {}
+    }
+    if is_combining_mark(c) {
+        return None;
+    }
+    let mut base = None;
+    decompose_canonical(c, |d| {
+        if base.is_none() && !is_combining_mark(d) {
+            base = Some(d);
+        }
+    });
+    let b = base.unwrap_or(c);
+    match b {
+        'đ' | 'Đ' => Some('d'),
+        _ => b.to_lowercase().next(),
+    }
+}
+
+/// Decodes `&#NNNN;` / `&#xHHHH;` so a raw fragment compares like its rendering.
+fn decode_numeric_refs(s: &str) -> std::borrow::Cow<'_, str> {
+    if !s.contains("&#") {
+        return std::borrow::Cow::Borrowed(s);
+    }
+    let mut out = String::with_capacity(s.len());
+    let mut rest = s;
+    while let Some(pos) = rest.find("&#") {
+        out.push_str(&rest[..pos]);
+        let after = &rest[pos + 2..];
+        let (hex, digits_start) = match after.as_bytes().first() {
+            Some(b'x') | Some(b'X') => (true, 1),
+            _ => (false, 0),
+        };
+        let body = &after[digits_start..];
+        let end = body
+            .find(|c: char| !(if hex { c.is_ascii_hexdigit() } else { c.is_ascii_digit() }))
+            .unwrap_or(body.len());
+        let num = &body[..end];
+        let parsed = if hex {
+            u32::from_str_radix(num, 16).ok()
+        } else {
+            num.parse::<u32>().ok()
+        }
+        .and_then(char::from_u32);
+        match parsed {
+            Some(c) if !num.is_empty() => {
+                out.push(c);
+                let mut consumed = digits_start + end;
+                if body[end..].starts_with(';') {
+                    consumed += 1;
+                }
+                rest = &after[consumed..];
+            }
+            _ => {
+                out.push_str("&#");
+                rest = after;
+            }
+        }
+    }
+    out.push_str(rest);
+    std::borrow::Cow::Owned(out)
+}
+
+/// Lower case, diacritics removed, đ → d, whitespace collapsed and trimmed:
+/// "CƠ QUAN CHỦ QUẢN", "Cơ quan chủ quản" (NFC or NFD), "Co quan chu quan"
+/// and "C&#417; quan" all give "co quan chu quan".
+pub fn fold(s: &str) -> String {
+    let s = decode_numeric_refs(s);
+    let mut out = String::with_capacity(s.len());
+    let mut space = false;
+    for c in s.chars() {
+        let Some(f) = fold_char(c) else { continue };
+        if f.is_whitespace() {
+            space = true;
+            continue;
+        }
+        if space && !out.is_empty() {
+            out.push(' ');
+        }
+        space = false;
+        out.push(f);
+    }
+    out
+}
+
+/// A folded copy of a line with, for each folded byte, the byte offset in
+/// the original, so a match on the folded text quotes the original.
+#[derive(Debug, Default)]
+pub struct Folded {
+    pub text: String,
+    map: Vec<u32>,
+    orig_len: usize,
+}
+
+impl Folded {
+    pub fn new(orig: &str) -> Self {
+        let mut text = String::with_capacity(orig.len());
+        let mut map = Vec::with_capacity(orig.len() + 1);
+        for (i, c) in orig.char_indices() {
+            let Some(f) = fold_char(c) else { continue };
+            let f = if f.is_whitespace() { ' ' } else { f };
+            let before = text.len();
+            text.push(f);
+            for _ in before..text.len() {
+                map.push(i as u32);
+            }
+        }
+        Folded {
+            text,
+            map,
+            orig_len: orig.len(),
+        }
+    }
+
+    /// Original byte offset of folded byte offset `k` (end maps to end).
+    pub fn orig(&self, k: usize) -> usize {
+        self.map.get(k).map(|&v| v as usize).unwrap_or(self.orig_len)
+    }
+}
+
+/// Expands the abbreviations of RULES.md in folded text, so "UBND tỉnh X"
+/// and "Ủy ban nhân dân tỉnh X" compare equal; punctuation becomes space.
+pub fn expand_abbreviations(folded: &str) -> String {
+    let s = folded.replace("tt & tt", "tttt").replace("tt&tt", "tttt").replace("tp.", "tp ");
+    let mut out = String::with_capacity(s.len() + 32);
+    for raw in s.split(|c: char| !(c.is_alphanumeric() || c == '&')) {
+        if raw.is_empty() {
+            continue;
+        }
+        let word = match raw {
+            "ubnd" => "uy ban nhan dan",
+            "hdnd" => "hoi dong nhan dan",
+            "tttt" => "thong tin va truyen thong",
+            "ttdt" => "thong tin dien tu",
+            "bbt" => "ban bien tap",
+            "tp" => "thanh pho",
+            "&" => continue,
+            w => w,
+        };
+        if !out.is_empty() {
+            out.push(' ');
+        }
+        out.push_str(word);
+    }
+    out
+}
+
+/// The comparison key of a name: folded, abbreviations expanded.
+pub fn name_key(s: &str) -> String {
+    expand_abbreviations(&fold(s))
+}
+
+/// True when the name found on the page is the registry's name: equal after
+/// folding and expansion, or containing it ("Cơ quan chủ quản: UBND tỉnh X"
+/// found as "Ủy ban nhân dân tỉnh X - Việt Nam").
+pub fn same_name(registry: &str, found: &str) -> bool {
+    let a = name_key(registry);
+    let b = name_key(found);
+    if a.is_empty() || b.is_empty() {
+        return false;
+    }
+    if a == b {
+        return true;
+    }
+    let padded_b = format!(" {b} ");
+    padded_b.contains(&format!(" {a} "))
+}
+
+/// Cuts `s` to at most `max` characters on a char boundary.
+pub fn truncate_chars(s: &str, max: usize) -> &str {
+    match s.char_indices().nth(max) {
+        Some((i, _)) => &s[..i],
+        None => s,
+    }
+}
+
+/// Visible text of a document as lines (convenience for tests and callers
+/// that have only HTML).
+pub fn visible_lines(html: &str) -> Vec<String> {
+    let url = url::Url::parse("http://localhost/").ok();
+    match url {
+        Some(u) => super::walk_document(&scraper::Html::parse_document(html), &u)
+            .lines
+            .into_iter()
+            .map(|l| l.text)
+            .collect(),
+        None => Vec::new(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn fold_is_blind_to_case_diacritics_and_form() {
+        let nfc = "Cơ quan chủ quản";
+        let nfd: String = nfc.nfd().collect();
+        assert_eq!(fold(nfc), "co quan chu quan");
+        assert_eq!(fold("CƠ QUAN CHỦ QUẢN"), "co quan chu quan");
+        assert_eq!(fold("Co  quan\u{a0}chu quan "), "co quan chu quan");
+        assert_eq!(fold(&nfd), "co quan chu quan");
+        assert_eq!(fold("Cơ quan ch&#7911; quản"), "co quan chu quan");
+        assert_eq!(fold("Uỷ ban"), fold("Ủy ban"));
+        assert_eq!(fold("hoà bình"), fold("hòa bình"));
+        assert_eq!(fold("Đường ĐT"), "duong dt");
+    }
+
+    #[test]
+    fn folded_maps_back_to_original() {
+        let s = "Địa chỉ: Số 185 Giảng Võ";
+        let f = Folded::new(s);
+        let pos = f.text.find("so 185").unwrap_or(0);
+        assert_eq!(&s[f.orig(pos)..], "Số 185 Giảng Võ");
+    }
+
+    #[test]
+    fn abbreviations_expand() {
+        assert_eq!(expand_abbreviations(&fold("UBND TP. Hà Nội")), "uy ban nhan dan thanh pho ha noi");
+        assert_eq!(
+            expand_abbreviations(&fold("Sở TT&TT")),
+            expand_abbreviations(&fold("Sở Thông tin và Truyền thông"))
+        );
+        assert_eq!(expand_abbreviations(&fold("Sở TTTT")), "so thong tin va truyen thong");
+        assert_eq!(expand_abbreviations(&fold("Cổng TTĐT")), "cong thong tin dien tu");
+        assert_eq!(expand_abbreviations(&fold("HĐND")), "hoi dong nhan dan");
+        assert_eq!(expand_abbreviations(&fold("BBT")), "ban bien tap");
+    }
+
+    #[test]
+    fn same_name_matches_registry_names() {
+        assert!(same_name("Ủy ban nhân dân tỉnh Tiền Giang", "UBND tỉnh Tiền Giang"));
+        assert!(same_name("Uỷ ban nhân dân tỉnh Tiền Giang", "ỦY BAN NHÂN DÂN TỈNH TIỀN GIANG"));
+        assert!(same_name("Sở Thông tin và Truyền thông", "Sở TT&TT tỉnh Kiên Giang"));
+        assert!(!same_name("UBND tỉnh Tiền Giang", "UBND tỉnh Kiên Giang"));
+        assert!(same_name("UBND tỉnh Tiền Giang", "Cơ quan: UBND tỉnh Tiền Giang."));
+        assert!(!same_name("UBND tỉnh Tiền Giang", "UBND tỉnh Tiền"));
+        assert!(!same_name("", "UBND"));
+    }
+
+    #[test]
+    fn line_builder_collapses_and_normalises() {
+        let mut b = LineBuilder::new(1000);
+        let nfd: String = "Tòa soạn".nfd().collect();
+        b.push("  ", false, Default::default());
+        b.push(&nfd, false, Default::default());
+        b.push(" \n\t:  Số 2 ", false, Default::default());
+        b.break_line();
+        b.push("x", true, Default::default());
+        let lines = b.finish();
+        assert_eq!(lines[0].text, "Tòa soạn : Số 2");
+        assert!(lines[0].has_plain);
+        assert!(!lines[1].has_plain);
+    }
+
+    #[test]
+    fn truncate_respects_char_boundaries() {
+        assert_eq!(truncate_chars("Điện thoại", 3), "Điệ");
+        assert_eq!(truncate_chars("ab", 5), "ab");
+    }
+}

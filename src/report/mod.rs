@@ -1,11 +1,28 @@
 //! Renders results for people and tools: one file per output format behind
 //! the [`Renderer`] trait.
+//!
+//! Every renderer treats site-supplied text (messages quote pages, evidence
+//! quotes footers, URLs come from links) as hostile: HTML and XML are
+//! escaped, URLs only become links when they are http(s), and CSV cells that
+//! a spreadsheet would run as formulas are neutralised.
 
-use std::io::Write;
+pub mod csv;
+pub mod html;
+pub mod jsonl;
+pub mod junit;
+pub mod summary;
+pub mod summary_html;
+
+use std::collections::HashMap;
+use std::fmt;
+use std::io::{self, Write};
+use std::path::Path;
+use std::str::FromStr;
 
 use chrono::NaiveDate;
+use serde::{Deserialize, Serialize};
 
-use crate::model::ResultRecord;
+use crate::model::{ResultRecord, Status};
 
 /// What a renderer knows besides the results.
 #[derive(Debug, Clone, Default)]
@@ -14,14 +31,48 @@ pub struct ReportContext {
     pub date: Option<NaiveDate>,
     /// Site id -> display name, in registry order.
     pub site_names: Vec<(String, String)>,
+    /// Shown in the HTML title, e.g. "tỉnh Tiền Giang"; `None` for a generic title.
+    pub province: Option<String>,
+    /// The results of the previous stored day, if any: lets the reports say
+    /// what changed. `None` means "no previous day known" (no change section).
+    pub previous: Option<Vec<ResultRecord>>,
+    /// The as-of day of `previous`, shown beside the changes.
+    pub previous_date: Option<NaiveDate>,
+    /// Per site: (day, new items that day, whether it is a working day), for
+    /// the last 30 days; drawn as a chart in the HTML report.
+    pub daily_items: Vec<(String, DailyItems)>,
 }
+
+impl ReportContext {
+    /// The changes since the previous day, when a previous day is known.
+    pub fn changes(&self, results: &[ResultRecord]) -> Option<Changes> {
+        self.previous.as_ref().map(|prev| {
+            let mut c = changes(prev, results);
+            c.date = self.date.or_else(|| results.first().map(|r| r.as_of));
+            c.previous_date = self.previous_date.or_else(|| prev.first().map(|r| r.as_of));
+            c
+        })
+    }
+
+    /// Display name of a site, falling back to its id.
+    pub fn site_name<'a>(&'a self, site: &'a str) -> &'a str {
+        self.site_names
+            .iter()
+            .find(|(id, _)| id == site)
+            .map(|(_, name)| name.as_str())
+            .unwrap_or(site)
+    }
+}
+
+/// (day, new items that day, whether it is a working day), oldest first.
+pub type DailyItems = Vec<(NaiveDate, u32, bool)>;
 
 pub trait Renderer {
     fn render(&self, results: &[ResultRecord], ctx: &ReportContext, out: &mut dyn Write) -> std::io::Result<()>;
 }
 
-// Placeholder API until the report branch lands.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+/// One output format of `check` and `report` (SPEC §2).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum Format {
     Jsonl,
     Csv,
@@ -29,20 +80,42 @@ pub enum Format {
     Junit,
 }
 
-impl std::str::FromStr for Format {
-    type Err = String;
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("unknown report format {0:?}: expected jsonl, csv, html or junit")]
+pub struct UnknownFormat(pub String);
+
+impl FromStr for Format {
+    type Err = UnknownFormat;
     fn from_str(s: &str) -> Result<Self, Self::Err> {
-        match s {
-            "jsonl" => Ok(Format::Jsonl),
+        match s.trim().to_ascii_lowercase().as_str() {
+            "jsonl" | "json" | "ndjson" => Ok(Format::Jsonl),
             "csv" => Ok(Format::Csv),
-            "html" => Ok(Format::Html),
-            "junit" => Ok(Format::Junit),
-            _ => Err(format!("unknown format {s:?}")),
+            "html" | "htm" => Ok(Format::Html),
+            "junit" | "xml" => Ok(Format::Junit),
+            _ => Err(UnknownFormat(s.to_string())),
         }
     }
 }
 
+impl fmt::Display for Format {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
 impl Format {
+    pub const ALL: [Format; 4] = [Format::Jsonl, Format::Csv, Format::Html, Format::Junit];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Format::Jsonl => "jsonl",
+            Format::Csv => "csv",
+            Format::Html => "html",
+            Format::Junit => "junit",
+        }
+    }
+
+    /// File extension without the dot (`findings-2026-11-24.xml` for junit).
     pub fn extension(self) -> &'static str {
         match self {
             Format::Jsonl => "jsonl",
@@ -53,25 +126,295 @@ impl Format {
     }
 }
 
-struct Jsonl;
-impl Renderer for Jsonl {
-    fn render(&self, results: &[ResultRecord], _ctx: &ReportContext, out: &mut dyn Write) -> std::io::Result<()> {
-        for r in results {
-            serde_json::to_writer(&mut *out, r)?;
-            out.write_all(b"\n")?;
-        }
-        Ok(())
+pub fn renderer_for(format: Format) -> Box<dyn Renderer> {
+    match format {
+        Format::Jsonl => Box::new(jsonl::JsonlRenderer),
+        Format::Csv => Box::new(csv::CsvRenderer),
+        Format::Html => Box::new(html::HtmlRenderer),
+        Format::Junit => Box::new(junit::JunitRenderer),
     }
 }
 
-pub fn renderer_for(_f: Format) -> Box<dyn Renderer> {
-    Box::new(Jsonl)
+/// Writes `path` so that a reader sees either the old file or the complete
+/// new one, never half a file: temp file in the same directory (same
+/// filesystem, so the rename is atomic), fsync, rename, fsync the directory.
+pub fn write_atomically(path: &Path, f: impl FnOnce(&mut dyn Write) -> io::Result<()>) -> io::Result<()> {
+    let dir = match path.parent() {
+        Some(d) if !d.as_os_str().is_empty() => d.to_path_buf(),
+        _ => std::path::PathBuf::from("."),
+    };
+    let file_name = path
+        .file_name()
+        .ok_or_else(|| io::Error::new(io::ErrorKind::InvalidInput, format!("{} names no file", path.display())))?;
+    let mut tmp_name = std::ffi::OsString::from(".");
+    tmp_name.push(file_name);
+    tmp_name.push(format!(".tmp-{}", std::process::id()));
+    let tmp = dir.join(tmp_name);
+
+    let result = (|| {
+        let file = std::fs::OpenOptions::new().write(true).create(true).truncate(true).open(&tmp)?;
+        let mut w = io::BufWriter::new(file);
+        f(&mut w)?;
+        let file = w.into_inner().map_err(|e| e.into_error())?;
+        file.sync_all()?;
+        drop(file);
+        std::fs::rename(&tmp, path)?;
+        // The rename itself must survive a power cut too.
+        if let Ok(d) = std::fs::File::open(&dir) {
+            let _ = d.sync_all();
+        }
+        Ok(())
+    })();
+    if result.is_err() {
+        let _ = std::fs::remove_file(&tmp);
+    }
+    result
 }
 
-pub fn write_atomically(path: &std::path::Path, f: impl FnOnce(&mut dyn Write) -> std::io::Result<()>) -> std::io::Result<()> {
-    let tmp = path.with_extension("tmp");
-    let mut file = std::fs::File::create(&tmp)?;
-    f(&mut file)?;
-    file.sync_all()?;
-    std::fs::rename(&tmp, path)
+/// A (site, rule) pair named in [`Changes`].
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, PartialOrd, Ord)]
+pub struct SiteRule {
+    pub site: String,
+    pub rule: String,
+}
+
+/// What changed between the previous day's results and today's.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Changes {
+    /// The as-of day of the current results.
+    pub date: Option<NaiveDate>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub previous_date: Option<NaiveDate>,
+    /// Fail today, and not fail on the previous day (pass, unknown, or not checked).
+    pub new_violations: Vec<SiteRule>,
+    /// Fail on the previous day, pass today. A fail that became unknown is
+    /// not "resolved": we could not see the site.
+    pub resolved: Vec<SiteRule>,
+}
+
+pub fn changes(prev: &[ResultRecord], cur: &[ResultRecord]) -> Changes {
+    let prev_status: HashMap<(&str, &str), Status> = prev.iter().map(|r| ((r.site.as_str(), r.rule.as_str()), r.status)).collect();
+    let mut out = Changes {
+        date: cur.first().map(|r| r.as_of),
+        previous_date: prev.first().map(|r| r.as_of),
+        ..Changes::default()
+    };
+    for r in cur {
+        let before = prev_status.get(&(r.site.as_str(), r.rule.as_str())).copied();
+        let pair = || SiteRule {
+            site: r.site.clone(),
+            rule: r.rule.clone(),
+        };
+        match (before, r.status) {
+            (Some(Status::Fail), Status::Pass) => out.resolved.push(pair()),
+            (Some(Status::Fail), _) => {}
+            (_, Status::Fail) => out.new_violations.push(pair()),
+            _ => {}
+        }
+    }
+    out
+}
+
+/// Rule ids in the order of SPEC §5, with the Vietnamese name officers read.
+pub const RULE_NAMES: &[(&str, &str)] = &[
+    ("site.reachable", "Truy cập được trang"),
+    ("site.crawlable", "Cho phép kiểm tra tự động (robots.txt)"),
+    ("update.daily", "Cập nhật thông tin hằng ngày"),
+    ("update.legal_documents", "Đăng văn bản quy phạm pháp luật đúng hạn"),
+    ("disclosure.governing_agency", "Ghi tên cơ quan chủ quản"),
+    ("disclosure.editorial_board", "Ghi Ban biên tập"),
+    ("disclosure.responsible_person", "Ghi người chịu trách nhiệm nội dung"),
+    ("disclosure.contact", "Ghi điện thoại và thư điện tử liên hệ"),
+    ("disclosure.license", "Hiển thị giấy phép"),
+    ("attribution.source", "Ghi nguồn tin"),
+    ("attribution.details", "Ghi tác giả, thời gian đăng của nguồn tin"),
+];
+
+/// The Vietnamese name of a rule; the id itself for a rule we do not know.
+pub fn rule_name_vi(rule: &str) -> &str {
+    RULE_NAMES.iter().find(|(id, _)| *id == rule).map(|(_, n)| *n).unwrap_or(rule)
+}
+
+/// Sort key putting known rules in SPEC order and unknown ones after, by id.
+pub(crate) fn rule_order(rule: &str) -> (usize, &str) {
+    (RULE_NAMES.iter().position(|(id, _)| *id == rule).unwrap_or(usize::MAX), rule)
+}
+
+/// Sites in registry order first, then any others in order of appearance.
+pub(crate) fn ordered_sites<'a>(site_names: &'a [(String, String)], sites: impl Iterator<Item = &'a str>) -> Vec<&'a str> {
+    let mut out: Vec<&str> = Vec::new();
+    let present: Vec<&str> = sites.collect();
+    for (id, _) in site_names {
+        if present.contains(&id.as_str()) && !out.contains(&id.as_str()) {
+            out.push(id);
+        }
+    }
+    for s in present {
+        if !out.contains(&s) {
+            out.push(s);
+        }
+    }
+    out
+}
+
+/// Escapes text for HTML element content and double- or single-quoted attributes.
+pub fn html_escape(s: &str) -> String {
+    let mut out = String::with_capacity(s.len() + 8);
+    for c in s.chars() {
+        match c {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '"' => out.push_str("&quot;"),
+            '\'' => out.push_str("&#39;"),
+            // Control characters have no business in a report and some break parsers.
+            c if c.is_control() && c != '\n' && c != '\t' => out.push('\u{FFFD}'),
+            c => out.push(c),
+        }
+    }
+    out
+}
+
+/// `Some(url)` when the URL may safely become a link (http or https only:
+/// a hostile site must not plant `javascript:` in the officer's report).
+pub(crate) fn safe_href(url: &str) -> Option<&str> {
+    let parsed = url::Url::parse(url.trim()).ok()?;
+    matches!(parsed.scheme(), "http" | "https").then_some(url.trim())
+}
+
+/// An HTML id fragment unique per input string and made only of safe characters.
+pub(crate) fn anchor_part(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    for c in s.chars() {
+        if c.is_ascii_alphanumeric() || c == '-' || c == '.' {
+            out.push(c);
+        } else {
+            out.push_str(&format!("_{:x}_", c as u32));
+        }
+    }
+    out
+}
+
+/// Vietnamese date as officers write it: 24/11/2026.
+pub(crate) fn vi_date(d: NaiveDate) -> String {
+    d.format("%d/%m/%Y").to_string()
+}
+
+#[cfg(test)]
+pub(crate) mod testutil {
+    use chrono::{NaiveDate, TimeZone};
+
+    use crate::model::{Evidence, ResultRecord, Severity, Status, vn_offset};
+
+    pub fn day(y: i32, m: u32, d: u32) -> NaiveDate {
+        NaiveDate::from_ymd_opt(y, m, d).unwrap_or_default()
+    }
+
+    pub fn rec(site: &str, rule: &str, status: Status, as_of: NaiveDate) -> ResultRecord {
+        let checked_at = vn_offset()
+            .with_ymd_and_hms(
+                chrono::Datelike::year(&as_of),
+                chrono::Datelike::month(&as_of),
+                chrono::Datelike::day(&as_of),
+                1,
+                3,
+                12,
+            )
+            .single()
+            .unwrap_or_else(|| vn_offset().timestamp_opt(0, 0).unwrap());
+        ResultRecord {
+            site: site.to_string(),
+            rule: rule.to_string(),
+            status,
+            severity: if rule == "site.crawlable" {
+                Severity::Info
+            } else {
+                Severity::Violation
+            },
+            as_of,
+            checked_at,
+            basis: "Nghị định 72/2013/NĐ-CP; Thông tư 09/2014/TT-BTTTT".to_string(),
+            message: match status {
+                Status::Pass => "Đã tìm thấy thông tin".to_string(),
+                Status::Fail => "Không tìm thấy địa chỉ thư điện tử liên hệ".to_string(),
+                Status::Unknown => "Không truy cập được trang".to_string(),
+            },
+            evidence: vec![Evidence::new(
+                "https://tiengiang.gov.vn/",
+                "footer has phone 0273 3873 333, no email",
+            )],
+            hint: (status == Status::Fail).then(|| "Thêm địa chỉ thư điện tử vào chân trang chủ".to_string()),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::testutil::*;
+    use super::*;
+
+    #[test]
+    fn format_round_trips_and_rejects_unknown() {
+        for f in Format::ALL {
+            assert_eq!(f.as_str().parse::<Format>(), Ok(f));
+        }
+        assert_eq!(Format::Junit.extension(), "xml");
+        assert!("pdf".parse::<Format>().is_err());
+    }
+
+    #[test]
+    fn changes_lists_new_and_resolved() {
+        let d0 = day(2026, 11, 23);
+        let d1 = day(2026, 11, 24);
+        let prev = vec![
+            rec("a", "disclosure.contact", Status::Fail, d0),
+            rec("a", "update.daily", Status::Pass, d0),
+            rec("b", "site.reachable", Status::Fail, d0),
+        ];
+        let cur = vec![
+            rec("a", "disclosure.contact", Status::Pass, d1),
+            rec("a", "update.daily", Status::Fail, d1),
+            rec("b", "site.reachable", Status::Unknown, d1),
+            rec("c", "site.reachable", Status::Fail, d1),
+        ];
+        let c = changes(&prev, &cur);
+        let pairs = |v: &[SiteRule]| v.iter().map(|p| format!("{}/{}", p.site, p.rule)).collect::<Vec<_>>();
+        assert_eq!(pairs(&c.new_violations), vec!["a/update.daily", "c/site.reachable"]);
+        assert_eq!(pairs(&c.resolved), vec!["a/disclosure.contact"]);
+        assert_eq!(c.date, Some(d1));
+        assert_eq!(c.previous_date, Some(d0));
+    }
+
+    #[test]
+    fn write_atomically_replaces_whole_file_and_cleans_up_on_error() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("findings-2026-11-24.csv");
+        write_atomically(&path, |w| w.write_all(b"old")).unwrap();
+        let err = write_atomically(&path, |w| {
+            w.write_all(b"half")?;
+            Err(io::Error::other("boom"))
+        });
+        assert!(err.is_err());
+        assert_eq!(std::fs::read(&path).unwrap(), b"old");
+        write_atomically(&path, |w| w.write_all(b"new")).unwrap();
+        assert_eq!(std::fs::read(&path).unwrap(), b"new");
+        let leftovers = std::fs::read_dir(dir.path()).unwrap().count();
+        assert_eq!(leftovers, 1, "temp files must not be left behind");
+    }
+
+    #[test]
+    fn escaping_and_hrefs_are_safe() {
+        assert_eq!(
+            html_escape("<a href='x'>&\"</a>"),
+            "&lt;a href=&#39;x&#39;&gt;&amp;&quot;&lt;/a&gt;"
+        );
+        assert_eq!(safe_href("javascript:alert(1)"), None);
+        assert_eq!(safe_href("https://a.gov.vn/x"), Some("https://a.gov.vn/x"));
+        assert_ne!(anchor_part("a b"), anchor_part("a_b"));
+        assert!(
+            anchor_part("\"><script>")
+                .chars()
+                .all(|c| c.is_ascii_alphanumeric() || "-._".contains(c))
+        );
+    }
 }

@@ -1,13 +1,24 @@
 //! The rules of SPEC §5, one module per rule id (`update.daily` lives in
 //! `update_daily.rs`), each with its legal basis beside it.
 
+pub mod attribution_details;
+pub mod attribution_source;
 pub mod calendar;
+pub mod disclosure_contact;
+pub mod disclosure_editorial_board;
+pub mod disclosure_governing_agency;
+pub mod disclosure_license;
+pub mod disclosure_responsible_person;
+pub mod site_crawlable;
+pub mod site_reachable;
+pub mod update_daily;
+pub mod update_legal_documents;
 
 use chrono::{DateTime, FixedOffset, NaiveDate};
 
 use crate::config::RulesConfig;
-use crate::crawler::SiteCrawl;
-use crate::extract::LegalDocument;
+use crate::crawler::{CrawledPage, PageRole, SiteCrawl};
+use crate::extract::{LegalDocument, PageFacts};
 use crate::model::{Evidence, Kind, ResultRecord, Severity, Status};
 use crate::registry::Site;
 
@@ -70,15 +81,62 @@ pub struct RuleDef {
     pub check: fn(&RuleContext) -> Verdict,
 }
 
+impl RuleDef {
+    /// site.reachable and site.crawlable judge the fetch itself; every other
+    /// rule needs the home page and is `unknown` without it.
+    pub fn needs_home(&self) -> bool {
+        !matches!(self.id, "site.reachable" | "site.crawlable")
+    }
+}
+
 pub const ALL_KINDS: &[Kind] = &[Kind::Government, Kind::Aggregator];
+pub const GOVERNMENT: &[Kind] = &[Kind::Government];
+pub const AGGREGATOR: &[Kind] = &[Kind::Aggregator];
+
+static ALL: [RuleDef; 11] = [
+    site_reachable::RULE,
+    site_crawlable::RULE,
+    update_daily::RULE,
+    update_legal_documents::RULE,
+    disclosure_governing_agency::RULE,
+    disclosure_editorial_board::RULE,
+    disclosure_responsible_person::RULE,
+    disclosure_contact::RULE,
+    disclosure_license::RULE,
+    attribution_source::RULE,
+    attribution_details::RULE,
+];
 
 /// Every rule, in the order of SPEC §5 (reports list them in this order).
 pub fn all() -> &'static [RuleDef] {
-    &[]
+    &ALL
 }
 
 pub fn find(id: &str) -> Option<&'static RuleDef> {
     all().iter().find(|r| r.id == id)
+}
+
+/// Decide one rule: the central gating (no home page → `unknown`) and the
+/// partial-crawl note apply here so no rule can forget them.
+pub fn decide(rule: &RuleDef, ctx: &RuleContext) -> Verdict {
+    if rule.needs_home()
+        && let Err(failure) = &ctx.crawl.home
+    {
+        return Verdict::unknown(
+            format!("Chưa kiểm tra được vì không tải được trang chủ ({})", failure.kind.as_str()),
+            vec![Evidence::new(
+                &ctx.crawl.home_url,
+                format!("home page not fetched: {}", failure.describe()),
+            )],
+        );
+    }
+    let mut v = (rule.check)(ctx);
+    if rule.needs_home()
+        && let Some(note) = ctx.crawl.partial_note()
+    {
+        v.evidence.push(Evidence::new(&ctx.crawl.home_url, note));
+    }
+    v
 }
 
 /// Decide every rule that applies to the site's kind.
@@ -87,7 +145,7 @@ pub fn evaluate(ctx: &RuleContext, checked_at: DateTime<FixedOffset>) -> Vec<Res
         .iter()
         .filter(|r| r.applies_to.contains(&ctx.site.kind))
         .map(|r| {
-            let v = (r.check)(ctx);
+            let v = decide(r, ctx);
             ResultRecord {
                 site: ctx.site.id.clone(),
                 rule: r.id.to_string(),
@@ -102,4 +160,539 @@ pub fn evaluate(ctx: &RuleContext, checked_at: DateTime<FixedOffset>) -> Vec<Res
             }
         })
         .collect()
+}
+
+impl Verdict {
+    pub fn pass(message: impl Into<String>, evidence: Vec<Evidence>) -> Verdict {
+        Verdict {
+            status: Status::Pass,
+            message: message.into(),
+            evidence,
+            hint: None,
+        }
+    }
+
+    pub fn fail(message: impl Into<String>, evidence: Vec<Evidence>, hint: impl Into<String>) -> Verdict {
+        Verdict {
+            status: Status::Fail,
+            message: message.into(),
+            evidence,
+            hint: Some(hint.into()),
+        }
+    }
+
+    /// `evidence` must say why the rule could not be decided.
+    pub fn unknown(message: impl Into<String>, evidence: Vec<Evidence>) -> Verdict {
+        Verdict {
+            status: Status::Unknown,
+            message: message.into(),
+            evidence,
+            hint: None,
+        }
+    }
+}
+
+// ---- helpers shared by the rules ----
+
+/// Longest list of items (days, articles, documents) quoted in one result.
+pub(crate) const MAX_LISTED: usize = 20;
+
+/// Push at most `MAX_LISTED` entries, then one line saying how many more.
+pub(crate) fn push_capped(evidence: &mut Vec<Evidence>, entries: Vec<Evidence>, more_url: &str) {
+    let total = entries.len();
+    evidence.extend(entries.into_iter().take(MAX_LISTED));
+    if total > MAX_LISTED {
+        evidence.push(Evidence::new(more_url, format!("... and {} more", total - MAX_LISTED)));
+    }
+}
+
+/// dd/mm/yyyy, the way Vietnamese officers write dates.
+pub(crate) fn fmt_day(d: NaiveDate) -> String {
+    d.format("%d/%m/%Y").to_string()
+}
+
+/// Case-, diacritic- and normalisation-blind form: NFD, combining marks
+/// dropped, đ → d, lower case, whitespace collapsed. "Uỷ" and "Ủy" agree.
+pub(crate) fn fold(s: &str) -> String {
+    use unicode_normalization::UnicodeNormalization;
+    use unicode_normalization::char::is_combining_mark;
+    let mut out = String::with_capacity(s.len());
+    let mut after_space = true;
+    for c in s.nfd() {
+        if is_combining_mark(c) {
+            continue;
+        }
+        if c.is_whitespace() {
+            if !after_space {
+                out.push(' ');
+                after_space = true;
+            }
+            continue;
+        }
+        after_space = false;
+        match c {
+            'đ' | 'Đ' => out.push('d'),
+            _ => out.extend(c.to_lowercase()),
+        }
+    }
+    if out.ends_with(' ') {
+        out.pop();
+    }
+    out
+}
+
+/// `fold`, then the abbreviations of RULES.md expanded and punctuation
+/// dropped, so "UBND TP. Cần Thơ" equals "Ủy ban nhân dân thành phố Cần Thơ".
+pub(crate) fn fold_name(s: &str) -> String {
+    let folded = fold(s).replace("tt&tt", " tttt ").replace("tp.", " tp ");
+    let plain: String = folded.chars().map(|c| if c.is_alphanumeric() { c } else { ' ' }).collect();
+    let words: Vec<&str> = plain
+        .split_whitespace()
+        .map(|w| match w {
+            "ubnd" => "uy ban nhan dan",
+            "hdnd" => "hoi dong nhan dan",
+            "tttt" => "thong tin va truyen thong",
+            "ttdt" => "thong tin dien tu",
+            "bbt" => "ban bien tap",
+            "tp" => "thanh pho",
+            other => other,
+        })
+        .collect();
+    words.join(" ")
+}
+
+/// The registry's name and the name on the page agree: equal once folded
+/// and expanded, or the registry's name appears whole inside the page's
+/// ("Ủy ban nhân dân tỉnh X" inside "Cơ quan chủ quản: UBND tỉnh X").
+pub(crate) fn same_name(expected: &str, found: &str) -> bool {
+    let e = fold_name(expected);
+    let f = fold_name(found);
+    !e.is_empty() && (e == f || format!(" {f} ").contains(&format!(" {e} ")))
+}
+
+/// Licence numbers compared without spaces, case or diacritics:
+/// "378/GP - BTTTT" is "378/GP-BTTTT".
+pub(crate) fn same_license(a: &str, b: &str) -> bool {
+    let norm = |s: &str| fold(s).chars().filter(|c| !c.is_whitespace()).collect::<String>();
+    let (a, b) = (norm(a), norm(b));
+    !a.is_empty() && a == b
+}
+
+/// A value a disclosure rule found on a page.
+pub(crate) struct Hit {
+    pub value: String,
+    /// What the evidence quotes.
+    pub detail: String,
+}
+
+impl Hit {
+    pub(crate) fn from_found(f: &crate::extract::Found) -> Hit {
+        let shown = if f.label.is_empty() {
+            f.value.clone()
+        } else {
+            format!("{}: {}", f.label, f.value)
+        };
+        let detail = if f.snippet.trim().is_empty() {
+            format!("\"{shown}\"")
+        } else {
+            format!("\"{shown}\" (page text: \"{}\")", f.snippet.trim())
+        };
+        Hit {
+            value: f.value.clone(),
+            detail,
+        }
+    }
+}
+
+/// One identity item a disclosure rule looks for.
+pub(crate) struct Part {
+    /// Vietnamese, as it reads inside a sentence ("số điện thoại liên hệ").
+    pub vi: &'static str,
+    /// English, for evidence ("telephone number").
+    pub en: &'static str,
+    pub find: fn(&PageFacts) -> Option<Hit>,
+}
+
+pub(crate) struct Spot<'a> {
+    pub page: &'a CrawledPage,
+    pub hit: Hit,
+}
+
+impl Spot<'_> {
+    pub(crate) fn on_home(&self) -> bool {
+        self.page.role == PageRole::Home
+    }
+}
+
+/// The pages disclosures are looked for on: the home page first, then the
+/// one-hop introduction / contact / editorial-board pages.
+pub(crate) fn disclosure_pages(crawl: &SiteCrawl) -> impl Iterator<Item = &CrawledPage> {
+    crawl
+        .home_page()
+        .into_iter()
+        .chain(crawl.pages.iter().filter(|p| p.role == PageRole::Disclosure))
+}
+
+pub(crate) fn locate<'a>(crawl: &'a SiteCrawl, find: fn(&PageFacts) -> Option<Hit>) -> Option<Spot<'a>> {
+    disclosure_pages(crawl).find_map(|page| find(&page.facts).map(|hit| Spot { page, hit }))
+}
+
+fn join_vi(parts: &[&Part]) -> String {
+    parts.iter().map(|p| p.vi).collect::<Vec<_>>().join(" và ")
+}
+
+fn capitalise(s: &str) -> String {
+    let mut chars = s.chars();
+    match chars.next() {
+        Some(first) => first.to_uppercase().chain(chars).collect(),
+        None => String::new(),
+    }
+}
+
+pub(crate) const NO_TEXT: &str =
+    "no text found: the home page's HTML has no visible text (drawn by JavaScript or as images); check in a browser";
+
+/// The common shape of the disclosure rules (SPEC §5): home page first,
+/// one hop for government sites, home page only for aggregators. Returns
+/// where each part was found so a rule can look further (registry names).
+pub(crate) fn check_disclosure<'a>(ctx: &RuleContext<'a>, parts: &[Part], pass_message: &str) -> (Verdict, Vec<Option<Spot<'a>>>) {
+    let crawl: &'a SiteCrawl = ctx.crawl;
+    let Some(home) = crawl.home_page() else {
+        let v = Verdict::unknown(
+            "Chưa kiểm tra được vì kết quả thu thập không có trang chủ",
+            vec![Evidence::new(&crawl.home_url, "the home page is missing from the crawl results")],
+        );
+        return (v, Vec::new());
+    };
+    let spots: Vec<Option<Spot<'a>>> = parts.iter().map(|p| locate(crawl, p.find)).collect();
+    let mut evidence = Vec::new();
+    let mut missing: Vec<&Part> = Vec::new();
+    let mut off_home: Vec<(&Part, &str)> = Vec::new();
+    for (part, spot) in parts.iter().zip(&spots) {
+        match spot {
+            Some(s) if s.on_home() => evidence.push(Evidence::new(
+                &s.page.final_url,
+                format!("{} on the home page: {}", part.en, s.hit.detail),
+            )),
+            Some(s) => {
+                evidence.push(Evidence::new(
+                    &s.page.final_url,
+                    format!("{} on a page linked from the home page: {}", part.en, s.hit.detail),
+                ));
+                off_home.push((part, &s.page.final_url));
+            }
+            None => missing.push(part),
+        }
+    }
+    let aggregator = ctx.site.kind == Kind::Aggregator;
+    let absent_from_home: Vec<&Part> = missing
+        .iter()
+        .copied()
+        .chain(off_home.iter().filter(|_| aggregator).map(|(p, _)| *p))
+        .collect();
+    if !absent_from_home.is_empty() {
+        if home.facts.text_chars == 0 {
+            evidence.push(Evidence::new(&home.final_url, NO_TEXT));
+        } else {
+            for part in &absent_from_home {
+                evidence.push(Evidence::new(&home.final_url, format!("no {} on the home page", part.en)));
+            }
+        }
+    }
+    if !missing.is_empty() {
+        let names_en = missing.iter().map(|p| p.en).collect::<Vec<_>>().join(" or ");
+        let linked: Vec<Evidence> = crawl
+            .pages
+            .iter()
+            .filter(|p| p.role == PageRole::Disclosure)
+            .map(|p| Evidence::new(&p.final_url, format!("linked page looked at: no {names_en}")))
+            .collect();
+        if linked.is_empty() {
+            evidence.push(Evidence::new(
+                &home.final_url,
+                "no introduction, contact or editorial-board page linked from the home page was fetched",
+            ));
+        }
+        push_capped(&mut evidence, linked, &home.final_url);
+        let names = join_vi(&missing);
+        let v = Verdict::fail(
+            format!("Không tìm thấy {names}"),
+            evidence,
+            format!("Bổ sung {names} vào chân trang (footer) của trang chủ."),
+        );
+        return (v, spots);
+    }
+    if aggregator && !off_home.is_empty() {
+        let names = join_vi(&off_home.iter().map(|(p, _)| *p).collect::<Vec<_>>());
+        let where_ = off_home.first().map_or("", |(_, url)| *url);
+        let v = Verdict::fail(
+            format!(
+                "{} không được hiển thị trên trang chủ mà chỉ có ở trang liên kết",
+                capitalise(&names)
+            ),
+            evidence,
+            format!("Hiển thị {names} ngay trên trang chủ (ví dụ ở chân trang), không chỉ ở trang {where_}."),
+        );
+        return (v, spots);
+    }
+    (Verdict::pass(pass_message, evidence), spots)
+}
+
+/// Hand-built crawls for the rules' tests.
+#[cfg(test)]
+pub(crate) mod testkit {
+    use super::*;
+    use crate::crawler::{RobotsOutcome, RobotsStatus};
+    use crate::extract::Found;
+    use crate::model::{FailureKind, FetchFailure};
+
+    pub fn d(y: i32, m: u32, day: u32) -> NaiveDate {
+        NaiveDate::from_ymd_opt(y, m, day).expect("valid test date")
+    }
+
+    pub fn found(label: &str, value: &str) -> Found {
+        Found {
+            label: label.into(),
+            value: value.into(),
+            snippet: format!("{label}: {value}"),
+        }
+    }
+
+    pub fn failure(kind: FailureKind, status: Option<u16>) -> FetchFailure {
+        FetchFailure {
+            kind,
+            status,
+            detail: "test".into(),
+        }
+    }
+
+    pub const HOME: &str = "https://x.gov.vn/";
+
+    pub struct Fx {
+        pub site: Site,
+        pub crawl: SiteCrawl,
+        pub items: Vec<KnownItem>,
+        pub documents: Vec<KnownDocument>,
+        pub as_of: NaiveDate,
+        pub config: RulesConfig,
+        pub calendar: calendar::Calendar,
+    }
+
+    impl Fx {
+        pub fn new(kind: Kind) -> Fx {
+            let url = url::Url::parse(HOME).expect("test url");
+            let home = CrawledPage {
+                url: HOME.into(),
+                final_url: HOME.into(),
+                role: PageRole::Home,
+                facts: PageFacts {
+                    text_chars: 1000,
+                    ..PageFacts::default()
+                },
+                feed_items: Vec::new(),
+                truncated: false,
+                not_modified: false,
+                validators: Default::default(),
+                content_hash: 0,
+            };
+            Fx {
+                site: Site {
+                    id: "x".into(),
+                    name: "Cổng X".into(),
+                    url,
+                    kind,
+                    agency: None,
+                    license: None,
+                    news: Vec::new(),
+                    documents: Vec::new(),
+                    schedule: None,
+                    per_host_rate: None,
+                },
+                crawl: SiteCrawl {
+                    site_id: "x".into(),
+                    home_url: HOME.into(),
+                    home: Ok(()),
+                    robots: RobotsOutcome {
+                        url: format!("{HOME}robots.txt"),
+                        status: RobotsStatus::Missing(404),
+                        home_allowed: true,
+                        crawl_delay: None,
+                        rule_line: None,
+                    },
+                    pages: vec![home],
+                    failures: Vec::new(),
+                    partial: Vec::new(),
+                    requests: 1,
+                    bytes: 1000,
+                    not_modified: 0,
+                    duration_ms: 10,
+                },
+                items: Vec::new(),
+                documents: Vec::new(),
+                as_of: d(2026, 11, 25),
+                config: RulesConfig::default(),
+                calendar: calendar::Calendar::builtin(),
+            }
+        }
+
+        pub fn government() -> Fx {
+            Fx::new(Kind::Government)
+        }
+
+        pub fn aggregator() -> Fx {
+            Fx::new(Kind::Aggregator)
+        }
+
+        pub fn home(&mut self) -> &mut PageFacts {
+            &mut self.crawl.pages[0].facts
+        }
+
+        pub fn page(&mut self, role: PageRole, path: &str) -> &mut PageFacts {
+            let url = format!("{HOME}{path}");
+            self.crawl.pages.push(CrawledPage {
+                url: url.clone(),
+                final_url: url,
+                role,
+                facts: PageFacts {
+                    text_chars: 500,
+                    is_article: role == PageRole::Article,
+                    ..PageFacts::default()
+                },
+                feed_items: Vec::new(),
+                truncated: false,
+                not_modified: false,
+                validators: Default::default(),
+                content_hash: 0,
+            });
+            let last = self.crawl.pages.len() - 1;
+            &mut self.crawl.pages[last].facts
+        }
+
+        /// A one-hop introduction / contact page.
+        pub fn linked(&mut self, path: &str) -> &mut PageFacts {
+            self.page(PageRole::Disclosure, path)
+        }
+
+        pub fn item(&mut self, path: &str, published: Option<NaiveDate>, first_seen: NaiveDate) {
+            self.items.push(KnownItem {
+                url: format!("{HOME}{path}"),
+                title: format!("Tin {path}"),
+                published,
+                first_seen,
+                seen_on: format!("{HOME}tin-tuc"),
+            });
+        }
+
+        pub fn ctx(&self) -> RuleContext<'_> {
+            RuleContext {
+                site: &self.site,
+                crawl: &self.crawl,
+                items: &self.items,
+                documents: &self.documents,
+                as_of: self.as_of,
+                config: &self.config,
+                calendar: &self.calendar,
+            }
+        }
+
+        pub fn run(&self, rule: &RuleDef) -> Verdict {
+            decide(rule, &self.ctx())
+        }
+    }
+
+    /// All evidence of a verdict as one string, for `contains` asserts.
+    pub fn ev(v: &Verdict) -> String {
+        v.evidence
+            .iter()
+            .map(|e| format!("{} {}", e.url, e.detail))
+            .collect::<Vec<_>>()
+            .join("\n")
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::testkit::*;
+    use super::*;
+    use crate::model::FailureKind;
+
+    #[test]
+    fn fold_ignores_case_diacritics_and_normalisation_form() {
+        let nfc = "CƠ QUAN CHỦ QUẢN";
+        let nfd: String = unicode_normalization::UnicodeNormalization::nfd("Cơ quan chủ quản").collect();
+        assert_eq!(fold(nfc), "co quan chu quan");
+        assert_eq!(fold(&nfd), "co quan chu quan");
+        assert_eq!(fold("  Co\u{a0}quan   chu quan "), "co quan chu quan");
+        assert_eq!(fold("Uỷ ban"), fold("Ủy ban"));
+        assert_eq!(fold("Đơn vị"), "don vi");
+    }
+
+    #[test]
+    fn names_match_through_abbreviations() {
+        assert!(same_name("Ủy ban nhân dân tỉnh Tiền Giang", "UBND tỉnh Tiền Giang"));
+        assert!(same_name("UBND TP. Cần Thơ", "Uỷ ban nhân dân thành phố Cần Thơ"));
+        assert!(same_name("Sở Thông tin và Truyền thông Hà Nội", "Sở TT&TT Hà Nội"));
+        assert!(same_name("Sở TTTT Hà Nội", "SỞ THÔNG TIN VÀ TRUYỀN THÔNG HÀ NỘI"));
+        assert!(same_name(
+            "Ủy ban nhân dân tỉnh Tiền Giang",
+            "Cơ quan chủ quản: UBND tỉnh Tiền Giang."
+        ));
+        assert!(!same_name("Ủy ban nhân dân tỉnh Tiền Giang", "Ủy ban nhân dân tỉnh Long An"));
+        // A shorter name on the page is not the registry's.
+        assert!(!same_name("Ủy ban nhân dân tỉnh Tiền Giang", "tỉnh Tiền Giang"));
+        assert!(!same_name("", "anything"));
+    }
+
+    #[test]
+    fn licence_numbers_ignore_spaces_and_case() {
+        assert!(same_license("378/GP-BTTTT", "378/GP - BTTTT"));
+        assert!(same_license("12/gp-ttđt", "12/GP-TTĐT"));
+        assert!(!same_license("378/GP-BTTTT", "387/GP-BTTTT"));
+    }
+
+    #[test]
+    fn rules_are_listed_in_spec_order_and_filtered_by_kind() {
+        let ids: Vec<&str> = all().iter().map(|r| r.id).collect();
+        assert_eq!(ids.first(), Some(&"site.reachable"));
+        assert_eq!(ids.len(), 11);
+        let checked_at = chrono::Utc::now().with_timezone(&crate::model::vn_offset());
+        let gov = Fx::government();
+        let rules: Vec<String> = evaluate(&gov.ctx(), checked_at).into_iter().map(|r| r.rule).collect();
+        assert_eq!(rules.len(), 8);
+        assert!(rules.contains(&"update.daily".to_string()) && !rules.contains(&"disclosure.license".to_string()));
+        let agg = Fx::aggregator();
+        let rules: Vec<String> = evaluate(&agg.ctx(), checked_at).into_iter().map(|r| r.rule).collect();
+        assert_eq!(rules.len(), 8);
+        assert!(rules.contains(&"attribution.source".to_string()) && !rules.contains(&"disclosure.editorial_board".to_string()));
+        assert_eq!(find("attribution.details").map(|r| r.severity), Some(Severity::Warning));
+    }
+
+    #[test]
+    fn unreachable_home_makes_every_content_rule_unknown() {
+        let mut fx = Fx::government();
+        fx.crawl.home = Err(failure(FailureKind::Timeout, None));
+        fx.home().disclosures.phones.push(found("Điện thoại", "0273 3873 333"));
+        let checked_at = chrono::Utc::now().with_timezone(&crate::model::vn_offset());
+        for r in evaluate(&fx.ctx(), checked_at) {
+            match r.rule.as_str() {
+                "site.reachable" => assert_eq!(r.status, Status::Fail),
+                "site.crawlable" => assert_eq!(r.status, Status::Pass),
+                _ => {
+                    assert_eq!(r.status, Status::Unknown, "{}", r.rule);
+                    assert!(r.evidence.iter().any(|e| e.detail.contains("timeout")), "{}", r.rule);
+                    assert!(r.hint.is_none());
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn partial_crawl_is_noted_in_content_rules() {
+        let mut fx = Fx::government();
+        fx.crawl.partial.push("page cap of 60 reached".into());
+        let v = fx.run(&disclosure_contact::RULE);
+        assert!(ev(&v).contains("crawl incomplete: page cap of 60 reached"), "{}", ev(&v));
+        let v = fx.run(&site_reachable::RULE);
+        assert!(!ev(&v).contains("crawl incomplete"));
+    }
 }

@@ -1,0 +1,486 @@
+//! The nightly findings page for officers (SPEC §8): one self-contained,
+//! printable HTML file in Vietnamese. Summary first, then what changed since
+//! the previous day, then the site × rule matrix whose failures link to
+//! their evidence, then one section per site.
+
+use std::collections::{BTreeMap, HashMap};
+use std::fmt::Write as _;
+use std::io::Write;
+
+use chrono::NaiveDate;
+
+use super::{
+    Renderer, ReportContext, SiteRule, anchor_part, html_escape as esc, ordered_sites, rule_name_vi, rule_order, safe_href, vi_date,
+};
+use crate::model::{ResultRecord, Severity, Status};
+
+pub struct HtmlRenderer;
+
+/// Shared by the daily report and the period summary; prints on A4 with
+/// colours kept, and never relies on colour alone (every cell has text).
+pub(crate) const BASE_CSS: &str = r#"
+:root{--pass:#d6f0d8;--pass-ink:#145a1e;--fail:#f9d3cf;--fail-ink:#8a1c12;--unk:#ece7c9;--unk-ink:#5c5210;--line:#c8c8c8}
+*{box-sizing:border-box}
+body{font-family:"Noto Sans","DejaVu Sans",Arial,sans-serif;font-size:14px;line-height:1.45;color:#1b1b1b;margin:0 auto;max-width:1200px;padding:16px}
+h1{font-size:22px;margin:0 0 4px}h2{font-size:18px;border-bottom:2px solid #1f4e79;padding-bottom:2px;margin-top:28px;color:#1f4e79}
+h3{font-size:15px;margin:12px 0 4px}
+table{border-collapse:collapse;margin:8px 0;width:100%}
+th,td{border:1px solid var(--line);padding:4px 6px;vertical-align:top;text-align:left}
+th{background:#eef2f7;font-weight:600}
+td.num,th.num{text-align:right;font-variant-numeric:tabular-nums}
+.pass{background:var(--pass);color:var(--pass-ink)}
+.fail{background:var(--fail);color:var(--fail-ink);font-weight:600}
+.unknown{background:var(--unk);color:var(--unk-ink)}
+.na{color:#888;text-align:center}
+.matrix td{text-align:center;white-space:nowrap;font-size:12px}
+.matrix th.rule{font-size:11px;font-weight:600;vertical-align:bottom}
+.matrix td.site{text-align:left;white-space:normal;font-size:13px}
+.matrix a{color:inherit}
+.meta{color:#444;margin:2px 0}
+.muted{color:#666}
+.badge{display:inline-block;padding:0 6px;border-radius:3px;font-size:12px;margin-left:6px;border:1px solid currentColor}
+.result{border-left:4px solid var(--line);padding:4px 10px;margin:8px 0;break-inside:avoid}
+.result.fail{border-left-color:var(--fail-ink);background:#fff6f5;font-weight:normal;color:inherit}
+.result.pass{border-left-color:var(--pass-ink);background:#fbfefb;color:inherit}
+.result.unknown{border-left-color:var(--unk-ink);background:#fdfcf3;color:inherit}
+.result h3 code{font-size:11px;color:#555;font-weight:normal}
+.hint{background:#fff;border:1px dashed #8a1c12;padding:3px 6px}
+.evidence{margin:4px 0 0 0;padding-left:18px;font-size:13px;word-break:break-word}
+.site{break-before:auto}
+.cards{display:flex;flex-wrap:wrap;gap:8px;margin:8px 0}
+.card{border:1px solid var(--line);border-radius:4px;padding:6px 12px;min-width:140px}
+.card b{display:block;font-size:22px}
+svg{display:block;max-width:100%;height:auto}
+a{color:#1f4e79}
+@page{size:A4;margin:12mm}
+@media print{body{max-width:none;padding:0;font-size:11pt}*{-webkit-print-color-adjust:exact;print-color-adjust:exact}
+h2{break-after:avoid}section.site{break-before:page}.no-print{display:none}a{text-decoration:none}}
+"#;
+
+pub(crate) fn status_class(s: Status) -> &'static str {
+    match s {
+        Status::Pass => "pass",
+        Status::Fail => "fail",
+        Status::Unknown => "unknown",
+    }
+}
+
+pub(crate) fn result_anchor(site: &str, rule: &str) -> String {
+    format!("kq-{}--{}", anchor_part(site), anchor_part(rule))
+}
+
+/// A URL as a link when it is http(s), as plain text otherwise.
+pub(crate) fn link(url: &str) -> String {
+    match safe_href(url) {
+        Some(href) => format!(r#"<a href="{}" rel="noopener noreferrer">{}</a>"#, esc(href), esc(url)),
+        None => format!("<span>{}</span>", esc(url)),
+    }
+}
+
+/// New items per day over the last 30 days, with non-working days shaded and
+/// working days without a new item marked, so a gap is visible in print.
+pub(crate) fn daily_chart(site_label: &str, days: &[(NaiveDate, u32, bool)]) -> String {
+    let mut days: Vec<(NaiveDate, u32, bool)> = days.to_vec();
+    days.sort_by_key(|d| d.0);
+    let skip = days.len().saturating_sub(30);
+    let days = &days[skip..];
+    if days.is_empty() {
+        return r#"<p class="muted">Chưa có dữ liệu tin mới theo ngày.</p>"#.to_string();
+    }
+    let (bw, left, top, ph) = (14u32, 34u32, 8u32, 70u32);
+    let width = left + bw * days.len() as u32 + 8;
+    let height = top + ph + 34;
+    let max = days.iter().map(|d| d.1).max().unwrap_or(0).max(1);
+    let missing = days.iter().filter(|d| d.2 && d.1 == 0).count();
+    let mut s = String::new();
+    let _ = write!(
+        s,
+        r#"<svg xmlns="http://www.w3.org/2000/svg" width="{width}" height="{height}" viewBox="0 0 {width} {height}" role="img" aria-label="{}"><title>{}</title>"#,
+        esc(&format!("Số tin mới mỗi ngày của {site_label}, {} ngày gần nhất", days.len())),
+        esc(&format!("Số tin mới mỗi ngày của {site_label}"))
+    );
+    let base = top + ph;
+    for (i, (d, n, working)) in days.iter().enumerate() {
+        let x = left + bw * i as u32;
+        if !working {
+            let _ = write!(s, r##"<rect x="{x}" y="{top}" width="{bw}" height="{ph}" fill="#e3e3e3"/>"##);
+        }
+        let h = (*n as u64 * ph as u64 / max as u64) as u32;
+        let tip = format!("{}: {} tin mới{}", vi_date(*d), n, if *working { "" } else { " (ngày nghỉ)" });
+        if *n > 0 {
+            let _ = write!(
+                s,
+                r##"<rect x="{}" y="{}" width="{}" height="{h}" fill="#2e6da4"><title>{}</title></rect>"##,
+                x + 2,
+                base - h,
+                bw - 4,
+                esc(&tip)
+            );
+        } else if *working {
+            // A working day with nothing new: the failure update.daily is about.
+            let _ = write!(
+                s,
+                r##"<text x="{}" y="{}" font-size="11" text-anchor="middle" fill="#8a1c12">×<title>{}</title></text>"##,
+                x + bw / 2,
+                base - 2,
+                esc(&tip)
+            );
+        } else {
+            let _ = write!(
+                s,
+                r#"<rect x="{x}" y="{top}" width="{bw}" height="{ph}" fill-opacity="0"><title>{}</title></rect>"#,
+                esc(&tip)
+            );
+        }
+    }
+    let _ = write!(
+        s,
+        r##"<line x1="{left}" y1="{base}" x2="{}" y2="{base}" stroke="#555"/><text x="{}" y="{}" font-size="10" text-anchor="end">{max}</text><text x="{}" y="{base}" font-size="10" text-anchor="end">0</text>"##,
+        left + bw * days.len() as u32,
+        left - 4,
+        top + 9,
+        left - 4
+    );
+    if let (Some(first), Some(last)) = (days.first(), days.last()) {
+        let _ = write!(
+            s,
+            r#"<text x="{left}" y="{}" font-size="10">{}</text><text x="{}" y="{}" font-size="10" text-anchor="end">{}</text>"#,
+            base + 13,
+            vi_date(first.0),
+            left + bw * days.len() as u32,
+            base + 13,
+            vi_date(last.0)
+        );
+    }
+    let _ = write!(
+        s,
+        r##"<rect x="{left}" y="{}" width="10" height="8" fill="#e3e3e3" stroke="#999"/><text x="{}" y="{}" font-size="10">ngày nghỉ</text><text x="{}" y="{}" font-size="10" fill="#8a1c12">× ngày làm việc không có tin mới: {missing}</text></svg>"##,
+        base + 20,
+        left + 14,
+        base + 28,
+        left + 80,
+        base + 28
+    );
+    s
+}
+
+impl Renderer for HtmlRenderer {
+    fn render(&self, results: &[ResultRecord], ctx: &ReportContext, out: &mut dyn Write) -> std::io::Result<()> {
+        out.write_all(render_page(results, ctx).as_bytes())
+    }
+}
+
+fn render_page(results: &[ResultRecord], ctx: &ReportContext) -> String {
+    let date = ctx.date.or_else(|| results.first().map(|r| r.as_of));
+    let sites = ordered_sites(&ctx.site_names, results.iter().map(|r| r.site.as_str()));
+    let mut rules: Vec<&str> = Vec::new();
+    for r in results {
+        if !rules.contains(&r.rule.as_str()) {
+            rules.push(&r.rule);
+        }
+    }
+    rules.sort_by_key(|r| rule_order(r));
+    let by_pair: HashMap<(&str, &str), &ResultRecord> = results.iter().map(|r| ((r.site.as_str(), r.rule.as_str()), r)).collect();
+    let count = |st: Status| results.iter().filter(|r| r.status == st).count();
+
+    let mut h = String::with_capacity(16_384 + results.len() * 600);
+    let title = match (&ctx.province, date) {
+        (Some(p), Some(d)) => format!("Kết quả kiểm tra trang thông tin điện tử {p} ngày {}", vi_date(d)),
+        (None, Some(d)) => format!("Kết quả kiểm tra trang thông tin điện tử ngày {}", vi_date(d)),
+        (Some(p), None) => format!("Kết quả kiểm tra trang thông tin điện tử {p}"),
+        (None, None) => "Kết quả kiểm tra trang thông tin điện tử".to_string(),
+    };
+    let _ = write!(
+        h,
+        r#"<!DOCTYPE html><html lang="vi"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1"><title>{}</title><style>{BASE_CSS}</style></head><body>"#,
+        esc(&title)
+    );
+    let _ = write!(h, "<header><h1>{}</h1>", esc(&title));
+    if let Some(last) = results.iter().map(|r| r.checked_at).max() {
+        let _ = write!(
+            h,
+            r#"<p class="meta">Thời điểm kiểm tra gần nhất: {} (giờ Việt Nam). Báo cáo do sitewarden tạo tự động; mỗi kết quả “Không đạt” có bằng chứng kèm đường dẫn để kiểm chứng.</p>"#,
+            last.format("%H:%M %d/%m/%Y")
+        );
+    }
+    h.push_str("</header>");
+
+    // Summary.
+    let sites_failing = sites
+        .iter()
+        .filter(|s| {
+            results
+                .iter()
+                .any(|r| r.site == **s && r.status == Status::Fail && r.severity >= Severity::Warning)
+        })
+        .count();
+    let _ = write!(
+        h,
+        r#"<section id="tong-hop"><h2>Tổng hợp</h2><div class="cards"><div class="card"><b>{}</b>trang đã kiểm tra</div><div class="card"><b>{}</b>trang có vi phạm hoặc cảnh báo</div><div class="card pass"><b>{}</b>kết quả đạt</div><div class="card fail"><b>{}</b>kết quả không đạt</div><div class="card unknown"><b>{}</b>kết quả chưa xác định</div></div>"#,
+        sites.len(),
+        sites_failing,
+        count(Status::Pass),
+        count(Status::Fail),
+        count(Status::Unknown)
+    );
+    let mut fails_by_rule: BTreeMap<(usize, &str), (usize, usize, Severity)> = BTreeMap::new();
+    for r in results {
+        let e = fails_by_rule.entry(rule_order(&r.rule)).or_insert((0, 0, r.severity));
+        match r.status {
+            Status::Fail => e.0 += 1,
+            Status::Unknown => e.1 += 1,
+            Status::Pass => {}
+        }
+    }
+    h.push_str(r#"<table><thead><tr><th>Quy tắc</th><th>Mức độ</th><th class="num">Số trang không đạt</th><th class="num">Số trang chưa xác định</th></tr></thead><tbody>"#);
+    for ((_, rule), (fails, unknowns, sev)) in &fails_by_rule {
+        let _ = write!(
+            h,
+            r#"<tr><td>{} <span class="muted">({})</span></td><td>{}</td><td class="num{}">{fails}</td><td class="num">{unknowns}</td></tr>"#,
+            esc(rule_name_vi(rule)),
+            esc(rule),
+            sev.label_vi(),
+            if *fails > 0 { " fail" } else { "" }
+        );
+    }
+    h.push_str("</tbody></table></section>");
+
+    // Changes since the previous day.
+    h.push_str(r#"<section id="thay-doi"><h2>Thay đổi so với lần kiểm tra trước</h2>"#);
+    match ctx.changes(results) {
+        None => h.push_str(r#"<p class="muted">Không có kết quả của ngày trước để so sánh.</p>"#),
+        Some(c) => {
+            if let Some(pd) = c.previous_date {
+                let _ = write!(h, r#"<p class="meta">So với kết quả ngày {}.</p>"#, vi_date(pd));
+            }
+            let list = |h: &mut String, heading: &str, items: &[SiteRule], empty: &str, linked: bool| {
+                let _ = write!(h, "<h3>{heading} ({})</h3>", items.len());
+                if items.is_empty() {
+                    let _ = write!(h, r#"<p class="muted">{empty}</p>"#);
+                    return;
+                }
+                h.push_str("<ul>");
+                for p in items {
+                    let label = format!("{} — {}", ctx.site_name(&p.site), rule_name_vi(&p.rule));
+                    if linked {
+                        let _ = write!(
+                            h,
+                            r##"<li><a href="#{}">{}</a></li>"##,
+                            result_anchor(&p.site, &p.rule),
+                            esc(&label)
+                        );
+                    } else {
+                        let _ = write!(h, "<li>{}</li>", esc(&label));
+                    }
+                }
+                h.push_str("</ul>");
+            };
+            list(&mut h, "Vi phạm mới", &c.new_violations, "Không có vi phạm mới.", true);
+            list(&mut h, "Đã khắc phục", &c.resolved, "Không có vi phạm nào được khắc phục.", false);
+        }
+    }
+    h.push_str("</section>");
+
+    // Matrix.
+    h.push_str(r#"<section id="bang-ket-qua"><h2>Kết quả theo trang và quy tắc</h2><p class="meta">Bấm vào ô “Không đạt” để xem bằng chứng. “—”: quy tắc không áp dụng cho loại trang này.</p><table class="matrix"><thead><tr><th>Trang</th>"#);
+    for rule in &rules {
+        let _ = write!(h, r#"<th class="rule" title="{}">{}</th>"#, esc(rule), esc(rule_name_vi(rule)));
+    }
+    h.push_str("</tr></thead><tbody>");
+    for site in &sites {
+        let _ = write!(
+            h,
+            r##"<tr><td class="site"><a href="#{}">{}</a></td>"##,
+            site_anchor(site),
+            esc(ctx.site_name(site))
+        );
+        for rule in &rules {
+            match by_pair.get(&(*site, *rule)) {
+                None => h.push_str(r#"<td class="na" title="Không áp dụng">—</td>"#),
+                Some(r) => {
+                    let _ = write!(
+                        h,
+                        r##"<td class="{}"><a href="#{}">{}</a></td>"##,
+                        status_class(r.status),
+                        result_anchor(site, rule),
+                        r.status.label_vi()
+                    );
+                }
+            }
+        }
+        h.push_str("</tr>");
+    }
+    h.push_str("</tbody></table></section>");
+
+    // Per site.
+    for site in &sites {
+        let name = ctx.site_name(site);
+        let _ = write!(
+            h,
+            r#"<section class="site" id="{}"><h2>{} <span class="muted">({})</span></h2>"#,
+            site_anchor(site),
+            esc(name),
+            esc(site)
+        );
+        if let Some((_, days)) = ctx.daily_items.iter().find(|(s, _)| s == site) {
+            h.push_str("<h3>Tin mới theo ngày (30 ngày gần nhất)</h3>");
+            h.push_str(&daily_chart(name, days));
+        }
+        let mut rs: Vec<&ResultRecord> = results.iter().filter(|r| r.site == *site).collect();
+        rs.sort_by_key(|r| rule_order(&r.rule));
+        for r in rs {
+            let _ = write!(
+                h,
+                r#"<article class="result {}" id="{}"><h3>{} <code>{}</code><span class="badge">{}</span><span class="badge">{}</span></h3><p>{}</p>"#,
+                status_class(r.status),
+                result_anchor(&r.site, &r.rule),
+                esc(rule_name_vi(&r.rule)),
+                esc(&r.rule),
+                r.status.label_vi(),
+                r.severity.label_vi(),
+                esc(&r.message)
+            );
+            if let Some(hint) = &r.hint {
+                let _ = write!(h, r#"<p class="hint"><b>Hướng khắc phục:</b> {}</p>"#, esc(hint));
+            }
+            if !r.evidence.is_empty() {
+                h.push_str(r#"<div><b>Bằng chứng:</b><ul class="evidence">"#);
+                for e in &r.evidence {
+                    let _ = write!(h, "<li>{}", link(&e.url));
+                    if !e.detail.is_empty() {
+                        let _ = write!(h, " — {}", esc(&e.detail));
+                    }
+                    h.push_str("</li>");
+                }
+                h.push_str("</ul></div>");
+            }
+            let _ = write!(
+                h,
+                r#"<p class="meta muted">Căn cứ: {} · Ngày xét {} · Kiểm tra lúc {}</p></article>"#,
+                esc(&r.basis),
+                vi_date(r.as_of),
+                r.checked_at.format("%H:%M %d/%m/%Y")
+            );
+        }
+        h.push_str("</section>");
+    }
+    if results.is_empty() {
+        h.push_str(r#"<p class="muted">Không có kết quả kiểm tra nào cho ngày này.</p>"#);
+    }
+    h.push_str("</body></html>\n");
+    h
+}
+
+pub(crate) fn site_anchor(site: &str) -> String {
+    format!("trang-{}", anchor_part(site))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model::Evidence;
+    use crate::report::testutil::*;
+
+    fn sample() -> (Vec<ResultRecord>, ReportContext) {
+        let d = day(2026, 11, 24);
+        let mut evil = rec("evil-site", "disclosure.contact", Status::Fail, d);
+        evil.message = "<script>alert('x')</script> & \"trích\"".to_string();
+        evil.evidence = vec![
+            Evidence::new("javascript:alert(1)", "<img src=x onerror=alert(2)>"),
+            Evidence::new("https://evil.example.vn/lien-he?a=1&b=\"2\"", "chân trang"),
+        ];
+        evil.hint = Some("Thêm <b>email</b>".to_string());
+        let results = vec![
+            rec("tiengiang-portal", "site.reachable", Status::Pass, d),
+            rec("tiengiang-portal", "update.daily", Status::Fail, d),
+            rec("tiengiang-portal", "disclosure.contact", Status::Unknown, d),
+            evil,
+            rec("evil-site", "site.reachable", Status::Pass, d),
+        ];
+        let daily = (0..35)
+            .map(|i| {
+                let dd = d - chrono::Duration::days(35 - i);
+                let wd = chrono::Datelike::weekday(&dd).num_days_from_monday() < 5;
+                (dd, if wd && i % 4 != 0 { 3 } else { 0 }, wd)
+            })
+            .collect();
+        let ctx = ReportContext {
+            date: Some(d),
+            site_names: vec![
+                ("tiengiang-portal".into(), "Cổng Thông tin điện tử tỉnh Tiền Giang".into()),
+                ("evil-site".into(), "<b onmouseover=alert(3)>Trang độc</b>".into()),
+            ],
+            province: Some("tỉnh Tiền Giang".into()),
+            previous: Some(vec![rec(
+                "tiengiang-portal",
+                "update.daily",
+                Status::Pass,
+                d - chrono::Duration::days(1),
+            )]),
+            previous_date: None,
+            daily_items: vec![("tiengiang-portal".into(), daily)],
+        };
+        (results, ctx)
+    }
+
+    fn render(results: &[ResultRecord], ctx: &ReportContext) -> String {
+        let mut out = Vec::new();
+        HtmlRenderer.render(results, ctx, &mut out).unwrap();
+        String::from_utf8(out).unwrap()
+    }
+
+    #[test]
+    fn hostile_text_is_escaped_and_bad_urls_are_not_links() {
+        let (results, ctx) = sample();
+        let html = render(&results, &ctx);
+        assert!(!html.contains("<script>"));
+        assert!(!html.contains("<img"));
+        assert!(!html.contains("<b onmouseover"));
+        assert!(html.contains("&lt;script&gt;alert(&#39;x&#39;)&lt;/script&gt;"));
+        assert!(!html.contains(r#"href="javascript:"#));
+        assert!(html.contains(r#"href="https://evil.example.vn/lien-he?a=1&amp;b=&quot;2&quot;""#));
+        assert!(html.contains("Thêm &lt;b&gt;email&lt;/b&gt;"));
+        // No external assets.
+        assert!(!html.contains("<link"));
+        assert!(!html.contains(r#"src=""#));
+    }
+
+    #[test]
+    fn every_failure_links_to_its_evidence_section() {
+        let (results, ctx) = sample();
+        let html = render(&results, &ctx);
+        for r in results.iter().filter(|r| r.status == Status::Fail) {
+            let anchor = result_anchor(&r.site, &r.rule);
+            assert!(html.contains(&format!(r##"href="#{anchor}">Không đạt</a>"##)), "{anchor}");
+            assert_eq!(html.matches(&format!(r#"id="{anchor}""#)).count(), 1, "{anchor}");
+        }
+        assert!(html.contains("Cập nhật thông tin hằng ngày"));
+        // Changes: update.daily went from pass to fail.
+        let changes = html.split(r#"id="thay-doi""#).nth(1).unwrap_or("");
+        assert!(changes.contains("Vi phạm mới (2)"));
+        assert!(changes.contains("Đã khắc phục (0)"));
+    }
+
+    #[test]
+    fn chart_shows_thirty_days_with_days_off_shaded() {
+        let (results, ctx) = sample();
+        let html = render(&results, &ctx);
+        assert_eq!(html.matches("<svg").count(), 1);
+        let svg = &html[html.find("<svg").unwrap_or(0)..];
+        // 30 days shown: 30 per-day tooltips ending in the last day.
+        assert_eq!(svg.matches("tin mới").count() - svg.matches("không có tin mới").count() - 2, 30);
+        assert!(svg.contains("23/11/2026: 3 tin mới") || svg.contains("23/11/2026: 0 tin mới"));
+        assert!(svg.contains(r##"fill="#e3e3e3""##));
+    }
+
+    /// Used by tests/screenshot_report.sh: writes a sample page to look at.
+    #[test]
+    #[ignore]
+    fn write_sample() {
+        let Ok(dir) = std::env::var("SITEWARDEN_SAMPLE_DIR") else {
+            return;
+        };
+        let (results, ctx) = sample();
+        std::fs::write(std::path::Path::new(&dir).join("daily.html"), render(&results, &ctx)).unwrap();
+    }
+}

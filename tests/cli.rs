@@ -1,0 +1,154 @@
+//! The command line as a CI pipeline and an ops engineer meet it: exit codes,
+//! error messages with file:line:col, output formats.
+
+use std::collections::HashMap;
+use std::path::Path;
+use std::process::{Command, Output};
+
+use bytes::Bytes;
+use sitewarden::commands::write_fixture_config;
+use sitewarden::fixtures::{FixtureSet, SiteFiles, serve};
+
+fn sitewarden(args: &[&str], config: &Path) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_sitewarden"))
+        .args(args)
+        .arg("--config")
+        .arg(config)
+        .env("SITEWARDEN_LOG", "warn")
+        .output()
+        .expect("binary runs")
+}
+
+async fn sitewarden_async(args: Vec<String>, config: std::path::PathBuf) -> Output {
+    tokio::task::spawn_blocking(move || {
+        let a: Vec<&str> = args.iter().map(String::as_str).collect();
+        sitewarden(&a, &config)
+    })
+    .await
+    .expect("join")
+}
+
+/// One reachable site with no disclosures at all, and one dead one.
+fn small_set() -> FixtureSet {
+    let mut files = HashMap::new();
+    files.insert(
+        "/index.html".to_string(),
+        Bytes::from_static("<html><head><title>Cổng TTĐT xã</title></head><body><p>Chào mừng</p></body></html>".as_bytes()),
+    );
+    let mut set = FixtureSet {
+        registry_template: "[[site]]\nid = \"bare\"\nname = \"Cổng xã\"\nurl = \"{base:bare}/\"\nkind = \"government\"\n\n[[site]]\nid = \"dead\"\nname = \"Xã cũ\"\nurl = \"{base:!closed}/\"\nkind = \"aggregator\"\nlicense = \"1/GP-STTTT\"\n".into(),
+        ..FixtureSet::default()
+    };
+    set.sites.insert(
+        "bare".into(),
+        SiteFiles {
+            files,
+            settings: Default::default(),
+        },
+    );
+    set
+}
+
+#[test]
+fn configuration_errors_name_file_line_and_column() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let cfg = dir.path().join("sitewarden.toml");
+    std::fs::write(&cfg, "state_dir = \"s\"\n[crawl]\nper_host_rate = \"fast\"\n").expect("write");
+    let out = sitewarden(&["config", "check"], &cfg);
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(2), "{err}");
+    assert!(err.contains(&format!("{}:3:17:", cfg.display())), "{err}");
+
+    std::fs::write(&cfg, "state_dir = \"s\"\n").expect("write");
+    std::fs::write(dir.path().join("sites.toml"), "[[site]]\nid = \"a\"\nname = \"A\"\nurl = \"https://a.gov.vn/\"\nkind = \"government\"\n\n[[site]]\nid = \"a\"\nname = \"B\"\nurl = \"https://b.gov.vn/\"\nkind = \"government\"\n").expect("write");
+    let out = sitewarden(&["check", "--fail-on", "never"], &cfg);
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(2), "{err}");
+    assert!(err.contains("sites.toml:8:6:") && err.contains("duplicate site id"), "{err}");
+
+    let out = sitewarden(&["config", "check"], &dir.path().join("missing.toml"));
+    assert_eq!(out.status.code(), Some(2));
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn check_exit_codes_and_formats() {
+    let set = small_set();
+    let running = serve(&set).await.expect("serve");
+    let dir = tempfile::tempdir().expect("tempdir");
+    let cfg = write_fixture_config(dir.path(), &set, &running.registry).expect("config");
+    let s = |v: &[&str]| v.iter().map(|x| x.to_string()).collect::<Vec<_>>();
+
+    // Violations fail the build by default...
+    let out = sitewarden_async(s(&["check", "--as-of", "2026-11-25"]), cfg.clone()).await;
+    assert_eq!(out.status.code(), Some(1), "{}", String::from_utf8_lossy(&out.stderr));
+    let lines: Vec<serde_json::Value> = String::from_utf8_lossy(&out.stdout)
+        .lines()
+        .filter_map(|l| serde_json::from_str(l).ok())
+        .filter(|v: &serde_json::Value| v.get("rule").is_some())
+        .collect();
+    let reachable = |site: &str| {
+        lines
+            .iter()
+            .find(|v| v["site"] == site && v["rule"] == "site.reachable")
+            .cloned()
+            .unwrap_or_default()
+    };
+    assert_eq!(reachable("bare")["status"], "pass");
+    assert_eq!(reachable("dead")["status"], "fail");
+    assert!(
+        reachable("dead")["evidence"].to_string().contains("connect"),
+        "{}",
+        reachable("dead")
+    );
+    // ...and never with --fail-on never.
+    let out = sitewarden_async(
+        s(&["check", "--as-of", "2026-11-25", "--fail-on", "never", "--site", "bare"]),
+        cfg.clone(),
+    )
+    .await;
+    assert_eq!(out.status.code(), Some(0));
+
+    // An unknown site id is a usage error.
+    let out = sitewarden_async(s(&["check", "--site", "nope"]), cfg.clone()).await;
+    assert_eq!(out.status.code(), Some(2));
+
+    // CSV opens in Excel: BOM, Vietnamese headers.
+    let csv = dir.path().join("out.csv");
+    let out = sitewarden_async(
+        s(&[
+            "check",
+            "--as-of",
+            "2026-11-25",
+            "--format",
+            "csv",
+            "--out",
+            csv.to_str().unwrap_or_default(),
+            "--fail-on",
+            "never",
+        ]),
+        cfg.clone(),
+    )
+    .await;
+    assert_eq!(out.status.code(), Some(0));
+    let bytes = std::fs::read(&csv).expect("csv written");
+    assert!(bytes.starts_with(b"\xEF\xBB\xBF"), "BOM");
+    let text = String::from_utf8_lossy(&bytes);
+    assert!(text.contains("Không đạt"), "{text}");
+
+    // JUnit: one testsuite per site, failures and skipped.
+    let out = sitewarden_async(
+        s(&["check", "--as-of", "2026-11-25", "--format", "junit", "--fail-on", "never"]),
+        cfg.clone(),
+    )
+    .await;
+    let xml = String::from_utf8_lossy(&out.stdout);
+    assert_eq!(xml.matches("<testsuite ").count(), 2, "{xml}");
+    assert!(xml.contains("<failure") && xml.contains("<skipped"), "{xml}");
+
+    // The stored day can be rendered again without crawling.
+    let before = running.requests().len();
+    let out = sitewarden_async(s(&["report", "--date", "2026-11-25", "--format", "jsonl"]), cfg.clone()).await;
+    assert_eq!(out.status.code(), Some(0), "{}", String::from_utf8_lossy(&out.stderr));
+    assert!(String::from_utf8_lossy(&out.stdout).contains("\"site.reachable\""));
+    assert_eq!(running.requests().len(), before, "report must not crawl");
+}
