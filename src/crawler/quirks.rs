@@ -48,86 +48,6 @@ pub fn sniff_not_html(body: &[u8]) -> Option<&'static str> {
     }
 }
 
-/// How deep elements may nest before the rest of a page is dropped. Blink's
-/// HTML parser stops nesting at the same depth (kMaximumHTMLParserDOMTreeDepth).
-pub const MAX_NESTING: usize = 512;
-
-/// Elements that never nest (void) or that the parser closes by itself when
-/// a sibling opens (optional end tags); counting them would see depth where
-/// the tree has none.
-const NOT_NESTING: &[&str] = &[
-    "area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "param", "source", "track", "wbr", "p", "li", "dt", "dd",
-    "option", "optgroup", "tr", "td", "th", "tbody", "thead", "tfoot", "colgroup", "caption", "rb", "rt", "rp", "html", "head", "body",
-];
-
-/// Where to cut `html` so no element nests deeper than [`MAX_NESTING`], or
-/// None when it never does. The HTML parser checks the stack of open
-/// elements on every block start tag, so its time grows with the square of
-/// the depth: 100,000 nested `<div>`s keep it busy for minutes. A real page
-/// nests a few dozen deep; past 512 the rest is not worth that.
-pub fn nesting_cut(html: &str) -> Option<usize> {
-    let b = html.as_bytes();
-    let mut depth = 0usize;
-    let mut i = 0;
-    while let Some(off) = b.get(i..).and_then(|r| r.iter().position(|c| *c == b'<')) {
-        let lt = i + off;
-        let rest = b.get(lt + 1..).unwrap_or_default();
-        if rest.starts_with(b"!--") {
-            i = find(b, lt + 4, b"-->").map_or(b.len(), |e| e + 3);
-            continue;
-        }
-        let closing = rest.first() == Some(&b'/');
-        let name_start = lt + 1 + usize::from(closing);
-        let name: String = b
-            .get(name_start..)
-            .unwrap_or_default()
-            .iter()
-            .take_while(|c| c.is_ascii_alphanumeric())
-            .take(16)
-            .map(|c| c.to_ascii_lowercase() as char)
-            .collect();
-        if name.is_empty() || !b.get(name_start).is_some_and(u8::is_ascii_alphabetic) {
-            i = lt + 1;
-            continue;
-        }
-        let end = find(b, name_start, b">").unwrap_or(b.len());
-        let self_closing = end > 0 && b.get(end - 1) == Some(&b'/');
-        i = end;
-        if NOT_NESTING.contains(&name.as_str()) {
-            continue;
-        }
-        if closing {
-            depth = depth.saturating_sub(1);
-            continue;
-        }
-        if self_closing {
-            continue;
-        }
-        if matches!(name.as_str(), "script" | "style" | "textarea" | "title" | "xmp" | "noscript") {
-            // Raw text: whatever looks like tags inside is not.
-            let close = format!("</{name}");
-            i = find_ci(b, end, close.as_bytes()).unwrap_or(b.len());
-            continue;
-        }
-        depth += 1;
-        if depth > MAX_NESTING {
-            return Some(lt);
-        }
-    }
-    None
-}
-
-fn find(hay: &[u8], from: usize, needle: &[u8]) -> Option<usize> {
-    hay.get(from..)?.windows(needle.len()).position(|w| w == needle).map(|p| p + from)
-}
-
-fn find_ci(hay: &[u8], from: usize, needle: &[u8]) -> Option<usize> {
-    hay.get(from..)?
-        .windows(needle.len())
-        .position(|w| w.eq_ignore_ascii_case(needle))
-        .map(|p| p + from)
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -144,27 +64,6 @@ mod tests {
     fn sniffs_pdf_served_as_html() {
         assert_eq!(sniff_not_html(b"\n%PDF-1.7"), Some("PDF document"));
         assert_eq!(sniff_not_html(b"<!doctype html>"), None);
-    }
-
-    #[test]
-    fn cuts_only_absurd_nesting() {
-        let deep = format!("<html><body>{}x{}", "<div>".repeat(100_000), "</div>".repeat(100_000));
-        let cut = nesting_cut(&deep).expect("cut");
-        assert_eq!(&deep[..cut], format!("<html><body>{}", "<div>".repeat(MAX_NESTING)));
-        // Unclosed optional-end and void elements, self-closing SVG, and tags
-        // in scripts and comments do not nest.
-        let flat = format!(
-            "<ul>{}</ul><table>{}</table><p>{}<svg>{}</svg><script>{}</script><!--{}-->",
-            "<li>x".repeat(5000),
-            "<tr><td>1<td>2".repeat(5000),
-            "<br><img src=a.png>".repeat(5000),
-            "<path d=\"M0\"/>".repeat(5000),
-            "document.write('<div>');".repeat(5000),
-            "<div>".repeat(5000)
-        );
-        assert_eq!(nesting_cut(&flat), None);
-        assert_eq!(nesting_cut("<div><span>a</span></div><"), None);
-        assert_eq!(nesting_cut("<<<</ <3 <\u{1ec7}"), None);
     }
 }
 

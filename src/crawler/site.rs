@@ -379,7 +379,7 @@ pub async fn crawl_site(fetcher: Arc<Fetcher>, site: &Site, cache: &dyn PageCach
 }
 
 /// Facts, feed or sitemap items, and where an absurdly nested page was cut
-/// (see [`quirks::nesting_cut`]).
+/// (see [`quirks::cut_deep_nesting`]).
 pub type Analysed = (PageFacts, Vec<extract::Item>, Option<usize>);
 
 /// CPU-bound part of a page: decode and extract. Runs off the async threads.
@@ -393,9 +393,9 @@ pub fn analyse(role: PageRole, base: &Url, content_type: Option<&str>, body: &[u
                 return Err(what);
             }
             let html = charset::decode_html(body, content_type);
-            let cut = quirks::nesting_cut(&html);
-            let html = cut.and_then(|c| html.get(..c)).unwrap_or(&html);
-            Ok((extract::analyze_html(base, html), Vec::new(), cut))
+            let kept = quirks::cut_deep_nesting(&html, quirks::MAX_NESTING);
+            let cut = kept.map(str::len);
+            Ok((extract::analyze_html(base, kept.unwrap_or(&html)), Vec::new(), cut))
         }
     }
 }
