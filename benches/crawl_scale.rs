@@ -152,7 +152,10 @@ fn sentence(r: &mut Rng, words: usize) -> String {
     s
 }
 
-fn page(r: &mut Rng, site: usize, title: &str, body: &str, target: usize) -> String {
+/// `nav` is the site's own pages: the menu links only to pages that exist,
+/// so a crawl that follows it meets no 404s.
+fn page(r: &mut Rng, site: usize, title: &str, body: &str, target: usize, nav: &[String]) -> String {
+    let link = |k: usize| nav.get(k % nav.len().max(1)).map_or("/", String::as_str);
     let mut p = format!(
         "<!DOCTYPE html><html lang=\"vi\"><head><meta charset=\"utf-8\"><title>{title} - Cổng thông tin điện tử tỉnh {site}</title>\
          <link rel=\"alternate\" type=\"application/rss+xml\" href=\"/rss.xml\"><link rel=\"stylesheet\" href=\"/static/site.css\"></head><body>\
@@ -160,10 +163,11 @@ fn page(r: &mut Rng, site: usize, title: &str, body: &str, target: usize) -> Str
     );
     for (i, m) in MENU.iter().enumerate() {
         p.push_str(&format!(
-            "<li class=\"menu-item\"><a href=\"/chuyen-muc/{i}/\">{m}</a><ul class=\"sub\">"
+            "<li class=\"menu-item\"><a href=\"{}\">{m}</a><ul class=\"sub\">",
+            link(i * 5)
         ));
         for j in 0..4 {
-            p.push_str(&format!("<li><a href=\"/chuyen-muc/{i}/{j}/\">{}</a></li>", sentence(r, 2)));
+            p.push_str(&format!("<li><a href=\"{}\">{}</a></li>", link(i * 5 + j + 1), sentence(r, 2)));
         }
         p.push_str("</ul></li>");
     }
@@ -227,6 +231,7 @@ fn gen_site(site: usize, pages: usize, day: NaiveDate) -> SiteGen {
     let n_articles = pages.saturating_sub(1 + n_listings);
     let listings: Vec<String> = (0..n_listings).map(|i| format!("/tin-tuc/trang-{i}/")).collect();
     let articles: Vec<String> = (0..n_articles).map(|i| format!("/tin-tuc/bai-{i}.html")).collect();
+    let nav: Vec<String> = listings.iter().chain(&articles).cloned().collect();
     let mut files = HashMap::new();
     let target = |r: &mut Rng| 30_000 + r.below(50_000);
 
@@ -237,16 +242,16 @@ fn gen_site(site: usize, pages: usize, day: NaiveDate) -> SiteGen {
     home.push_str("</section>");
     home.push_str(&listing_body(&mut r, &articles, day));
     let t = target(&mut r);
-    files.insert("/".to_string(), Bytes::from(page(&mut r, site, "Trang chủ", &home, t)));
+    files.insert("/".to_string(), Bytes::from(page(&mut r, site, "Trang chủ", &home, t, &nav)));
     for l in &listings {
         let b = listing_body(&mut r, &articles, day);
         let t = target(&mut r);
-        files.insert(l.clone(), Bytes::from(page(&mut r, site, "Tin tức", &b, t)));
+        files.insert(l.clone(), Bytes::from(page(&mut r, site, "Tin tức", &b, t, &nav)));
     }
     for a in &articles {
         let b = article_body(&mut r, day, 0);
         let t = target(&mut r);
-        files.insert(a.clone(), Bytes::from(page(&mut r, site, "Tin tức", &b, t)));
+        files.insert(a.clone(), Bytes::from(page(&mut r, site, "Tin tức", &b, t, &nav)));
     }
     files.insert("/rss.xml".into(), Bytes::from(rss(site, &articles, day)));
     // Every tenth site asks for a Crawl-delay, as some real portals do.
@@ -390,6 +395,8 @@ fn dir_size(p: &Path) -> u64 {
 
 struct Pass {
     wall: Duration,
+    /// Requests per site, registry order.
+    per_site: Vec<u32>,
     requests: u64,
     not_modified: u64,
     bytes: u64,
@@ -400,6 +407,7 @@ struct Pass {
 fn summarise(outcomes: &[SiteOutcome], wall: Duration) -> Pass {
     Pass {
         wall,
+        per_site: outcomes.iter().map(|o| o.crawl.requests).collect(),
         requests: outcomes.iter().map(|o| u64::from(o.crawl.requests)).sum(),
         not_modified: outcomes.iter().map(|o| u64::from(o.crawl.not_modified)).sum(),
         bytes: outcomes.iter().map(|o| o.crawl.bytes).sum(),
@@ -479,35 +487,6 @@ fn main() {
     let engine = Engine::new(config, registry).expect("engine");
     let (_tx, rx) = watch::channel(false);
 
-    // Politeness bound: no site can finish faster than its requests at its
-    // pace, and at most `concurrency` sites run at once.
-    let interval = rate.interval().as_secs_f64();
-    let per_site: Vec<f64> = (0..a.sites)
-        .map(|s| {
-            let pace = if s % 10 == 3 { interval.max(0.5) } else { interval };
-            // robots.txt, home, P-1 registered pages, sitemap: P+2
-            // requests, the first one free. A discovered feed adds one.
-            (a.pages + 1) as f64 * pace
-        })
-        .collect();
-    let lower_bound = per_site
-        .iter()
-        .cloned()
-        .fold(0.0, f64::max)
-        .max(per_site.iter().sum::<f64>() / a.concurrency.max(1) as f64);
-    // The same sites started in registry order whenever one of the
-    // `concurrency` slots frees up, as `Engine::check` does: the best a
-    // perfectly polite crawler with that cap can do.
-    let bound = {
-        let mut slots = vec![0.0f64; a.concurrency.max(1)];
-        for t in &per_site {
-            if let Some(first) = slots.iter_mut().min_by(|x, y| x.total_cmp(y)) {
-                *first += t;
-            }
-        }
-        slots.iter().cloned().fold(0.0, f64::max)
-    };
-
     let run = |day: NaiveDate| -> Pass {
         let t = Instant::now();
         let out = rt.block_on(engine.check(&sites, day, rx.clone())).expect("check");
@@ -518,6 +497,34 @@ fn main() {
     let first = run(day0);
     let cpu1 = cpu_seconds();
     engine.store.flush().expect("flush");
+    // Politeness bound: no site can finish faster than its requests at its
+    // pace (the first one free), and at most `concurrency` sites run at
+    // once, started in registry order as `Engine::check` does: the best a
+    // perfectly polite crawler with that cap could do for these requests.
+    let interval = rate.interval().as_secs_f64();
+    let per_site: Vec<f64> = first
+        .per_site
+        .iter()
+        .enumerate()
+        .map(|(s, n)| {
+            let pace = if s % 10 == 3 { interval.max(0.5) } else { interval };
+            f64::from(n.saturating_sub(1)) * pace
+        })
+        .collect();
+    let lower_bound = per_site
+        .iter()
+        .cloned()
+        .fold(0.0, f64::max)
+        .max(per_site.iter().sum::<f64>() / a.concurrency.max(1) as f64);
+    let bound = {
+        let mut slots = vec![0.0f64; a.concurrency.max(1)];
+        for t in &per_site {
+            if let Some(first) = slots.iter_mut().min_by(|x, y| x.total_cmp(y)) {
+                *first += t;
+            }
+        }
+        slots.iter().cloned().fold(0.0, f64::max)
+    };
     println!("\n== first pass ==");
     println!("wall time          {:.2?}", first.wall);
     println!(
@@ -580,7 +587,7 @@ fn main() {
             let mut g = Rng(r.next() | 1);
             let art = article_body(&mut g, day, n as u32 + 1);
             let size = 30_000 + g.below(50_000);
-            let body = page(&mut g, s, "Tin mới", &art, size);
+            let body = page(&mut g, s, "Tin mới", &art, size, &site_paths[s]);
             let etag = format!("\"{:016x}\"", xxh3_64(body.as_bytes()));
             if let Ok(mut p) = site_pages[s].write() {
                 p.insert(path, (Bytes::from(body), etag));

@@ -488,6 +488,13 @@ async fn every_fault_ends_in_its_failure_kind_alongside_a_healthy_site() {
     })
     .await;
 
+    let deep_page = format!(
+        "<html><body>{}Trang chủ{}</body></html>",
+        "<div>".repeat(100_000),
+        "</div>".repeat(100_000)
+    );
+    let deep = raw_server(move |p, _| robots_404(p).unwrap_or_else(|| ok_html(deep_page.clone()))).await;
+
     let mut pdf_site = site("pdf-as-html", &format!("{}/", pdf_as_html.base()));
     pdf_site
         .documents
@@ -521,6 +528,7 @@ async fn every_fault_ends_in_its_failure_kind_alongside_a_healthy_site() {
         site("empty", &format!("{}/", empty.base())),
         site("challenge", &format!("{}/", challenge.base())),
         links_site,
+        site("deep", &format!("{}/", deep.base())),
     ];
     let strict_sites = [
         site("loopback-literal", &format!("{}/", private_target.base())),
@@ -705,6 +713,12 @@ async fn every_fault_ends_in_its_failure_kind_alongside_a_healthy_site() {
         many_links.hits().len()
     );
     assert!(r.partial.iter().any(|p| p.contains("page cap")), "{:?}", r.partial);
+
+    // 100,000 nested elements: analysed up to the nesting cap, said so.
+    let r = get("deep");
+    assert_eq!(r.home, Ok(()));
+    assert!(r.partial.iter().any(|p| p.contains("nest deeper")), "{:?}", r.partial);
+    assert!(took("deep") < Duration::from_secs(10), "deep page took {:?}", took("deep"));
 
     println!("whole fault pass: {whole:?}");
     assert!(whole < Duration::from_secs(30), "fault pass took {whole:?}");

@@ -2,6 +2,9 @@
 //! bytes, mutilated real pages, absurd nesting and attributes, arbitrary
 //! robots.txt, feeds and sitemaps.
 //!
+//! Pages go through `crawler::site::analyse`, the crawler's own path:
+//! `decode_html`, the nesting cap, then `analyze_html`.
+//!
 //! Page analysis runs on a thread with a 2 MiB stack, the size of tokio's
 //! blocking-pool threads where the crawler runs it (`spawn_blocking`), so a
 //! recursion that would crash the daemon crashes this test too.
@@ -11,9 +14,9 @@ use std::sync::Mutex;
 use std::time::{Duration, Instant};
 
 use proptest::prelude::*;
-use sitewarden::crawler::charset::decode_html;
+use sitewarden::crawler::PageRole;
 use sitewarden::crawler::robots::Robots;
-use sitewarden::extract::analyze_html;
+use sitewarden::crawler::site;
 use sitewarden::extract::feeds::{parse_feed, parse_sitemap};
 use url::Url;
 
@@ -43,27 +46,35 @@ fn base() -> Url {
     Url::parse("https://tiengiang.gov.vn/tin-tuc/").expect("url")
 }
 
-/// Decode and analyse `body` as the crawler does, on a blocking-pool-sized stack.
-fn analyse(what: &'static str, body: Vec<u8>, content_type: Option<&'static str>) {
+/// Decode and analyse `body` exactly as the crawler does (charset, nesting
+/// cap, extraction), on a blocking-pool-sized stack. Returns where the page
+/// was cut for nesting too deep, if it was.
+fn analyse(what: &'static str, body: Vec<u8>, content_type: Option<&'static str>) -> Option<usize> {
     let len = body.len();
-    let took = std::thread::Builder::new()
+    let (took, cut) = std::thread::Builder::new()
         .stack_size(BLOCKING_THREAD_STACK)
         .spawn(move || {
             let t = Instant::now();
-            let html = decode_html(&body, content_type);
-            let facts = analyze_html(&base(), &html);
+            let analysed = site::analyse(PageRole::Home, &base(), content_type, &body);
             let took = t.elapsed();
-            // Every link the extractor reports must be absolute.
-            for l in &facts.links {
-                assert!(Url::parse(&l.url).is_ok(), "relative or invalid link {:?}", l.url);
-            }
-            drop(facts);
-            took
+            let cut = match analysed {
+                Ok((facts, _, cut)) => {
+                    // Every link the extractor reports must be absolute.
+                    for l in &facts.links {
+                        assert!(Url::parse(&l.url).is_ok(), "relative or invalid link {:?}", l.url);
+                    }
+                    cut
+                }
+                // Not HTML (a PDF, an image): refused, which is fine.
+                Err(_) => None,
+            };
+            (took, cut)
         })
         .expect("spawn")
         .join()
         .unwrap_or_else(|_| panic!("{what}: analysis panicked on {len} bytes"));
     note(what, took, len);
+    cut
 }
 
 fn html_files(dir: &Path, out: &mut Vec<PathBuf>) {
@@ -210,7 +221,7 @@ proptest! {
 fn every_real_page_whole_and_cut() {
     for page in corpus() {
         for ct in CONTENT_TYPES {
-            analyse("real page", page.clone(), ct);
+            assert_eq!(analyse("real page", page.clone(), ct), None, "a real page was cut for nesting");
         }
         // Mutations cut anywhere; these few fixed cuts keep the suite short
         // in debug once the real extractor runs (about 0.1 s a page).
@@ -237,7 +248,8 @@ fn hundred_thousand_deep_nesting() {
         page.push_str(&open.repeat(100_000));
         page.push_str("Ngày 24/11/2026");
         page.push_str(&close.repeat(100_000));
-        analyse("100,000-deep nesting", page.into_bytes(), Some("text/html; charset=utf-8"));
+        let cut = analyse("100,000-deep nesting", page.into_bytes(), Some("text/html; charset=utf-8"));
+        assert!(cut.is_some(), "{open} x 100,000 not cut");
     }
     report();
 }

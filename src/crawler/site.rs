@@ -284,9 +284,15 @@ pub async fn crawl_site(fetcher: Arc<Fetcher>, site: &Site, cache: &dyn PageCach
                 let body = resp.body;
                 let analysed = tokio::task::spawn_blocking(move || analyse(role, &base, content_type.as_deref(), &body)).await;
                 match analysed {
-                    Ok(Ok((facts, items))) => {
+                    Ok(Ok((facts, items, cut))) => {
                         page.facts = facts;
                         page.feed_items = items;
+                        if let Some(cut) = cut {
+                            crawl.partial.push(format!(
+                                "{url}: elements nest deeper than {} levels; analysed only the first {cut} bytes",
+                                quirks::MAX_NESTING
+                            ));
+                        }
                     }
                     Ok(Err(what)) => {
                         crawl.failures.push((
@@ -372,17 +378,24 @@ pub async fn crawl_site(fetcher: Arc<Fetcher>, site: &Site, cache: &dyn PageCach
     crawl
 }
 
+/// Facts, feed or sitemap items, and where an absurdly nested page was cut
+/// (see [`quirks::cut_deep_nesting`]).
+pub type Analysed = (PageFacts, Vec<extract::Item>, Option<usize>);
+
 /// CPU-bound part of a page: decode and extract. Runs off the async threads.
-fn analyse(role: PageRole, base: &Url, content_type: Option<&str>, body: &[u8]) -> Result<(PageFacts, Vec<extract::Item>), &'static str> {
+/// Public so the property tests run exactly what the crawler runs.
+pub fn analyse(role: PageRole, base: &Url, content_type: Option<&str>, body: &[u8]) -> Result<Analysed, &'static str> {
     match role {
-        PageRole::Feed => Ok((PageFacts::default(), extract::feeds::parse_feed(body, base))),
-        PageRole::Sitemap => Ok((PageFacts::default(), extract::feeds::parse_sitemap(body, base).0)),
+        PageRole::Feed => Ok((PageFacts::default(), extract::feeds::parse_feed(body, base), None)),
+        PageRole::Sitemap => Ok((PageFacts::default(), extract::feeds::parse_sitemap(body, base).0, None)),
         _ => {
             if let Some(what) = quirks::sniff_not_html(body) {
                 return Err(what);
             }
             let html = charset::decode_html(body, content_type);
-            Ok((extract::analyze_html(base, &html), Vec::new()))
+            let kept = quirks::cut_deep_nesting(&html, quirks::MAX_NESTING);
+            let cut = kept.map(str::len);
+            Ok((extract::analyze_html(base, kept.unwrap_or(&html)), Vec::new(), cut))
         }
     }
 }
