@@ -290,7 +290,7 @@ pub async fn crawl_site(fetcher: Arc<Fetcher>, site: &Site, cache: &dyn PageCach
                         if let Some(cut) = cut {
                             crawl.partial.push(format!(
                                 "{url}: elements nest deeper than {} levels; analysed only the first {cut} bytes",
-                                quirks::MAX_NESTING
+                                extract::nesting::MAX_NESTING
                             ));
                         }
                     }
@@ -393,7 +393,7 @@ pub fn analyse(role: PageRole, base: &Url, content_type: Option<&str>, body: &[u
                 return Err(what);
             }
             let html = charset::decode_html(body, content_type);
-            let kept = quirks::cut_deep_nesting(&html, quirks::MAX_NESTING);
+            let kept = extract::nesting::cut_deep_nesting(&html, extract::nesting::MAX_NESTING);
             let cut = kept.map(str::len);
             Ok((extract::analyze_html(base, kept.unwrap_or(&html)), Vec::new(), cut))
         }
