@@ -26,6 +26,8 @@ pub enum StoreError {
     Sled(#[from] sled::Error),
     #[error("cannot encode a record: {0}")]
     Encode(#[from] postcard::Error),
+    #[error("cannot compress a record: {0}")]
+    Compress(#[source] std::io::Error),
     #[error(
         "database at {path} cannot be opened: {source} (another sitewarden process, such as the daemon, may hold it; stop it or use `sitewarden report`)"
     )]
@@ -63,18 +65,53 @@ struct DocRec {
     seen_on: String,
 }
 
-/// `ResultRecord` without serde attributes that a non-self-describing
-/// format cannot round-trip.
+/// `ResultRecord` as stored: without the fields the key gives (site, day),
+/// with the basis only when it is not the rule's current one, and without
+/// serde attributes a non-self-describing format cannot round-trip.
 #[derive(Debug, Clone, Serialize, Deserialize)]
 struct ResultRec {
     rule: String,
     status: Status,
     severity: Severity,
-    checked_at: DateTime<FixedOffset>,
-    basis: String,
+    /// Unix seconds; results are stamped in Asia/Ho_Chi_Minh.
+    checked_at: i64,
+    basis: Option<String>,
     message: String,
     evidence: Vec<Evidence>,
     hint: Option<String>,
+}
+
+/// Tag of the value format of the `results` tree: deflated postcard.
+const RESULTS_V1: u8 = 1;
+/// A day of one site's results inflates to far less than this; more is not ours.
+const MAX_RESULTS_BYTES: u64 = 16 * 1024 * 1024;
+
+/// A day of one site's results repeats its URLs and wording from rule to
+/// rule; deflate takes it to a fraction, which is what keeps a year of a
+/// province's results small.
+fn pack_results(recs: &[ResultRec]) -> Result<Vec<u8>> {
+    use std::io::Write;
+    let raw = enc(&recs)?;
+    let mut z = flate2::write::DeflateEncoder::new(vec![RESULTS_V1], flate2::Compression::default());
+    z.write_all(&raw).and_then(|_| z.finish()).map_err(StoreError::Compress)
+}
+
+fn unpack_results(bytes: &[u8]) -> Option<Vec<ResultRec>> {
+    use std::io::Read;
+    let (&tag, body) = bytes.split_first()?;
+    if tag != RESULTS_V1 {
+        tracing::warn!(tag, "skipping stored results in an unknown format");
+        return None;
+    }
+    let mut raw = Vec::new();
+    if let Err(e) = flate2::read::DeflateDecoder::new(body)
+        .take(MAX_RESULTS_BYTES)
+        .read_to_end(&mut raw)
+    {
+        tracing::warn!(error = %e, "skipping stored results that do not inflate");
+        return None;
+    }
+    dec(&raw)
 }
 
 /// Crawl bookkeeping per site, so a restart knows what finished.
@@ -193,10 +230,16 @@ impl Store {
                 let k = key(&[site, url]);
                 let old: Option<ItemRec> = self.items.get(&k)?.and_then(|v| dec(&v));
                 let rec = match old {
-                    Some(mut o) => {
-                        if o.published.is_none() {
-                            o.published = published;
+                    // Rewriting an unchanged record every night is what
+                    // makes a log-structured store grow.
+                    Some(o) if o.published.is_some() || published.is_none() => {
+                        if o.first_seen <= today {
+                            continue;
                         }
+                        ItemRec { first_seen: today, ..o }
+                    }
+                    Some(mut o) => {
+                        o.published = published;
                         o.first_seen = o.first_seen.min(today);
                         o
                     }
@@ -213,6 +256,7 @@ impl Store {
                 let signed = doc.signed.to_string();
                 let k = key(&[site, &doc.url, &doc.number, &signed]);
                 let rec = match self.docs.get(&k)?.and_then(|v| dec::<DocRec>(&v)) {
+                    Some(o) if o.first_seen <= today && (o.doc.posted.is_some() || doc.posted.is_none()) => continue,
                     Some(mut o) => {
                         if o.doc.posted.is_none() {
                             o.doc.posted = doc.posted;
@@ -274,14 +318,17 @@ impl Store {
                 rule: r.rule.clone(),
                 status: r.status,
                 severity: r.severity,
-                checked_at: r.checked_at,
-                basis: r.basis.clone(),
+                checked_at: r.checked_at.timestamp(),
+                basis: match crate::rules::find(&r.rule) {
+                    Some(def) if def.basis == r.basis => None,
+                    _ => Some(r.basis.clone()),
+                },
                 message: r.message.clone(),
                 evidence: r.evidence.clone(),
                 hint: r.hint.clone(),
             })
             .collect();
-        self.results.insert(key(&[&day.to_string(), site]), enc(&recs)?)?;
+        self.results.insert(key(&[&day.to_string(), site]), pack_results(&recs)?)?;
         Ok(())
     }
 
@@ -289,18 +336,21 @@ impl Store {
         let k = String::from_utf8_lossy(k);
         let (day, site) = k.split_once('\0')?;
         let day: NaiveDate = day.parse().ok()?;
-        let recs: Vec<ResultRec> = dec(v)?;
+        let recs = unpack_results(v)?;
+        let tz = crate::model::vn_offset();
         Some((
             day,
             recs.into_iter()
                 .map(|r| ResultRecord {
                     site: site.to_string(),
+                    basis: r
+                        .basis
+                        .unwrap_or_else(|| crate::rules::find(&r.rule).map(|d| d.basis.to_string()).unwrap_or_default()),
                     rule: r.rule,
                     status: r.status,
                     severity: r.severity,
                     as_of: day,
-                    checked_at: r.checked_at,
-                    basis: r.basis,
+                    checked_at: DateTime::from_timestamp(r.checked_at, 0).unwrap_or_default().with_timezone(&tz),
                     message: r.message,
                     evidence: r.evidence,
                     hint: r.hint,
@@ -446,5 +496,93 @@ impl PageCache for Store {
             facts: rec.facts,
             feed_items: rec.feed_items,
         })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model::vn_offset;
+
+    fn day(d: u32) -> NaiveDate {
+        NaiveDate::from_ymd_opt(2026, 11, d).unwrap_or_default()
+    }
+
+    fn result(site: &str, rule: &str, d: u32, status: Status) -> ResultRecord {
+        let def = crate::rules::find(rule);
+        ResultRecord {
+            site: site.into(),
+            rule: rule.into(),
+            status,
+            severity: def.map_or(Severity::Violation, |r| r.severity),
+            as_of: day(d),
+            checked_at: day(d)
+                .and_hms_opt(1, 2, 3)
+                .unwrap_or_default()
+                .and_local_timezone(vn_offset())
+                .single()
+                .unwrap_or_default(),
+            basis: def.map_or_else(|| "Thông tư cũ".to_string(), |r| r.basis.to_string()),
+            message: "Không tìm thấy địa chỉ thư điện tử liên hệ".into(),
+            evidence: vec![Evidence::new("https://a.gov.vn/", "footer has phone 0273 3873 333, no email")],
+            hint: (status == Status::Fail).then(|| "Bổ sung địa chỉ thư điện tử.".to_string()),
+        }
+    }
+
+    #[test]
+    fn results_come_back_as_stored_day_by_day() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let store = Store::open(dir.path(), 1 << 20).expect("open");
+        let a = vec![
+            result("a", "disclosure.contact", 23, Status::Fail),
+            result("a", "retired.rule", 23, Status::Pass),
+        ];
+        let b = vec![result("b", "site.reachable", 23, Status::Pass)];
+        let c = vec![result("a", "disclosure.contact", 24, Status::Unknown)];
+        store.save_results(day(23), "a", &a).expect("save");
+        store.save_results(day(23), "b", &b).expect("save");
+        store.save_results(day(24), "a", &c).expect("save");
+        let mut got = store.results_for_day(day(23)).expect("read");
+        got.sort_by(|x, y| (&x.site, &x.rule).cmp(&(&y.site, &y.rule)));
+        let mut want = [a.clone(), b.clone()].concat();
+        want.sort_by(|x, y| (&x.site, &x.rule).cmp(&(&y.site, &y.rule)));
+        // A basis no rule has any more (a retired rule) is kept as written.
+        assert_eq!(got, want);
+        let days: Vec<(NaiveDate, usize)> = store
+            .results_by_day(day(1), day(30))
+            .map(|r| r.map(|(d, v)| (d, v.len())).expect("read"))
+            .collect();
+        assert_eq!(days, vec![(day(23), 3), (day(24), 1)]);
+        assert_eq!(store.previous_day_with_results(day(24)).expect("read"), Some(day(23)));
+        assert_eq!(store.earliest_day().expect("read"), Some(day(23)));
+    }
+
+    #[test]
+    fn a_value_in_an_unknown_format_is_skipped_not_fatal() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let store = Store::open(dir.path(), 1 << 20).expect("open");
+        store.results.insert(key(&["2026-11-23", "x"]), vec![9u8, 1, 2, 3]).expect("insert");
+        store
+            .save_results(day(23), "y", &[result("y", "site.reachable", 23, Status::Pass)])
+            .expect("save");
+        let got = store.results_for_day(day(23)).expect("read");
+        assert_eq!(got.len(), 1);
+        assert_eq!(got[0].site, "y");
+    }
+
+    #[test]
+    fn sweep_drops_what_is_older_than_retention() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let store = Store::open(dir.path(), 1 << 20).expect("open");
+        store
+            .save_results(day(1), "a", &[result("a", "site.reachable", 1, Status::Pass)])
+            .expect("save");
+        store
+            .save_results(day(25), "a", &[result("a", "site.reachable", 25, Status::Pass)])
+            .expect("save");
+        let removed = store.sweep(day(26), 10).expect("sweep");
+        assert!(removed >= 1);
+        assert!(store.results_for_day(day(1)).expect("read").is_empty());
+        assert_eq!(store.results_for_day(day(25)).expect("read").len(), 1);
     }
 }
