@@ -424,7 +424,7 @@ pub fn period_summary(
         max_doc_delay_working_days: i64::from(max_working_days),
     };
     let mut read_error = None;
-    let days = store.results_by_day(from, to).map_while(|r| match r {
+    let days = store.statuses_by_day(from, to).map_while(|r| match r {
         Ok(day) => Some(day),
         Err(e) => {
             read_error = Some(e);

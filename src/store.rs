@@ -96,22 +96,66 @@ fn pack_results(recs: &[ResultRec]) -> Result<Vec<u8>> {
     z.write_all(&raw).and_then(|_| z.finish()).map_err(StoreError::Compress)
 }
 
-fn unpack_results(bytes: &[u8]) -> Option<Vec<ResultRec>> {
-    use std::io::Read;
+fn unpack_with<R>(bytes: &[u8], decode: impl FnOnce(&[u8]) -> Option<R>) -> Option<R> {
+    thread_local! {
+        // A year's report inflates a few hundred thousand values: one
+        // inflater and buffer per thread instead of one allocation each.
+        static INFLATE: std::cell::RefCell<(flate2::Decompress, Vec<u8>)> =
+            std::cell::RefCell::new((flate2::Decompress::new(false), Vec::with_capacity(64 * 1024)));
+    }
     let (&tag, body) = bytes.split_first()?;
     if tag != RESULTS_V1 {
         tracing::warn!(tag, "skipping stored results in an unknown format");
         return None;
     }
-    let mut raw = Vec::new();
-    if let Err(e) = flate2::read::DeflateDecoder::new(body)
-        .take(MAX_RESULTS_BYTES)
-        .read_to_end(&mut raw)
-    {
-        tracing::warn!(error = %e, "skipping stored results that do not inflate");
-        return None;
-    }
-    dec(&raw)
+    INFLATE.with(|cell| {
+        let mut guard = cell.borrow_mut();
+        let (z, buf) = &mut *guard;
+        z.reset(false);
+        buf.clear();
+        loop {
+            let consumed = usize::try_from(z.total_in()).unwrap_or(usize::MAX);
+            let input = body.get(consumed..).unwrap_or_default();
+            if buf.len() == buf.capacity() {
+                if buf.len() as u64 >= MAX_RESULTS_BYTES {
+                    tracing::warn!("skipping stored results that inflate beyond the bound");
+                    return None;
+                }
+                buf.reserve(buf.capacity().max(4096));
+            }
+            match z.decompress_vec(input, buf, flate2::FlushDecompress::Finish) {
+                Ok(flate2::Status::StreamEnd) => break,
+                Ok(_) if input.is_empty() && buf.len() < buf.capacity() => {
+                    tracing::warn!("skipping stored results cut short");
+                    return None;
+                }
+                Ok(_) => {}
+                Err(e) => {
+                    tracing::warn!(error = %e, "skipping stored results that do not inflate");
+                    return None;
+                }
+            }
+        }
+        decode(buf)
+    })
+}
+
+fn unpack_results(bytes: &[u8]) -> Option<Vec<ResultRec>> {
+    unpack_with(bytes, dec)
+}
+
+/// The fields of a stored result an aggregate needs, borrowed from the
+/// inflated bytes: no allocation for messages and evidence nobody reads.
+#[derive(Deserialize)]
+struct LeanRec<'a> {
+    rule: &'a str,
+    status: Status,
+    severity: Severity,
+    checked_at: i64,
+    _basis: Option<&'a str>,
+    _message: &'a str,
+    _evidence: Vec<(&'a str, &'a str)>,
+    _hint: Option<&'a str>,
 }
 
 /// Crawl bookkeeping per site, so a restart knows what finished.
@@ -332,10 +376,13 @@ impl Store {
         Ok(())
     }
 
-    fn decode_results(k: &[u8], v: &[u8]) -> Option<(NaiveDate, Vec<ResultRecord>)> {
+    fn decode_results(k: &[u8], v: &[u8], lean: bool) -> Option<(NaiveDate, Vec<ResultRecord>)> {
         let k = String::from_utf8_lossy(k);
         let (day, site) = k.split_once('\0')?;
         let day: NaiveDate = day.parse().ok()?;
+        if lean {
+            return Some((day, Store::decode_lean(site, day, v)?));
+        }
         let recs = unpack_results(v)?;
         let tz = crate::model::vn_offset();
         Some((
@@ -359,11 +406,40 @@ impl Store {
         ))
     }
 
+    fn decode_lean(site: &str, day: NaiveDate, v: &[u8]) -> Option<Vec<ResultRecord>> {
+        let tz = crate::model::vn_offset();
+        unpack_with(v, |raw| {
+            let recs: Vec<LeanRec> = match postcard::from_bytes(raw) {
+                Ok(r) => r,
+                Err(e) => {
+                    tracing::warn!(error = %e, "skipping a stored record that does not decode");
+                    return None;
+                }
+            };
+            Some(
+                recs.into_iter()
+                    .map(|r| ResultRecord {
+                        site: site.to_string(),
+                        rule: r.rule.to_string(),
+                        status: r.status,
+                        severity: r.severity,
+                        as_of: day,
+                        checked_at: DateTime::from_timestamp(r.checked_at, 0).unwrap_or_default().with_timezone(&tz),
+                        basis: String::new(),
+                        message: String::new(),
+                        evidence: Vec::new(),
+                        hint: None,
+                    })
+                    .collect(),
+            )
+        })
+    }
+
     pub fn results_for_day(&self, day: NaiveDate) -> Result<Vec<ResultRecord>> {
         let mut out = Vec::new();
         for kv in self.results.scan_prefix(key(&[&day.to_string(), ""])) {
             let (k, v) = kv?;
-            if let Some((_, recs)) = Store::decode_results(&k, &v) {
+            if let Some((_, recs)) = Store::decode_results(&k, &v, false) {
                 out.extend(recs);
             }
         }
@@ -373,6 +449,22 @@ impl Store {
     /// Results from `from` to `to` inclusive, one day at a time, without
     /// loading the period into memory.
     pub fn results_by_day(&self, from: NaiveDate, to: NaiveDate) -> impl Iterator<Item = Result<(NaiveDate, Vec<ResultRecord>)>> + '_ {
+        self.days_in_range(from, to, false)
+    }
+
+    /// Like [`Store::results_by_day`] but only site, rule, status, severity
+    /// and times are filled in (basis, message, evidence and hint are left
+    /// empty): what a period summary counts, at a fraction of the cost.
+    pub fn statuses_by_day(&self, from: NaiveDate, to: NaiveDate) -> impl Iterator<Item = Result<(NaiveDate, Vec<ResultRecord>)>> + '_ {
+        self.days_in_range(from, to, true)
+    }
+
+    fn days_in_range(
+        &self,
+        from: NaiveDate,
+        to: NaiveDate,
+        lean: bool,
+    ) -> impl Iterator<Item = Result<(NaiveDate, Vec<ResultRecord>)>> + '_ {
         let start = key(&[&from.to_string(), ""]);
         let end = key(&[&(to + Days::days(1)).to_string(), ""]);
         let mut range = self.results.range(start..end).peekable();
@@ -394,7 +486,7 @@ impl Store {
                     break;
                 }
                 let Some(Ok((k, v))) = range.next() else { break };
-                if let Some((d, recs)) = Store::decode_results(&k, &v) {
+                if let Some((d, recs)) = Store::decode_results(&k, &v, lean) {
                     day = Some(d);
                     acc.extend(recs);
                 }
@@ -553,6 +645,18 @@ mod tests {
             .map(|r| r.map(|(d, v)| (d, v.len())).expect("read"))
             .collect();
         assert_eq!(days, vec![(day(23), 3), (day(24), 1)]);
+        // The lean form a period summary reads agrees on what it counts.
+        let lean: Vec<(String, String, Status, Severity)> = store
+            .statuses_by_day(day(23), day(23))
+            .flat_map(|r| r.expect("read").1)
+            .map(|r| (r.site, r.rule, r.status, r.severity))
+            .collect();
+        let full: Vec<(String, String, Status, Severity)> = store
+            .results_by_day(day(23), day(23))
+            .flat_map(|r| r.expect("read").1)
+            .map(|r| (r.site, r.rule, r.status, r.severity))
+            .collect();
+        assert_eq!(lean, full);
         assert_eq!(store.previous_day_with_results(day(24)).expect("read"), Some(day(23)));
         assert_eq!(store.earliest_day().expect("read"), Some(day(23)));
     }
