@@ -42,6 +42,13 @@ pub struct SiteOutcome {
     pub results: Vec<ResultRecord>,
 }
 
+impl SiteOutcome {
+    fn without_pages(mut self) -> SiteOutcome {
+        self.crawl.pages = Vec::new();
+        self
+    }
+}
+
 impl Engine {
     pub fn new(config: Config, registry: Registry) -> Result<Engine, EngineError> {
         let calendar = Calendar::load(config.rules.holidays.as_deref())?;
@@ -100,7 +107,14 @@ impl Engine {
     pub async fn check(&self, sites: &[Site], as_of: NaiveDate, shutdown: watch::Receiver<bool>) -> Result<Vec<SiteOutcome>, EngineError> {
         let limit = self.config.crawl.max_concurrent_sites.max(1);
         let outcomes: Vec<Result<Option<SiteOutcome>, EngineError>> = stream::iter(sites)
-            .map(|s| self.check_site(s, as_of, shutdown.clone()))
+            // A province's crawls are kept as counts and results only: the
+            // pages' facts are in the store, and holding every site's here
+            // would grow with the registry.
+            .map(|s| async {
+                self.check_site(s, as_of, shutdown.clone())
+                    .await
+                    .map(|o| o.map(SiteOutcome::without_pages))
+            })
             .buffer_unordered(limit)
             .collect()
             .await;

@@ -81,15 +81,15 @@ struct ResultRec {
     hint: Option<String>,
 }
 
-/// Tag of the value format of the `results` tree: deflated postcard.
+/// Tag of the value format of the `results` and `pages` trees: deflated postcard.
 const RESULTS_V1: u8 = 1;
 /// A day of one site's results inflates to far less than this; more is not ours.
 const MAX_RESULTS_BYTES: u64 = 16 * 1024 * 1024;
 
 /// A day of one site's results repeats its URLs and wording from rule to
-/// rule; deflate takes it to a fraction, which is what keeps a year of a
-/// province's results small.
-fn pack_results(recs: &[ResultRec]) -> Result<Vec<u8>> {
+/// rule, and a page's facts repeat the site's URL in every link; deflate
+/// takes both to a fraction, which is what keeps a province's store small.
+fn pack<T: Serialize + ?Sized>(recs: &T) -> Result<Vec<u8>> {
     use std::io::Write;
     let raw = enc(&recs)?;
     let mut z = flate2::write::DeflateEncoder::new(vec![RESULTS_V1], flate2::Compression::default());
@@ -140,7 +140,7 @@ fn unpack_with<R>(bytes: &[u8], decode: impl FnOnce(&[u8]) -> Option<R>) -> Opti
     })
 }
 
-fn unpack_results(bytes: &[u8]) -> Option<Vec<ResultRec>> {
+fn unpack<T: DeserializeOwned>(bytes: &[u8]) -> Option<T> {
     unpack_with(bytes, dec)
 }
 
@@ -254,7 +254,7 @@ impl Store {
                     facts: page.facts.clone(),
                     feed_items: page.feed_items.clone(),
                 };
-                self.pages.insert(page.url.as_bytes(), enc(&rec)?)?;
+                self.pages.insert(page.url.as_bytes(), pack(&rec)?)?;
             }
             let mut found: Vec<(&str, &str, Option<NaiveDate>)> = page
                 .facts
@@ -372,7 +372,7 @@ impl Store {
                 hint: r.hint.clone(),
             })
             .collect();
-        self.results.insert(key(&[&day.to_string(), site]), pack_results(&recs)?)?;
+        self.results.insert(key(&[&day.to_string(), site]), pack(&recs)?)?;
         Ok(())
     }
 
@@ -383,7 +383,7 @@ impl Store {
         if lean {
             return Some((day, Store::decode_lean(site, day, v)?));
         }
-        let recs = unpack_results(v)?;
+        let recs: Vec<ResultRec> = unpack(v)?;
         let tz = crate::model::vn_offset();
         Some((
             day,
@@ -570,7 +570,7 @@ impl Store {
         let page_cutoff = vn_now().timestamp() - i64::from(retention_days) * 86_400;
         for kv in self.pages.iter() {
             let (k, v) = kv?;
-            if dec::<PageRec>(&v).is_none_or(|r| r.fetched_at < page_cutoff) {
+            if unpack::<PageRec>(&v).is_none_or(|r| r.fetched_at < page_cutoff) {
                 self.pages.remove(k)?;
                 removed += 1;
             }
@@ -581,7 +581,7 @@ impl Store {
 
 impl PageCache for Store {
     fn cached(&self, url: &str) -> Option<CachedPage> {
-        let rec: PageRec = dec(&self.pages.get(url.as_bytes()).ok()??)?;
+        let rec: PageRec = unpack(&self.pages.get(url.as_bytes()).ok()??)?;
         Some(CachedPage {
             final_url: rec.final_url,
             validators: rec.validators,

@@ -282,7 +282,11 @@ pub async fn crawl_site(fetcher: Arc<Fetcher>, site: &Site, cache: &dyn PageCach
                 let base = resp.final_url.clone();
                 let content_type = resp.content_type.clone();
                 let body = resp.body;
+                // Parsing is CPU work: more pages parsed at once than cores
+                // only adds DOMs in memory, so wait for a core first.
+                let slot = analysis_slots().acquire().await;
                 let analysed = tokio::task::spawn_blocking(move || analyse(role, &base, content_type.as_deref(), &body)).await;
+                drop(slot);
                 match analysed {
                     Ok(Ok((facts, items, cut))) => {
                         page.facts = facts;
@@ -381,6 +385,11 @@ pub async fn crawl_site(fetcher: Arc<Fetcher>, site: &Site, cache: &dyn PageCach
 /// Facts, feed or sitemap items, and where an absurdly nested page was cut
 /// (see [`quirks::cut_deep_nesting`]).
 pub type Analysed = (PageFacts, Vec<extract::Item>, Option<usize>);
+
+fn analysis_slots() -> &'static tokio::sync::Semaphore {
+    static SLOTS: std::sync::OnceLock<tokio::sync::Semaphore> = std::sync::OnceLock::new();
+    SLOTS.get_or_init(|| tokio::sync::Semaphore::new(std::thread::available_parallelism().map_or(2, |n| n.get())))
+}
 
 /// CPU-bound part of a page: decode and extract. Runs off the async threads.
 /// Public so the property tests run exactly what the crawler runs.
