@@ -472,15 +472,4 @@ mod tests {
         assert!(svg.contains("23/11/2026: 3 tin mới") || svg.contains("23/11/2026: 0 tin mới"));
         assert!(svg.contains(r##"fill="#e3e3e3""##));
     }
-
-    /// Used by tests/screenshot_report.sh: writes a sample page to look at.
-    #[test]
-    #[ignore]
-    fn write_sample() {
-        let Ok(dir) = std::env::var("SITEWARDEN_SAMPLE_DIR") else {
-            return;
-        };
-        let (results, ctx) = sample();
-        std::fs::write(std::path::Path::new(&dir).join("daily.html"), render(&results, &ctx)).unwrap();
-    }
 }
