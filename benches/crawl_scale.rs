@@ -636,6 +636,9 @@ fn main() {
     let cpu3 = cpu_seconds();
     println!("nights total       {:.2?}, CPU {:.2}s", t_nights.elapsed(), cpu3 - cpu2);
     println!("sled after nights  {:.2} MB", dir_size(&db) as f64 / 1e6);
+    for (tree, n, bytes) in engine.store.stats() {
+        println!("  {tree:<8} {n:>7} entries {:>8.2} MB stored", bytes as f64 / 1e6);
+    }
     let removed = engine.store.sweep(last_day, retention).expect("sweep");
     engine.store.flush().expect("flush");
     println!(

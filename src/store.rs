@@ -239,6 +239,27 @@ impl Store {
         self.db.size_on_disk().unwrap_or(0)
     }
 
+    /// Entries and key+value bytes per tree: what is stored, as against
+    /// what sled's files take on disk.
+    pub fn stats(&self) -> Vec<(&'static str, usize, u64)> {
+        [
+            ("pages", &self.pages),
+            ("items", &self.items),
+            ("docs", &self.docs),
+            ("results", &self.results),
+            ("meta", &self.meta),
+        ]
+        .into_iter()
+        .map(|(name, tree)| {
+            let (n, bytes) = tree
+                .iter()
+                .flatten()
+                .fold((0usize, 0u64), |(n, b), (k, v)| (n + 1, b + (k.len() + v.len()) as u64));
+            (name, n, bytes)
+        })
+        .collect()
+    }
+
     /// Remember pages, items and documents of a finished crawl. `today` is
     /// the as-of day: the day a new item is first seen.
     pub fn save_crawl(&self, crawl: &SiteCrawl, today: NaiveDate) -> Result<()> {

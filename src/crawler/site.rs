@@ -402,9 +402,8 @@ pub fn analyse(role: PageRole, base: &Url, content_type: Option<&str>, body: &[u
                 return Err(what);
             }
             let html = charset::decode_html(body, content_type);
-            let kept = extract::nesting::cut_deep_nesting(&html, extract::nesting::MAX_NESTING);
-            let cut = kept.map(str::len);
-            Ok((extract::analyze_html(base, kept.unwrap_or(&html)), Vec::new(), cut))
+            let (facts, cut) = extract::analyze_html_bounded(base, &html);
+            Ok((facts, Vec::new(), cut))
         }
     }
 }

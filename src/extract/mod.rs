@@ -645,7 +645,17 @@ fn resolve_fast(base: &url::Url, origin: &str, dir: &str, href: &str) -> Option<
 /// Full analysis of one decoded HTML page. `url` is the page's final URL,
 /// used to resolve relative links. Never panics.
 pub fn analyze_html(url: &url::Url, html: &str) -> PageFacts {
-    let html = nesting::cut_deep_nesting(html, nesting::MAX_NESTING).unwrap_or(html);
+    analyze_html_bounded(url, html).0
+}
+
+/// [`analyze_html`], also telling where the page was cut because its
+/// elements nest deeper than [`nesting::MAX_NESTING`] (None: not cut).
+pub fn analyze_html_bounded(url: &url::Url, html: &str) -> (PageFacts, Option<usize>) {
+    let kept = nesting::cut_deep_nesting(html, nesting::MAX_NESTING);
+    (analyze_parsed(url, kept.unwrap_or(html)), kept.map(str::len))
+}
+
+fn analyze_parsed(url: &url::Url, html: &str) -> PageFacts {
     let doc = scraper::Html::parse_document(html);
     let w = walk_document(&doc, url);
     let base = w.base_href.and_then(|h| url.join(h).ok()).unwrap_or_else(|| url.clone());

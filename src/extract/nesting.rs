@@ -23,18 +23,30 @@ pub fn cut_deep_nesting(html: &str, max_depth: usize) -> Option<&str> {
     let b = html.as_bytes();
     let mut depth = 0usize;
     let mut i = 0;
+    // Runs before every parse: byte searches, no allocation per tag.
+    let find_byte = |from: usize, c: u8| b.get(from..).and_then(|rest| memchr::memchr(c, rest)).map(|p| from + p);
     let find = |from: usize, pat: &[u8]| {
-        b.get(from..)
-            .and_then(|rest| rest.windows(pat.len()).position(|w| w.eq_ignore_ascii_case(pat)))
-            .map(|p| from + p)
+        let first = pat.first().copied().unwrap_or(b'>');
+        let mut at = from;
+        while let Some(p) = find_byte(at, first) {
+            if b.get(p..p + pat.len()).is_some_and(|w| w.eq_ignore_ascii_case(pat)) {
+                return Some(p);
+            }
+            at = p + 1;
+        }
+        None
     };
-    while let Some(lt) = b.get(i..).and_then(|rest| rest.iter().position(|&c| c == b'<')).map(|p| i + p) {
+    let is = |list: &[&str], name: &[u8]| {
+        list.iter()
+            .any(|n| n.len() == name.len() && n.as_bytes().eq_ignore_ascii_case(name))
+    };
+    while let Some(lt) = find_byte(i, b'<') {
         let next = b.get(lt + 1).copied().unwrap_or(0);
         if next == b'!' {
             let end = if b.get(lt..lt + 4) == Some(b"<!--") {
                 find(lt + 4, b"-->").map(|p| p + 3)
             } else {
-                find(lt, b">").map(|p| p + 1)
+                find_byte(lt, b'>').map(|p| p + 1)
             };
             i = end.unwrap_or(b.len());
             continue;
@@ -48,10 +60,10 @@ pub fn cut_deep_nesting(html: &str, max_depth: usize) -> Option<&str> {
             i = lt + 1;
             continue;
         }
-        let name = html.get(name_start..name_start + name_len).unwrap_or("").to_ascii_lowercase();
-        let tag_end = find(name_start, b">").unwrap_or(b.len());
+        let name = b.get(name_start..name_start + name_len).unwrap_or_default();
+        let tag_end = find_byte(name_start, b'>').unwrap_or(b.len());
         let self_closing = tag_end > 0 && b.get(tag_end - 1) == Some(&b'/');
-        let counted = !VOID.contains(&name.as_str()) && !OPTIONAL_END.contains(&name.as_str());
+        let counted = !is(VOID, name) && !is(OPTIONAL_END, name);
         if closing {
             if counted {
                 depth = depth.saturating_sub(1);
@@ -63,9 +75,10 @@ pub fn cut_deep_nesting(html: &str, max_depth: usize) -> Option<&str> {
                     return html.get(..lt);
                 }
             }
-            if RAW_TEXT.contains(&name.as_str()) {
-                let close = format!("</{name}");
-                i = find(tag_end, close.as_bytes()).unwrap_or(b.len());
+            if is(RAW_TEXT, name) {
+                let mut close = b"</".to_vec();
+                close.extend_from_slice(name);
+                i = find(tag_end, &close).unwrap_or(b.len());
                 continue;
             }
         }
