@@ -263,20 +263,8 @@ impl Store {
     /// Remember pages, items and documents of a finished crawl. `today` is
     /// the as-of day: the day a new item is first seen.
     pub fn save_crawl(&self, crawl: &SiteCrawl, today: NaiveDate) -> Result<()> {
-        let now = vn_now().timestamp();
         let site = crawl.site_id.as_str();
         for page in &crawl.pages {
-            if !page.not_modified {
-                let rec = PageRec {
-                    final_url: page.final_url.clone(),
-                    validators: page.validators.clone(),
-                    content_hash: page.content_hash,
-                    fetched_at: now,
-                    facts: page.facts.clone(),
-                    feed_items: page.feed_items.clone(),
-                };
-                self.pages.insert(page.url.as_bytes(), pack(&rec)?)?;
-            }
             let mut found: Vec<(&str, &str, Option<NaiveDate>)> = page
                 .facts
                 .items
@@ -601,6 +589,22 @@ impl Store {
 }
 
 impl PageCache for Store {
+    fn remember(&self, url: &str, page: &CachedPage, content_hash: u64) {
+        let rec = PageRec {
+            final_url: page.final_url.clone(),
+            validators: page.validators.clone(),
+            content_hash,
+            fetched_at: vn_now().timestamp(),
+            facts: page.facts.clone(),
+            feed_items: page.feed_items.clone(),
+        };
+        // A page that cannot be kept is fetched in full next time: worth a
+        // log line, not a failed crawl.
+        if let Err(e) = pack(&rec).and_then(|v| Ok(self.pages.insert(url.as_bytes(), v)?)) {
+            tracing::warn!(url, error = %e, "cannot keep a fetched page for the next crawl");
+        }
+    }
+
     fn cached(&self, url: &str) -> Option<CachedPage> {
         let rec: PageRec = unpack(&self.pages.get(url.as_bytes()).ok()??)?;
         Some(CachedPage {

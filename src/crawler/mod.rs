@@ -31,6 +31,10 @@ pub struct CachedPage {
 /// the crawler does not depend on the store.
 pub trait PageCache: Send + Sync {
     fn cached(&self, url: &str) -> Option<CachedPage>;
+    /// Keep a freshly fetched page for the next crawl's conditional request.
+    /// Called as each page is analysed, so the crawl itself need not hold
+    /// every page's links until it ends.
+    fn remember(&self, _url: &str, _page: &CachedPage, _content_hash: u64) {}
 }
 
 /// Why a page was fetched; disclosure pages are the one-hop introduction /

@@ -363,6 +363,20 @@ pub async fn crawl_site(fetcher: Arc<Fetcher>, site: &Site, cache: &dyn PageCach
                 }
             }
         }
+        let kept = CachedPage {
+            final_url: page.final_url.clone(),
+            validators: page.validators.clone(),
+            facts: std::mem::take(&mut page.facts),
+            feed_items: std::mem::take(&mut page.feed_items),
+        };
+        if !page.not_modified {
+            cache.remember(&page.url, &kept, page.content_hash);
+        }
+        page.facts = kept.facts;
+        page.feed_items = kept.feed_items;
+        // Links served discovery; the rules never read them, and a crawl of
+        // 64 sites at once would otherwise hold thousands of them.
+        page.facts.links = Vec::new();
         crawl.pages.push(page);
     }
 
