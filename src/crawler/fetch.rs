@@ -185,8 +185,10 @@ impl Fetcher {
             .redirect(reqwest::redirect::Policy::none())
             .connect_timeout(cfg.request_timeout.min(Duration::from_secs(10)))
             .timeout(cfg.request_timeout)
-            .pool_max_idle_per_host(2)
-            .pool_idle_timeout(Duration::from_secs(30))
+            // One idle connection per host, dropped soon after the host's crawl:
+            // a province's worth of idle keep-alive buffers is memory for nothing.
+            .pool_max_idle_per_host(1)
+            .pool_idle_timeout(Duration::from_secs(10))
             .dns_resolver(Arc::new(GuardedResolver {
                 allow_private: cfg.allow_private_addresses,
             }))
