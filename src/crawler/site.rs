@@ -363,6 +363,11 @@ pub async fn crawl_site(fetcher: Arc<Fetcher>, site: &Site, cache: &dyn PageCach
                 }
             }
         }
+        // Only the home page and listings are followed further, so only
+        // their links are worth keeping for the next crawl's 304.
+        if !matches!(role, PageRole::Home | PageRole::Listing) {
+            page.facts.links = Vec::new();
+        }
         let kept = CachedPage {
             final_url: page.final_url.clone(),
             validators: page.validators.clone(),
