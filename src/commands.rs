@@ -258,11 +258,12 @@ pub fn report(config_path: &Path, args: ReportArgs) -> Result<Exit, Failure> {
     let date = parse_date(args.date.as_deref(), "--date")?.unwrap_or_else(vn_today);
     let format = parse_format(args.format.as_deref(), Format::Jsonl)?;
     let sites = select_sites(&registry, &args.sites)?;
-    let store = open_store_for_reading(&config)?;
+    let read = open_store_for_reading(&config)?;
+    let store = &read.store;
     let mut results = store.results_for_day(date).context("cannot read the database").map_err(fatal)?;
     results.retain(|r| sites.iter().any(|s| s.id == r.site));
     let calendar = Calendar::load(config.rules.holidays.as_deref()).map_err(usage)?;
-    let ctx = report_context(&config, &registry, &store, &calendar, date);
+    let ctx = report_context(&config, &registry, store, &calendar, date);
     write_output(format, args.out.as_deref(), &results, &ctx).map_err(fatal)?;
     Ok(Exit::Ok)
 }
@@ -455,9 +456,10 @@ fn period_report(config: &Config, registry: &Registry, args: &ReportArgs) -> Res
     }
     let sites = select_sites(registry, &args.sites)?;
     let calendar = Calendar::load(config.rules.holidays.as_deref()).map_err(usage)?;
-    let store = open_store_for_reading(config)?;
+    let read = open_store_for_reading(config)?;
+    let store = &read.store;
     let summary = period_summary(
-        &store,
+        store,
         &calendar,
         &sites,
         from,
@@ -481,18 +483,42 @@ fn period_report(config: &Config, registry: &Registry, args: &ReportArgs) -> Res
     Ok(Exit::Ok)
 }
 
+/// A database opened for a report; when it is a copy, the copy is removed
+/// with it (on Linux its open files can be unlinked safely).
+struct ReadStore {
+    store: Store,
+    copy: Option<PathBuf>,
+}
+
+impl Drop for ReadStore {
+    fn drop(&mut self) {
+        if let Some(copy) = &self.copy {
+            let _ = std::fs::remove_dir_all(copy);
+        }
+    }
+}
+
 /// Open the database for a report. sled allows one process at a time, so
 /// while the daemon holds it, read a copy of its directory instead: sled
 /// recovers a copy taken mid-write the way it recovers from a crash.
-fn open_store_for_reading(config: &Config) -> Result<Store, Failure> {
+fn open_store_for_reading(config: &Config) -> Result<ReadStore, Failure> {
     match Store::open(&config.db_path(), config.store.cache_capacity_bytes) {
-        Ok(s) => Ok(s),
+        Ok(store) => Ok(ReadStore { store, copy: None }),
         Err(first) => {
             let copy = std::env::temp_dir().join(format!("sitewarden-report-{}", std::process::id()));
-            copy_dir(&config.db_path(), &copy).map_err(|e| fatal(anyhow::anyhow!("{first}; reading a copy failed too: {e}")))?;
+            let guard_failure = |e: &dyn std::fmt::Display| fatal(anyhow::anyhow!("{first}; reading a copy failed too: {e}"));
+            if let Err(e) = copy_dir(&config.db_path(), &copy) {
+                let _ = std::fs::remove_dir_all(&copy);
+                return Err(guard_failure(&e));
+            }
             tracing::info!(copy = %copy.display(), "database in use (is the daemon running?); reading a copy");
-            Store::open(&copy, config.store.cache_capacity_bytes)
-                .map_err(|e| fatal(anyhow::anyhow!("{first}; reading a copy failed too: {e}")))
+            match Store::open(&copy, config.store.cache_capacity_bytes) {
+                Ok(store) => Ok(ReadStore { store, copy: Some(copy) }),
+                Err(e) => {
+                    let _ = std::fs::remove_dir_all(&copy);
+                    Err(guard_failure(&e))
+                }
+            }
         }
     }
 }

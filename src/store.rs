@@ -29,13 +29,9 @@ pub enum StoreError {
     #[error("cannot compress a record: {0}")]
     Compress(#[source] std::io::Error),
     #[error(
-        "database at {path} cannot be opened: {source} (another sitewarden process, such as the daemon, may hold it; stop it or use `sitewarden report`)"
+        "database at {path} cannot be opened: {cause} (another sitewarden process, such as the daemon, may hold it; stop it or use `sitewarden report`)"
     )]
-    Open {
-        path: String,
-        #[source]
-        source: sled::Error,
-    },
+    Open { path: String, cause: sled::Error },
 }
 
 pub type Result<T> = std::result::Result<T, StoreError>;
@@ -215,9 +211,9 @@ impl Store {
             .cache_capacity(cache_capacity_bytes)
             .flush_every_ms(Some(1000))
             .open()
-            .map_err(|source| StoreError::Open {
+            .map_err(|cause| StoreError::Open {
                 path: path.display().to_string(),
-                source,
+                cause,
             })?;
         Ok(Store {
             pages: db.open_tree("pages")?,

@@ -151,4 +151,15 @@ async fn check_exit_codes_and_formats() {
     assert_eq!(out.status.code(), Some(0), "{}", String::from_utf8_lossy(&out.stderr));
     assert!(String::from_utf8_lossy(&out.stdout).contains("\"site.reachable\""));
     assert_eq!(running.requests().len(), before, "report must not crawl");
+
+    // While another process (the daemon) holds the database, `report` still
+    // works, and `check` says what is wrong with exit 3.
+    let held = sitewarden::store::Store::open(&dir.path().join("state/db"), 1 << 20).expect("hold the database");
+    let out = sitewarden_async(s(&["report", "--date", "2026-11-25", "--format", "jsonl"]), cfg.clone()).await;
+    assert_eq!(out.status.code(), Some(0), "{}", String::from_utf8_lossy(&out.stderr));
+    assert!(String::from_utf8_lossy(&out.stdout).contains("\"site.reachable\""));
+    let out = sitewarden_async(s(&["check", "--site", "bare"]), cfg.clone()).await;
+    assert_eq!(out.status.code(), Some(3));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("another sitewarden process"));
+    drop(held);
 }
