@@ -320,7 +320,7 @@ pub fn write_fixture_config(dir: &Path, set: &FixtureSet, registry: &str) -> std
         None => "",
     };
     let config = format!(
-        "state_dir = \"state\"\nregistry = \"sites.toml\"\n\n[crawl]\nper_host_rate = \"20/1s\"\nrequest_timeout = \"5s\"\nallow_private_addresses = true\nmax_pages_per_site = 40\n\n[report]\ndir = \"findings\"\n\n[rules.update]\n{holidays}"
+        "state_dir = \"state\"\nregistry = \"sites.toml\"\n\n[crawl]\nper_host_rate = \"20/1s\"\nrequest_timeout = \"5s\"\nallow_private_addresses = true\nmax_pages_per_site = 40\n\n[report]\ndir = \"findings\"\nformats = [\"html\", \"csv\"]\n\n[rules.update]\n{holidays}"
     );
     let path = dir.join("sitewarden.toml");
     std::fs::write(&path, config)?;
@@ -350,22 +350,14 @@ pub fn demo(args: DemoArgs) -> Result<Exit, Failure> {
             .map_err(fatal)?;
         let (config, registry) = load(&config_path)?;
         let as_of = set.as_of.unwrap_or_else(vn_today);
-        let report_dir = config.report.dir.clone();
         let sites = registry.sites.clone();
         let engine = Engine::new(config, registry).context("cannot start the check").map_err(fatal)?;
         let (_tx, rx) = shutdown_signal();
         let outcomes = engine.check(&sites, as_of, rx).await.context("check failed").map_err(fatal)?;
         let results: Vec<ResultRecord> = outcomes.into_iter().flat_map(|o| o.results).collect();
-        let ctx = report_context(&engine.config, &engine.registry, &engine.store, &engine.calendar, as_of);
-        std::fs::create_dir_all(&report_dir)
-            .with_context(|| format!("cannot create {}", report_dir.display()))
-            .map_err(fatal)?;
-        let mut written = Vec::new();
-        for format in [Format::Html, Format::Csv] {
-            let path = report_dir.join(format!("findings-{as_of}.{}", format.extension()));
-            write_output(format, Some(&path), &results, &ctx).map_err(fatal)?;
-            written.push(path);
-        }
+        // The same findings files the daemon writes each morning.
+        let (written, _) = crate::scheduler::write_findings(&engine.config, &engine.registry, &engine.store, as_of)
+            .map_err(|e| fatal(anyhow::anyhow!(e)))?;
         print_summary(&sites, &results, as_of);
         for p in &written {
             println!("{}", p.display());
