@@ -170,7 +170,7 @@ fn content_type_for(path: &str) -> &'static str {
 
 fn respond(site: &SiteFiles, req: &Request<hyper::body::Incoming>) -> Response<Full<Bytes>> {
     let raw = req.uri().path();
-    let path = percent_decode(raw);
+    let path = percent_encoding::percent_decode_str(raw).decode_utf8_lossy().into_owned();
     let build = |status: u16| Response::builder().status(StatusCode::from_u16(status).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR));
     if let Some(loc) = site.settings.redirect.get(&path) {
         return build(302)
@@ -208,29 +208,6 @@ fn respond(site: &SiteFiles, req: &Request<hyper::body::Incoming>) -> Response<F
         .header("last-modified", "Wed, 25 Nov 2026 00:00:00 GMT")
         .body(Full::new(body.clone()))
         .unwrap_or_default()
-}
-
-fn percent_decode(s: &str) -> String {
-    let bytes = s.as_bytes();
-    let mut out = Vec::with_capacity(bytes.len());
-    let mut i = 0;
-    while i < bytes.len() {
-        let b = bytes.get(i).copied().unwrap_or(0);
-        if b == b'%' {
-            let hex = bytes
-                .get(i + 1..i + 3)
-                .and_then(|h| std::str::from_utf8(h).ok())
-                .and_then(|h| u8::from_str_radix(h, 16).ok());
-            if let Some(v) = hex {
-                out.push(v);
-                i += 3;
-                continue;
-            }
-        }
-        out.push(b);
-        i += 1;
-    }
-    String::from_utf8_lossy(&out).into_owned()
 }
 
 /// Start one server per fixture site and render the registry.
