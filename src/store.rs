@@ -4,13 +4,21 @@
 //! - `pages`:   url → what was extracted last time, validators, content hash
 //! - `items`:   site \0 url → title, publication day, first seen
 //! - `docs`:    site \0 url \0 number \0 signed → legal document, first seen
-//! - `results`: YYYY-MM-DD \0 site → that day's results for the site
+//! - `results`: YYYY-MM-DD \0 site → that day's results for the site, as
+//!   references into `verdicts` with the time they were checked
+//! - `verdicts`: hash → one rule's verdict (status, message, evidence), each
+//!   distinct one stored once
 //! - `meta`:    crawl bookkeeping for the scheduler
 //!
 //! Results are keyed day first: the nightly file is one prefix scan and a
-//! period summary one range scan, both in day order.
+//! period summary one range scan, both in day order. Most of a site's
+//! verdicts read the same night after night (its footer does not move), so
+//! a day's record is ~100 bytes of references; the retention sweep removes
+//! verdicts no day refers to any more.
 
+use std::collections::{HashMap, HashSet};
 use std::path::Path;
+use std::sync::{Arc, Mutex};
 
 use chrono::{DateTime, Duration as Days, FixedOffset, NaiveDate};
 use serde::{Deserialize, Serialize, de::DeserializeOwned};
@@ -38,6 +46,7 @@ pub type Result<T> = std::result::Result<T, StoreError>;
 
 #[derive(Debug, Clone, Serialize, Deserialize)]
 struct PageRec {
+    role: PageRole,
     final_url: String,
     validators: Validators,
     content_hash: u64,
@@ -61,9 +70,10 @@ struct DocRec {
     seen_on: String,
 }
 
-/// `ResultRecord` as stored: without the fields the key gives (site, day),
-/// with the basis only when it is not the rule's current one, and without
-/// serde attributes a non-self-describing format cannot round-trip.
+/// `ResultRecord` as the first format stored it, a day's set deflated in
+/// one value: without the fields the key gives (site, day), with the basis
+/// only when it is not the rule's current one, and without serde attributes
+/// a non-self-describing format cannot round-trip. Read, no longer written.
 #[derive(Debug, Clone, Serialize, Deserialize)]
 struct ResultRec {
     rule: String,
@@ -77,31 +87,79 @@ struct ResultRec {
     hint: Option<String>,
 }
 
-/// Tag of the value format of the `results` and `pages` trees: deflated postcard.
+/// One rule's verdict as kept in `verdicts`: a `ResultRecord` without site,
+/// day and time, so that the same verdict on another day is the same bytes.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+struct VerdictRec {
+    rule: String,
+    status: Status,
+    severity: Severity,
+    basis: Option<String>,
+    message: String,
+    evidence: Vec<Evidence>,
+    hint: Option<String>,
+}
+
+/// What a period summary counts of a verdict, borrowed from its bytes.
+#[derive(Deserialize)]
+struct LeanVerdict<'a> {
+    rule: &'a str,
+    status: Status,
+    severity: Severity,
+    _basis: Option<&'a str>,
+    _message: &'a str,
+    _evidence: Vec<(&'a str, &'a str)>,
+    _hint: Option<&'a str>,
+}
+
+type VerdictKey = [u8; 8];
+
+/// A site's results for a day: which verdicts, checked when.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+struct DayRec {
+    /// Unix seconds of the earliest check; results are stamped in Asia/Ho_Chi_Minh.
+    checked_at: i64,
+    /// Per rule, in order: its verdict and seconds after `checked_at`.
+    rules: Vec<(VerdictKey, u32)>,
+}
+
+/// The first byte of a value says its format, so a newer version can read
+/// what an older one wrote.
+/// `results`, first format: deflated postcard `Vec<ResultRec>` (read only).
 const RESULTS_V1: u8 = 1;
+/// `results`: postcard `DayRec`.
+const RESULTS_V2: u8 = 2;
+/// `pages`: deflated postcard `PageRec` (with the role it was fetched as).
+const PAGES_V2: u8 = 3;
+/// `verdicts`: deflated postcard `VerdictRec`.
+const VERDICTS_V1: u8 = 4;
 /// A day of one site's results inflates to far less than this; more is not ours.
 const MAX_RESULTS_BYTES: u64 = 16 * 1024 * 1024;
 
 /// A day of one site's results repeats its URLs and wording from rule to
 /// rule, and a page's facts repeat the site's URL in every link; deflate
 /// takes both to a fraction, which is what keeps a province's store small.
-fn pack<T: Serialize + ?Sized>(recs: &T) -> Result<Vec<u8>> {
-    use std::io::Write;
-    let raw = enc(&recs)?;
-    let mut z = flate2::write::DeflateEncoder::new(vec![RESULTS_V1], flate2::Compression::default());
-    z.write_all(&raw).and_then(|_| z.finish()).map_err(StoreError::Compress)
+fn pack<T: Serialize + ?Sized>(tag: u8, recs: &T) -> Result<Vec<u8>> {
+    deflate(tag, &enc(&recs)?)
 }
 
-fn unpack_with<R>(bytes: &[u8], decode: impl FnOnce(&[u8]) -> Option<R>) -> Option<R> {
+fn deflate(tag: u8, raw: &[u8]) -> Result<Vec<u8>> {
+    use std::io::Write;
+    let mut z = flate2::write::DeflateEncoder::new(vec![tag], flate2::Compression::default());
+    z.write_all(raw).and_then(|_| z.finish()).map_err(StoreError::Compress)
+}
+
+/// Inflate a value written by [`pack`] with `tag`. A value of another
+/// format is None: the caller knows whether that is worth a word.
+fn unpack_with<R>(tag: u8, bytes: &[u8], decode: impl FnOnce(&[u8]) -> Option<R>) -> Option<R> {
     thread_local! {
         // A year's report inflates a few hundred thousand values: one
         // inflater and buffer per thread instead of one allocation each.
         static INFLATE: std::cell::RefCell<(flate2::Decompress, Vec<u8>)> =
             std::cell::RefCell::new((flate2::Decompress::new(false), Vec::with_capacity(64 * 1024)));
     }
-    let (&tag, body) = bytes.split_first()?;
-    if tag != RESULTS_V1 {
-        tracing::warn!(tag, "skipping stored results in an unknown format");
+    let (&found, body) = bytes.split_first()?;
+    if found != tag {
         return None;
     }
     INFLATE.with(|cell| {
@@ -136,8 +194,8 @@ fn unpack_with<R>(bytes: &[u8], decode: impl FnOnce(&[u8]) -> Option<R>) -> Opti
     })
 }
 
-fn unpack<T: DeserializeOwned>(bytes: &[u8]) -> Option<T> {
-    unpack_with(bytes, dec)
+fn unpack<T: DeserializeOwned>(tag: u8, bytes: &[u8]) -> Option<T> {
+    unpack_with(tag, bytes, dec)
 }
 
 /// The fields of a stored result an aggregate needs, borrowed from the
@@ -152,6 +210,13 @@ struct LeanRec<'a> {
     _message: &'a str,
     _evidence: Vec<(&'a str, &'a str)>,
     _hint: Option<&'a str>,
+}
+
+/// Verdicts a period summary has read, by key; None for one that is unreadable.
+type LeanMemo = HashMap<VerdictKey, Option<(String, Status, Severity)>>;
+
+fn current_basis(rule: &str) -> String {
+    crate::rules::find(rule).map(|d| d.basis.to_string()).unwrap_or_default()
 }
 
 /// Crawl bookkeeping per site, so a restart knows what finished.
@@ -201,7 +266,12 @@ pub struct Store {
     items: sled::Tree,
     docs: sled::Tree,
     results: sled::Tree,
+    verdicts: sled::Tree,
     meta: sled::Tree,
+    /// Held while a day's verdicts are looked up and referenced, and while
+    /// the sweep collects unreferenced ones, so it never takes a verdict a
+    /// save is about to refer to.
+    verdict_lock: Arc<Mutex<()>>,
 }
 
 impl Store {
@@ -220,7 +290,9 @@ impl Store {
             items: db.open_tree("items")?,
             docs: db.open_tree("docs")?,
             results: db.open_tree("results")?,
+            verdicts: db.open_tree("verdicts")?,
             meta: db.open_tree("meta")?,
+            verdict_lock: Arc::new(Mutex::new(())),
             db,
         })
     }
@@ -243,6 +315,7 @@ impl Store {
             ("items", &self.items),
             ("docs", &self.docs),
             ("results", &self.results),
+            ("verdicts", &self.verdicts),
             ("meta", &self.meta),
         ]
         .into_iter()
@@ -358,16 +431,19 @@ impl Store {
         Ok(out)
     }
 
-    /// Store one site's results for a day in one write, so a crash leaves
-    /// either the old set or the new one, never half.
+    /// Store one site's results for a day. The day's record and the new
+    /// verdicts it refers to go in one transaction, so a crash leaves either
+    /// the old set or the new one, never half.
     pub fn save_results(&self, day: NaiveDate, site: &str, results: &[ResultRecord]) -> Result<()> {
-        let recs: Vec<ResultRec> = results
-            .iter()
-            .map(|r| ResultRec {
+        use sled::Transactional;
+        use sled::transaction::ConflictableTransactionError as Abort;
+        let checked_at = results.iter().map(|r| r.checked_at.timestamp()).min().unwrap_or_default();
+        let mut verdicts = Vec::with_capacity(results.len());
+        for r in results {
+            let rec = VerdictRec {
                 rule: r.rule.clone(),
                 status: r.status,
                 severity: r.severity,
-                checked_at: r.checked_at.timestamp(),
                 basis: match crate::rules::find(&r.rule) {
                     Some(def) if def.basis == r.basis => None,
                     _ => Some(r.basis.clone()),
@@ -375,45 +451,139 @@ impl Store {
                 message: r.message.clone(),
                 evidence: r.evidence.clone(),
                 hint: r.hint.clone(),
+            };
+            let raw = enc(&rec)?;
+            let late = u32::try_from(r.checked_at.timestamp() - checked_at).unwrap_or(u32::MAX);
+            verdicts.push((xxhash_rust::xxh3::xxh3_64(&raw), deflate(VERDICTS_V1, &raw)?, raw, late));
+        }
+        let day_key = key(&[&day.to_string(), site]);
+        let _held = self.verdict_lock.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
+        (&self.verdicts, &self.results)
+            .transaction(|(vt, rt)| {
+                let mut rules = Vec::with_capacity(verdicts.len());
+                for (hash, packed, raw, late) in &verdicts {
+                    // Equal hashes of different verdicts are told apart by
+                    // their bytes and the later one moves to the next key.
+                    let mut h = *hash;
+                    let vk = loop {
+                        let vk = h.to_be_bytes();
+                        match vt.get(vk)? {
+                            None => {
+                                vt.insert(&vk, packed.as_slice())?;
+                                break vk;
+                            }
+                            Some(v) if unpack_with(VERDICTS_V1, &v, |b| Some(b == raw.as_slice())) == Some(true) => break vk,
+                            Some(_) => h = h.wrapping_add(1),
+                        }
+                    };
+                    rules.push((vk, *late));
+                }
+                let rec = enc(&DayRec { checked_at, rules }).map_err(Abort::Abort)?;
+                let mut value = Vec::with_capacity(rec.len() + 1);
+                value.push(RESULTS_V2);
+                value.extend_from_slice(&rec);
+                rt.insert(day_key.as_slice(), value)?;
+                Ok(())
             })
-            .collect();
-        self.results.insert(key(&[&day.to_string(), site]), pack(&recs)?)?;
-        Ok(())
+            .map_err(|e| match e {
+                sled::transaction::TransactionError::Abort(e) => e,
+                sled::transaction::TransactionError::Storage(e) => StoreError::Sled(e),
+            })
     }
 
-    fn decode_results(k: &[u8], v: &[u8], lean: bool) -> Option<(NaiveDate, Vec<ResultRecord>)> {
+    /// A site's results for a day from its stored value, in either format.
+    /// `lean` fills in only what a period summary counts (see
+    /// [`Store::statuses_by_day`]) and remembers each verdict it read there.
+    fn decode_results(&self, k: &[u8], v: &[u8], lean: Option<&mut LeanMemo>) -> Option<(NaiveDate, Vec<ResultRecord>)> {
         let k = String::from_utf8_lossy(k);
         let (day, site) = k.split_once('\0')?;
         let day: NaiveDate = day.parse().ok()?;
-        if lean {
-            return Some((day, Store::decode_lean(site, day, v)?));
-        }
-        let recs: Vec<ResultRec> = unpack(v)?;
         let tz = crate::model::vn_offset();
-        Some((
-            day,
-            recs.into_iter()
-                .map(|r| ResultRecord {
-                    site: site.to_string(),
-                    basis: r
-                        .basis
-                        .unwrap_or_else(|| crate::rules::find(&r.rule).map(|d| d.basis.to_string()).unwrap_or_default()),
-                    rule: r.rule,
-                    status: r.status,
-                    severity: r.severity,
-                    as_of: day,
-                    checked_at: DateTime::from_timestamp(r.checked_at, 0).unwrap_or_default().with_timezone(&tz),
-                    message: r.message,
-                    evidence: r.evidence,
-                    hint: r.hint,
-                })
-                .collect(),
-        ))
+        let record = |rule: String, status, severity, checked_at: i64| ResultRecord {
+            site: site.to_string(),
+            rule,
+            status,
+            severity,
+            as_of: day,
+            checked_at: DateTime::from_timestamp(checked_at, 0).unwrap_or_default().with_timezone(&tz),
+            basis: String::new(),
+            message: String::new(),
+            evidence: Vec::new(),
+            hint: None,
+        };
+        match (v.first(), lean) {
+            (Some(&RESULTS_V1), Some(_)) => Some((day, Store::decode_lean_v1(v, record)?)),
+            (Some(&RESULTS_V1), None) => {
+                let recs: Vec<ResultRec> = unpack(RESULTS_V1, v)?;
+                Some((
+                    day,
+                    recs.into_iter()
+                        .map(|r| {
+                            let basis = r.basis.unwrap_or_else(|| current_basis(&r.rule));
+                            ResultRecord {
+                                basis,
+                                message: r.message,
+                                evidence: r.evidence,
+                                hint: r.hint,
+                                ..record(r.rule, r.status, r.severity, r.checked_at)
+                            }
+                        })
+                        .collect(),
+                ))
+            }
+            (Some(&RESULTS_V2), lean) => {
+                let rec: DayRec = dec(v.get(1..)?)?;
+                let mut out = Vec::with_capacity(rec.rules.len());
+                let mut memo = lean;
+                for (vk, late) in rec.rules {
+                    let at = rec.checked_at + i64::from(late);
+                    let got = match memo.as_deref_mut() {
+                        Some(memo) => self
+                            .lean_verdict(vk, memo)
+                            .map(|(rule, status, severity)| record(rule, status, severity, at)),
+                        None => self.verdict(vk).map(|r| ResultRecord {
+                            basis: r.basis.unwrap_or_else(|| current_basis(&r.rule)),
+                            message: r.message,
+                            evidence: r.evidence,
+                            hint: r.hint,
+                            ..record(r.rule, r.status, r.severity, at)
+                        }),
+                    };
+                    match got {
+                        Some(r) => out.push(r),
+                        None => tracing::warn!(site, %day, "a stored result refers to a verdict that cannot be read; skipped"),
+                    }
+                }
+                Some((day, out))
+            }
+            (tag, _) => {
+                tracing::warn!(tag = tag.copied(), site, %day, "skipping stored results in an unknown format");
+                None
+            }
+        }
     }
 
-    fn decode_lean(site: &str, day: NaiveDate, v: &[u8]) -> Option<Vec<ResultRecord>> {
-        let tz = crate::model::vn_offset();
-        unpack_with(v, |raw| {
+    fn verdict(&self, vk: VerdictKey) -> Option<VerdictRec> {
+        unpack(VERDICTS_V1, &self.verdicts.get(vk).ok()??)
+    }
+
+    fn lean_verdict(&self, vk: VerdictKey, memo: &mut LeanMemo) -> Option<(String, Status, Severity)> {
+        if let Some(hit) = memo.get(&vk) {
+            return hit.clone();
+        }
+        let v = self.verdicts.get(vk).ok()?;
+        let got = v.and_then(|v| {
+            unpack_with(VERDICTS_V1, &v, |raw| {
+                let r: LeanVerdict = postcard::from_bytes(raw).ok()?;
+                Some((r.rule.to_string(), r.status, r.severity))
+            })
+        });
+        memo.insert(vk, got.clone());
+        got
+    }
+
+    fn decode_lean_v1(v: &[u8], record: impl Fn(String, Status, Severity, i64) -> ResultRecord) -> Option<Vec<ResultRecord>> {
+        unpack_with(RESULTS_V1, v, |raw| {
             let recs: Vec<LeanRec> = match postcard::from_bytes(raw) {
                 Ok(r) => r,
                 Err(e) => {
@@ -423,18 +593,7 @@ impl Store {
             };
             Some(
                 recs.into_iter()
-                    .map(|r| ResultRecord {
-                        site: site.to_string(),
-                        rule: r.rule.to_string(),
-                        status: r.status,
-                        severity: r.severity,
-                        as_of: day,
-                        checked_at: DateTime::from_timestamp(r.checked_at, 0).unwrap_or_default().with_timezone(&tz),
-                        basis: String::new(),
-                        message: String::new(),
-                        evidence: Vec::new(),
-                        hint: None,
-                    })
+                    .map(|r| record(r.rule.to_string(), r.status, r.severity, r.checked_at))
                     .collect(),
             )
         })
@@ -444,7 +603,7 @@ impl Store {
         let mut out = Vec::new();
         for kv in self.results.scan_prefix(key(&[&day.to_string(), ""])) {
             let (k, v) = kv?;
-            if let Some((_, recs)) = Store::decode_results(&k, &v, false) {
+            if let Some((_, recs)) = self.decode_results(&k, &v, None) {
                 out.extend(recs);
             }
         }
@@ -473,6 +632,8 @@ impl Store {
         let start = key(&[&from.to_string(), ""]);
         let end = key(&[&(to + Days::days(1)).to_string(), ""]);
         let mut range = self.results.range(start..end).peekable();
+        // Verdicts repeat from day to day: each is inflated once per period.
+        let mut memo = LeanMemo::new();
         std::iter::from_fn(move || {
             let mut day: Option<NaiveDate> = None;
             let mut acc = Vec::new();
@@ -491,7 +652,7 @@ impl Store {
                     break;
                 }
                 let Some(Ok((k, v))) = range.next() else { break };
-                if let Some((d, recs)) = Store::decode_results(&k, &v, lean) {
+                if let Some((d, recs)) = self.decode_results(&k, &v, lean.then_some(&mut memo)) {
                     day = Some(d);
                     acc.extend(recs);
                 }
@@ -575,8 +736,32 @@ impl Store {
         let page_cutoff = vn_now().timestamp() - i64::from(retention_days) * 86_400;
         for kv in self.pages.iter() {
             let (k, v) = kv?;
-            if unpack::<PageRec>(&v).is_none_or(|r| r.fetched_at < page_cutoff) {
+            if unpack::<PageRec>(PAGES_V2, &v).is_none_or(|r| r.fetched_at < page_cutoff) {
                 self.pages.remove(k)?;
+                removed += 1;
+            }
+        }
+        removed += self.collect_verdicts()?;
+        Ok(removed)
+    }
+
+    /// Remove the verdicts no day's results refer to any more.
+    fn collect_verdicts(&self) -> Result<usize> {
+        let _held = self.verdict_lock.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
+        let mut live: HashSet<VerdictKey> = HashSet::new();
+        for v in self.results.iter().values() {
+            let v = v?;
+            if v.first() == Some(&RESULTS_V2)
+                && let Some(rec) = v.get(1..).and_then(dec::<DayRec>)
+            {
+                live.extend(rec.rules.iter().map(|(vk, _)| *vk));
+            }
+        }
+        let mut removed = 0;
+        for k in self.verdicts.iter().keys() {
+            let k = k?;
+            if !<VerdictKey>::try_from(k.as_ref()).is_ok_and(|vk| live.contains(&vk)) {
+                self.verdicts.remove(k)?;
                 removed += 1;
             }
         }
@@ -587,6 +772,7 @@ impl Store {
 impl PageCache for Store {
     fn remember(&self, url: &str, page: &CachedPage, content_hash: u64) {
         let rec = PageRec {
+            role: page.role,
             final_url: page.final_url.clone(),
             validators: page.validators.clone(),
             content_hash,
@@ -596,14 +782,16 @@ impl PageCache for Store {
         };
         // A page that cannot be kept is fetched in full next time: worth a
         // log line, not a failed crawl.
-        if let Err(e) = pack(&rec).and_then(|v| Ok(self.pages.insert(url.as_bytes(), v)?)) {
+        if let Err(e) = pack(PAGES_V2, &rec).and_then(|v| Ok(self.pages.insert(url.as_bytes(), v)?)) {
             tracing::warn!(url, error = %e, "cannot keep a fetched page for the next crawl");
         }
     }
 
     fn cached(&self, url: &str) -> Option<CachedPage> {
-        let rec: PageRec = unpack(&self.pages.get(url.as_bytes()).ok()??)?;
+        // A page kept by an older version is fetched in full once.
+        let rec: PageRec = unpack(PAGES_V2, &self.pages.get(url.as_bytes()).ok()??)?;
         Some(CachedPage {
+            role: rec.role,
             final_url: rec.final_url,
             validators: rec.validators,
             facts: rec.facts,
@@ -709,5 +897,107 @@ mod tests {
         assert!(removed >= 1);
         assert!(store.results_for_day(day(1)).expect("read").is_empty());
         assert_eq!(store.results_for_day(day(25)).expect("read").len(), 1);
+    }
+
+    fn count(tree: &sled::Tree) -> usize {
+        tree.iter().count()
+    }
+
+    #[test]
+    fn a_verdict_repeated_day_after_day_is_stored_once() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let store = Store::open(dir.path(), 1 << 20).expect("open");
+        for d in 1..=30 {
+            let mut daily = result("a", "update.daily", d, Status::Fail);
+            daily.message = format!("Không có tin, bài mới trong ngày làm việc: {d:02}/11/2026");
+            let same = ResultRecord {
+                // Same verdict, another day and time: still the same verdict.
+                as_of: day(d),
+                ..result("a", "disclosure.contact", 1, Status::Fail)
+            };
+            let same = ResultRecord {
+                checked_at: same.checked_at + Days::days(i64::from(d) - 1) + Days::seconds(5),
+                ..same
+            };
+            store.save_results(day(d), "a", &[same, daily]).expect("save");
+        }
+        // One contact verdict for thirty days, one daily verdict a day.
+        assert_eq!(count(&store.verdicts), 31);
+        let got = store.results_for_day(day(17)).expect("read");
+        assert_eq!(got.len(), 2);
+        assert_eq!(got[0].rule, "disclosure.contact");
+        assert_eq!(got[0].as_of, day(17));
+        // Each result keeps its own time, to the second.
+        assert_eq!(got[0].checked_at, got[1].checked_at + Days::seconds(5));
+        assert_eq!(got[1].checked_at, result("a", "update.daily", 17, Status::Fail).checked_at);
+        assert_eq!(got[0].evidence, result("a", "disclosure.contact", 1, Status::Fail).evidence);
+        assert_eq!(got[1].message, "Không có tin, bài mới trong ngày làm việc: 17/11/2026");
+
+        // The sweep drops the days and the verdicts only they referred to,
+        // and keeps the verdict later days still share.
+        store.sweep(day(30), 10).expect("sweep");
+        assert_eq!(count(&store.verdicts), 1 + 11);
+        assert_eq!(store.results_for_day(day(25)).expect("read").len(), 2);
+        assert!(store.results_for_day(day(19)).expect("read").is_empty());
+    }
+
+    #[test]
+    fn two_verdicts_whose_hashes_meet_are_both_kept() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let store = Store::open(dir.path(), 1 << 20).expect("open");
+        let r = result("a", "disclosure.contact", 23, Status::Fail);
+        let raw = enc(&VerdictRec {
+            rule: r.rule.clone(),
+            status: r.status,
+            severity: r.severity,
+            basis: None,
+            message: r.message.clone(),
+            evidence: r.evidence.clone(),
+            hint: r.hint.clone(),
+        })
+        .expect("encode");
+        // Another verdict already sits where this one hashes to.
+        let other = VerdictRec {
+            rule: "site.reachable".into(),
+            status: Status::Pass,
+            severity: Severity::Violation,
+            basis: None,
+            message: "Trang truy cập được".into(),
+            evidence: Vec::new(),
+            hint: None,
+        };
+        let vk = xxhash_rust::xxh3::xxh3_64(&raw).to_be_bytes();
+        store.verdicts.insert(vk, pack(VERDICTS_V1, &other).expect("pack")).expect("insert");
+        store.save_results(day(23), "a", std::slice::from_ref(&r)).expect("save");
+        assert_eq!(store.results_for_day(day(23)).expect("read"), vec![r]);
+        assert_eq!(store.verdict(vk).map(|v| v.message), Some("Trang truy cập được".to_string()));
+    }
+
+    #[test]
+    fn results_in_the_first_format_are_still_read() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let store = Store::open(dir.path(), 1 << 20).expect("open");
+        let r = result("a", "disclosure.contact", 23, Status::Fail);
+        let v1 = vec![ResultRec {
+            rule: r.rule.clone(),
+            status: r.status,
+            severity: r.severity,
+            checked_at: r.checked_at.timestamp(),
+            basis: None,
+            message: r.message.clone(),
+            evidence: r.evidence.clone(),
+            hint: r.hint.clone(),
+        }];
+        store
+            .results
+            .insert(key(&["2026-11-23", "a"]), pack(RESULTS_V1, &v1).expect("pack"))
+            .expect("insert");
+        assert_eq!(store.results_for_day(day(23)).expect("read"), vec![r.clone()]);
+        let lean: Vec<(String, Status)> = store
+            .statuses_by_day(day(23), day(23))
+            .flat_map(|d| d.expect("read").1)
+            .map(|x| (x.rule, x.status))
+            .collect();
+        assert_eq!(lean, vec![(r.rule, r.status)]);
     }
 }

@@ -21,6 +21,9 @@ use crate::model::FetchFailure;
 /// conditional request and to reuse the facts on a 304.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct CachedPage {
+    /// What the page was fetched as: its facts were trimmed for that role,
+    /// so they answer a 304 only when the page is fetched as the same.
+    pub role: PageRole,
     pub final_url: String,
     pub validators: Validators,
     pub facts: PageFacts,

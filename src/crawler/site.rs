@@ -229,7 +229,7 @@ pub async fn crawl_site(fetcher: Arc<Fetcher>, site: &Site, cache: &dyn PageCach
             }
             continue;
         }
-        let cached = cache.cached(url.as_str());
+        let cached = cache.cached(url.as_str()).filter(|c| c.role == role);
         let is_html = !matches!(role, PageRole::Feed | PageRole::Sitemap);
         let resp = match fetcher
             .get(&url, cached.as_ref().map(|c| &c.validators), interval, cfg.max_body_bytes)
@@ -364,11 +364,17 @@ pub async fn crawl_site(fetcher: Arc<Fetcher>, site: &Site, cache: &dyn PageCach
             }
         }
         // Only the home page and listings are followed further, so only
-        // their links are worth keeping for the next crawl's 304.
+        // their links are worth keeping for the next crawl's 304; and the
+        // disclosure rules look at the home and disclosure pages only (SPEC
+        // §5), while every article repeats the site's footer.
         if !matches!(role, PageRole::Home | PageRole::Listing) {
             page.facts.links = Vec::new();
         }
+        if !matches!(role, PageRole::Home | PageRole::Disclosure) {
+            page.facts.disclosures = Default::default();
+        }
         let kept = CachedPage {
+            role,
             final_url: page.final_url.clone(),
             validators: page.validators.clone(),
             facts: std::mem::take(&mut page.facts),
