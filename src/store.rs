@@ -47,7 +47,8 @@ pub type Result<T> = std::result::Result<T, StoreError>;
 #[derive(Debug, Clone, Serialize, Deserialize)]
 struct PageRec {
     role: PageRole,
-    final_url: String,
+    /// None when no redirect happened: the key says it.
+    final_url: Option<String>,
     validators: Validators,
     content_hash: u64,
     fetched_at: i64,
@@ -112,7 +113,9 @@ struct LeanVerdict<'a> {
     _hint: Option<&'a str>,
 }
 
-type VerdictKey = [u8; 8];
+/// A verdict's key: 32 bits of its hash, moved on past any other verdict
+/// already there. Short keys matter: a day's record is mostly keys.
+type VerdictKey = [u8; 4];
 
 /// A site's results for a day: which verdicts, checked when.
 #[derive(Debug, Clone, Serialize, Deserialize)]
@@ -454,7 +457,8 @@ impl Store {
             };
             let raw = enc(&rec)?;
             let late = u32::try_from(r.checked_at.timestamp() - checked_at).unwrap_or(u32::MAX);
-            verdicts.push((xxhash_rust::xxh3::xxh3_64(&raw), deflate(VERDICTS_V1, &raw)?, raw, late));
+            let hash = xxhash_rust::xxh3::xxh3_64(&raw) as u32;
+            verdicts.push((hash, deflate(VERDICTS_V1, &raw)?, raw, late));
         }
         let day_key = key(&[&day.to_string(), site]);
         let _held = self.verdict_lock.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
@@ -773,7 +777,7 @@ impl PageCache for Store {
     fn remember(&self, url: &str, page: &CachedPage, content_hash: u64) {
         let rec = PageRec {
             role: page.role,
-            final_url: page.final_url.clone(),
+            final_url: (page.final_url != url).then(|| page.final_url.clone()),
             validators: page.validators.clone(),
             content_hash,
             fetched_at: vn_now().timestamp(),
@@ -792,7 +796,7 @@ impl PageCache for Store {
         let rec: PageRec = unpack(PAGES_V2, &self.pages.get(url.as_bytes()).ok()??)?;
         Some(CachedPage {
             role: rec.role,
-            final_url: rec.final_url,
+            final_url: rec.final_url.unwrap_or_else(|| url.to_string()),
             validators: rec.validators,
             facts: rec.facts,
             feed_items: rec.feed_items,
@@ -966,7 +970,7 @@ mod tests {
             evidence: Vec::new(),
             hint: None,
         };
-        let vk = xxhash_rust::xxh3::xxh3_64(&raw).to_be_bytes();
+        let vk = (xxhash_rust::xxh3::xxh3_64(&raw) as u32).to_be_bytes();
         store.verdicts.insert(vk, pack(VERDICTS_V1, &other).expect("pack")).expect("insert");
         store.save_results(day(23), "a", std::slice::from_ref(&r)).expect("save");
         assert_eq!(store.results_for_day(day(23)).expect("read"), vec![r]);

@@ -772,5 +772,48 @@ async fn second_crawl_with_the_store_sends_conditional_requests_and_gets_304() {
     );
     // The facts of a 304 page are the stored ones, not empty.
     assert_eq!(second.home_page().map(|p| &p.facts), first.home_page().map(|p| &p.facts));
+
     let _ = std::io::stdout().flush();
+}
+
+/// What the store keeps of a page is trimmed to what discovery and the rules
+/// read; a second crawl answered by 304s must still find every page the first
+/// found by following links, and judge the disclosures on the same facts.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_crawl_answered_by_304s_finds_the_same_pages_through_stored_links() {
+    let set = FixtureSet::bundled().expect("bundled fixtures");
+    let running = fixtures::serve(&set).await.expect("fixture server");
+    let base = running.base("gov-onehop").expect("base");
+    let mut s = site("gov-onehop", &format!("{base}/"));
+    s.per_host_rate = None;
+    let fetcher = Fetcher::new(&config(true)).expect("client");
+    let dir = tempfile::tempdir().expect("tempdir");
+    let store = Store::open(&dir.path().join("db"), 4 << 20).expect("store");
+    let (_tx, rx) = watch::channel(false);
+
+    let visited = |c: &SiteCrawl| {
+        let mut v: Vec<(String, String)> = c.pages.iter().map(|p| (format!("{:?}", p.role), p.url.clone())).collect();
+        v.sort();
+        v
+    };
+    let first = crawl_site(fetcher.clone(), &s, &store, rx.clone()).await;
+    // Nothing in the registry but the home page: the rest came from links.
+    for role in [PageRole::Disclosure, PageRole::Listing, PageRole::Article] {
+        assert!(
+            first.pages.iter().any(|p| p.role == role),
+            "no {role:?} page: {:?}",
+            visited(&first)
+        );
+    }
+    let second = crawl_site(fetcher, &s, &store, rx).await;
+    assert!(second.not_modified > 0);
+    assert_eq!(visited(&second), visited(&first));
+    let disclosures = |c: &SiteCrawl| {
+        c.pages
+            .iter()
+            .filter(|p| matches!(p.role, PageRole::Home | PageRole::Disclosure))
+            .map(|p| (p.url.clone(), p.facts.disclosures.clone()))
+            .collect::<Vec<_>>()
+    };
+    assert_eq!(disclosures(&second), disclosures(&first));
 }

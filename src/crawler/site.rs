@@ -339,20 +339,25 @@ pub async fn crawl_site(fetcher: Arc<Fetcher>, site: &Site, cache: &dyn PageCach
                 .filter(|(_, r)| matches!(r, PageRole::Listing | PageRole::DocumentListing))
                 .count();
             let mut disclosures = queue.iter().filter(|(_, r)| *r == PageRole::Disclosure).count();
-            for link in &page.facts.links {
-                let Some(kind) = classify(&final_url, link) else { continue };
+            // Only the links this page leads to are worth keeping for the next
+            // crawl's 304: a listing's menus and footers are not.
+            let mut followed = Vec::new();
+            for link in std::mem::take(&mut page.facts.links) {
+                let Some(kind) = classify(&final_url, &link).filter(|k| follows(role, *k)) else {
+                    continue;
+                };
                 let Ok(u) = Url::parse(&link.url) else { continue };
+                followed.push(link);
                 match kind {
-                    // One hop from the home page only (SPEC §5).
-                    PageRole::Disclosure if role == PageRole::Home && disclosures < MAX_DISCLOSURE_PAGES => {
+                    PageRole::Disclosure if disclosures < MAX_DISCLOSURE_PAGES => {
                         disclosures += 1;
                         enqueue(&mut queue, &mut queued, u, kind);
                     }
-                    PageRole::Listing | PageRole::DocumentListing if role == PageRole::Home && listings < MAX_LISTINGS => {
+                    PageRole::Listing | PageRole::DocumentListing if listings < MAX_LISTINGS => {
                         listings += 1;
                         enqueue(&mut queue, &mut queued, u, kind);
                     }
-                    PageRole::Article if matches!(role, PageRole::Home | PageRole::Listing) && articles.len() < cap => {
+                    PageRole::Article if articles.len() < cap => {
                         let mut u = u;
                         u.set_fragment(None);
                         if queued.insert(u.to_string()) {
@@ -362,14 +367,10 @@ pub async fn crawl_site(fetcher: Arc<Fetcher>, site: &Site, cache: &dyn PageCach
                     _ => {}
                 }
             }
+            page.facts.links = followed;
         }
-        // Only the home page and listings are followed further, so only
-        // their links are worth keeping for the next crawl's 304; and the
-        // disclosure rules look at the home and disclosure pages only (SPEC
-        // §5), while every article repeats the site's footer.
-        if !matches!(role, PageRole::Home | PageRole::Listing) {
-            page.facts.links = Vec::new();
-        }
+        // The disclosure rules look at the home and disclosure pages only
+        // (SPEC §5), while every article repeats the site's footer.
         if !matches!(role, PageRole::Home | PageRole::Disclosure) {
             page.facts.disclosures = Default::default();
         }
@@ -430,6 +431,17 @@ pub fn analyse(role: PageRole, base: &Url, content_type: Option<&str>, body: &[u
             let (facts, cut) = extract::analyze_html_bounded(base, &html);
             Ok((facts, Vec::new(), cut))
         }
+    }
+}
+
+/// Where discovery goes from a page fetched as `from` (SPEC §5): disclosure
+/// pages and listings one hop from the home page, articles from the home
+/// page and listings.
+fn follows(from: PageRole, to: PageRole) -> bool {
+    match to {
+        PageRole::Disclosure | PageRole::Listing | PageRole::DocumentListing => from == PageRole::Home,
+        PageRole::Article => matches!(from, PageRole::Home | PageRole::Listing),
+        PageRole::Home | PageRole::Feed | PageRole::Sitemap => false,
     }
 }
 
