@@ -6,21 +6,28 @@
 use std::collections::HashMap;
 use std::io::Write as _;
 use std::net::SocketAddr;
+use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
 use bytes::Bytes;
 use chrono::NaiveDate;
-use sitewarden::config::{CrawlConfig, Rate};
+use rcgen::CertifiedKey;
+use sitewarden::config::{CrawlConfig, Rate, RulesConfig};
 use sitewarden::crawler::site::NoCache;
 use sitewarden::crawler::{Fetcher, PageCache, PageRole, RobotsStatus, SiteCrawl, crawl_site};
 use sitewarden::fixtures::{self, FixtureSet, ServerSettings, SiteFiles};
-use sitewarden::model::{FailureKind, Kind};
+use sitewarden::model::{FailureKind, Kind, ResultRecord, Status, vn_now};
 use sitewarden::registry::Site;
+use sitewarden::rules::{self, RuleContext, calendar::Calendar};
 use sitewarden::store::Store;
-use tokio::io::{AsyncReadExt, AsyncWriteExt};
+use tokio::io::{AsyncRead, AsyncReadExt, AsyncWriteExt};
 use tokio::net::{TcpListener, TcpStream};
 use tokio::sync::watch;
+use tokio_rustls::TlsAcceptor;
+use tokio_rustls::rustls::ServerConfig;
+use tokio_rustls::rustls::crypto::ring;
+use tokio_rustls::rustls::pki_types::PrivatePkcs8KeyDer;
 use url::Url;
 
 // ---------------------------------------------------------------------------
@@ -117,7 +124,8 @@ async fn raw_server(handler: impl Fn(&str, usize) -> Answer + Send + Sync + 'sta
     RawServer { addr, hits }
 }
 
-async fn serve_one(mut stream: TcpStream, handler: Handler, hits: Arc<Mutex<Vec<Hit>>>) -> std::io::Result<()> {
+/// The request head as text, or whatever arrived before the client went quiet.
+async fn read_head(stream: &mut (impl AsyncRead + Unpin)) -> std::io::Result<String> {
     let mut head = Vec::new();
     let mut buf = [0u8; 4096];
     while !head.windows(4).any(|w| w == b"\r\n\r\n") {
@@ -132,8 +140,16 @@ async fn serve_one(mut stream: TcpStream, handler: Handler, hits: Arc<Mutex<Vec<
             break;
         }
     }
-    let text = String::from_utf8_lossy(&head).into_owned();
-    let path = text.split_whitespace().nth(1).unwrap_or("").to_string();
+    Ok(String::from_utf8_lossy(&head).into_owned())
+}
+
+fn request_path(head: &str) -> String {
+    head.split_whitespace().nth(1).unwrap_or("").to_string()
+}
+
+async fn serve_one(mut stream: TcpStream, handler: Handler, hits: Arc<Mutex<Vec<Hit>>>) -> std::io::Result<()> {
+    let text = read_head(&mut stream).await?;
+    let path = request_path(&text);
     let user_agent = text
         .lines()
         .find_map(|l| {
@@ -201,6 +217,89 @@ async fn serve_one(mut stream: TcpStream, handler: Handler, hits: Arc<Mutex<Vec<
         }
     }
     Ok(())
+}
+
+// ---------------------------------------------------------------------------
+// A real HTTPS server whose certificate nobody issued.
+
+struct SelfSignedServer {
+    addr: SocketAddr,
+    /// TCP connections accepted: proves the crawler did try this host.
+    connections: Arc<AtomicUsize>,
+    /// Paths requested after a completed handshake, which only a client
+    /// that trusted the certificate can send.
+    requests: Arc<Mutex<Vec<String>>>,
+}
+
+impl SelfSignedServer {
+    fn base(&self) -> String {
+        format!("https://{}", self.addr)
+    }
+    fn requests(&self) -> Vec<String> {
+        self.requests.lock().map(|r| r.clone()).unwrap_or_default()
+    }
+}
+
+/// Behind the handshake this is a perfectly normal site, so the certificate
+/// is the only thing that can make a crawl of it fail.
+async fn self_signed_server() -> SelfSignedServer {
+    // Valid for the very address the crawler dials: the issuer is the only
+    // fault, not a name mismatch.
+    let CertifiedKey { cert, signing_key } =
+        rcgen::generate_simple_self_signed(vec!["127.0.0.1".to_string(), "localhost".to_string()]).expect("self-signed certificate");
+    let key = PrivatePkcs8KeyDer::from(signing_key.serialize_der());
+    // Named rather than the process default: rustls refuses to guess one
+    // once a second provider (aws-lc-rs) is compiled in anywhere.
+    let tls = ServerConfig::builder_with_provider(Arc::new(ring::default_provider()))
+        .with_safe_default_protocol_versions()
+        .expect("protocol versions")
+        .with_no_client_auth()
+        .with_single_cert(vec![cert.der().clone()], key.into())
+        .expect("server certificate");
+    let acceptor = TlsAcceptor::from(Arc::new(tls));
+    let listener = TcpListener::bind("127.0.0.1:0").await.expect("bind");
+    let addr = listener.local_addr().expect("addr");
+    let connections = Arc::new(AtomicUsize::new(0));
+    let requests: Arc<Mutex<Vec<String>>> = Arc::default();
+    let (c2, r2) = (connections.clone(), requests.clone());
+    tokio::spawn(async move {
+        loop {
+            let Ok((stream, _)) = listener.accept().await else {
+                continue;
+            };
+            c2.fetch_add(1, Ordering::SeqCst);
+            let (acceptor, requests) = (acceptor.clone(), r2.clone());
+            tokio::spawn(async move {
+                // A client that rejects the certificate aborts the handshake here.
+                let Ok(mut stream) = acceptor.accept(stream).await else {
+                    return;
+                };
+                let Ok(head) = read_head(&mut stream).await else {
+                    return;
+                };
+                let path = request_path(&head);
+                if let Ok(mut r) = requests.lock() {
+                    r.push(path.clone());
+                }
+                let (status, body) = match path.as_str() {
+                    "/" => ("200 OK", html_page("UBND tỉnh Tiền Giang", &[])),
+                    _ => ("404 Not Found", String::new()),
+                };
+                let head = format!(
+                    "HTTP/1.1 {status}\r\ncontent-type: text/html; charset=utf-8\r\ncontent-length: {}\r\nconnection: close\r\n\r\n",
+                    body.len()
+                );
+                let _ = stream.write_all(head.as_bytes()).await;
+                let _ = stream.write_all(body.as_bytes()).await;
+                let _ = stream.shutdown().await;
+            });
+        }
+    });
+    SelfSignedServer {
+        addr,
+        connections,
+        requests,
+    }
 }
 
 // ---------------------------------------------------------------------------
@@ -308,6 +407,26 @@ fn hand_made_gzip_bomb_is_valid_gzip() {
     flate2::read::GzDecoder::new(&gz[..]).read_to_end(&mut out).expect("decodes");
     assert_eq!(out.len() as u64, size);
     assert!(out.iter().all(|b| *b == 0));
+}
+
+/// The `site.reachable` result a check stores for this crawl (the same
+/// `rules::evaluate` call `Engine::check_site` makes).
+fn reachable_result(site: &Site, crawl: &SiteCrawl) -> ResultRecord {
+    let config = RulesConfig::default();
+    let calendar = Calendar::builtin();
+    let ctx = RuleContext {
+        site,
+        crawl,
+        items: &[],
+        documents: &[],
+        as_of: NaiveDate::from_ymd_opt(2026, 11, 24).expect("date"),
+        config: &config,
+        calendar: &calendar,
+    };
+    rules::evaluate(&ctx, vn_now())
+        .into_iter()
+        .find(|r| r.rule == "site.reachable")
+        .expect("site.reachable applies to every site")
 }
 
 fn kind_of(c: &SiteCrawl) -> Option<FailureKind> {
@@ -452,6 +571,7 @@ async fn every_fault_ends_in_its_failure_kind_alongside_a_healthy_site() {
     .await;
     // An HTTP server where TLS was expected: the handshake must fail as tls.
     let not_tls = raw_server(|_, _| Answer::Garbage(b"HTTP/1.1 400 Bad Request\r\ncontent-length: 0\r\n\r\n")).await;
+    let self_signed = self_signed_server().await;
     let refused = {
         let l = std::net::TcpListener::bind("127.0.0.1:0").expect("bind");
         let a = l.local_addr().expect("addr");
@@ -520,6 +640,7 @@ async fn every_fault_ends_in_its_failure_kind_alongside_a_healthy_site() {
         site("429", &format!("{}/", too_many.base())),
         site("503", &format!("{}/", unavailable.base())),
         site("not-tls", &format!("https://{}/", not_tls.addr)),
+        site("self-signed", &format!("{}/", self_signed.base())),
         site("nxdomain", "http://nonexistent.invalid/"),
         site("refused", &format!("http://{refused}/")),
         site("reset", &format!("{}/", reset.base())),
@@ -573,6 +694,9 @@ async fn every_fault_ends_in_its_failure_kind_alongside_a_healthy_site() {
     let h = get("healthy");
     assert_eq!(h.home, Ok(()));
     assert!(h.partial.is_empty(), "healthy crawl marked partial: {:?}", h.partial);
+    let healthy_entry = lenient_sites.iter().find(|s| s.id == "healthy").expect("healthy site");
+    let healthy_result = reachable_result(healthy_entry, h);
+    assert_eq!(healthy_result.status, Status::Pass, "{healthy_result:?}");
     let listings = h.pages.iter().filter(|p| p.role == PageRole::Listing).count();
     assert_eq!(listings, 5, "every registered listing fetched");
     assert!(
@@ -675,6 +799,53 @@ async fn every_fault_ends_in_its_failure_kind_alongside_a_healthy_site() {
     assert!(hits[1].at - hits[0].at >= Duration::from_millis(950));
 
     assert_eq!(kind_of(get("not-tls")), Some(FailureKind::Tls), "{:?}", get("not-tls").home);
+
+    // A self-signed certificate: refused in the handshake, before any request
+    // is sent, and reported to the officer as a tls failure of the site.
+    let r = get("self-signed");
+    assert_eq!(kind_of(r), Some(FailureKind::Tls), "{:?}", r.home);
+    let detail = r.home.as_ref().err().map(|f| f.detail.clone()).unwrap_or_default();
+    assert!(
+        detail.contains("invalid peer certificate") && detail.contains("UnknownIssuer"),
+        "detail does not name the certificate problem: {detail}"
+    );
+    assert!(
+        self_signed.connections.load(Ordering::SeqCst) >= 1,
+        "never connected to the self-signed site"
+    );
+    assert!(
+        self_signed.requests().is_empty(),
+        "sent a request over an untrusted connection: {:?}",
+        self_signed.requests()
+    );
+    let self_signed_site = lenient_sites.iter().find(|s| s.id == "self-signed").expect("self-signed site");
+    let result = reachable_result(self_signed_site, r);
+    assert_eq!(result.status, Status::Fail, "{result:?}");
+    assert!(result.message.contains("(tls)"), "{}", result.message);
+    assert!(
+        result
+            .evidence
+            .iter()
+            .any(|e| e.detail.starts_with("tls:") && e.detail.contains("invalid peer certificate")),
+        "{:?}",
+        result.evidence
+    );
+    assert!(result.hint.as_deref().is_some_and(|h| h.contains("chứng chỉ")), "{:?}", result.hint);
+    // Control: a client that accepts any certificate gets a normal home page,
+    // so the certificate is the whole reason for the failure above.
+    let lax = reqwest::Client::builder()
+        .danger_accept_invalid_certs(true)
+        .no_proxy()
+        .build()
+        .expect("client");
+    let home = lax
+        .get(format!("{}/", self_signed.base()))
+        .send()
+        .await
+        .expect("home over accepted TLS");
+    assert_eq!(home.status(), 200);
+    assert!(home.text().await.expect("body").contains("UBND tỉnh Tiền Giang"));
+
     assert_eq!(kind_of(get("nxdomain")), Some(FailureKind::Dns), "{:?}", get("nxdomain").home);
     assert_eq!(kind_of(get("refused")), Some(FailureKind::Connect), "{:?}", get("refused").home);
     let r = get("reset");
