@@ -1,17 +1,28 @@
 //! Scale benchmark (issue 5): N synthetic Vietnamese portals × P pages served
-//! in-process with ETag/304, checked through `Engine::check` (the daemon's
-//! path). Prints wall time against the politeness bound, requests/s, peak
-//! RSS, CPU seconds and sled size; then a second pass (304 share) and
-//! nightly passes with a few pages changed each night, and a sweep.
+//! with ETag/304, checked through `Engine::check` (the daemon's path).
+//! Prints wall time against the politeness bound, requests/s, peak RSS, CPU
+//! seconds and sled size; then a second pass (304 share) and nightly passes
+//! with a few pages changed each night, and a sweep.
 //!
 //! `cargo bench --bench crawl_scale -- --sites 100 --pages 10 [--rate 5/1s]
 //! [--concurrency 64] [--nights 30] [--night-rate 100/1s]`
 //!
-//! RSS and CPU cover the whole process, fixture servers included.
+//! The defaults are 500 sites × 20 pages and 30 nights (3–4 minutes). The
+//! larger runs are `--sites 1000` and `--sites 2000`, usually with
+//! `--nights 0`; the target they measure is a crawler peak RSS of at most
+//! 64 MB with 1,000 sites and 64 in flight.
+//!
+//! The servers run in a child process, the bench itself re-executed with
+//! `--serve` (see "Server child" below), so the peak RSS and CPU printed for
+//! the crawler are those of the bench process alone; the child's are
+//! printed beside them for information. The child ends with the bench.
 
 use std::collections::HashMap;
 use std::convert::Infallible;
+use std::io::{BufRead, BufReader, Write};
+use std::net::SocketAddr;
 use std::path::Path;
+use std::process::{Child, ChildStdin, ChildStdout, Command, Stdio};
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, RwLock};
 use std::time::{Duration, Instant};
@@ -37,7 +48,14 @@ struct Args {
     concurrency: usize,
     nights: usize,
     night_rate: String,
+    /// Hidden: run as the server child.
+    serve: bool,
+    /// Hidden, for the server child: seed of the nightly changes.
+    seed: u64,
 }
+
+/// Seed of the nightly page changes, passed to the server child.
+const NIGHT_SEED: u64 = 0xA5A5_5A5A_1234_5678;
 
 fn args() -> Args {
     let mut a = Args {
@@ -47,6 +65,8 @@ fn args() -> Args {
         concurrency: 64,
         nights: 30,
         night_rate: "100/1s".into(),
+        serve: false,
+        seed: NIGHT_SEED,
     };
     let argv: Vec<String> = std::env::args().collect();
     let mut i = 1;
@@ -59,6 +79,12 @@ fn args() -> Args {
             "--concurrency" => a.concurrency = val.parse().unwrap_or(a.concurrency),
             "--nights" => a.nights = val.parse().unwrap_or(a.nights),
             "--night-rate" => a.night_rate = val,
+            "--seed" => a.seed = val.parse().unwrap_or(a.seed),
+            "--serve" => {
+                a.serve = true;
+                i += 1;
+                continue;
+            }
             // `cargo bench` passes --bench; ignore what is not ours.
             _ => {
                 i += 1;
@@ -193,10 +219,32 @@ fn page(r: &mut Rng, site: usize, title: &str, body: &str, target: usize, nav: &
     p
 }
 
-struct SiteGen {
-    files: HashMap<String, Bytes>,
-    listings: Vec<String>,
-    articles: Vec<String>,
+/// Day of the first pass; the second is the day after.
+fn day0() -> NaiveDate {
+    NaiveDate::from_ymd_opt(2026, 10, 1).expect("date")
+}
+
+/// Day of nightly pass `n` (0-based), after the first two.
+fn night_day(n: usize) -> NaiveDate {
+    day0() + Days::new(2 + n as u64)
+}
+
+/// A site of `pages` pages has the home page, a fifth of listings and the
+/// rest articles; the paths are the same on every site.
+fn listing_paths(pages: usize) -> Vec<String> {
+    (0..(pages / 5).max(1)).map(|i| format!("/tin-tuc/trang-{i}/")).collect()
+}
+
+fn article_paths(pages: usize) -> Vec<String> {
+    let n_listings = (pages / 5).max(1);
+    (0..pages.saturating_sub(1 + n_listings))
+        .map(|i| format!("/tin-tuc/bai-{i}.html"))
+        .collect()
+}
+
+/// Listings then articles: the site's menu, sitemap and registry news.
+fn news_paths(pages: usize) -> Vec<String> {
+    listing_paths(pages).into_iter().chain(article_paths(pages)).collect()
 }
 
 fn listing_body(r: &mut Rng, articles: &[String], day: NaiveDate) -> String {
@@ -228,13 +276,12 @@ fn article_body(r: &mut Rng, day: NaiveDate, rev: u32) -> String {
     b
 }
 
-fn gen_site(site: usize, pages: usize, day: NaiveDate) -> SiteGen {
+/// Every file of site `site`, generated from its own seed.
+fn gen_site(site: usize, pages: usize, day: NaiveDate) -> HashMap<String, Bytes> {
     let mut r = Rng(0x9E37_79B9_7F4A_7C15 ^ (site as u64 + 1).wrapping_mul(0x2545_F491_4F6C_DD1D));
-    let n_listings = (pages / 5).max(1);
-    let n_articles = pages.saturating_sub(1 + n_listings);
-    let listings: Vec<String> = (0..n_listings).map(|i| format!("/tin-tuc/trang-{i}/")).collect();
-    let articles: Vec<String> = (0..n_articles).map(|i| format!("/tin-tuc/bai-{i}.html")).collect();
-    let nav: Vec<String> = listings.iter().chain(&articles).cloned().collect();
+    let listings = listing_paths(pages);
+    let articles = article_paths(pages);
+    let nav = news_paths(pages);
     let mut files = HashMap::new();
     let target = |r: &mut Rng| 30_000 + r.below(50_000);
 
@@ -264,7 +311,7 @@ fn gen_site(site: usize, pages: usize, day: NaiveDate) -> SiteGen {
         "User-agent: *\nDisallow: /admin/\n"
     };
     files.insert("/robots.txt".into(), Bytes::from(robots));
-    SiteGen { files, listings, articles }
+    files
 }
 
 fn sitemap(base: &str, paths: &[String], day: NaiveDate) -> String {
@@ -289,7 +336,17 @@ fn rss(site: usize, articles: &[String], day: NaiveDate) -> String {
 }
 
 // ---------------------------------------------------------------------------
-// An in-process server per site with mutable pages and ETag/304.
+// Server child, the server side (`--serve`): the same sites, generated from
+// the same seeds, each served on its own 127.0.0.1 port with mutable pages
+// and ETag/304. The child talks to the bench in lines:
+//
+//   at start, on stdout    `site <i> <addr>` for every site in order, then
+//                          `ready <bytes of pages generated>`
+//   stdin `night <n>`      applies night n's changes (n = 1, 2, … in
+//                          order) and answers `ok`
+//   stdin `stats`          answers `stats <requests> <304s> <bytes sent>`
+//
+// Anything else is answered `error: …`. End of stdin ends the child.
 
 #[derive(Default)]
 struct Counters {
@@ -300,17 +357,21 @@ struct Counters {
 
 type Pages = Arc<RwLock<HashMap<String, (Bytes, String)>>>;
 
+fn etag(body: &[u8]) -> String {
+    format!("\"{:016x}\"", xxh3_64(body))
+}
+
 fn with_etags(files: HashMap<String, Bytes>) -> HashMap<String, (Bytes, String)> {
     files
         .into_iter()
         .map(|(k, v)| {
-            let e = format!("\"{:016x}\"", xxh3_64(&v));
+            let e = etag(&v);
             (k, (v, e))
         })
         .collect()
 }
 
-async fn serve_site(pages: Pages, counters: Arc<Counters>) -> std::io::Result<std::net::SocketAddr> {
+async fn serve_site(pages: Pages, counters: Arc<Counters>) -> std::io::Result<SocketAddr> {
     let listener = TcpListener::bind("127.0.0.1:0").await?;
     let addr = listener.local_addr()?;
     tokio::spawn(async move {
@@ -357,15 +418,226 @@ async fn serve_site(pages: Pages, counters: Arc<Counters>) -> std::io::Result<st
     Ok(addr)
 }
 
-// ---------------------------------------------------------------------------
-// Process figures.
-
-fn peak_rss_kb() -> u64 {
-    rss_kb("VmHWM:")
+/// Every site generated, bound and serving: its pages (to change at
+/// night) and its address, in site order.
+struct Served {
+    pages: Vec<Pages>,
+    addrs: Vec<SocketAddr>,
+    bytes: usize,
 }
 
-fn rss_kb(field: &str) -> u64 {
-    std::fs::read_to_string("/proc/self/status")
+async fn start_servers(sites: usize, pages: usize, counters: &Arc<Counters>) -> Served {
+    let mut served = Served {
+        pages: Vec::new(),
+        addrs: Vec::new(),
+        bytes: 0,
+    };
+    for s in 0..sites {
+        let files = gen_site(s, pages, day0());
+        served.bytes += files.values().map(Bytes::len).sum::<usize>();
+        let site_pages: Pages = Arc::new(RwLock::new(with_etags(files)));
+        let addr = serve_site(site_pages.clone(), counters.clone())
+            .await
+            .expect("server child: bind a fixture server on 127.0.0.1");
+        // The sitemap needs absolute URLs, known only once the port is.
+        let sm = Bytes::from(sitemap(&format!("http://{addr}"), &news_paths(pages), day0()));
+        served.bytes += sm.len();
+        if let Ok(mut p) = site_pages.write() {
+            let e = etag(&sm);
+            p.insert("/sitemap.xml".into(), (sm, e));
+        }
+        served.pages.push(site_pages);
+        served.addrs.push(addr);
+    }
+    served
+}
+
+/// Night `n` (0-based): a few pages across the sites get a new article.
+/// `r` carries over from night to night, so nights go in order.
+fn change_pages(r: &mut Rng, n: usize, sites: &[Pages], pages: usize) {
+    let day = night_day(n);
+    let nav = news_paths(pages);
+    let changes_per_night = (sites.len() * pages / 100).max(1);
+    for _ in 0..changes_per_night {
+        let s = r.below(sites.len());
+        let Some(path) = nav.get(r.below(nav.len())).cloned() else {
+            continue;
+        };
+        let mut g = Rng(r.next() | 1);
+        let art = article_body(&mut g, day, n as u32 + 1);
+        let size = 30_000 + g.below(50_000);
+        let body = page(&mut g, s, "Tin mới", &art, size, &nav);
+        let e = etag(body.as_bytes());
+        if let Ok(mut p) = sites[s].write() {
+            p.insert(path, (Bytes::from(body), e));
+        }
+    }
+}
+
+/// The child's main: start the servers, announce them, then answer the
+/// bench's commands until its stdin closes.
+fn serve_main(a: &Args) {
+    let rt = tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+        .expect("server child: runtime");
+    let counters = Arc::new(Counters::default());
+    let served = rt.block_on(start_servers(a.sites, a.pages, &counters));
+    let mut out = std::io::stdout().lock();
+    let mut say = |line: String| writeln!(out, "{line}").and_then(|()| out.flush()).is_ok();
+    for (i, addr) in served.addrs.iter().enumerate() {
+        say(format!("site {i} {addr}"));
+    }
+    say(format!("ready {}", served.bytes));
+
+    let mut r = Rng(a.seed);
+    let mut nights_done = 0;
+    for line in std::io::stdin().lock().lines() {
+        let Ok(line) = line else { break };
+        let words: Vec<&str> = line.split_whitespace().collect();
+        let reply = match words[..] {
+            ["night", n] if n.parse() == Ok(nights_done + 1) => {
+                change_pages(&mut r, nights_done, &served.pages, a.pages);
+                nights_done += 1;
+                "ok".to_string()
+            }
+            ["night", n] => format!("error: night {n} out of order, expected night {}", nights_done + 1),
+            ["stats"] => format!(
+                "stats {} {} {}",
+                counters.requests.load(Ordering::Relaxed),
+                counters.not_modified.load(Ordering::Relaxed),
+                counters.bytes.load(Ordering::Relaxed)
+            ),
+            _ => format!("error: unknown command {line:?}"),
+        };
+        if !say(reply) {
+            break;
+        }
+    }
+    // The bench is done or gone: stop serving without waiting on connections.
+    rt.shutdown_background();
+}
+
+// ---------------------------------------------------------------------------
+// Server child, the bench's side: start it, talk to it, and kill it when
+// the bench ends, however it ends.
+
+struct ServerChild {
+    child: Child,
+    stdin: ChildStdin,
+    stdout: BufReader<ChildStdout>,
+}
+
+impl ServerChild {
+    /// Starts the child and waits until every site is served; returns the
+    /// addresses in site order and the bytes of pages generated.
+    fn start(sites: usize, pages: usize, seed: u64) -> (ServerChild, Vec<SocketAddr>, usize) {
+        let exe = std::env::current_exe().expect("own path, to start the server child");
+        let mut child = Command::new(exe)
+            .args([
+                "--serve",
+                "--sites",
+                &sites.to_string(),
+                "--pages",
+                &pages.to_string(),
+                "--seed",
+                &seed.to_string(),
+            ])
+            .stdin(Stdio::piped())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::inherit())
+            .spawn()
+            .expect("start the server child");
+        let (Some(stdin), Some(stdout)) = (child.stdin.take(), child.stdout.take()) else {
+            unreachable!("both are piped");
+        };
+        let mut server = ServerChild {
+            child,
+            stdin,
+            stdout: BufReader::new(stdout),
+        };
+        let mut addrs = Vec::with_capacity(sites);
+        for i in 0..sites {
+            let line = server.read_line("its address");
+            let addr = match line.split_whitespace().collect::<Vec<_>>()[..] {
+                ["site", n, addr] if n == i.to_string() => addr.parse().ok(),
+                _ => None,
+            };
+            addrs.push(addr.unwrap_or_else(|| panic!("server child: expected `site {i} <addr>`, got {line:?}")));
+        }
+        let line = server.read_line("ready");
+        let bytes = line
+            .strip_prefix("ready ")
+            .and_then(|b| b.parse().ok())
+            .unwrap_or_else(|| panic!("server child: expected `ready <bytes>`, got {line:?}"));
+        (server, addrs, bytes)
+    }
+
+    fn read_line(&mut self, waiting_for: &str) -> String {
+        let mut line = String::new();
+        let n = self.stdout.read_line(&mut line).expect("read from the server child");
+        assert!(
+            n > 0,
+            "server child exited while the bench waited for {waiting_for} (its stderr is above)"
+        );
+        line.trim_end().to_string()
+    }
+
+    fn ask(&mut self, command: &str) -> String {
+        writeln!(self.stdin, "{command}")
+            .and_then(|()| self.stdin.flush())
+            .unwrap_or_else(|e| panic!("server child gone, writing {command:?} failed: {e} (its stderr is above)"));
+        self.read_line(&format!("its answer to {command:?}"))
+    }
+
+    /// Applies night `n`'s (0-based) changes before the bench crawls.
+    fn night(&mut self, n: usize) {
+        let command = format!("night {}", n + 1);
+        let reply = self.ask(&command);
+        assert!(reply == "ok", "server child answered {reply:?} to {command:?}");
+    }
+
+    /// Requests, 304 answers and bytes sent, counted by the servers.
+    fn stats(&mut self) -> [u64; 3] {
+        let reply = self.ask("stats");
+        let numbers: Option<[u64; 3]> = reply
+            .strip_prefix("stats ")
+            .and_then(|r| r.split(' ').map(|n| n.parse().ok()).collect::<Option<Vec<u64>>>())
+            .and_then(|v| v.try_into().ok());
+        numbers.unwrap_or_else(|| panic!("server child answered {reply:?} to \"stats\""))
+    }
+
+    fn pid(&self) -> String {
+        self.child.id().to_string()
+    }
+
+    /// The child's peak RSS; it must still be running, a pass against dead
+    /// servers measures nothing.
+    fn peak_rss_mb(&mut self) -> f64 {
+        if let Ok(Some(status)) = self.child.try_wait() {
+            panic!("server child exited during the pass ({status}; its stderr is above)");
+        }
+        peak_rss_mb(&self.pid())
+    }
+}
+
+impl Drop for ServerChild {
+    fn drop(&mut self) {
+        // Closing its stdin would end it too; killing does not wait for that.
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+// ---------------------------------------------------------------------------
+// Process figures, of this process (`"self"`) or of the server child.
+
+fn peak_rss_mb(pid: &str) -> f64 {
+    proc_status_kb(pid, "VmHWM:") as f64 / 1024.0
+}
+
+fn proc_status_kb(pid: &str, field: &str) -> u64 {
+    std::fs::read_to_string(format!("/proc/{pid}/status"))
         .ok()
         .and_then(|s| {
             s.lines()
@@ -375,9 +647,9 @@ fn rss_kb(field: &str) -> u64 {
         .unwrap_or(0)
 }
 
-/// utime + stime from /proc/self/stat, at the usual 100 ticks per second.
-fn cpu_seconds() -> f64 {
-    let Ok(stat) = std::fs::read_to_string("/proc/self/stat") else {
+/// utime + stime from /proc/<pid>/stat, at the usual 100 ticks per second.
+fn cpu_seconds(pid: &str) -> f64 {
+    let Ok(stat) = std::fs::read_to_string(format!("/proc/{pid}/stat")) else {
         return 0.0;
     };
     let after = stat.rsplit_once(')').map(|(_, r)| r).unwrap_or("");
@@ -423,8 +695,27 @@ fn summarise(outcomes: &[SiteOutcome], wall: Duration) -> Pass {
     }
 }
 
+fn print_peak_rss(server: &mut ServerChild) {
+    println!(
+        "peak RSS crawler   {:.1} MB (VmHWM of the bench process, servers not included)",
+        peak_rss_mb("self")
+    );
+    println!("peak RSS servers   {:.1} MB (server child, for information)", server.peak_rss_mb());
+}
+
+// ---------------------------------------------------------------------------
+// The bench.
+
 fn main() {
     let a = args();
+    if a.serve {
+        serve_main(&a);
+    } else {
+        bench_main(&a);
+    }
+}
+
+fn bench_main(a: &Args) {
     let rate = match parse_rate(&a.rate) {
         Ok(r) => r,
         Err(e) => {
@@ -432,41 +723,21 @@ fn main() {
             std::process::exit(2);
         }
     };
-    let rt = tokio::runtime::Builder::new_multi_thread().enable_all().build().expect("runtime");
-    let day0 = NaiveDate::from_ymd_opt(2026, 10, 1).expect("date");
     let t_gen = Instant::now();
-    let counters = Arc::new(Counters::default());
-    let mut site_pages: Vec<Pages> = Vec::new();
+    let (mut server, addrs, total_bytes) = ServerChild::start(a.sites, a.pages, NIGHT_SEED);
+    let server_pid = server.pid();
     let mut registry = String::new();
-    let mut site_paths: Vec<Vec<String>> = Vec::new();
-    let mut total_bytes = 0usize;
-    rt.block_on(async {
-        for s in 0..a.sites {
-            let g = gen_site(s, a.pages, day0);
-            total_bytes += g.files.values().map(Bytes::len).sum::<usize>();
-            let pages: Pages = Arc::new(RwLock::new(with_etags(g.files)));
-            let addr = serve_site(pages.clone(), counters.clone()).await.expect("bind");
-            // The sitemap needs absolute URLs, known only once the port is.
-            let paths: Vec<String> = g.listings.iter().chain(&g.articles).cloned().collect();
-            let sm = Bytes::from(sitemap(&format!("http://{addr}"), &paths, day0));
-            total_bytes += sm.len();
-            if let Ok(mut p) = pages.write() {
-                let etag = format!("\"{:016x}\"", xxh3_64(&sm));
-                p.insert("/sitemap.xml".into(), (sm, etag));
-            }
-            site_pages.push(pages);
-            // The registry names every listing and article, so the crawl
-            // visits P pages whatever the extractor discovers by itself.
-            let news: Vec<String> = g.listings.iter().chain(&g.articles).map(|p| format!("\"http://{addr}{p}\"")).collect();
-            registry.push_str(&format!(
-                "[[site]]\nid = \"tinh-{s}\"\nname = \"Cổng thông tin điện tử tỉnh {s}\"\nurl = \"http://{addr}/\"\nkind = \"government\"\nagency = \"UBND tỉnh {s}\"\nnews = [{}]\n\n",
-                news.join(", ")
-            ));
-            site_paths.push(g.listings.iter().chain(&g.articles).cloned().collect());
-        }
-    });
+    for (s, addr) in addrs.iter().enumerate() {
+        // The registry names every listing and article, so the crawl
+        // visits P pages whatever the extractor discovers by itself.
+        let news: Vec<String> = news_paths(a.pages).iter().map(|p| format!("\"http://{addr}{p}\"")).collect();
+        registry.push_str(&format!(
+            "[[site]]\nid = \"tinh-{s}\"\nname = \"Cổng thông tin điện tử tỉnh {s}\"\nurl = \"http://{addr}/\"\nkind = \"government\"\nagency = \"UBND tỉnh {s}\"\nnews = [{}]\n\n",
+            news.join(", ")
+        ));
+    }
     println!(
-        "generated {} sites x {} pages ({:.1} MB of pages, avg {:.0} KB) in {:?}",
+        "generated {} sites x {} pages ({:.1} MB of pages, avg {:.0} KB) in {:?}, served by child {server_pid}",
         a.sites,
         a.pages,
         total_bytes as f64 / 1e6,
@@ -474,8 +745,10 @@ fn main() {
         t_gen.elapsed()
     );
 
+    let rt = tokio::runtime::Builder::new_multi_thread().enable_all().build().expect("runtime");
     let dir = tempfile::tempdir().expect("tempdir");
     std::fs::write(dir.path().join("sites.toml"), &registry).expect("registry");
+    drop(registry);
     std::fs::write(
         dir.path().join("sitewarden.toml"),
         format!(
@@ -500,12 +773,11 @@ fn main() {
         summarise(&out, t.elapsed())
     };
 
-    // The servers hold every generated page in memory; what the crawl adds
-    // on top of that is the crawler's own footprint.
-    let rss_before_kb = rss_kb("VmRSS:");
-    let cpu0 = cpu_seconds();
-    let first = run(&engine, day0);
-    let cpu1 = cpu_seconds();
+    let cpu0 = cpu_seconds("self");
+    let server_cpu0 = cpu_seconds(&server_pid);
+    let first = run(&engine, day0());
+    let cpu1 = cpu_seconds("self");
+    let server_cpu1 = cpu_seconds(&server_pid);
     engine.store.flush().expect("flush");
     // Politeness bound: no site can finish faster than its requests at its
     // pace (the first one free), and at most `concurrency` sites run at
@@ -549,19 +821,12 @@ fn main() {
     );
     println!("bytes              {:.1} MB", first.bytes as f64 / 1e6);
     println!("sites partial      {} / failed home {}", first.partial, first.failed_homes);
+    print_peak_rss(&mut server);
     println!(
-        "peak RSS           {:.1} MB (process, servers and their {:.1} MB of pages included)",
-        peak_rss_kb() as f64 / 1024.0,
-        rss_before_kb as f64 / 1024.0
-    );
-    println!(
-        "crawler's share    {:.1} MB (peak RSS during the pass minus RSS before it)",
-        peak_rss_kb().saturating_sub(rss_before_kb) as f64 / 1024.0
-    );
-    println!(
-        "CPU                {:.2}s ({:.2} per wall second)",
+        "CPU                {:.2}s ({:.2} per wall second; the servers took {:.2}s more)",
         cpu1 - cpu0,
-        (cpu1 - cpu0) / first.wall.as_secs_f64()
+        (cpu1 - cpu0) / first.wall.as_secs_f64(),
+        server_cpu1 - server_cpu0
     );
     println!(
         "sled on disk       {:.2} MB (size_on_disk {:.2} MB)",
@@ -569,7 +834,7 @@ fn main() {
         engine.store.size_on_disk() as f64 / 1e6
     );
 
-    let second = run(&engine, day0 + Days::new(1));
+    let second = run(&engine, day0() + Days::new(1));
     engine.store.flush().expect("flush");
     println!("\n== second pass, nothing changed ==");
     println!("wall time          {:.2?}", second.wall);
@@ -585,6 +850,7 @@ fn main() {
         first.bytes as f64 / 1e6,
         100.0 * second.bytes as f64 / first.bytes.max(1) as f64
     );
+    print_peak_rss(&mut server);
 
     // The nightly passes measure what the store keeps, not politeness: run
     // them at --night-rate so thirty of them fit in a few minutes.
@@ -597,27 +863,13 @@ fn main() {
         "\n== {} nightly passes at {}, a few pages changed each night ==",
         a.nights, a.night_rate
     );
-    let mut r = Rng(0xA5A5_5A5A_1234_5678);
-    let changes_per_night = (a.sites * a.pages / 100).max(1);
-    let mut last_day = day0 + Days::new(1);
-    let cpu2 = cpu_seconds();
+    let mut last_day = day0() + Days::new(1);
+    let cpu2 = cpu_seconds("self");
+    let server_cpu2 = cpu_seconds(&server_pid);
     let t_nights = Instant::now();
     for n in 0..a.nights {
-        let day = day0 + Days::new(2 + n as u64);
-        for _ in 0..changes_per_night {
-            let s = r.below(a.sites);
-            let Some(path) = site_paths[s].get(r.below(site_paths[s].len())).cloned() else {
-                continue;
-            };
-            let mut g = Rng(r.next() | 1);
-            let art = article_body(&mut g, day, n as u32 + 1);
-            let size = 30_000 + g.below(50_000);
-            let body = page(&mut g, s, "Tin mới", &art, size, &site_paths[s]);
-            let etag = format!("\"{:016x}\"", xxh3_64(body.as_bytes()));
-            if let Ok(mut p) = site_pages[s].write() {
-                p.insert(path, (Bytes::from(body), etag));
-            }
-        }
+        let day = night_day(n);
+        server.night(n);
         let p = run(&engine, day);
         last_day = day;
         if n < 3 || n + 1 == a.nights || n % 10 == 9 {
@@ -633,8 +885,15 @@ fn main() {
         }
     }
     engine.store.flush().expect("flush");
-    let cpu3 = cpu_seconds();
-    println!("nights total       {:.2?}, CPU {:.2}s", t_nights.elapsed(), cpu3 - cpu2);
+    let cpu3 = cpu_seconds("self");
+    let server_cpu3 = cpu_seconds(&server_pid);
+    println!(
+        "nights total       {:.2?}, CPU {:.2}s (servers {:.2}s more)",
+        t_nights.elapsed(),
+        cpu3 - cpu2,
+        server_cpu3 - server_cpu2
+    );
+    print_peak_rss(&mut server);
     println!("sled after nights  {:.2} MB", dir_size(&db) as f64 / 1e6);
     for (tree, n, bytes) in engine.store.stats() {
         println!("  {tree:<8} {n:>7} entries {:>8.2} MB stored", bytes as f64 / 1e6);
@@ -651,11 +910,13 @@ fn main() {
         "sweep (7 days)     removed {removed} records; sled {:.2} MB",
         dir_size(&db) as f64 / 1e6
     );
+    let [requests, not_modified, bytes] = server.stats();
     println!(
-        "server saw         {} requests, {} 304, {:.1} MB sent",
-        counters.requests.load(Ordering::Relaxed),
-        counters.not_modified.load(Ordering::Relaxed),
-        counters.bytes.load(Ordering::Relaxed) as f64 / 1e6
+        "server saw         {requests} requests, {not_modified} 304, {:.1} MB sent",
+        bytes as f64 / 1e6
     );
-    println!("peak RSS           {:.1} MB", peak_rss_kb() as f64 / 1024.0);
+    println!(
+        "peak RSS crawler   {:.1} MB over the whole run, sweeps included",
+        peak_rss_mb("self")
+    );
 }
