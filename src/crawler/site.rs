@@ -103,6 +103,7 @@ async fn fetch_robots(fetcher: &Fetcher, home: &Url, interval: Duration) -> (Rob
 
 /// Crawl one site. Never fails: every problem becomes part of the result.
 pub async fn crawl_site(fetcher: Arc<Fetcher>, site: &Site, cache: &dyn PageCache, mut shutdown: watch::Receiver<bool>) -> SiteCrawl {
+    let fetcher = fetcher.for_site();
     let started = Instant::now();
     let cfg = fetcher.config().clone();
     let mut interval = site.per_host_rate.unwrap_or(cfg.per_host_rate).interval();
