@@ -740,9 +740,10 @@ fn bench_main(a: &Args) {
     let server_pid = server.pid();
     let mut registry = String::new();
     for (s, addr) in addrs.iter().enumerate() {
-        // The registry names every listing and article, so the crawl
-        // visits P pages whatever the extractor discovers by itself.
-        let news: Vec<String> = news_paths(a.pages).iter().map(|p| format!("\"http://{addr}{p}\"")).collect();
+        // The registry names the listings, as an officer's would; the
+        // articles are found on them, so they are crawled (and kept) as
+        // articles, as on a real portal.
+        let news: Vec<String> = listing_paths(a.pages).iter().map(|p| format!("\"http://{addr}{p}\"")).collect();
         registry.push_str(&format!(
             "[[site]]\nid = \"tinh-{s}\"\nname = \"Cổng thông tin điện tử tỉnh {s}\"\nurl = \"http://{addr}/\"\nkind = \"government\"\nagency = \"UBND tỉnh {s}\"\nnews = [{}]\n\n",
             news.join(", ")
