@@ -101,16 +101,13 @@ struct VerdictRec {
     hint: Option<String>,
 }
 
-/// What a period summary counts of a verdict, borrowed from its bytes.
+/// What a period summary counts of a verdict, borrowed from its bytes: the
+/// first fields of a `VerdictRec` (postcard leaves the rest unread).
 #[derive(Deserialize)]
 struct LeanVerdict<'a> {
     rule: &'a str,
     status: Status,
     severity: Severity,
-    _basis: Option<&'a str>,
-    _message: &'a str,
-    _evidence: Vec<(&'a str, &'a str)>,
-    _hint: Option<&'a str>,
 }
 
 /// A verdict's key: 32 bits of its hash, moved on past any other verdict
