@@ -123,8 +123,9 @@ struct DayRec {
     rules: Vec<(VerdictKey, u32)>,
 }
 
-/// The first byte of a value says its format, so a newer version can read
-/// what an older one wrote.
+// The first byte of a value says its format, so a newer version can read
+// what an older one wrote.
+
 /// `results`, first format: deflated postcard `Vec<ResultRec>` (read only).
 const RESULTS_V1: u8 = 1;
 /// `results`: postcard `DayRec`.
