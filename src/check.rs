@@ -24,7 +24,7 @@ pub enum EngineError {
     Store(#[from] StoreError),
     #[error("cannot build the HTTP client: {0}")]
     Client(#[from] reqwest::Error),
-    #[error("analysis task failed: {0}")]
+    #[error("background task failed: {0}")]
     Join(String),
 }
 
@@ -91,10 +91,18 @@ impl Engine {
             calendar: &self.calendar,
         };
         let results = rules::evaluate(&ctx, vn_now());
-        self.store.save_results(as_of, &site.id, &results)?;
-        self.store.mark_finished(&site.id)?;
-        self.store.flush()?;
-        release_freed_memory();
+        // Saving waits for the retention sweep's lock and flushing for the
+        // disk: neither may hold up the async threads every crawl runs on.
+        let (store, id, to_save) = (self.store.clone(), site.id.clone(), results.clone());
+        tokio::task::spawn_blocking(move || -> Result<(), StoreError> {
+            store.save_results(as_of, &id, &to_save)?;
+            store.mark_finished(&id)?;
+            store.flush()?;
+            release_freed_memory();
+            Ok(())
+        })
+        .await
+        .map_err(|e| EngineError::Join(e.to_string()))??;
         events::SiteChecked {
             crawl: &crawl,
             results: &results,

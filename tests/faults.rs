@@ -989,11 +989,9 @@ async fn a_crawl_answered_by_304s_finds_the_same_pages_through_stored_links() {
     assert_eq!(disclosures(&second), disclosures(&first));
 }
 
-/// A site's keep-alive connection ends with its crawl: a province's crawl
-/// must not hold idle connections (and their buffers) to every site it has
-/// finished, nor keep a server's connection slot busy.
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn a_finished_sites_connection_is_closed_while_the_crawler_goes_on() {
+/// A keep-alive HTTP/1.1 server answering every path but robots.txt with a
+/// page; counts the connections accepted and those the client closed.
+async fn keepalive_server() -> (SocketAddr, Arc<Mutex<usize>>, Arc<Mutex<usize>>) {
     let listener = TcpListener::bind("127.0.0.1:0").await.expect("bind");
     let addr = listener.local_addr().expect("addr");
     let (accepted, closed) = (Arc::new(Mutex::new(0usize)), Arc::new(Mutex::new(0usize)));
@@ -1014,10 +1012,10 @@ async fn a_finished_sites_connection_is_closed_while_the_crawler_goes_on() {
                         }
                         continue;
                     }
-                    let body = if request_path(&head) == "/" {
-                        html_page("UBND tỉnh Tiền Giang", &[])
-                    } else {
+                    let body = if request_path(&head) == "/robots.txt" {
                         String::new()
+                    } else {
+                        html_page("UBND tỉnh Tiền Giang", &[])
                     };
                     let status = if body.is_empty() { "404 Not Found" } else { "200 OK" };
                     let answer = format!(
@@ -1031,17 +1029,74 @@ async fn a_finished_sites_connection_is_closed_while_the_crawler_goes_on() {
             });
         }
     });
+    (addr, accepted, closed)
+}
+
+/// Waits up to 3 s for the client to close every connection it opened.
+async fn all_closed(accepted: &Mutex<usize>, closed: &Mutex<usize>) -> (usize, usize) {
+    let deadline = Instant::now() + Duration::from_secs(3);
+    while *closed.lock().expect("count") < *accepted.lock().expect("count") && Instant::now() < deadline {
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+    (*accepted.lock().expect("count"), *closed.lock().expect("count"))
+}
+
+/// A site's keep-alive connection ends with its crawl: a province's crawl
+/// must not hold idle connections (and their buffers) to every site it has
+/// finished, nor keep a server's connection slot busy.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_finished_sites_connection_is_closed_while_the_crawler_goes_on() {
+    let (addr, accepted, closed) = keepalive_server().await;
     let fetcher = Fetcher::new(&config(true)).expect("client");
     let (_tx, rx) = watch::channel(false);
     let crawl = crawl_site(fetcher.clone(), &site("one", &format!("http://{addr}/")), &NoCache, rx).await;
     assert_eq!(crawl.home, Ok(()));
     // The fetcher lives on, as it does in the daemon; the connection must not.
-    let deadline = Instant::now() + Duration::from_secs(3);
-    while *closed.lock().expect("count") < *accepted.lock().expect("count") && Instant::now() < deadline {
-        tokio::time::sleep(Duration::from_millis(50)).await;
-    }
-    let (a, c) = (*accepted.lock().expect("count"), *closed.lock().expect("count"));
+    let (a, c) = all_closed(&accepted, &closed).await;
     assert!(a >= 1);
     assert_eq!(c, a, "{a} connections opened, {c} closed 3 s after the crawl");
     drop(fetcher);
+}
+
+/// Sites registered under one host (a province's departments under its
+/// portal) are crawled over that host's one connection, not one each.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn sites_on_one_host_share_its_connection() {
+    let (addr, accepted, closed) = keepalive_server().await;
+    let fetcher = Fetcher::new(&config(true)).expect("client");
+    let (_tx, rx) = watch::channel(false);
+    let sites: Vec<Site> = ["so-tu-phap", "so-y-te", "so-tai-chinh", "so-xay-dung"]
+        .iter()
+        .map(|id| site(id, &format!("http://{addr}/{id}/")))
+        .collect();
+    let crawls = futures_util::future::join_all(sites.iter().map(|s| crawl_site(fetcher.clone(), s, &NoCache, rx.clone()))).await;
+    assert!(crawls.iter().all(|c| c.home == Ok(())));
+    let (a, c) = all_closed(&accepted, &closed).await;
+    // Requests to the host are paced one at a time, so one connection
+    // serves them; a second may open while an answer is still in flight.
+    assert!((1..=2).contains(&a), "{a} connections for 4 sites on one host");
+    assert_eq!(c, a, "{a} connections opened, {c} closed 3 s after the crawls");
+}
+
+/// A server that answers 304 to a request without validators gives no page:
+/// the crawl says so instead of judging an empty page (which would fail
+/// every disclosure rule).
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_304_to_an_unconditional_request_is_a_failure_not_an_empty_page() {
+    let server = raw_server(|p, _| {
+        robots_404(p).unwrap_or(Answer::Full {
+            status: 304,
+            headers: Vec::new(),
+            body: Bytes::new(),
+        })
+    })
+    .await;
+    let fetcher = Fetcher::new(&config(true)).expect("client");
+    let (_tx, rx) = watch::channel(false);
+    let crawl = crawl_site(fetcher, &site("stuck", &format!("{}/", server.base())), &NoCache, rx).await;
+    let home = crawl.home.as_ref().expect_err("a 304 with nothing kept is no page");
+    assert_eq!(home.kind, FailureKind::HttpStatus);
+    assert_eq!(home.status, Some(304));
+    assert!(home.detail.contains("without validators"), "{}", home.detail);
+    assert!(crawl.pages.is_empty());
 }

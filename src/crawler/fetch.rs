@@ -2,10 +2,10 @@
 //! (so each hop is rate-limited and checked against private addresses),
 //! conditional requests and `Retry-After`.
 
-use std::collections::HashSet;
+use std::collections::{HashMap, HashSet};
 use std::error::Error as StdError;
 use std::net::{IpAddr, SocketAddr};
-use std::sync::Arc;
+use std::sync::{Arc, Mutex, Weak};
 use std::time::Duration;
 
 use reqwest::Client;
@@ -173,16 +173,19 @@ pub fn host_key(url: &Url) -> String {
 }
 
 pub struct Fetcher {
-    client: Client,
+    client: Arc<Client>,
     cfg: CrawlConfig,
     pub limits: Arc<HostLimits>,
+    /// The clients of the crawls in flight, by the host of the site's home
+    /// page: sites on one host share one client, and so its connection.
+    clients: Arc<Mutex<HashMap<String, Weak<Client>>>>,
 }
 
-/// The HTTP client of one crawl. Each site's crawl gets its own (see
-/// [`Fetcher::for_site`]), so its keep-alive connection and the read buffer
-/// hyper grows for it (~100 KB) go when the site is done: in a shared pool,
-/// the idle connections of the sites that just finished held more memory
-/// than the 64 crawls in flight.
+/// The HTTP client of the crawls of one host. Each host's crawls get their
+/// own (see [`Fetcher::for_site`]), so its keep-alive connection and the read
+/// buffer hyper grows for it (~100 KB) go when they are done: in one shared
+/// pool, the idle connections of the sites that just finished held more
+/// memory than the 64 crawls in flight.
 fn client(cfg: &CrawlConfig) -> Result<Client, reqwest::Error> {
     Client::builder()
         .user_agent(cfg.user_agent.clone())
@@ -202,23 +205,40 @@ fn client(cfg: &CrawlConfig) -> Result<Client, reqwest::Error> {
 impl Fetcher {
     pub fn new(cfg: &CrawlConfig) -> Result<Arc<Fetcher>, reqwest::Error> {
         Ok(Arc::new(Fetcher {
-            client: client(cfg)?,
+            client: Arc::new(client(cfg)?),
             cfg: cfg.clone(),
             limits: Arc::default(),
+            clients: Arc::default(),
         }))
     }
 
-    /// A fetcher for one site's crawl: its own connections, the shared
-    /// per-host pacing (other sites may share a host).
-    pub fn for_site(&self) -> Fetcher {
-        let client = client(&self.cfg).unwrap_or_else(|e| {
-            tracing::warn!(error = %e, "cannot build a client for the site; sharing the common one");
-            self.client.clone()
-        });
+    /// A fetcher for the crawl of the site at `home`: the connections of
+    /// its host, which end with the last crawl on that host, and the shared
+    /// per-host pacing (a redirect may lead to any host).
+    pub fn for_site(&self, home: &Url) -> Fetcher {
+        let client = match self.clients.lock() {
+            Ok(mut clients) => {
+                clients.retain(|_, c| c.strong_count() > 0);
+                let host = host_key(home);
+                match clients.get(&host).and_then(Weak::upgrade) {
+                    Some(c) => c,
+                    None => {
+                        let c = client(&self.cfg).map(Arc::new).unwrap_or_else(|e| {
+                            tracing::warn!(error = %e, "cannot build a client for the site; sharing the common one");
+                            self.client.clone()
+                        });
+                        clients.insert(host, Arc::downgrade(&c));
+                        c
+                    }
+                }
+            }
+            Err(_) => self.client.clone(),
+        };
         Fetcher {
             client,
             cfg: self.cfg.clone(),
             limits: self.limits.clone(),
+            clients: self.clients.clone(),
         }
     }
 

@@ -103,7 +103,7 @@ async fn fetch_robots(fetcher: &Fetcher, home: &Url, interval: Duration) -> (Rob
 
 /// Crawl one site. Never fails: every problem becomes part of the result.
 pub async fn crawl_site(fetcher: Arc<Fetcher>, site: &Site, cache: &dyn PageCache, mut shutdown: watch::Receiver<bool>) -> SiteCrawl {
-    let fetcher = fetcher.for_site();
+    let fetcher = fetcher.for_site(&site.url);
     let started = Instant::now();
     let cfg = fetcher.config().clone();
     let mut interval = site.per_host_rate.unwrap_or(cfg.per_host_rate).interval();
@@ -257,6 +257,21 @@ pub async fn crawl_site(fetcher: Arc<Fetcher>, site: &Site, cache: &dyn PageCach
             if !(role == PageRole::Sitemap && resp.status == 404) {
                 crawl.failures.push((url.to_string(), f));
             }
+            continue;
+        }
+        // A 304 is an answer only to our validators: without a kept copy
+        // there is no page to read, and an empty one would fail every rule.
+        if resp.not_modified() && cached.is_none() {
+            let f = FetchFailure {
+                kind: FailureKind::HttpStatus,
+                status: Some(resp.status),
+                detail: format!("{url} answered 304 Not Modified to a request without validators: no page to read"),
+            };
+            if role == PageRole::Home {
+                crawl.home = Err(f);
+                break;
+            }
+            crawl.failures.push((url.to_string(), f));
             continue;
         }
         let mut page = CrawledPage {
