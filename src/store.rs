@@ -101,6 +101,20 @@ struct VerdictRec {
     hint: Option<String>,
 }
 
+impl From<ResultRec> for VerdictRec {
+    fn from(r: ResultRec) -> VerdictRec {
+        VerdictRec {
+            rule: r.rule,
+            status: r.status,
+            severity: r.severity,
+            basis: r.basis,
+            message: r.message,
+            evidence: r.evidence,
+            hint: r.hint,
+        }
+    }
+}
+
 /// What a period summary counts of a verdict, borrowed from its bytes: the
 /// first fields of a `VerdictRec` (postcard leaves the rest unread).
 #[derive(Deserialize)]
@@ -513,6 +527,13 @@ impl Store {
             evidence: Vec::new(),
             hint: None,
         };
+        let full = |r: VerdictRec, checked_at: i64| ResultRecord {
+            basis: r.basis.unwrap_or_else(|| current_basis(&r.rule)),
+            message: r.message,
+            evidence: r.evidence,
+            hint: r.hint,
+            ..record(r.rule, r.status, r.severity, checked_at)
+        };
         match (v.first(), lean) {
             (Some(&RESULTS_V1), Some(_)) => Some((day, Store::decode_lean_v1(v, record)?)),
             (Some(&RESULTS_V1), None) => {
@@ -521,14 +542,8 @@ impl Store {
                     day,
                     recs.into_iter()
                         .map(|r| {
-                            let basis = r.basis.unwrap_or_else(|| current_basis(&r.rule));
-                            ResultRecord {
-                                basis,
-                                message: r.message,
-                                evidence: r.evidence,
-                                hint: r.hint,
-                                ..record(r.rule, r.status, r.severity, r.checked_at)
-                            }
+                            let at = r.checked_at;
+                            full(r.into(), at)
                         })
                         .collect(),
                 ))
@@ -543,13 +558,7 @@ impl Store {
                         Some(memo) => self
                             .lean_verdict(vk, memo)
                             .map(|(rule, status, severity)| record(rule, status, severity, at)),
-                        None => self.verdict(vk).map(|r| ResultRecord {
-                            basis: r.basis.unwrap_or_else(|| current_basis(&r.rule)),
-                            message: r.message,
-                            evidence: r.evidence,
-                            hint: r.hint,
-                            ..record(r.rule, r.status, r.severity, at)
-                        }),
+                        None => self.verdict(vk).map(|r| full(r, at)),
                     };
                     match got {
                         Some(r) => out.push(r),
