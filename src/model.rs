@@ -163,3 +163,31 @@ impl FetchFailure {
         }
     }
 }
+
+/// An item (news or document) the store knows for a site, from this crawl or
+/// an earlier one.
+#[derive(Debug, Clone, PartialEq)]
+pub struct KnownItem {
+    pub url: String,
+    pub title: String,
+    /// Publication day from the page, feed or sitemap, if it showed one.
+    pub published: Option<NaiveDate>,
+    /// The day sitewarden first saw the item (Asia/Ho_Chi_Minh).
+    pub first_seen: NaiveDate,
+    /// Where the item was seen (listing, feed or sitemap URL), for evidence.
+    pub seen_on: String,
+}
+
+impl KnownItem {
+    /// The item's day as SPEC §5 defines it.
+    pub fn day(&self) -> NaiveDate {
+        self.published.unwrap_or(self.first_seen)
+    }
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct KnownDocument {
+    pub doc: crate::extract::LegalDocument,
+    pub first_seen: NaiveDate,
+    pub seen_on: String,
+}

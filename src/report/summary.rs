@@ -26,7 +26,7 @@ use serde::Serialize;
 use super::csv::{BOM, cell, csv_error};
 use super::{Format, rule_name_vi, rule_order, vi_date};
 use crate::model::{ResultRecord, Severity, Status};
-use crate::rules::{KnownDocument, KnownItem};
+use crate::model::{KnownDocument, KnownItem};
 
 pub struct PeriodInput<'a> {
     pub from: NaiveDate,

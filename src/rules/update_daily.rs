@@ -11,7 +11,8 @@ use chrono::NaiveDate;
 
 use crate::model::{Evidence, Severity};
 
-use super::{GOVERNMENT, KnownItem, RuleContext, RuleDef, Verdict, fmt_day};
+use super::{GOVERNMENT, RuleContext, RuleDef, Verdict, fmt_day};
+use crate::model::KnownItem;
 
 pub const RULE: RuleDef = RuleDef {
     id: "update.daily",

@@ -1,0 +1,174 @@
+//! Crawl memory: pages with their validators and facts, and the news items
+//! and legal documents each site has shown.
+
+use chrono::NaiveDate;
+use serde::{Deserialize, Serialize};
+
+use super::codec::{PAGES_V2, dec, enc, key, pack, unpack};
+use super::{Result, Store};
+use crate::crawler::{CachedPage, PageCache, PageRole, SiteCrawl, Validators};
+use crate::extract::{Item, LegalDocument, PageFacts};
+use crate::model::{KnownDocument, KnownItem, vn_now};
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub(super) struct PageRec {
+    role: PageRole,
+    /// None when no redirect happened: the key says it.
+    final_url: Option<String>,
+    validators: Validators,
+    content_hash: u64,
+    pub(super) fetched_at: i64,
+    facts: PageFacts,
+    feed_items: Vec<Item>,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub(super) struct ItemRec {
+    title: String,
+    pub(super) published: Option<NaiveDate>,
+    pub(super) first_seen: NaiveDate,
+    seen_on: String,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub(super) struct DocRec {
+    doc: LegalDocument,
+    pub(super) first_seen: NaiveDate,
+    seen_on: String,
+}
+
+impl Store {
+    /// Remember pages, items and documents of a finished crawl. `today` is
+    /// the as-of day: the day a new item is first seen.
+    pub fn save_crawl(&self, crawl: &SiteCrawl, today: NaiveDate) -> Result<()> {
+        let site = crawl.site_id.as_str();
+        for page in &crawl.pages {
+            let mut found: Vec<(&str, &str, Option<NaiveDate>)> = page
+                .facts
+                .items
+                .iter()
+                .chain(&page.feed_items)
+                .map(|i| (i.url.as_str(), i.title.as_str(), i.published.map(|p| p.date())))
+                .collect();
+            if page.role == PageRole::Article && page.facts.is_article {
+                found.push((
+                    page.url.as_str(),
+                    page.facts.title.as_deref().unwrap_or(""),
+                    page.facts.published.map(|p| p.date()),
+                ));
+            }
+            for (url, title, published) in found {
+                let k = key(&[site, url]);
+                let old: Option<ItemRec> = self.items.get(&k)?.and_then(|v| dec(&v));
+                let rec = match old {
+                    // Rewriting an unchanged record every night is what
+                    // makes a log-structured store grow.
+                    Some(o) if o.published.is_some() || published.is_none() => {
+                        if o.first_seen <= today {
+                            continue;
+                        }
+                        ItemRec { first_seen: today, ..o }
+                    }
+                    Some(mut o) => {
+                        o.published = published;
+                        o.first_seen = o.first_seen.min(today);
+                        o
+                    }
+                    None => ItemRec {
+                        title: title.to_string(),
+                        published,
+                        first_seen: today,
+                        seen_on: page.url.clone(),
+                    },
+                };
+                self.items.insert(k, enc(&rec)?)?;
+            }
+            for doc in &page.facts.documents {
+                let signed = doc.signed.to_string();
+                let k = key(&[site, &doc.url, &doc.number, &signed]);
+                let rec = match self.docs.get(&k)?.and_then(|v| dec::<DocRec>(&v)) {
+                    Some(o) if o.first_seen <= today && (o.doc.posted.is_some() || doc.posted.is_none()) => continue,
+                    Some(mut o) => {
+                        if o.doc.posted.is_none() {
+                            o.doc.posted = doc.posted;
+                        }
+                        o.first_seen = o.first_seen.min(today);
+                        o
+                    }
+                    None => DocRec {
+                        doc: doc.clone(),
+                        first_seen: today,
+                        seen_on: page.url.clone(),
+                    },
+                };
+                self.docs.insert(k, enc(&rec)?)?;
+            }
+        }
+        Ok(())
+    }
+
+    pub fn known_items(&self, site: &str) -> Result<Vec<KnownItem>> {
+        let prefix = key(&[site, ""]);
+        let mut out = Vec::new();
+        for kv in self.items.scan_prefix(&prefix) {
+            let (k, v) = kv?;
+            let Some(rec) = dec::<ItemRec>(&v) else { continue };
+            let url = String::from_utf8_lossy(k.get(prefix.len()..).unwrap_or_default()).into_owned();
+            out.push(KnownItem {
+                url,
+                title: rec.title,
+                published: rec.published,
+                first_seen: rec.first_seen,
+                seen_on: rec.seen_on,
+            });
+        }
+        Ok(out)
+    }
+
+    pub fn known_documents(&self, site: &str) -> Result<Vec<KnownDocument>> {
+        let mut out = Vec::new();
+        for kv in self.docs.scan_prefix(key(&[site, ""])) {
+            let (_, v) = kv?;
+            if let Some(rec) = dec::<DocRec>(&v) {
+                out.push(KnownDocument {
+                    doc: rec.doc,
+                    first_seen: rec.first_seen,
+                    seen_on: rec.seen_on,
+                });
+            }
+        }
+        Ok(out)
+    }
+}
+
+
+impl PageCache for Store {
+    fn remember(&self, url: &str, page: &CachedPage, content_hash: u64) {
+        let rec = PageRec {
+            role: page.role,
+            final_url: (page.final_url != url).then(|| page.final_url.clone()),
+            validators: page.validators.clone(),
+            content_hash,
+            fetched_at: vn_now().timestamp(),
+            facts: page.facts.clone(),
+            feed_items: page.feed_items.clone(),
+        };
+        // A page that cannot be kept is fetched in full next time: worth a
+        // log line, not a failed crawl.
+        if let Err(e) = pack(PAGES_V2, &rec).and_then(|v| Ok(self.pages.insert(url.as_bytes(), v)?)) {
+            tracing::warn!(url, error = %e, "cannot keep a fetched page for the next crawl");
+        }
+    }
+
+    fn cached(&self, url: &str) -> Option<CachedPage> {
+        // A page kept by an older version is fetched in full once.
+        let rec: PageRec = unpack(PAGES_V2, &self.pages.get(url.as_bytes()).ok()??)?;
+        Some(CachedPage {
+            role: rec.role,
+            final_url: rec.final_url.unwrap_or_else(|| url.to_string()),
+            validators: rec.validators,
+            facts: rec.facts,
+            feed_items: rec.feed_items,
+        })
+    }
+}

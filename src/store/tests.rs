@@ -1,0 +1,203 @@
+use chrono::{Duration as Days, NaiveDate};
+
+use super::codec::*;
+use super::results::*;
+use super::*;
+use crate::model::{Evidence, ResultRecord, Severity, Status};
+use crate::model::vn_offset;
+
+fn day(d: u32) -> NaiveDate {
+    NaiveDate::from_ymd_opt(2026, 11, d).unwrap_or_default()
+}
+
+fn result(site: &str, rule: &str, d: u32, status: Status) -> ResultRecord {
+    let def = crate::rules::find(rule);
+    ResultRecord {
+        site: site.into(),
+        rule: rule.into(),
+        status,
+        severity: def.map_or(Severity::Violation, |r| r.severity),
+        as_of: day(d),
+        checked_at: day(d)
+            .and_hms_opt(1, 2, 3)
+            .unwrap_or_default()
+            .and_local_timezone(vn_offset())
+            .single()
+            .unwrap_or_default(),
+        basis: def.map_or_else(|| "Thông tư cũ".to_string(), |r| r.basis.to_string()),
+        message: "Không tìm thấy địa chỉ thư điện tử liên hệ".into(),
+        evidence: vec![Evidence::new("https://a.gov.vn/", "footer has phone 0273 3873 333, no email")],
+        hint: (status == Status::Fail).then(|| "Bổ sung địa chỉ thư điện tử.".to_string()),
+    }
+}
+
+#[test]
+fn results_come_back_as_stored_day_by_day() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let store = Store::open(dir.path(), 1 << 20).expect("open");
+    let a = vec![
+        result("a", "disclosure.contact", 23, Status::Fail),
+        result("a", "retired.rule", 23, Status::Pass),
+    ];
+    let b = vec![result("b", "site.reachable", 23, Status::Pass)];
+    let c = vec![result("a", "disclosure.contact", 24, Status::Unknown)];
+    store.save_results(day(23), "a", &a).expect("save");
+    store.save_results(day(23), "b", &b).expect("save");
+    store.save_results(day(24), "a", &c).expect("save");
+    let mut got = store.results_for_day(day(23)).expect("read");
+    got.sort_by(|x, y| (&x.site, &x.rule).cmp(&(&y.site, &y.rule)));
+    let mut want = [a.clone(), b.clone()].concat();
+    want.sort_by(|x, y| (&x.site, &x.rule).cmp(&(&y.site, &y.rule)));
+    // A basis no rule has any more (a retired rule) is kept as written.
+    assert_eq!(got, want);
+    let days: Vec<(NaiveDate, usize)> = store
+        .results_by_day(day(1), day(30))
+        .map(|r| r.map(|(d, v)| (d, v.len())).expect("read"))
+        .collect();
+    assert_eq!(days, vec![(day(23), 3), (day(24), 1)]);
+    // The lean form a period summary reads agrees on what it counts.
+    let lean: Vec<(String, String, Status, Severity)> = store
+        .statuses_by_day(day(23), day(23))
+        .flat_map(|r| r.expect("read").1)
+        .map(|r| (r.site, r.rule, r.status, r.severity))
+        .collect();
+    let full: Vec<(String, String, Status, Severity)> = store
+        .results_by_day(day(23), day(23))
+        .flat_map(|r| r.expect("read").1)
+        .map(|r| (r.site, r.rule, r.status, r.severity))
+        .collect();
+    assert_eq!(lean, full);
+    assert_eq!(store.previous_day_with_results(day(24)).expect("read"), Some(day(23)));
+    assert_eq!(store.earliest_day().expect("read"), Some(day(23)));
+}
+
+#[test]
+fn a_value_in_an_unknown_format_is_skipped_not_fatal() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let store = Store::open(dir.path(), 1 << 20).expect("open");
+    store.results.insert(key(&["2026-11-23", "x"]), vec![9u8, 1, 2, 3]).expect("insert");
+    store
+        .save_results(day(23), "y", &[result("y", "site.reachable", 23, Status::Pass)])
+        .expect("save");
+    let got = store.results_for_day(day(23)).expect("read");
+    assert_eq!(got.len(), 1);
+    assert_eq!(got[0].site, "y");
+}
+
+#[test]
+fn sweep_drops_what_is_older_than_retention() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let store = Store::open(dir.path(), 1 << 20).expect("open");
+    store
+        .save_results(day(1), "a", &[result("a", "site.reachable", 1, Status::Pass)])
+        .expect("save");
+    store
+        .save_results(day(25), "a", &[result("a", "site.reachable", 25, Status::Pass)])
+        .expect("save");
+    let removed = store.sweep(day(26), 10).expect("sweep");
+    assert!(removed >= 1);
+    assert!(store.results_for_day(day(1)).expect("read").is_empty());
+    assert_eq!(store.results_for_day(day(25)).expect("read").len(), 1);
+}
+
+fn count(tree: &sled::Tree) -> usize {
+    tree.iter().count()
+}
+
+#[test]
+fn a_verdict_repeated_day_after_day_is_stored_once() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let store = Store::open(dir.path(), 1 << 20).expect("open");
+    for d in 1..=30 {
+        let mut daily = result("a", "update.daily", d, Status::Fail);
+        daily.message = format!("Không có tin, bài mới trong ngày làm việc: {d:02}/11/2026");
+        let same = ResultRecord {
+            // Same verdict, another day and time: still the same verdict.
+            as_of: day(d),
+            ..result("a", "disclosure.contact", 1, Status::Fail)
+        };
+        let same = ResultRecord {
+            checked_at: same.checked_at + Days::days(i64::from(d) - 1) + Days::seconds(5),
+            ..same
+        };
+        store.save_results(day(d), "a", &[same, daily]).expect("save");
+    }
+    // One contact verdict for thirty days, one daily verdict a day.
+    assert_eq!(count(&store.verdicts), 31);
+    let got = store.results_for_day(day(17)).expect("read");
+    assert_eq!(got.len(), 2);
+    assert_eq!(got[0].rule, "disclosure.contact");
+    assert_eq!(got[0].as_of, day(17));
+    // Each result keeps its own time, to the second.
+    assert_eq!(got[0].checked_at, got[1].checked_at + Days::seconds(5));
+    assert_eq!(got[1].checked_at, result("a", "update.daily", 17, Status::Fail).checked_at);
+    assert_eq!(got[0].evidence, result("a", "disclosure.contact", 1, Status::Fail).evidence);
+    assert_eq!(got[1].message, "Không có tin, bài mới trong ngày làm việc: 17/11/2026");
+
+    // The sweep drops the days and the verdicts only they referred to,
+    // and keeps the verdict later days still share.
+    store.sweep(day(30), 10).expect("sweep");
+    assert_eq!(count(&store.verdicts), 1 + 11);
+    assert_eq!(store.results_for_day(day(25)).expect("read").len(), 2);
+    assert!(store.results_for_day(day(19)).expect("read").is_empty());
+}
+
+#[test]
+fn two_verdicts_whose_hashes_meet_are_both_kept() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let store = Store::open(dir.path(), 1 << 20).expect("open");
+    let r = result("a", "disclosure.contact", 23, Status::Fail);
+    let raw = enc(&VerdictRec {
+        rule: r.rule.clone(),
+        status: r.status,
+        severity: r.severity,
+        basis: None,
+        message: r.message.clone(),
+        evidence: r.evidence.clone(),
+        hint: r.hint.clone(),
+    })
+    .expect("encode");
+    // Another verdict already sits where this one hashes to.
+    let other = VerdictRec {
+        rule: "site.reachable".into(),
+        status: Status::Pass,
+        severity: Severity::Violation,
+        basis: None,
+        message: "Trang truy cập được".into(),
+        evidence: Vec::new(),
+        hint: None,
+    };
+    let vk = (xxhash_rust::xxh3::xxh3_64(&raw) as u32).to_be_bytes();
+    store.verdicts.insert(vk, pack(VERDICTS_V1, &other).expect("pack")).expect("insert");
+    store.save_results(day(23), "a", std::slice::from_ref(&r)).expect("save");
+    assert_eq!(store.results_for_day(day(23)).expect("read"), vec![r]);
+    assert_eq!(store.verdict(vk).map(|v| v.message), Some("Trang truy cập được".to_string()));
+}
+
+#[test]
+fn results_in_the_first_format_are_still_read() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let store = Store::open(dir.path(), 1 << 20).expect("open");
+    let r = result("a", "disclosure.contact", 23, Status::Fail);
+    let v1 = vec![ResultRec {
+        rule: r.rule.clone(),
+        status: r.status,
+        severity: r.severity,
+        checked_at: r.checked_at.timestamp(),
+        basis: None,
+        message: r.message.clone(),
+        evidence: r.evidence.clone(),
+        hint: r.hint.clone(),
+    }];
+    store
+        .results
+        .insert(key(&["2026-11-23", "a"]), pack(RESULTS_V1, &v1).expect("pack"))
+        .expect("insert");
+    assert_eq!(store.results_for_day(day(23)).expect("read"), vec![r.clone()]);
+    let lean: Vec<(String, Status)> = store
+        .statuses_by_day(day(23), day(23))
+        .flat_map(|d| d.expect("read").1)
+        .map(|x| (x.rule, x.status))
+        .collect();
+    assert_eq!(lean, vec![(r.rule, r.status)]);
+}
