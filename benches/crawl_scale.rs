@@ -38,9 +38,10 @@ use hyper::server::conn::http1;
 use hyper::service::service_fn;
 use hyper::{Request, Response};
 use hyper_util::rt::TokioIo;
-use sitewarden::check::{Engine, SiteOutcome};
 use sitewarden::config::{Config, parse_rate};
+use sitewarden::engine::{Engine, SiteOutcome};
 use sitewarden::registry::Registry;
+use sitewarden::settings::Settings;
 use tokio::net::TcpListener;
 use tokio::sync::watch;
 use xxhash_rust::xxh3::xxh3_64;
@@ -777,7 +778,7 @@ fn bench_main(a: &Args) {
     let sites = registry.sites.clone();
     let retention = config.store.retention_days;
     let db = config.db_path();
-    let engine = Engine::new(config, registry).expect("engine");
+    let engine = Engine::new(Settings::new(config, registry).expect("holidays")).expect("engine");
     let (_tx, rx) = watch::channel(false);
 
     let run = |engine: &Engine, day: NaiveDate| -> Pass {
@@ -871,7 +872,7 @@ fn bench_main(a: &Args) {
     let night_registry = engine.registry.clone();
     drop(engine);
     night_config.crawl.per_host_rate = parse_rate(&a.night_rate).unwrap_or(night_config.crawl.per_host_rate);
-    let engine = Engine::new(night_config, night_registry).expect("engine");
+    let engine = Engine::new(Settings::new(night_config, night_registry).expect("holidays")).expect("engine");
     println!(
         "\n== {} nightly passes at {}, a few pages changed each night ==",
         a.nights, a.night_rate

@@ -10,11 +10,12 @@ use std::process::Command;
 use std::time::Instant;
 
 use chrono::{DateTime, Days, NaiveDate};
-use sitewarden::commands::period_summary;
+use sitewarden::calendar::Calendar;
+use sitewarden::findings::period_summary;
 use sitewarden::model::{Evidence, Kind, ResultRecord, Status, vn_offset};
 use sitewarden::registry::Site;
 use sitewarden::report::{Format, summary};
-use sitewarden::rules::{self, calendar::Calendar};
+use sitewarden::rules;
 use sitewarden::store::Store;
 
 const CACHE: u64 = 16 * 1024 * 1024;

@@ -9,14 +9,15 @@ use anyhow::Context;
 use chrono::NaiveDate;
 use tokio::sync::watch;
 
-use crate::check::Engine;
+use crate::calendar::Calendar;
 use crate::config::Config;
-use crate::fixtures::{self, FixtureSet};
+use crate::engine::Engine;
+use crate::findings::{self, open_store_for_reading, period_summary, report_context};
+use crate::fixtures::{self, FixtureSet, write_fixture_config};
 use crate::model::{ResultRecord, Severity, Status, vn_today};
 use crate::registry::{Registry, Site};
 use crate::report::{self, Format, ReportContext};
-use crate::rules::calendar::Calendar;
-use crate::store::Store;
+use crate::settings::Settings;
 
 /// Exit codes of SPEC §2.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -81,11 +82,8 @@ pub(crate) fn runtime() -> Result<tokio::runtime::Runtime, Failure> {
         .map_err(fatal)
 }
 
-pub(crate) fn load(config: &Path) -> Result<(Config, Registry), Failure> {
-    let config = Config::load(config).map_err(usage)?;
-    let registry = Registry::load(&config.registry).map_err(usage)?;
-    Calendar::load(config.rules.holidays.as_deref()).map_err(usage)?;
-    Ok((config, registry))
+fn load(config: &Path) -> Result<Settings, Failure> {
+    Settings::load(config).map_err(usage)
 }
 
 fn parse_date(s: Option<&str>, flag: &str) -> Result<Option<NaiveDate>, Failure> {
@@ -165,43 +163,6 @@ fn write_output(format: Format, out: Option<&Path>, results: &[ResultRecord], ct
     }
 }
 
-/// Everything the findings renderers show besides the day's results: names,
-/// the previous day's results (for "what changed") and new items per day.
-pub fn report_context(config: &Config, registry: &Registry, store: &Store, calendar: &Calendar, date: NaiveDate) -> ReportContext {
-    let previous_date = store.previous_day_with_results(date).ok().flatten();
-    let previous = previous_date.and_then(|d| store.results_for_day(d).ok());
-    let days: Vec<NaiveDate> = (0..30)
-        .rev()
-        .filter_map(|back| date.checked_sub_days(chrono::Days::new(back)))
-        .collect();
-    let daily_items = registry
-        .sites
-        .iter()
-        .map(|s| {
-            let items = store.known_items(&s.id).unwrap_or_default();
-            let per_day = days
-                .iter()
-                .map(|d| {
-                    (
-                        *d,
-                        items.iter().filter(|i| i.day() == *d).count() as u32,
-                        calendar.is_working_day(*d),
-                    )
-                })
-                .collect();
-            (s.id.clone(), per_day)
-        })
-        .collect();
-    ReportContext {
-        date: Some(date),
-        site_names: registry.sites.iter().map(|s| (s.id.clone(), s.name.clone())).collect(),
-        province: config.report.province.clone(),
-        previous,
-        previous_date,
-        daily_items,
-    }
-}
-
 pub struct CheckArgs {
     pub sites: Vec<String>,
     pub as_of: Option<String>,
@@ -219,8 +180,8 @@ pub fn exit_for(results: &[ResultRecord], fail_on: Option<Severity>) -> Exit {
 }
 
 pub fn check(config_path: &Path, args: CheckArgs) -> Result<Exit, Failure> {
-    let (config, registry) = load(config_path)?;
-    let sites = select_sites(&registry, &args.sites)?;
+    let settings = load(config_path)?;
+    let sites = select_sites(&settings.registry, &args.sites)?;
     let as_of = parse_date(args.as_of.as_deref(), "--as-of")?.unwrap_or_else(vn_today);
     let format = parse_format(args.format.as_deref(), Format::Jsonl)?;
     let fail_on = match args.fail_on.as_str() {
@@ -231,7 +192,7 @@ pub fn check(config_path: &Path, args: CheckArgs) -> Result<Exit, Failure> {
     };
     let rt = runtime()?;
     rt.block_on(async {
-        let engine = Engine::new(config, registry).context("cannot start the check").map_err(fatal)?;
+        let engine = Engine::new(settings).context("cannot start the check").map_err(fatal)?;
         let (_tx, rx) = shutdown_signal();
         let outcomes = engine.check(&sites, as_of, rx).await.context("check failed").map_err(fatal)?;
         let results: Vec<ResultRecord> = outcomes.into_iter().flat_map(|o| o.results).collect();
@@ -251,25 +212,28 @@ pub struct ReportArgs {
 }
 
 pub fn report(config_path: &Path, args: ReportArgs) -> Result<Exit, Failure> {
-    let (config, registry) = load(config_path)?;
+    let Settings {
+        config,
+        registry,
+        calendar,
+    } = load(config_path)?;
     if args.from.is_some() || args.to.is_some() {
-        return period_report(&config, &registry, &args);
+        return period_report(&config, &registry, &calendar, &args);
     }
     let date = parse_date(args.date.as_deref(), "--date")?.unwrap_or_else(vn_today);
     let format = parse_format(args.format.as_deref(), Format::Jsonl)?;
     let sites = select_sites(&registry, &args.sites)?;
-    let read = open_store_for_reading(&config)?;
+    let read = open_store_for_reading(&config).map_err(|e| fatal(e.into()))?;
     let store = &read.store;
     let mut results = store.results_for_day(date).context("cannot read the database").map_err(fatal)?;
     results.retain(|r| sites.iter().any(|s| s.id == r.site));
-    let calendar = Calendar::load(config.rules.holidays.as_deref()).map_err(usage)?;
     let ctx = report_context(&config, &registry, store, &calendar, date);
     write_output(format, args.out.as_deref(), &results, &ctx).map_err(fatal)?;
     Ok(Exit::Ok)
 }
 
 pub fn config_check(config_path: &Path) -> Result<Exit, Failure> {
-    let (config, registry) = load(config_path)?;
+    let Settings { config, registry, .. } = load(config_path)?;
     let gov = registry.sites.iter().filter(|s| s.kind == crate::model::Kind::Government).count();
     println!("{}: OK", config.source.display());
     println!(
@@ -299,32 +263,24 @@ pub fn config_check(config_path: &Path) -> Result<Exit, Failure> {
     Ok(Exit::Ok)
 }
 
+#[cfg(unix)]
 pub fn run(config_path: &Path) -> Result<Exit, Failure> {
-    crate::scheduler::run(config_path)
+    let settings = load(config_path)?;
+    let rt = runtime()?;
+    let outcome = rt.block_on(crate::scheduler::run(config_path.to_path_buf(), settings));
+    // A findings file still being written must not hold the exit forever.
+    rt.shutdown_timeout(std::time::Duration::from_secs(2));
+    outcome.map(|()| Exit::Ok).map_err(|e| fatal(e.into()))
+}
+
+#[cfg(not(unix))]
+pub fn run(_config_path: &Path) -> Result<Exit, Failure> {
+    Err(fatal(anyhow::anyhow!("the daemon needs a Unix system (signals, systemd)")))
 }
 
 pub struct DemoArgs {
     pub out_dir: Option<PathBuf>,
     pub fixtures: Option<PathBuf>,
-}
-
-/// A configuration for checking fixture sites on loopback, written into `dir`.
-pub fn write_fixture_config(dir: &Path, set: &FixtureSet, registry: &str) -> std::io::Result<PathBuf> {
-    std::fs::create_dir_all(dir)?;
-    std::fs::write(dir.join("sites.toml"), registry)?;
-    let holidays = match &set.holidays {
-        Some(h) => {
-            std::fs::write(dir.join("holidays.toml"), h)?;
-            "holidays = \"holidays.toml\"\n"
-        }
-        None => "",
-    };
-    let config = format!(
-        "state_dir = \"state\"\nregistry = \"sites.toml\"\n\n[crawl]\nper_host_rate = \"20/1s\"\nrequest_timeout = \"5s\"\nallow_private_addresses = true\nmax_pages_per_site = 40\n\n[report]\ndir = \"findings\"\nformats = [\"html\", \"csv\"]\n\n[rules.update]\n{holidays}"
-    );
-    let path = dir.join("sitewarden.toml");
-    std::fs::write(&path, config)?;
-    Ok(path)
 }
 
 pub fn demo(args: DemoArgs) -> Result<Exit, Failure> {
@@ -348,16 +304,16 @@ pub fn demo(args: DemoArgs) -> Result<Exit, Failure> {
         let config_path = write_fixture_config(&dir, &set, &running.registry)
             .with_context(|| format!("cannot write to {}", dir.display()))
             .map_err(fatal)?;
-        let (config, registry) = load(&config_path)?;
+        let settings = load(&config_path)?;
         let as_of = set.as_of.unwrap_or_else(vn_today);
-        let sites = registry.sites.clone();
-        let engine = Engine::new(config, registry).context("cannot start the check").map_err(fatal)?;
+        let sites = settings.registry.sites.clone();
+        let engine = Engine::new(settings).context("cannot start the check").map_err(fatal)?;
         let (_tx, rx) = shutdown_signal();
         let outcomes = engine.check(&sites, as_of, rx).await.context("check failed").map_err(fatal)?;
         let results: Vec<ResultRecord> = outcomes.into_iter().flat_map(|o| o.results).collect();
         // The same findings files the daemon writes each morning.
-        let (written, _) = crate::scheduler::write_findings(&engine.config, &engine.registry, &engine.store, as_of)
-            .map_err(|e| fatal(anyhow::anyhow!(e)))?;
+        let (written, _) = findings::write_findings(&engine.config, &engine.registry, &engine.calendar, &engine.store, as_of)
+            .map_err(|e| fatal(e.into()))?;
         print_summary(&sites, &results, as_of);
         for p in &written {
             println!("{}", p.display());
@@ -385,54 +341,8 @@ fn print_summary(sites: &[Site], results: &[ResultRecord], as_of: NaiveDate) {
     }
 }
 
-/// The period summary of SPEC §9 for `sites`, from the store alone,
-/// aggregated while scanning one day at a time (never the whole period in
-/// memory). Used by `report --from --to` and its benchmark.
-pub fn period_summary(
-    store: &Store,
-    calendar: &Calendar,
-    sites: &[Site],
-    from: NaiveDate,
-    to: NaiveDate,
-    province: Option<&str>,
-    max_working_days: u32,
-) -> Result<report::summary::PeriodSummary, crate::store::StoreError> {
-    let names: Vec<(String, String)> = sites.iter().map(|s| (s.id.clone(), s.name.clone())).collect();
-    let mut items = Vec::with_capacity(sites.len());
-    let mut documents = Vec::with_capacity(sites.len());
-    for s in sites {
-        items.push((s.id.clone(), store.known_items(&s.id)?));
-        documents.push((s.id.clone(), store.known_documents(&s.id)?));
-    }
-    let is_working_day = |d: NaiveDate| calendar.is_working_day(d);
-    let input = report::summary::PeriodInput {
-        from,
-        to,
-        province,
-        sites: &names,
-        is_working_day: &is_working_day,
-        items: &items,
-        documents: &documents,
-        covered_from: store.earliest_day()?,
-        max_doc_delay_working_days: i64::from(max_working_days),
-    };
-    let mut read_error = None;
-    let days = store.statuses_by_day(from, to).map_while(|r| match r {
-        Ok(day) => Some(day),
-        Err(e) => {
-            read_error = Some(e);
-            None
-        }
-    });
-    let summary = report::summary::summarize(&input, days);
-    match read_error {
-        Some(e) => Err(e),
-        None => Ok(summary),
-    }
-}
-
 /// `report --from --to`: the six-monthly / annual summary (SPEC §9).
-fn period_report(config: &Config, registry: &Registry, args: &ReportArgs) -> Result<Exit, Failure> {
+fn period_report(config: &Config, registry: &Registry, calendar: &Calendar, args: &ReportArgs) -> Result<Exit, Failure> {
     let (Some(from), Some(to)) = (parse_date(args.from.as_deref(), "--from")?, parse_date(args.to.as_deref(), "--to")?) else {
         return Err(usage("--from and --to go together"));
     };
@@ -447,12 +357,11 @@ fn period_report(config: &Config, registry: &Registry, args: &ReportArgs) -> Res
         tracing::warn!(%to, "--to is after today: the days still to come count as not checked");
     }
     let sites = select_sites(registry, &args.sites)?;
-    let calendar = Calendar::load(config.rules.holidays.as_deref()).map_err(usage)?;
-    let read = open_store_for_reading(config)?;
+    let read = open_store_for_reading(config).map_err(|e| fatal(e.into()))?;
     let store = &read.store;
     let summary = period_summary(
         store,
-        &calendar,
+        calendar,
         &sites,
         from,
         to,
@@ -473,58 +382,4 @@ fn period_report(config: &Config, registry: &Registry, args: &ReportArgs) -> Res
         }
     }
     Ok(Exit::Ok)
-}
-
-/// A database opened for a report; when it is a copy, the copy is removed
-/// with it (on Linux its open files can be unlinked safely).
-struct ReadStore {
-    store: Store,
-    copy: Option<PathBuf>,
-}
-
-impl Drop for ReadStore {
-    fn drop(&mut self) {
-        if let Some(copy) = &self.copy {
-            let _ = std::fs::remove_dir_all(copy);
-        }
-    }
-}
-
-/// Open the database for a report. sled allows one process at a time, so
-/// while the daemon holds it, read a copy of its directory instead: sled
-/// recovers a copy taken mid-write the way it recovers from a crash.
-fn open_store_for_reading(config: &Config) -> Result<ReadStore, Failure> {
-    match Store::open(&config.db_path(), config.store.cache_capacity_bytes) {
-        Ok(store) => Ok(ReadStore { store, copy: None }),
-        Err(first) => {
-            let copy = std::env::temp_dir().join(format!("sitewarden-report-{}", std::process::id()));
-            let guard_failure = |e: &dyn std::fmt::Display| fatal(anyhow::anyhow!("{first}; reading a copy failed too: {e}"));
-            if let Err(e) = copy_dir(&config.db_path(), &copy) {
-                let _ = std::fs::remove_dir_all(&copy);
-                return Err(guard_failure(&e));
-            }
-            tracing::info!(copy = %copy.display(), "database in use (is the daemon running?); reading a copy");
-            match Store::open(&copy, config.store.cache_capacity_bytes) {
-                Ok(store) => Ok(ReadStore { store, copy: Some(copy) }),
-                Err(e) => {
-                    let _ = std::fs::remove_dir_all(&copy);
-                    Err(guard_failure(&e))
-                }
-            }
-        }
-    }
-}
-
-fn copy_dir(from: &Path, to: &Path) -> std::io::Result<()> {
-    std::fs::create_dir_all(to)?;
-    for entry in std::fs::read_dir(from)? {
-        let entry = entry?;
-        let target = to.join(entry.file_name());
-        if entry.file_type()?.is_dir() {
-            copy_dir(&entry.path(), &target)?;
-        } else {
-            std::fs::copy(entry.path(), target)?;
-        }
-    }
-    Ok(())
 }

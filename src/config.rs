@@ -216,7 +216,7 @@ struct RawMetrics {
     listen: Spanned<String>,
 }
 
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct CrawlConfig {
     pub user_agent: String,
     pub per_host_rate: Rate,

@@ -10,7 +10,7 @@
 use std::collections::{BTreeMap, HashMap};
 use std::convert::Infallible;
 use std::net::SocketAddr;
-use std::path::Path;
+use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex};
 use std::time::Instant;
 
@@ -264,4 +264,23 @@ pub async fn serve(set: &FixtureSet) -> std::io::Result<RunningFixtures> {
         log,
         tasks,
     })
+}
+
+/// A configuration for checking fixture sites on loopback, written into `dir`.
+pub fn write_fixture_config(dir: &Path, set: &FixtureSet, registry: &str) -> std::io::Result<PathBuf> {
+    std::fs::create_dir_all(dir)?;
+    std::fs::write(dir.join("sites.toml"), registry)?;
+    let holidays = match &set.holidays {
+        Some(h) => {
+            std::fs::write(dir.join("holidays.toml"), h)?;
+            "holidays = \"holidays.toml\"\n"
+        }
+        None => "",
+    };
+    let config = format!(
+        "state_dir = \"state\"\nregistry = \"sites.toml\"\n\n[crawl]\nper_host_rate = \"20/1s\"\nrequest_timeout = \"5s\"\nallow_private_addresses = true\nmax_pages_per_site = 40\n\n[report]\ndir = \"findings\"\nformats = [\"html\", \"csv\"]\n\n[rules.update]\n{holidays}"
+    );
+    let path = dir.join("sitewarden.toml");
+    std::fs::write(&path, config)?;
+    Ok(path)
 }

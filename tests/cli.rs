@@ -6,7 +6,7 @@ use std::path::Path;
 use std::process::{Command, Output};
 
 use bytes::Bytes;
-use sitewarden::commands::write_fixture_config;
+use sitewarden::fixtures::write_fixture_config;
 use sitewarden::fixtures::{FixtureSet, SiteFiles, serve};
 
 fn sitewarden(args: &[&str], config: &Path) -> Output {

@@ -10,9 +10,9 @@ use std::time::{Duration, Instant};
 
 use bytes::Bytes;
 use chrono::NaiveDate;
-use sitewarden::commands::write_fixture_config;
 use sitewarden::config::Config;
 use sitewarden::crawler::PageCache;
+use sitewarden::fixtures::write_fixture_config;
 use sitewarden::fixtures::{self, FixtureSet, ServerSettings, SiteFiles};
 use sitewarden::model::Kind;
 use sitewarden::rules;

@@ -199,8 +199,10 @@ async fn runs_on_schedule_reloads_and_stops_cleanly() {
     let findings = dir.path().join("findings");
     let jsonl = findings.join(format!("findings-{today}.jsonl"));
     let rules_exist = !sitewarden::rules::all().is_empty();
-    eventually("the findings file with the site's results", Duration::from_secs(30), &d, || {
-        findings_sites(&jsonl).is_some_and(|s| !rules_exist || s.contains(&"gov".to_string()))
+    // The formats are written one after the other: wait for the last too.
+    let html = findings.join(format!("findings-{today}.html"));
+    eventually("the findings files with the site's results", Duration::from_secs(30), &d, || {
+        findings_sites(&jsonl).is_some_and(|s| !rules_exist || s.contains(&"gov".to_string())) && html.is_file()
     })
     .await;
     for ext in ["csv", "html"] {

@@ -7,7 +7,7 @@ use std::path::Path;
 use std::process::Command;
 
 use serde_json::Value;
-use sitewarden::commands::write_fixture_config;
+use sitewarden::fixtures::write_fixture_config;
 use sitewarden::fixtures::{FixtureSet, serve};
 
 fn fixtures_dir() -> std::path::PathBuf {

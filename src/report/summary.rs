@@ -25,8 +25,8 @@ use serde::Serialize;
 
 use super::csv::{BOM, cell, csv_error};
 use super::{Format, rule_name_vi, rule_order, vi_date};
-use crate::model::{ResultRecord, Severity, Status};
 use crate::model::{KnownDocument, KnownItem};
+use crate::model::{ResultRecord, Severity, Status};
 
 pub struct PeriodInput<'a> {
     pub from: NaiveDate,

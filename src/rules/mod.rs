@@ -3,7 +3,6 @@
 
 pub mod attribution_details;
 pub mod attribution_source;
-pub mod calendar;
 pub mod disclosure_contact;
 pub mod disclosure_editorial_board;
 pub mod disclosure_governing_agency;
@@ -16,6 +15,7 @@ pub mod update_legal_documents;
 
 use chrono::{DateTime, FixedOffset, NaiveDate};
 
+use crate::calendar::Calendar;
 use crate::config::RulesConfig;
 use crate::crawler::{CrawledPage, PageRole, SiteCrawl};
 use crate::extract::PageFacts;
@@ -30,7 +30,7 @@ pub struct RuleContext<'a> {
     pub documents: &'a [KnownDocument],
     pub as_of: NaiveDate,
     pub config: &'a RulesConfig,
-    pub calendar: &'a calendar::Calendar,
+    pub calendar: &'a Calendar,
 }
 
 /// A rule's decision before it is stamped with site, date and basis.
@@ -392,7 +392,7 @@ pub(crate) mod testkit {
         pub documents: Vec<KnownDocument>,
         pub as_of: NaiveDate,
         pub config: RulesConfig,
-        pub calendar: calendar::Calendar,
+        pub calendar: Calendar,
     }
 
     impl Fx {
@@ -448,7 +448,7 @@ pub(crate) mod testkit {
                 documents: Vec::new(),
                 as_of: d(2026, 11, 25),
                 config: RulesConfig::default(),
-                calendar: calendar::Calendar::builtin(),
+                calendar: Calendar::builtin(),
             }
         }
 

@@ -118,8 +118,8 @@ fn check(ctx: &RuleContext) -> Verdict {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::calendar::Calendar;
     use crate::model::Status;
-    use crate::rules::calendar::Calendar;
     use crate::rules::testkit::*;
     use std::path::Path;
 

@@ -141,7 +141,6 @@ impl Store {
     }
 }
 
-
 impl PageCache for Store {
     fn remember(&self, url: &str, page: &CachedPage, content_hash: u64) {
         let rec = PageRec {

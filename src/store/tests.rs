@@ -3,8 +3,8 @@ use chrono::{Duration as Days, NaiveDate};
 use super::codec::*;
 use super::results::*;
 use super::*;
-use crate::model::{Evidence, ResultRecord, Severity, Status};
 use crate::model::vn_offset;
+use crate::model::{Evidence, ResultRecord, Severity, Status};
 
 fn day(d: u32) -> NaiveDate {
     NaiveDate::from_ymd_opt(2026, 11, d).unwrap_or_default()

@@ -8,18 +8,18 @@ use chrono::NaiveDate;
 use futures_util::stream::{self, StreamExt};
 use tokio::sync::watch;
 
-use crate::config::{Config, ConfigError};
+use crate::calendar::Calendar;
+use crate::config::Config;
 use crate::crawler::{Fetcher, SiteCrawl, crawl_site};
 use crate::events;
 use crate::model::{ResultRecord, vn_now};
 use crate::registry::{Registry, Site};
-use crate::rules::{self, RuleContext, calendar::Calendar};
+use crate::rules::{self, RuleContext};
+use crate::settings::Settings;
 use crate::store::{Store, StoreError};
 
 #[derive(Debug, thiserror::Error)]
 pub enum EngineError {
-    #[error(transparent)]
-    Config(#[from] ConfigError),
     #[error(transparent)]
     Store(#[from] StoreError),
     #[error("cannot build the HTTP client: {0}")]
@@ -50,8 +50,12 @@ impl SiteOutcome {
 }
 
 impl Engine {
-    pub fn new(config: Config, registry: Registry) -> Result<Engine, EngineError> {
-        let calendar = Calendar::load(config.rules.holidays.as_deref())?;
+    pub fn new(settings: Settings) -> Result<Engine, EngineError> {
+        let Settings {
+            config,
+            registry,
+            calendar,
+        } = settings;
         let store = Store::open(&config.db_path(), config.store.cache_capacity_bytes)?;
         let fetcher = Fetcher::new(&config.crawl)?;
         Ok(Engine {

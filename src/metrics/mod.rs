@@ -15,6 +15,8 @@ use prometheus_client::registry::Registry;
 use crate::crawler::{RobotsStatus, SiteCrawl};
 use crate::model::{FailureKind, ResultRecord, vn_now};
 
+pub mod server;
+
 #[derive(Clone, Debug, Hash, PartialEq, Eq, EncodeLabelSet)]
 struct SiteOutcomeLabels {
     site: String,

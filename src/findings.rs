@@ -1,0 +1,203 @@
+//! What officers read, assembled from the store: the nightly findings files
+//! (SPEC §8) with their context, and the period summary (SPEC §9). The
+//! daemon, `check`, `report` and `demo` all go through here.
+
+use std::path::{Path, PathBuf};
+
+use chrono::NaiveDate;
+
+use crate::calendar::Calendar;
+use crate::config::Config;
+use crate::registry::{Registry, Site};
+use crate::report::{self, Format, ReportContext};
+use crate::store::{Store, StoreError};
+
+#[derive(Debug, thiserror::Error)]
+pub enum FindingsError {
+    #[error(transparent)]
+    Store(#[from] StoreError),
+    #[error("cannot create {path}: {source}")]
+    CreateDir { path: String, source: std::io::Error },
+    #[error("report format {name:?}: {reason}")]
+    Format { name: String, reason: String },
+    #[error("cannot write {path}: {source}")]
+    Write { path: String, source: std::io::Error },
+    #[error("{first}; reading a copy failed too: {second}")]
+    Copy { first: StoreError, second: String },
+}
+
+/// Everything the findings renderers show besides the day's results: names,
+/// the previous day's results (for "what changed") and new items per day.
+pub fn report_context(config: &Config, registry: &Registry, store: &Store, calendar: &Calendar, date: NaiveDate) -> ReportContext {
+    let previous_date = store.previous_day_with_results(date).ok().flatten();
+    let previous = previous_date.and_then(|d| store.results_for_day(d).ok());
+    let days: Vec<NaiveDate> = (0..30)
+        .rev()
+        .filter_map(|back| date.checked_sub_days(chrono::Days::new(back)))
+        .collect();
+    let daily_items = registry
+        .sites
+        .iter()
+        .map(|s| {
+            let items = store.known_items(&s.id).unwrap_or_default();
+            let per_day = days
+                .iter()
+                .map(|d| {
+                    (
+                        *d,
+                        items.iter().filter(|i| i.day() == *d).count() as u32,
+                        calendar.is_working_day(*d),
+                    )
+                })
+                .collect();
+            (s.id.clone(), per_day)
+        })
+        .collect();
+    ReportContext {
+        date: Some(date),
+        site_names: registry.sites.iter().map(|s| (s.id.clone(), s.name.clone())).collect(),
+        province: config.report.province.clone(),
+        previous,
+        previous_date,
+        daily_items,
+    }
+}
+
+/// Write the findings files of `date` in every configured format. Returns
+/// the files written and the number of results in them.
+pub fn write_findings(
+    config: &Config,
+    registry: &Registry,
+    calendar: &Calendar,
+    store: &Store,
+    date: NaiveDate,
+) -> Result<(Vec<PathBuf>, usize), FindingsError> {
+    let dir = &config.report.dir;
+    std::fs::create_dir_all(dir).map_err(|source| FindingsError::CreateDir {
+        path: dir.display().to_string(),
+        source,
+    })?;
+    let mut results = store.results_for_day(date)?;
+    results.retain(|r| registry.get(&r.site).is_some());
+    let ctx = report_context(config, registry, store, calendar, date);
+    let mut written = Vec::new();
+    for name in &config.report.formats {
+        let format: Format = name.parse().map_err(|e: report::UnknownFormat| FindingsError::Format {
+            name: name.clone(),
+            reason: e.to_string(),
+        })?;
+        let path = dir.join(format!("findings-{date}.{}", format.extension()));
+        let renderer = report::renderer_for(format);
+        report::write_atomically(&path, |w| renderer.render(&results, &ctx, w)).map_err(|source| FindingsError::Write {
+            path: path.display().to_string(),
+            source,
+        })?;
+        written.push(path);
+    }
+    Ok((written, results.len()))
+}
+
+/// The period summary of SPEC §9 for `sites`, from the store alone,
+/// aggregated while scanning one day at a time (never the whole period in
+/// memory). Used by `report --from --to` and its benchmark.
+pub fn period_summary(
+    store: &Store,
+    calendar: &Calendar,
+    sites: &[Site],
+    from: NaiveDate,
+    to: NaiveDate,
+    province: Option<&str>,
+    max_working_days: u32,
+) -> Result<report::summary::PeriodSummary, StoreError> {
+    let names: Vec<(String, String)> = sites.iter().map(|s| (s.id.clone(), s.name.clone())).collect();
+    let mut items = Vec::with_capacity(sites.len());
+    let mut documents = Vec::with_capacity(sites.len());
+    for s in sites {
+        items.push((s.id.clone(), store.known_items(&s.id)?));
+        documents.push((s.id.clone(), store.known_documents(&s.id)?));
+    }
+    let is_working_day = |d: NaiveDate| calendar.is_working_day(d);
+    let input = report::summary::PeriodInput {
+        from,
+        to,
+        province,
+        sites: &names,
+        is_working_day: &is_working_day,
+        items: &items,
+        documents: &documents,
+        covered_from: store.earliest_day()?,
+        max_doc_delay_working_days: i64::from(max_working_days),
+    };
+    let mut read_error = None;
+    let days = store.statuses_by_day(from, to).map_while(|r| match r {
+        Ok(day) => Some(day),
+        Err(e) => {
+            read_error = Some(e);
+            None
+        }
+    });
+    let summary = report::summary::summarize(&input, days);
+    match read_error {
+        Some(e) => Err(e),
+        None => Ok(summary),
+    }
+}
+
+/// A database opened for a report; when it is a copy, the copy is removed
+/// with it (on Linux its open files can be unlinked safely).
+pub struct ReadStore {
+    pub store: Store,
+    copy: Option<PathBuf>,
+}
+
+impl Drop for ReadStore {
+    fn drop(&mut self) {
+        if let Some(copy) = &self.copy {
+            let _ = std::fs::remove_dir_all(copy);
+        }
+    }
+}
+
+/// Open the database for a report. sled allows one process at a time, so
+/// while the daemon holds it, read a copy of its directory instead: sled
+/// recovers a copy taken mid-write the way it recovers from a crash.
+pub fn open_store_for_reading(config: &Config) -> Result<ReadStore, FindingsError> {
+    match Store::open(&config.db_path(), config.store.cache_capacity_bytes) {
+        Ok(store) => Ok(ReadStore { store, copy: None }),
+        Err(first) => {
+            let copy = std::env::temp_dir().join(format!("sitewarden-report-{}", std::process::id()));
+            if let Err(e) = copy_dir(&config.db_path(), &copy) {
+                let _ = std::fs::remove_dir_all(&copy);
+                return Err(FindingsError::Copy {
+                    first,
+                    second: e.to_string(),
+                });
+            }
+            tracing::info!(copy = %copy.display(), "database in use (is the daemon running?); reading a copy");
+            match Store::open(&copy, config.store.cache_capacity_bytes) {
+                Ok(store) => Ok(ReadStore { store, copy: Some(copy) }),
+                Err(e) => {
+                    let _ = std::fs::remove_dir_all(&copy);
+                    Err(FindingsError::Copy {
+                        first,
+                        second: e.to_string(),
+                    })
+                }
+            }
+        }
+    }
+}
+
+fn copy_dir(from: &Path, to: &Path) -> std::io::Result<()> {
+    std::fs::create_dir_all(to)?;
+    for entry in std::fs::read_dir(from)? {
+        let entry = entry?;
+        let target = to.join(entry.file_name());
+        if entry.file_type()?.is_dir() {
+            copy_dir(&entry.path(), &target)?;
+        } else {
+            std::fs::copy(entry.path(), target)?;
+        }
+    }
+    Ok(())
+}
