@@ -18,6 +18,11 @@ pub fn vn_now() -> DateTime<FixedOffset> {
     chrono::Utc::now().with_timezone(&vn_offset())
 }
 
+/// dd/mm/yyyy, the way Vietnamese officers write dates.
+pub fn fmt_day(d: NaiveDate) -> String {
+    d.format("%d/%m/%Y").to_string()
+}
+
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, PartialOrd, Ord)]
 #[serde(rename_all = "lowercase")]
 pub enum Kind {

@@ -4,32 +4,10 @@
 
 use std::io::Write;
 
-use super::{Renderer, ReportContext, ordered_sites};
+use super::{Renderer, ReportContext, ordered_sites, xml_escape};
 use crate::model::{ResultRecord, Status};
 
 pub struct JunitRenderer;
-
-/// Escapes for XML text and attributes, and drops the characters XML 1.0
-/// cannot carry at all (a hostile page may contain NUL or other controls).
-pub(crate) fn xml_escape(s: &str) -> String {
-    let mut out = String::with_capacity(s.len() + 8);
-    for c in s.chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&quot;"),
-            '\'' => out.push_str("&apos;"),
-            // Attribute values normalise raw newlines to spaces; keep them.
-            '\n' => out.push_str("&#10;"),
-            '\r' => out.push_str("&#13;"),
-            '\t' => out.push_str("&#9;"),
-            '\u{0}'..='\u{1F}' | '\u{FFFE}' | '\u{FFFF}' => out.push('\u{FFFD}'),
-            c => out.push(c),
-        }
-    }
-    out
-}
 
 fn evidence_text(r: &ResultRecord) -> String {
     let mut s = String::new();

@@ -215,29 +215,14 @@ pub fn changes(prev: &[ResultRecord], cur: &[ResultRecord]) -> Changes {
     out
 }
 
-/// Rule ids in the order of SPEC §5, with the Vietnamese name officers read.
-pub const RULE_NAMES: &[(&str, &str)] = &[
-    ("site.reachable", "Truy cập được trang"),
-    ("site.crawlable", "Cho phép kiểm tra tự động (robots.txt)"),
-    ("update.daily", "Cập nhật thông tin hằng ngày"),
-    ("update.legal_documents", "Đăng văn bản quy phạm pháp luật đúng hạn"),
-    ("disclosure.governing_agency", "Ghi tên cơ quan chủ quản"),
-    ("disclosure.editorial_board", "Ghi Ban biên tập"),
-    ("disclosure.responsible_person", "Ghi người chịu trách nhiệm nội dung"),
-    ("disclosure.contact", "Ghi điện thoại và thư điện tử liên hệ"),
-    ("disclosure.license", "Hiển thị giấy phép"),
-    ("attribution.source", "Ghi nguồn tin"),
-    ("attribution.details", "Ghi tác giả, thời gian đăng của nguồn tin"),
-];
-
 /// The Vietnamese name of a rule; the id itself for a rule we do not know.
 pub fn rule_name_vi(rule: &str) -> &str {
-    RULE_NAMES.iter().find(|(id, _)| *id == rule).map(|(_, n)| *n).unwrap_or(rule)
+    crate::rules::find(rule).map_or(rule, |r| r.name)
 }
 
 /// Sort key putting known rules in SPEC order and unknown ones after, by id.
 pub(crate) fn rule_order(rule: &str) -> (usize, &str) {
-    (RULE_NAMES.iter().position(|(id, _)| *id == rule).unwrap_or(usize::MAX), rule)
+    (crate::rules::all().iter().position(|r| r.id == rule).unwrap_or(usize::MAX), rule)
 }
 
 /// Sites in registry order first, then any others in order of appearance.
@@ -259,6 +244,19 @@ pub(crate) fn ordered_sites<'a>(site_names: &'a [(String, String)], sites: impl 
 
 /// Escapes text for HTML element content and double- or single-quoted attributes.
 pub fn html_escape(s: &str) -> String {
+    escape_markup(s, false)
+}
+
+/// Escapes for XML text and attributes (JUnit), where raw newlines in an
+/// attribute would be normalised to spaces.
+pub(crate) fn xml_escape(s: &str) -> String {
+    escape_markup(s, true)
+}
+
+/// One escaping for HTML and XML. Control characters have no business in a
+/// report, some break parsers and XML 1.0 cannot carry them at all (a
+/// hostile page may contain NUL): they become U+FFFD.
+fn escape_markup(s: &str, encode_whitespace: bool) -> String {
     let mut out = String::with_capacity(s.len() + 8);
     for c in s.chars() {
         match c {
@@ -267,8 +265,11 @@ pub fn html_escape(s: &str) -> String {
             '>' => out.push_str("&gt;"),
             '"' => out.push_str("&quot;"),
             '\'' => out.push_str("&#39;"),
-            // Control characters have no business in a report and some break parsers.
-            c if c.is_control() && c != '\n' && c != '\t' => out.push('\u{FFFD}'),
+            '\n' | '\r' | '\t' if encode_whitespace => {
+                let _ = std::fmt::Write::write_fmt(&mut out, format_args!("&#{};", c as u32));
+            }
+            '\n' | '\t' => out.push(c),
+            c if c.is_control() || c == '\u{FFFE}' || c == '\u{FFFF}' => out.push('\u{FFFD}'),
             c => out.push(c),
         }
     }
@@ -295,10 +296,7 @@ pub(crate) fn anchor_part(s: &str) -> String {
     out
 }
 
-/// Vietnamese date as officers write it: 24/11/2026.
-pub(crate) fn vi_date(d: NaiveDate) -> String {
-    d.format("%d/%m/%Y").to_string()
-}
+pub(crate) use crate::model::fmt_day as vi_date;
 
 #[cfg(test)]
 pub(crate) mod testutil {

@@ -13,9 +13,11 @@ use super::{AGGREGATOR, Hit, Part, RuleContext, RuleDef, Verdict, check_disclosu
 
 pub const RULE: RuleDef = RuleDef {
     id: "disclosure.license",
+    name: "Hiển thị giấy phép",
     applies_to: AGGREGATOR,
     severity: Severity::Violation,
     basis: "Nghị định 72/2013/NĐ-CP (sửa đổi bởi Nghị định 27/2018/NĐ-CP); Thông tư 09/2014/TT-BTTTT",
+    needs_home: true,
     check,
 };
 

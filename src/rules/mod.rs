@@ -47,18 +47,15 @@ pub struct Verdict {
 /// A rule: its id, who it applies to, its weight and its legal basis.
 pub struct RuleDef {
     pub id: &'static str,
+    /// What officers read in reports, in Vietnamese.
+    pub name: &'static str,
     pub applies_to: &'static [Kind],
     pub severity: Severity,
     pub basis: &'static str,
+    /// Without the home page the rule is `unknown`; only the rules that
+    /// judge the fetch itself (reachable, crawlable) do without it.
+    pub needs_home: bool,
     pub check: fn(&RuleContext) -> Verdict,
-}
-
-impl RuleDef {
-    /// site.reachable and site.crawlable judge the fetch itself; every other
-    /// rule needs the home page and is `unknown` without it.
-    pub fn needs_home(&self) -> bool {
-        !matches!(self.id, "site.reachable" | "site.crawlable")
-    }
 }
 
 pub const ALL_KINDS: &[Kind] = &[Kind::Government, Kind::Aggregator];
@@ -91,7 +88,7 @@ pub fn find(id: &str) -> Option<&'static RuleDef> {
 /// Decide one rule: the central gating (no home page → `unknown`) and the
 /// partial-crawl note apply here so no rule can forget them.
 pub fn decide(rule: &RuleDef, ctx: &RuleContext) -> Verdict {
-    if rule.needs_home()
+    if rule.needs_home
         && let Err(failure) = &ctx.crawl.home
     {
         return Verdict::unknown(
@@ -103,7 +100,7 @@ pub fn decide(rule: &RuleDef, ctx: &RuleContext) -> Verdict {
         );
     }
     let mut v = (rule.check)(ctx);
-    if rule.needs_home()
+    if rule.needs_home
         && let Some(note) = ctx.crawl.partial_note()
     {
         v.evidence.push(Evidence::new(&ctx.crawl.home_url, note));
@@ -178,10 +175,7 @@ pub(crate) fn push_capped(evidence: &mut Vec<Evidence>, entries: Vec<Evidence>, 
     }
 }
 
-/// dd/mm/yyyy, the way Vietnamese officers write dates.
-pub(crate) fn fmt_day(d: NaiveDate) -> String {
-    d.format("%d/%m/%Y").to_string()
-}
+pub(crate) use crate::model::fmt_day;
 
 // One folding for the whole program: the extractor's, so what the rules
 // compare is folded exactly as what was extracted.

@@ -10,9 +10,11 @@ use super::{ALL_KINDS, RuleContext, RuleDef, Verdict};
 
 pub const RULE: RuleDef = RuleDef {
     id: "site.crawlable",
+    name: "Cho phép kiểm tra tự động (robots.txt)",
     applies_to: ALL_KINDS,
     severity: Severity::Info,
     basis: "RFC 9309 (Robots Exclusion Protocol); điều kiện để kiểm tra tự động",
+    needs_home: false,
     check,
 };
 

@@ -11,9 +11,11 @@ use super::{ALL_KINDS, RuleContext, RuleDef, Verdict};
 
 pub const RULE: RuleDef = RuleDef {
     id: "site.reachable",
+    name: "Truy cập được trang",
     applies_to: ALL_KINDS,
     severity: Severity::Violation,
     basis: "Điều kiện để kiểm tra các quy định khác (không có điều khoản riêng)",
+    needs_home: false,
     check,
 };
 

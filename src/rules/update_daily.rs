@@ -16,9 +16,11 @@ use crate::model::KnownItem;
 
 pub const RULE: RuleDef = RuleDef {
     id: "update.daily",
+    name: "Cập nhật thông tin hằng ngày",
     applies_to: GOVERNMENT,
     severity: Severity::Violation,
     basis: "Thông tư 26/2009/TT-BTTTT, Điều 12 (đã được ghi là hết hiệu lực; áp dụng theo thiết kế)",
+    needs_home: true,
     check,
 };
 

@@ -16,9 +16,11 @@ use super::{GOVERNMENT, KnownDocument, RuleContext, RuleDef, Verdict, fmt_day, p
 
 pub const RULE: RuleDef = RuleDef {
     id: "update.legal_documents",
+    name: "Đăng văn bản quy phạm pháp luật đúng hạn",
     applies_to: GOVERNMENT,
     severity: Severity::Violation,
     basis: "Thông tư 26/2009/TT-BTTTT, Điều 12 (đã được ghi là hết hiệu lực; áp dụng theo thiết kế); Nghị định 52/2015/NĐ-CP, Điều 16 (cách tính ngày làm việc)",
+    needs_home: true,
     check,
 };
 
