@@ -75,7 +75,7 @@ fn seed(dir: &Path, n_sites: usize, days: u64) {
                         severity: r.severity,
                         as_of: day,
                         checked_at,
-                        basis: r.basis.to_string(),
+                        basis: r.basis(s.kind, day, None).unwrap_or_default(),
                         message: "Không tìm thấy địa chỉ thư điện tử liên hệ trên trang chủ".into(),
                         evidence: vec![Evidence::new(
                             s.url.as_str(),

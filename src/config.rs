@@ -184,6 +184,7 @@ struct RawReport {
 #[derive(Debug, Deserialize, Default)]
 #[serde(deny_unknown_fields)]
 struct RawRules {
+    directive: Option<String>,
     #[serde(default)]
     update: RawUpdate,
     #[serde(default)]
@@ -266,6 +267,9 @@ pub struct ReportConfig {
 
 #[derive(Debug, Clone)]
 pub struct RulesConfig {
+    /// The province's directive, named in the basis of `update.*` and
+    /// `disclosure.editorial_board`.
+    pub directive: Option<String>,
     pub window_working_days: u32,
     /// Resolved path of the holidays file, if any.
     pub holidays: Option<PathBuf>,
@@ -275,6 +279,7 @@ pub struct RulesConfig {
 impl Default for RulesConfig {
     fn default() -> Self {
         RulesConfig {
+            directive: None,
             window_working_days: 5,
             holidays: None,
             max_working_days: 2,
@@ -405,6 +410,7 @@ impl Config {
         };
 
         let rules = RulesConfig {
+            directive: raw.rules.directive.clone().filter(|d| !d.trim().is_empty()),
             window_working_days: positive(&raw.rules.update.window_working_days, "window_working_days", 5, 60)? as u32,
             holidays: raw.rules.update.holidays.as_ref().map(|s| rel(s.get_ref())),
             max_working_days: positive(&raw.rules.legal_documents.max_working_days, "max_working_days", 2, 365)? as u32,

@@ -9,14 +9,14 @@
 
 use crate::model::{Evidence, Severity};
 
-use super::{AGGREGATOR, RuleContext, RuleDef, Verdict, push_capped};
+use super::{AGGREGATOR, RuleContext, RuleDef, Verdict, law, push_capped};
 
 pub const RULE: RuleDef = RuleDef {
     id: "attribution.details",
     name: "Ghi tác giả, thời gian đăng của nguồn tin",
     applies_to: AGGREGATOR,
     severity: Severity::Warning,
-    basis: "Nghị định 72/2013/NĐ-CP (sửa đổi bởi Nghị định 27/2018/NĐ-CP), Điều 20 khoản 2",
+    law: law::ATTRIBUTION,
     needs_home: true,
     check,
 };

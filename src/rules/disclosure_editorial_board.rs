@@ -8,14 +8,14 @@
 use crate::extract::PageFacts;
 use crate::model::Severity;
 
-use super::{GOVERNMENT, Hit, Part, RuleContext, RuleDef, Verdict, check_disclosure};
+use super::{GOVERNMENT, Hit, Part, RuleContext, RuleDef, Verdict, check_disclosure, law};
 
 pub const RULE: RuleDef = RuleDef {
     id: "disclosure.editorial_board",
     name: "Ghi Ban biên tập",
     applies_to: GOVERNMENT,
     severity: Severity::Violation,
-    basis: "Chỉ thị của UBND tỉnh về cổng thông tin điện tử (ví dụ 11/CT-UBND tỉnh Tiền Giang năm 2015, mục 5c); Nghị định 42/2022/NĐ-CP, Điều 4",
+    law: law::EDITORIAL_BOARD,
     needs_home: true,
     check,
 };

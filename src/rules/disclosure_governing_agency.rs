@@ -11,14 +11,14 @@
 use crate::extract::PageFacts;
 use crate::model::{Evidence, Severity, Status};
 
-use super::{ALL_KINDS, Hit, Part, RuleContext, RuleDef, Verdict, check_disclosure, disclosure_pages, same_name};
+use super::{ALL_KINDS, Hit, Part, RuleContext, RuleDef, Verdict, check_disclosure, disclosure_pages, law, same_name};
 
 pub const RULE: RuleDef = RuleDef {
     id: "disclosure.governing_agency",
     name: "Ghi tên cơ quan chủ quản",
     applies_to: ALL_KINDS,
     severity: Severity::Violation,
-    basis: "Nghị định 72/2013/NĐ-CP (sửa đổi bởi Nghị định 27/2018/NĐ-CP); Thông tư 09/2014/TT-BTTTT; Nghị định 42/2022/NĐ-CP, Điều 4 (cơ quan nhà nước)",
+    law: law::DISCLOSURE,
     needs_home: true,
     check,
 };

@@ -9,14 +9,14 @@
 use crate::extract::PageFacts;
 use crate::model::{Evidence, Severity, Status};
 
-use super::{AGGREGATOR, Hit, Part, RuleContext, RuleDef, Verdict, check_disclosure, same_license};
+use super::{AGGREGATOR, Hit, Part, RuleContext, RuleDef, Verdict, check_disclosure, law, same_license};
 
 pub const RULE: RuleDef = RuleDef {
     id: "disclosure.license",
     name: "Hiển thị giấy phép",
     applies_to: AGGREGATOR,
     severity: Severity::Violation,
-    basis: "Nghị định 72/2013/NĐ-CP (sửa đổi bởi Nghị định 27/2018/NĐ-CP); Thông tư 09/2014/TT-BTTTT",
+    law: law::LICENSE,
     needs_home: true,
     check,
 };

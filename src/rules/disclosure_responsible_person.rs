@@ -9,14 +9,14 @@
 use crate::extract::PageFacts;
 use crate::model::Severity;
 
-use super::{ALL_KINDS, Hit, Part, RuleContext, RuleDef, Verdict, check_disclosure};
+use super::{ALL_KINDS, Hit, Part, RuleContext, RuleDef, Verdict, check_disclosure, law};
 
 pub const RULE: RuleDef = RuleDef {
     id: "disclosure.responsible_person",
     name: "Ghi người chịu trách nhiệm nội dung",
     applies_to: ALL_KINDS,
     severity: Severity::Violation,
-    basis: "Nghị định 72/2013/NĐ-CP (sửa đổi bởi Nghị định 27/2018/NĐ-CP); Thông tư 09/2014/TT-BTTTT; Nghị định 42/2022/NĐ-CP, Điều 4 (cơ quan nhà nước)",
+    law: law::DISCLOSURE,
     needs_home: true,
     check,
 };

@@ -8,6 +8,7 @@ pub mod disclosure_editorial_board;
 pub mod disclosure_governing_agency;
 pub mod disclosure_license;
 pub mod disclosure_responsible_person;
+pub mod law;
 pub mod site_crawlable;
 pub mod site_reachable;
 pub mod update_daily;
@@ -51,11 +52,23 @@ pub struct RuleDef {
     pub name: &'static str,
     pub applies_to: &'static [Kind],
     pub severity: Severity,
-    pub basis: &'static str,
+    /// The texts it rests on by date and kind of site; the as-of date picks one.
+    pub law: &'static [law::Law],
     /// Without the home page the rule is `unknown`; only the rules that
     /// judge the fetch itself (reachable, crawlable) do without it.
     pub needs_home: bool,
     pub check: fn(&RuleContext) -> Verdict,
+}
+
+impl RuleDef {
+    /// The text in force for `kind` on `day`, with the configured directive
+    /// where the rule rests on it; None when the rule did not apply then.
+    pub fn basis(&self, kind: Kind, day: NaiveDate, directive: Option<&str>) -> Option<String> {
+        if !self.applies_to.contains(&kind) {
+            return None;
+        }
+        law::basis_on(self.law, kind, day, directive)
+    }
 }
 
 pub const ALL_KINDS: &[Kind] = &[Kind::Government, Kind::Aggregator];
@@ -108,25 +121,26 @@ pub fn decide(rule: &RuleDef, ctx: &RuleContext) -> Verdict {
     v
 }
 
-/// Decide every rule that applies to the site's kind.
+/// Decide every rule that applies to the site's kind on the as-of date: a
+/// rule whose text was not in force then gives no result (SPEC §4).
 pub fn evaluate(ctx: &RuleContext, checked_at: DateTime<FixedOffset>) -> Vec<ResultRecord> {
     all()
         .iter()
-        .filter(|r| r.applies_to.contains(&ctx.site.kind))
-        .map(|r| {
+        .filter_map(|r| {
+            let basis = r.basis(ctx.site.kind, ctx.as_of, ctx.config.directive.as_deref())?;
             let v = decide(r, ctx);
-            ResultRecord {
+            Some(ResultRecord {
                 site: ctx.site.id.clone(),
                 rule: r.id.to_string(),
                 status: v.status,
                 severity: r.severity,
                 as_of: ctx.as_of,
                 checked_at,
-                basis: r.basis.to_string(),
+                basis,
                 message: v.message,
                 evidence: v.evidence,
                 hint: if v.status == Status::Fail { v.hint } else { None },
-            }
+            })
         })
         .collect()
 }

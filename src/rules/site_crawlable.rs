@@ -6,14 +6,14 @@
 use crate::crawler::RobotsStatus;
 use crate::model::{Evidence, Severity};
 
-use super::{ALL_KINDS, RuleContext, RuleDef, Verdict};
+use super::{ALL_KINDS, RuleContext, RuleDef, Verdict, law};
 
 pub const RULE: RuleDef = RuleDef {
     id: "site.crawlable",
     name: "Cho phép kiểm tra tự động (robots.txt)",
     applies_to: ALL_KINDS,
     severity: Severity::Info,
-    basis: "RFC 9309 (Robots Exclusion Protocol); điều kiện để kiểm tra tự động",
+    law: law::CRAWLABLE,
     needs_home: false,
     check,
 };

@@ -7,14 +7,14 @@
 
 use crate::model::{Evidence, FailureKind, Severity};
 
-use super::{ALL_KINDS, RuleContext, RuleDef, Verdict};
+use super::{ALL_KINDS, RuleContext, RuleDef, Verdict, law};
 
 pub const RULE: RuleDef = RuleDef {
     id: "site.reachable",
     name: "Truy cập được trang",
     applies_to: ALL_KINDS,
     severity: Severity::Violation,
-    basis: "Điều kiện để kiểm tra các quy định khác (không có điều khoản riêng)",
+    law: law::REACHABLE,
     needs_home: false,
     check,
 };

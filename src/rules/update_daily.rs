@@ -11,7 +11,7 @@ use chrono::NaiveDate;
 
 use crate::model::{Evidence, Severity};
 
-use super::{GOVERNMENT, RuleContext, RuleDef, Verdict, fmt_day};
+use super::{GOVERNMENT, RuleContext, RuleDef, Verdict, fmt_day, law};
 use crate::model::KnownItem;
 
 pub const RULE: RuleDef = RuleDef {
@@ -19,7 +19,7 @@ pub const RULE: RuleDef = RuleDef {
     name: "Cập nhật thông tin hằng ngày",
     applies_to: GOVERNMENT,
     severity: Severity::Violation,
-    basis: "Thông tư 26/2009/TT-BTTTT, Điều 12 (đã được ghi là hết hiệu lực; áp dụng theo thiết kế)",
+    law: law::UPDATE_DAILY,
     needs_home: true,
     check,
 };

@@ -12,14 +12,14 @@
 use crate::crawler::PageRole;
 use crate::model::{Evidence, Severity};
 
-use super::{GOVERNMENT, KnownDocument, RuleContext, RuleDef, Verdict, fmt_day, push_capped};
+use super::{GOVERNMENT, KnownDocument, RuleContext, RuleDef, Verdict, fmt_day, law, push_capped};
 
 pub const RULE: RuleDef = RuleDef {
     id: "update.legal_documents",
     name: "Đăng văn bản quy phạm pháp luật đúng hạn",
     applies_to: GOVERNMENT,
     severity: Severity::Violation,
-    basis: "Thông tư 26/2009/TT-BTTTT, Điều 12 (đã được ghi là hết hiệu lực; áp dụng theo thiết kế); Nghị định 52/2015/NĐ-CP, Điều 16 (cách tính ngày làm việc)",
+    law: law::LEGAL_DOCUMENTS,
     needs_home: true,
     check,
 };

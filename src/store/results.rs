@@ -93,8 +93,61 @@ struct LeanRec<'a> {
 /// Verdicts a period summary has read, by key; None for one that is unreadable.
 type LeanMemo = HashMap<VerdictKey, Option<(String, Status, Severity)>>;
 
-fn current_basis(rule: &str) -> String {
-    crate::rules::find(rule).map(|d| d.basis.to_string()).unwrap_or_default()
+/// The basis a rule cited before bases depended on the date. Records
+/// written then left it out when it was this one, so it is restored here
+/// as they cited it (a stored result keeps the text it was decided under).
+pub(super) fn legacy_basis(rule: &str) -> String {
+    const LEGACY: &[(&str, &str)] = &[
+        (
+            "attribution.details",
+            "Nghị định 72/2013/NĐ-CP (sửa đổi bởi Nghị định 27/2018/NĐ-CP), Điều 20 khoản 2",
+        ),
+        (
+            "attribution.source",
+            "Nghị định 72/2013/NĐ-CP (sửa đổi bởi Nghị định 27/2018/NĐ-CP), Điều 20 khoản 2",
+        ),
+        (
+            "disclosure.contact",
+            "Nghị định 72/2013/NĐ-CP (sửa đổi bởi Nghị định 27/2018/NĐ-CP); Thông tư 09/2014/TT-BTTTT; Nghị định 42/2022/NĐ-CP, Điều 4 (cơ quan nhà nước)",
+        ),
+        (
+            "disclosure.editorial_board",
+            "Chỉ thị của UBND tỉnh về cổng thông tin điện tử (ví dụ 11/CT-UBND tỉnh Tiền Giang năm 2015, mục 5c); Nghị định 42/2022/NĐ-CP, Điều 4",
+        ),
+        (
+            "disclosure.governing_agency",
+            "Nghị định 72/2013/NĐ-CP (sửa đổi bởi Nghị định 27/2018/NĐ-CP); Thông tư 09/2014/TT-BTTTT; Nghị định 42/2022/NĐ-CP, Điều 4 (cơ quan nhà nước)",
+        ),
+        (
+            "disclosure.license",
+            "Nghị định 72/2013/NĐ-CP (sửa đổi bởi Nghị định 27/2018/NĐ-CP); Thông tư 09/2014/TT-BTTTT",
+        ),
+        (
+            "disclosure.responsible_person",
+            "Nghị định 72/2013/NĐ-CP (sửa đổi bởi Nghị định 27/2018/NĐ-CP); Thông tư 09/2014/TT-BTTTT; Nghị định 42/2022/NĐ-CP, Điều 4 (cơ quan nhà nước)",
+        ),
+        (
+            "site.crawlable",
+            "RFC 9309 (Robots Exclusion Protocol); điều kiện để kiểm tra tự động",
+        ),
+        (
+            "site.reachable",
+            "Điều kiện để kiểm tra các quy định khác (không có điều khoản riêng)",
+        ),
+        (
+            "update.daily",
+            "Thông tư 26/2009/TT-BTTTT, Điều 12 (đã được ghi là hết hiệu lực; áp dụng theo thiết kế)",
+        ),
+        (
+            "update.legal_documents",
+            "Thông tư 26/2009/TT-BTTTT, Điều 12 (đã được ghi là hết hiệu lực; áp dụng theo thiết kế); Nghị định 52/2015/NĐ-CP, Điều 16 (cách tính ngày làm việc)",
+        ),
+    ];
+    LEGACY
+        .iter()
+        .find(|(id, _)| *id == rule)
+        .map(|(_, b)| b.to_string())
+        .unwrap_or_default()
 }
 
 impl Store {
@@ -111,10 +164,8 @@ impl Store {
                 rule: r.rule.clone(),
                 status: r.status,
                 severity: r.severity,
-                basis: match crate::rules::find(&r.rule) {
-                    Some(def) if def.basis == r.basis => None,
-                    _ => Some(r.basis.clone()),
-                },
+                // Always stored: the basis depends on the day and the kind.
+                basis: Some(r.basis.clone()),
                 message: r.message.clone(),
                 evidence: r.evidence.clone(),
                 hint: r.hint.clone(),
@@ -180,7 +231,7 @@ impl Store {
             hint: None,
         };
         let full = |r: VerdictRec, checked_at: i64| ResultRecord {
-            basis: r.basis.unwrap_or_else(|| current_basis(&r.rule)),
+            basis: r.basis.unwrap_or_else(|| legacy_basis(&r.rule)),
             message: r.message,
             evidence: r.evidence,
             hint: r.hint,

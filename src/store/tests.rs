@@ -24,7 +24,9 @@ fn result(site: &str, rule: &str, d: u32, status: Status) -> ResultRecord {
             .and_local_timezone(vn_offset())
             .single()
             .unwrap_or_default(),
-        basis: def.map_or_else(|| "Thông tư cũ".to_string(), |r| r.basis.to_string()),
+        basis: def
+            .and_then(|r| r.basis(crate::model::Kind::Government, day(d), None))
+            .unwrap_or_else(|| "Thông tư cũ".to_string()),
         message: "Không tìm thấy địa chỉ thư điện tử liên hệ".into(),
         evidence: vec![Evidence::new("https://a.gov.vn/", "footer has phone 0273 3873 333, no email")],
         hint: (status == Status::Fail).then(|| "Bổ sung địa chỉ thư điện tử.".to_string()),
@@ -193,7 +195,13 @@ fn results_in_the_first_format_are_still_read() {
         .results
         .insert(key(&["2026-11-23", "a"]), pack(RESULTS_V1, &v1).expect("pack"))
         .expect("insert");
-    assert_eq!(store.results_for_day(day(23)).expect("read"), vec![r.clone()]);
+    // It keeps the basis it was decided under, not today's.
+    let then = ResultRecord {
+        basis: legacy_basis("disclosure.contact"),
+        ..r.clone()
+    };
+    assert!(then.basis.contains("72/2013"), "{}", then.basis);
+    assert_eq!(store.results_for_day(day(23)).expect("read"), vec![then]);
     let lean: Vec<(String, Status)> = store
         .statuses_by_day(day(23), day(23))
         .flat_map(|d| d.expect("read").1)
