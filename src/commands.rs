@@ -396,7 +396,7 @@ pub fn period_summary(
     to: NaiveDate,
     province: Option<&str>,
     max_working_days: u32,
-) -> Result<report::summary::PeriodSummary, crate::store::StoreError> {
+) -> Result<report::period::PeriodSummary, crate::store::StoreError> {
     let names: Vec<(String, String)> = sites.iter().map(|s| (s.id.clone(), s.name.clone())).collect();
     let mut items = Vec::with_capacity(sites.len());
     let mut documents = Vec::with_capacity(sites.len());
@@ -405,7 +405,7 @@ pub fn period_summary(
         documents.push((s.id.clone(), store.known_documents(&s.id)?));
     }
     let is_working_day = |d: NaiveDate| calendar.is_working_day(d);
-    let input = report::summary::PeriodInput {
+    let input = report::period::PeriodInput {
         from,
         to,
         province,
@@ -424,7 +424,7 @@ pub fn period_summary(
             None
         }
     });
-    let summary = report::summary::summarize(&input, days);
+    let summary = report::period::summarize(&input, days);
     match read_error {
         Some(e) => Err(e),
         None => Ok(summary),
@@ -461,7 +461,7 @@ fn period_report(config: &Config, registry: &Registry, args: &ReportArgs) -> Res
     )
     .context("cannot read the database")
     .map_err(fatal)?;
-    let render = |w: &mut dyn Write| report::summary::render(&summary, format, w);
+    let render = |w: &mut dyn Write| report::period::render(&summary, format, w);
     match &args.out {
         Some(path) => report::write_atomically(path, render)
             .with_context(|| format!("cannot write {}", path.display()))
