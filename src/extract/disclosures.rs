@@ -10,8 +10,9 @@ use std::sync::LazyLock;
 
 use regex::Regex;
 
+use super::dates;
+use super::facts::{Disclosures, Found, License};
 use super::text::{Folded, Line, truncate_chars};
-use super::{Disclosures, Found, License, dates};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum Kind {
