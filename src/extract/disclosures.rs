@@ -102,7 +102,7 @@ static PHONE_RE: LazyLock<Regex> = LazyLock::new(|| {
 });
 static EMAIL_RE: LazyLock<Regex> =
     LazyLock::new(|| Regex::new(r"[A-Za-z0-9][A-Za-z0-9._%+\-]*@[A-Za-z0-9\-]+(?:\.[A-Za-z0-9\-]+)*\.[A-Za-z]{2,}").expect("static regex"));
-static LICENCE_RE: LazyLock<Regex> = LazyLock::new(|| {
+static LICENSE_RE: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(r"(?-u:\b)[0-9]{1,5}[ \t\r\n]*/[ \t\r\n]*GP[ \t\r\n]*[-–][ \t\r\n]*[A-ZĐ&]{2,}(?:[-–][A-ZĐ&]{2,})?").expect("static regex")
 });
 static ISSUER_RE: LazyLock<Regex> =
@@ -291,13 +291,13 @@ fn issuer_from_code(number: &str) -> Option<String> {
     }
 }
 
-fn find_licence(lines: &[Line]) -> Option<License> {
+fn find_license(lines: &[Line]) -> Option<License> {
     for (i, line) in lines.iter().enumerate() {
         let t = line.text.as_str();
         if !t.contains("GP") {
             continue;
         }
-        let Some(m) = LICENCE_RE.find(t) else {
+        let Some(m) = LICENSE_RE.find(t) else {
             continue;
         };
         let number = m.as_str().trim().to_string();
@@ -481,7 +481,7 @@ pub fn extract(lines: &[Line], contact_links: &[(&str, &str)]) -> Disclosures {
             }
         }
     }
-    d.license = find_licence(lines);
+    d.license = find_license(lines);
     d
 }
 
@@ -540,7 +540,7 @@ mod tests {
     }
 
     #[test]
-    fn press_wording_and_licence() {
+    fn press_wording_and_license() {
         let d = extract_from_text(&[
             "Cơ quan của TW Hội Khuyến học Việt Nam",
             "Giấy phép hoạt động báo điện tử Dân trí trên Internet số 378/GP - BTTTT Hà Nội, ngày 16-09-2013.",
@@ -561,7 +561,7 @@ mod tests {
     }
 
     #[test]
-    fn licence_with_issuer_and_date() {
+    fn license_with_issuer_and_date() {
         let d = extract_from_text(&[
             "Giấy phép thiết lập trang thông tin điện tử tổng hợp số 45/GP-STTTT do Sở Thông tin và Truyền thông tỉnh Kiên Giang cấp ngày 12/3/2021",
         ]);
