@@ -14,7 +14,7 @@ use sitewarden::calendar::Calendar;
 use sitewarden::findings::period_summary;
 use sitewarden::model::{Evidence, Kind, ResultRecord, Status, vn_offset};
 use sitewarden::registry::Site;
-use sitewarden::report::{Format, summary};
+use sitewarden::report::{Format, period};
 use sitewarden::rules;
 use sitewarden::store::Store;
 
@@ -106,7 +106,7 @@ fn report(dir: &Path, n_sites: usize, days: u64) {
     let s = period_summary(&store, &calendar, &sites(n_sites), start(), to, Some("tỉnh Tiền Giang"), 2).expect("summary");
     let aggregated = t.elapsed();
     let mut html = Vec::new();
-    summary::render(&s, Format::Html, &mut html).expect("render");
+    period::render(&s, Format::Html, &mut html).expect("render");
     println!(
         "report: {} sites × {days} days aggregated in {:.2}s, HTML ({:.1} MB) rendered by {:.2}s, peak RSS {:.1} MB",
         s.sites.len(),

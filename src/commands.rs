@@ -370,7 +370,7 @@ fn period_report(config: &Config, registry: &Registry, calendar: &Calendar, args
     )
     .context("cannot read the database")
     .map_err(fatal)?;
-    let render = |w: &mut dyn Write| report::summary::render(&summary, format, w);
+    let render = |w: &mut dyn Write| report::period::render(&summary, format, w);
     match &args.out {
         Some(path) => report::write_atomically(path, render)
             .with_context(|| format!("cannot write {}", path.display()))

@@ -108,7 +108,7 @@ pub fn period_summary(
     to: NaiveDate,
     province: Option<&str>,
     max_working_days: u32,
-) -> Result<report::summary::PeriodSummary, StoreError> {
+) -> Result<report::period::PeriodSummary, StoreError> {
     let names: Vec<(String, String)> = sites.iter().map(|s| (s.id.clone(), s.name.clone())).collect();
     let mut items = Vec::with_capacity(sites.len());
     let mut documents = Vec::with_capacity(sites.len());
@@ -117,7 +117,7 @@ pub fn period_summary(
         documents.push((s.id.clone(), store.known_documents(&s.id)?));
     }
     let is_working_day = |d: NaiveDate| calendar.is_working_day(d);
-    let input = report::summary::PeriodInput {
+    let input = report::period::PeriodInput {
         from,
         to,
         province,
@@ -136,7 +136,7 @@ pub fn period_summary(
             None
         }
     });
-    let summary = report::summary::summarize(&input, days);
+    let summary = report::period::summarize(&input, days);
     match read_error {
         Some(e) => Err(e),
         None => Ok(summary),

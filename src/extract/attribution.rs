@@ -6,8 +6,9 @@ use std::sync::LazyLock;
 
 use regex::Regex;
 
+use super::dates;
+use super::facts::Attribution;
 use super::text::{Folded, Line, truncate_chars};
-use super::{Attribution, dates};
 
 static NGUON: LazyLock<Regex> =
     LazyLock::new(|| Regex::new(r"^(?:nguon tin|nguon bai|nguon)[ \t\r\n]*[:：][ \t\r\n]*").expect("static regex"));

@@ -10,11 +10,13 @@ use std::sync::LazyLock;
 
 use regex::Regex;
 
+use super::dates;
+use super::facts::{Disclosures, Found, License};
 use super::text::{Folded, Line, truncate_chars};
-use super::{Disclosures, Found, License, dates};
 
+/// What a label on a line announces.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-enum Kind {
+enum LabelKind {
     Agency,
     AgencyOf,
     Managing,
@@ -29,65 +31,65 @@ enum Kind {
 }
 
 /// Folded labels, longest first where one is a prefix of another.
-const LABELS: &[(&str, Kind)] = &[
-    ("co quan chu quan", Kind::Agency),
-    ("don vi chu quan", Kind::Agency),
-    ("chu quan", Kind::Agency),
-    ("co quan cua", Kind::AgencyOf),
-    ("co quan quan ly", Kind::Managing),
-    ("don vi quan ly", Kind::Managing),
-    ("to chuc quan ly", Kind::Managing),
-    ("don vi van hanh", Kind::Managing),
-    ("don vi thiet lap", Kind::Managing),
-    ("co quan thiet lap", Kind::Managing),
-    ("doanh nghiep quan ly", Kind::Managing),
-    ("pho truong ban bien tap", Kind::EditorialHead),
-    ("truong ban bien tap", Kind::EditorialHead),
-    ("pho truong bbt", Kind::EditorialHead),
-    ("truong bbt", Kind::EditorialHead),
-    ("pho truong ban", Kind::EditorialHead),
-    ("truong ban", Kind::EditorialHead),
-    ("ban bien tap", Kind::Editorial),
-    ("bbt", Kind::Editorial),
-    ("nguoi chiu trach nhiem quan ly noi dung", Kind::Responsible),
-    ("chiu trach nhiem quan ly noi dung", Kind::Responsible),
-    ("nguoi chiu trach nhiem noi dung", Kind::Responsible),
-    ("chiu trach nhiem noi dung", Kind::Responsible),
-    ("chiu trach nhiem xuat ban", Kind::Responsible),
-    ("chiu trach nhiem chinh", Kind::Responsible),
-    ("nguoi chiu trach nhiem", Kind::Responsible),
-    ("chiu trach nhiem", Kind::Responsible),
-    ("pho tong bien tap", Kind::Stop),
-    ("tong bien tap", Kind::Responsible),
-    ("dia chi email", Kind::Email),
-    ("dia chi e-mail", Kind::Email),
-    ("dia chi thu dien tu", Kind::Email),
-    ("hop thu dien tu", Kind::Email),
-    ("thu dien tu", Kind::Email),
-    ("hop thu", Kind::Email),
-    ("e-mail", Kind::Email),
-    ("email", Kind::Email),
-    ("dia chi lien he", Kind::Address),
-    ("dia chi", Kind::Address),
-    ("tru so chinh", Kind::Address),
-    ("tru so", Kind::Address),
-    ("toa soan", Kind::Address),
-    ("van phong", Kind::Address),
-    ("so dien thoai", Kind::Phone),
-    ("dien thoai lien he", Kind::Phone),
-    ("dien thoai", Kind::Phone),
-    ("duong day nong", Kind::Phone),
-    ("hotline", Kind::Phone),
-    ("sdt", Kind::Phone),
-    ("dt", Kind::Phone),
-    ("tel", Kind::Phone),
-    ("fax", Kind::Stop),
-    ("ma so thue", Kind::Stop),
-    ("mst", Kind::Stop),
-    ("so tai khoan", Kind::Stop),
-    ("website", Kind::Stop),
-    ("giay phep", Kind::Stop),
-    ("gp so", Kind::Stop),
+const LABELS: &[(&str, LabelKind)] = &[
+    ("co quan chu quan", LabelKind::Agency),
+    ("don vi chu quan", LabelKind::Agency),
+    ("chu quan", LabelKind::Agency),
+    ("co quan cua", LabelKind::AgencyOf),
+    ("co quan quan ly", LabelKind::Managing),
+    ("don vi quan ly", LabelKind::Managing),
+    ("to chuc quan ly", LabelKind::Managing),
+    ("don vi van hanh", LabelKind::Managing),
+    ("don vi thiet lap", LabelKind::Managing),
+    ("co quan thiet lap", LabelKind::Managing),
+    ("doanh nghiep quan ly", LabelKind::Managing),
+    ("pho truong ban bien tap", LabelKind::EditorialHead),
+    ("truong ban bien tap", LabelKind::EditorialHead),
+    ("pho truong bbt", LabelKind::EditorialHead),
+    ("truong bbt", LabelKind::EditorialHead),
+    ("pho truong ban", LabelKind::EditorialHead),
+    ("truong ban", LabelKind::EditorialHead),
+    ("ban bien tap", LabelKind::Editorial),
+    ("bbt", LabelKind::Editorial),
+    ("nguoi chiu trach nhiem quan ly noi dung", LabelKind::Responsible),
+    ("chiu trach nhiem quan ly noi dung", LabelKind::Responsible),
+    ("nguoi chiu trach nhiem noi dung", LabelKind::Responsible),
+    ("chiu trach nhiem noi dung", LabelKind::Responsible),
+    ("chiu trach nhiem xuat ban", LabelKind::Responsible),
+    ("chiu trach nhiem chinh", LabelKind::Responsible),
+    ("nguoi chiu trach nhiem", LabelKind::Responsible),
+    ("chiu trach nhiem", LabelKind::Responsible),
+    ("pho tong bien tap", LabelKind::Stop),
+    ("tong bien tap", LabelKind::Responsible),
+    ("dia chi email", LabelKind::Email),
+    ("dia chi e-mail", LabelKind::Email),
+    ("dia chi thu dien tu", LabelKind::Email),
+    ("hop thu dien tu", LabelKind::Email),
+    ("thu dien tu", LabelKind::Email),
+    ("hop thu", LabelKind::Email),
+    ("e-mail", LabelKind::Email),
+    ("email", LabelKind::Email),
+    ("dia chi lien he", LabelKind::Address),
+    ("dia chi", LabelKind::Address),
+    ("tru so chinh", LabelKind::Address),
+    ("tru so", LabelKind::Address),
+    ("toa soan", LabelKind::Address),
+    ("van phong", LabelKind::Address),
+    ("so dien thoai", LabelKind::Phone),
+    ("dien thoai lien he", LabelKind::Phone),
+    ("dien thoai", LabelKind::Phone),
+    ("duong day nong", LabelKind::Phone),
+    ("hotline", LabelKind::Phone),
+    ("sdt", LabelKind::Phone),
+    ("dt", LabelKind::Phone),
+    ("tel", LabelKind::Phone),
+    ("fax", LabelKind::Stop),
+    ("ma so thue", LabelKind::Stop),
+    ("mst", LabelKind::Stop),
+    ("so tai khoan", LabelKind::Stop),
+    ("website", LabelKind::Stop),
+    ("giay phep", LabelKind::Stop),
+    ("gp so", LabelKind::Stop),
 ];
 
 static LABEL_RE: LazyLock<Regex> = LazyLock::new(|| {
@@ -100,7 +102,7 @@ static PHONE_RE: LazyLock<Regex> = LazyLock::new(|| {
 });
 static EMAIL_RE: LazyLock<Regex> =
     LazyLock::new(|| Regex::new(r"[A-Za-z0-9][A-Za-z0-9._%+\-]*@[A-Za-z0-9\-]+(?:\.[A-Za-z0-9\-]+)*\.[A-Za-z]{2,}").expect("static regex"));
-static LICENCE_RE: LazyLock<Regex> = LazyLock::new(|| {
+static LICENSE_RE: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(r"(?-u:\b)[0-9]{1,5}[ \t\r\n]*/[ \t\r\n]*GP[ \t\r\n]*[-–][ \t\r\n]*[A-ZĐ&]{2,}(?:[-–][A-ZĐ&]{2,})?").expect("static regex")
 });
 static ISSUER_RE: LazyLock<Regex> =
@@ -110,18 +112,18 @@ const MAX_CONTACTS: usize = 20;
 const MAX_VALUE_CHARS: usize = 200;
 const SNIPPET_CHARS: usize = 160;
 
-fn kind_of(folded_label: &str) -> Kind {
+fn kind_of(folded_label: &str) -> LabelKind {
     LABELS
         .iter()
         .find(|(l, _)| *l == folded_label)
         .map(|(_, k)| *k)
-        .unwrap_or(Kind::Stop)
+        .unwrap_or(LabelKind::Stop)
 }
 
 /// A label occurrence that was accepted, with where its value lies (in the
 /// original line's bytes).
-struct Hit {
-    kind: Kind,
+struct LabelHit {
+    kind: LabelKind,
     label: String,
     label_start: usize,
     value_start: usize,
@@ -134,7 +136,7 @@ fn trim_value(s: &str) -> &str {
     s.trim_matches(|c: char| c.is_whitespace() || matches!(c, '-' | '–' | ';' | ',' | '|' | ':' | '.' | '·' | '•'))
 }
 
-fn label_hits(line: &Line) -> Vec<Hit> {
+fn label_hits(line: &Line) -> Vec<LabelHit> {
     let text = line.text.as_str();
     // Long paragraphs are article bodies; labels live in short lines.
     if text.len() > 600 {
@@ -151,7 +153,7 @@ fn label_hits(line: &Line) -> Vec<Hit> {
     }
     let folded = Folded::new(text);
     let f = folded.text.as_str();
-    let mut raw: Vec<(usize, usize, Kind)> = Vec::new();
+    let mut raw: Vec<(usize, usize, LabelKind)> = Vec::new();
     for m in LABEL_RE.find_iter(f) {
         raw.push((m.start(), m.end(), kind_of(m.as_str())));
     }
@@ -169,11 +171,11 @@ fn label_hits(line: &Line) -> Vec<Hit> {
             continue;
         }
         // Link-only lines are menus and headlines; a label there names a page.
-        if !line.has_plain && !matches!(kind, Kind::Phone | Kind::Email | Kind::Stop) {
+        if !line.has_plain && !matches!(kind, LabelKind::Phone | LabelKind::Email | LabelKind::Stop) {
             continue;
         }
         let alone = at_line_start && trim_value(after).is_empty();
-        let agency_of = kind == Kind::AgencyOf && at_line_start && !after_trim.is_empty();
+        let agency_of = kind == LabelKind::AgencyOf && at_line_start && !after_trim.is_empty();
         if !(colon || alone || agency_of) {
             continue;
         }
@@ -189,7 +191,7 @@ fn label_hits(line: &Line) -> Vec<Hit> {
             .map(|&(ns, _, _)| ns)
             .unwrap_or(f.len());
         let (ls, le) = (folded.orig(s), folded.orig(e));
-        hits.push(Hit {
+        hits.push(LabelHit {
             kind,
             label: text.get(ls..le).unwrap_or("").to_string(),
             label_start: ls,
@@ -289,13 +291,13 @@ fn issuer_from_code(number: &str) -> Option<String> {
     }
 }
 
-fn find_licence(lines: &[Line]) -> Option<License> {
+fn find_license(lines: &[Line]) -> Option<License> {
     for (i, line) in lines.iter().enumerate() {
         let t = line.text.as_str();
         if !t.contains("GP") {
             continue;
         }
-        let Some(m) = LICENCE_RE.find(t) else {
+        let Some(m) = LICENSE_RE.find(t) else {
             continue;
         };
         let number = m.as_str().trim().to_string();
@@ -383,19 +385,19 @@ pub fn extract(lines: &[Line], contact_links: &[(&str, &str)]) -> Disclosures {
                 snippet: snip,
             };
             let slot = match h.kind {
-                Kind::Agency | Kind::AgencyOf => &mut d.governing_agency,
-                Kind::Managing => &mut d.managing_organisation,
-                Kind::Editorial | Kind::EditorialHead => &mut d.editorial_board,
-                Kind::Responsible => &mut d.responsible_person,
-                Kind::Address => &mut d.address,
-                Kind::Phone | Kind::Email | Kind::Stop => continue,
+                LabelKind::Agency | LabelKind::AgencyOf => &mut d.governing_agency,
+                LabelKind::Managing => &mut d.managing_organisation,
+                LabelKind::Editorial | LabelKind::EditorialHead => &mut d.editorial_board,
+                LabelKind::Responsible => &mut d.responsible_person,
+                LabelKind::Address => &mut d.address,
+                LabelKind::Phone | LabelKind::Email | LabelKind::Stop => continue,
             };
             // A named head beats a bare "Ban biên tập" heading; otherwise first wins.
             let better = match slot {
-                None => !value.is_empty() || h.kind == Kind::Editorial,
+                None => !value.is_empty() || h.kind == LabelKind::Editorial,
                 Some(old) => old.value.is_empty() && !value.is_empty(),
             };
-            if better && !(h.kind == Kind::Editorial && !line.has_plain && h.value_next_line) {
+            if better && !(h.kind == LabelKind::Editorial && !line.has_plain && h.value_next_line) {
                 *slot = Some(found);
             }
         }
@@ -407,10 +409,13 @@ pub fn extract(lines: &[Line], contact_links: &[(&str, &str)]) -> Disclosures {
             let seg = hits
                 .iter()
                 .rfind(|h| h.label_start <= pos && (pos < h.value_end || h.value_end <= h.value_start));
-            if seg.is_some_and(|h| h.kind == Kind::Stop) {
+            if seg.is_some_and(|h| h.kind == LabelKind::Stop) {
                 continue;
             }
-            let label = seg.filter(|h| h.kind == Kind::Phone).map(|h| h.label.clone()).unwrap_or_default();
+            let label = seg
+                .filter(|h| h.kind == LabelKind::Phone)
+                .map(|h| h.label.clone())
+                .unwrap_or_default();
             let from = seg.map(|h| h.label_start).unwrap_or(pos);
             let found = Found {
                 label,
@@ -420,7 +425,7 @@ pub fn extract(lines: &[Line], contact_links: &[(&str, &str)]) -> Disclosures {
             add_phone(&mut d.phones, &mut phone_digits, key, found);
         }
         // Phone label with the number on the next line / cell.
-        for h in hits.iter().filter(|h| h.kind == Kind::Phone && h.value_next_line) {
+        for h in hits.iter().filter(|h| h.kind == LabelKind::Phone && h.value_next_line) {
             if let Some(next) = lines.get(i + 1) {
                 for (written, digits) in find_phones(&next.text) {
                     let found = Found {
@@ -438,7 +443,7 @@ pub fn extract(lines: &[Line], contact_links: &[(&str, &str)]) -> Disclosures {
                 continue;
             }
             let pos = text.find(&email).unwrap_or(0);
-            let seg = hits.iter().rfind(|h| h.kind == Kind::Email && h.label_start <= pos);
+            let seg = hits.iter().rfind(|h| h.kind == LabelKind::Email && h.label_start <= pos);
             email_keys.push(key);
             d.emails.push(Found {
                 label: seg.map(|h| h.label.clone()).unwrap_or_default(),
@@ -476,7 +481,7 @@ pub fn extract(lines: &[Line], contact_links: &[(&str, &str)]) -> Disclosures {
             }
         }
     }
-    d.license = find_licence(lines);
+    d.license = find_license(lines);
     d
 }
 
@@ -535,7 +540,7 @@ mod tests {
     }
 
     #[test]
-    fn press_wording_and_licence() {
+    fn press_wording_and_license() {
         let d = extract_from_text(&[
             "Cơ quan của TW Hội Khuyến học Việt Nam",
             "Giấy phép hoạt động báo điện tử Dân trí trên Internet số 378/GP - BTTTT Hà Nội, ngày 16-09-2013.",
@@ -556,7 +561,7 @@ mod tests {
     }
 
     #[test]
-    fn licence_with_issuer_and_date() {
+    fn license_with_issuer_and_date() {
         let d = extract_from_text(&[
             "Giấy phép thiết lập trang thông tin điện tử tổng hợp số 45/GP-STTTT do Sở Thông tin và Truyền thông tỉnh Kiên Giang cấp ngày 12/3/2021",
         ]);

@@ -8,8 +8,10 @@ use chrono::NaiveDate;
 use regex::Regex;
 use scraper::{ElementRef, Html, Selector};
 
+use super::dates;
+use super::facts::LegalDocument;
 use super::text::{Folded, clean, fold};
-use super::{LegalDocument, Walk, dates};
+use super::walk::Walk;
 
 static TABLE: LazyLock<Option<Selector>> = LazyLock::new(|| Selector::parse("table").ok());
 static ROW: LazyLock<Option<Selector>> = LazyLock::new(|| Selector::parse("tr").ok());
@@ -217,7 +219,7 @@ pub(crate) fn extract(doc: &Html, w: &Walk<'_>, resolved: &[Option<String>], bas
 
 /// Convenience: the documents of an HTML page.
 pub fn documents_in(html: &str, base: &url::Url) -> Vec<LegalDocument> {
-    super::analyze_html(base, html).documents
+    super::analyze::analyze_html(base, html).documents
 }
 
 #[cfg(test)]

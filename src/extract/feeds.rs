@@ -3,7 +3,8 @@
 use quick_xml::Reader;
 use quick_xml::events::Event;
 
-use super::{DateSource, Item, dates};
+use super::dates;
+use super::facts::{DateSource, Item};
 
 /// Entries kept from one feed or sitemap; sitemaps may legally hold 50,000.
 pub const MAX_ENTRIES: usize = 50_000;

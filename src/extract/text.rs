@@ -446,15 +446,11 @@ pub fn truncate_chars(s: &str, max: usize) -> &str {
 /// Visible text of a document as lines (convenience for tests and callers
 /// that have only HTML).
 pub fn visible_lines(html: &str) -> Vec<String> {
-    let url = url::Url::parse("http://localhost/").ok();
-    match url {
-        Some(u) => super::walk_document(&scraper::Html::parse_document(html), &u)
-            .lines
-            .into_iter()
-            .map(|l| l.text)
-            .collect(),
-        None => Vec::new(),
-    }
+    super::walk::walk_document(&scraper::Html::parse_document(html))
+        .lines
+        .into_iter()
+        .map(|l| l.text)
+        .collect()
 }
 
 #[cfg(test)]

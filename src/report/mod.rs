@@ -10,8 +10,7 @@ pub mod csv;
 pub mod html;
 pub mod jsonl;
 pub mod junit;
-pub mod summary;
-pub mod summary_html;
+pub mod period;
 
 use std::collections::HashMap;
 use std::fmt;

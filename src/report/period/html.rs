@@ -4,9 +4,10 @@
 
 use std::fmt::Write as _;
 
-use super::html::{BASE_CSS, link, site_anchor, status_class};
-use super::summary::{PeriodSummary, SiteSummary, end_label, pct, vi_num};
-use super::{html_escape as esc, rule_name_vi, vi_date};
+use super::shared::{end_label, pct, vi_num};
+use super::types::{PeriodSummary, SiteSummary};
+use crate::report::html::{BASE_CSS, link, site_anchor, status_class};
+use crate::report::{html_escape as esc, rule_name_vi, vi_date};
 
 const EXTRA_CSS: &str = r#"
 .overview{break-after:page}

@@ -1,0 +1,156 @@
+//! One page, start to end: the DOM walk, link resolution, then every
+//! extractor on what the walk collected.
+
+use super::article::article_date;
+use super::facts::{Link, PageFacts};
+use super::listing::listing_items;
+use super::urls::{resolve, resolve_fast};
+use super::walk::walk_document;
+use super::{attribution, disclosures, documents, nesting, text};
+
+/// Full analysis of one decoded HTML page. `url` is the page's final URL,
+/// used to resolve relative links. Never panics.
+pub fn analyze_html(url: &url::Url, html: &str) -> PageFacts {
+    analyze_html_bounded(url, html).0
+}
+
+/// [`analyze_html`], also telling where the page was cut because its
+/// elements nest deeper than [`nesting::MAX_NESTING`] (None: not cut).
+pub fn analyze_html_bounded(url: &url::Url, html: &str) -> (PageFacts, Option<usize>) {
+    let kept = nesting::cut_deep_nesting(html, nesting::MAX_NESTING);
+    (analyze_parsed(url, kept.unwrap_or(html)), kept.map(str::len))
+}
+
+fn analyze_parsed(url: &url::Url, html: &str) -> PageFacts {
+    let doc = scraper::Html::parse_document(html);
+    let w = walk_document(&doc);
+    let base = w.base_href.and_then(|h| url.join(h).ok()).unwrap_or_else(|| url.clone());
+
+    let mut facts = PageFacts {
+        title: w.title.clone(),
+        text_chars: u32::try_from(w.text_chars).unwrap_or(u32::MAX),
+        ..Default::default()
+    };
+
+    // Listings link each item twice (picture and title): resolve each href once.
+    // xxh3 instead of SipHash: keys come from one page, not an adversary's
+    // table, and hashing every href twice is visible in the profile.
+    let mut by_href: std::collections::HashMap<&str, Option<String>, xxhash_rust::xxh3::Xxh3DefaultBuilder> =
+        std::collections::HashMap::with_capacity_and_hasher(w.links.len(), Default::default());
+    let origin = base.origin().ascii_serialization();
+    let base_str = base.as_str();
+    let path_end = base_str.find(['?', '#']).unwrap_or(base_str.len());
+    let dir = base_str
+        .get(..path_end)
+        .and_then(|p| p.rfind('/').map(|i| &base_str[..=i]))
+        .unwrap_or(base_str);
+    let simple_base = matches!(base.scheme(), "http" | "https") && base.path().starts_with('/');
+    let resolved: Vec<Option<String>> = w
+        .links
+        .iter()
+        .map(|l| {
+            by_href
+                .entry(l.href)
+                .or_insert_with(|| {
+                    if simple_base {
+                        resolve_fast(&base, &origin, dir, l.href)
+                    } else {
+                        resolve(&base, l.href).map(String::from)
+                    }
+                })
+                .clone()
+        })
+        .collect();
+    let mut seen: std::collections::HashSet<&str, xxhash_rust::xxh3::Xxh3DefaultBuilder> =
+        std::collections::HashSet::with_capacity_and_hasher(resolved.len(), Default::default());
+    for (l, abs) in w.links.iter().zip(&resolved) {
+        if let Some(a) = abs
+            && seen.insert(a.as_str())
+        {
+            let text = if !l.text.is_empty() {
+                l.text.clone()
+            } else if !l.title.trim().is_empty() {
+                text::clean(l.title)
+            } else {
+                text::clean(l.alt)
+            };
+            facts.links.push(Link { url: a.clone(), text });
+        }
+    }
+    for f in &w.feeds {
+        if let Some(u) = resolve(&base, f) {
+            let s = String::from(u);
+            if !facts.feeds.contains(&s) {
+                facts.feeds.push(s);
+            }
+        }
+    }
+
+    let contact_links: Vec<(&str, &str)> = w
+        .links
+        .iter()
+        .map(|l| (l.href, l.text.as_str()))
+        .filter(|(h, _)| {
+            let h = h.get(..7).unwrap_or("").to_ascii_lowercase();
+            h.starts_with("mailto:") || h.starts_with("tel:")
+        })
+        .collect();
+    facts.disclosures = disclosures::extract(&w.lines, &contact_links);
+    facts.items = listing_items(&w, &resolved);
+    let (published, is_article) = article_date(&w);
+    facts.published = published;
+    facts.is_article = is_article;
+    facts.documents = documents::extract(&doc, &w, &resolved, &base);
+    facts.attribution = attribution::find(&w.lines, w.h1_line);
+    facts.machine_source = attribution::machine_source(&w.json_ld, w.title.as_deref());
+    facts
+}
+
+#[cfg(test)]
+pub(super) mod tests {
+    use super::*;
+
+    /// The facts of `html` served at https://tiengiang.gov.vn/tin-tuc/.
+    pub(in crate::extract) fn analyze(html: &str) -> PageFacts {
+        let url = url::Url::parse("https://tiengiang.gov.vn/tin-tuc/").expect("static url");
+        analyze_html(&url, html)
+    }
+
+    #[test]
+    fn footer_in_table_cells_with_nbsp_and_bold_labels() {
+        let f = analyze(
+            "<table><tr><td><b>Cơ&nbsp;quan chủ quản:</b></td><td>UBND tỉnh Tiền Giang</td></tr>\
+             <tr><td><strong>Chịu trách nhiệm chính</strong></td><td>Ông Nguyễn Văn A</td></tr>\
+             <tr><td>E-mail:</td><td>ubnd&#64;tiengiang.gov.vn</td></tr></table>",
+        );
+        let d = &f.disclosures;
+        assert_eq!(d.governing_agency.as_ref().map(|x| x.value.as_str()), Some("UBND tỉnh Tiền Giang"));
+        assert_eq!(d.responsible_person.as_ref().map(|x| x.value.as_str()), Some("Ông Nguyễn Văn A"));
+        assert_eq!(d.emails.first().map(|x| x.value.as_str()), Some("ubnd@tiengiang.gov.vn"));
+    }
+
+    #[test]
+    fn scripts_and_styles_are_not_text_and_js_pages_have_none() {
+        let f = analyze("<body><script>var a='Điện thoại: 0273 3873 333';</script><style>.x{}</style><div id=\"app\"></div></body>");
+        assert_eq!(f.text_chars, 0);
+        assert!(f.disclosures.phones.is_empty());
+    }
+
+    #[test]
+    fn garbage_and_deep_nesting_do_not_panic() {
+        // Text up to the nesting bound is kept; what lies deeper is cut (see nesting.rs).
+        let deep = "<div>".repeat(500) + "Địa chỉ: x" + &"<div>".repeat(3_000) + "Email: y@z.vn" + &"</div>".repeat(3_500);
+        let f = analyze(&deep);
+        assert_eq!(f.disclosures.address.map(|a| a.value), Some("x".to_string()));
+        assert!(f.disclosures.emails.is_empty());
+        for junk in [
+            "",
+            "<",
+            "<a href=\"javascript:void(0)\">x</a>",
+            "<a href=\"http://[::1\">y</a>",
+            "\u{0}\u{fffd}<p>&#xD800;</p>",
+        ] {
+            let _ = analyze(junk);
+        }
+    }
+}

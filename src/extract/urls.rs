@@ -1,0 +1,112 @@
+//! Links and feed hrefs made absolute against the page's base URL.
+
+pub(super) fn resolve(base: &url::Url, href: &str) -> Option<url::Url> {
+    let lower = href.get(..href.len().min(11)).unwrap_or("").to_ascii_lowercase();
+    if href.is_empty()
+        || href.starts_with('#')
+        || lower.starts_with("javascript:")
+        || lower.starts_with("mailto:")
+        || lower.starts_with("tel:")
+        || lower.starts_with("data:")
+    {
+        return None;
+    }
+    let mut u = base.join(href).ok()?;
+    if !matches!(u.scheme(), "http" | "https") {
+        return None;
+    }
+    u.set_fragment(None);
+    Some(u)
+}
+
+/// Characters the URL parser leaves untouched in a path or query, so a
+/// plain href made only of them can be resolved by string concatenation.
+fn plain_href(h: &str) -> bool {
+    !h.is_empty()
+        && h.bytes().all(|b| {
+            b.is_ascii_alphanumeric()
+                || matches!(
+                    b,
+                    b'-' | b'.' | b'_' | b'~' | b'/' | b'?' | b'=' | b'&' | b'+' | b'%' | b',' | b';' | b':'
+                )
+        })
+        && !h.contains("./")
+        && !h.ends_with("/.")
+        && !h.ends_with("/..")
+        && h != "."
+        && h != ".."
+        && !h.contains("%2e")
+        && !h.contains("%2E")
+}
+
+/// Resolves a link to an absolute string without a full URL parse when the
+/// href is plain (most links); anything unusual goes through `Url::join`.
+/// `origin` is "scheme://host[:port]", `dir` the base URL up to its last '/'.
+pub(super) fn resolve_fast(base: &url::Url, origin: &str, dir: &str, href: &str) -> Option<String> {
+    let h = href.trim();
+    if plain_href(h) {
+        if let Some(rest) = h.strip_prefix("https://").or_else(|| h.strip_prefix("http://")) {
+            // Host must be lower-case and non-empty for the string to equal the parsed form.
+            let host = rest.split(['/', '?']).next().unwrap_or("");
+            if !host.is_empty()
+                && !host.bytes().any(|b| b.is_ascii_uppercase() || b == b':' || b == b'%')
+                && rest.len() > host.len()
+                && !rest.get(host.len()..).unwrap_or("").starts_with('?')
+            {
+                return Some(h.to_string());
+            }
+        } else if h.starts_with('/') && !h.starts_with("//") {
+            return Some(format!("{origin}{h}"));
+        } else if !h.contains(':') && !h.starts_with(['?', '/']) {
+            return Some(format!("{dir}{h}"));
+        }
+    }
+    resolve(base, h).map(String::from)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The string shortcut must give exactly what the URL parser gives.
+    #[test]
+    fn fast_resolution_equals_url_join() {
+        let bases = [
+            "https://sotttt.hanoi.gov.vn/bao-chi-xuat-ban",
+            "https://example.vn/a/b/page.html?x=1",
+            "http://example.vn:8080/dir/",
+            "https://example.vn",
+        ];
+        let hrefs = [
+            "bao-chi-xuat-ban/-/view_content/4421549-ha-noi.html",
+            "/tin/1?id=2&p=3",
+            "https://other.vn/x/y",
+            "https://Other.vn/x",
+            "https://other.vn",
+            "https://other.vn?x",
+            "http://other.vn/a b",
+            "../up.html",
+            "./same.html",
+            "x/../y",
+            "//cdn.vn/z",
+            "?q=1",
+            "page%20two.html",
+            "a:b",
+            "tin-tức.html",
+            "/a/.",
+            ".",
+        ];
+        for b in bases {
+            let base = url::Url::parse(b).expect("valid base");
+            let origin = base.origin().ascii_serialization();
+            let s = base.as_str();
+            let end = s.find(['?', '#']).unwrap_or(s.len());
+            let dir = s.get(..end).and_then(|p| p.rfind('/').map(|i| &s[..=i])).unwrap_or(s);
+            for h in hrefs {
+                let slow = resolve(&base, h).map(String::from);
+                let fast = resolve_fast(&base, &origin, dir, h);
+                assert_eq!(fast, slow, "base {b} href {h}");
+            }
+        }
+    }
+}

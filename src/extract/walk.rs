@@ -1,0 +1,448 @@
+//! The one walk over a parsed page every extractor works from: lines of
+//! visible text, links with their positions, and the machine-readable
+//! metadata.
+
+use super::text;
+
+/// Work caps that keep a pathological page linear.
+const MAX_TEXT_CHARS: usize = 2_000_000;
+const MAX_LINKS: usize = 5_000;
+
+/// A link as seen during the walk, with where its text sits among the lines.
+#[derive(Debug, Clone, Default)]
+pub(crate) struct WalkLink<'a> {
+    pub href: &'a str,
+    /// Text of the link's own text nodes, collapsed.
+    pub text: String,
+    /// title attribute, then img alt: used when the link has no text.
+    pub title: &'a str,
+    pub alt: &'a str,
+    pub line_start: usize,
+    pub pos_start: usize,
+    pub line_end: usize,
+    pub pos_end: usize,
+    pub in_nav: bool,
+    pub in_footer: bool,
+    /// Whitespace seen after the last word of the link text.
+    pub space: bool,
+}
+
+/// What one walk over the DOM collects; every extractor works from this.
+#[derive(Debug, Default)]
+pub(crate) struct Walk<'a> {
+    pub lines: Vec<text::Line>,
+    pub links: Vec<WalkLink<'a>>,
+    pub title: Option<String>,
+    pub text_chars: usize,
+    /// (property/name/itemprop, content)
+    pub metas: Vec<(&'a str, &'a str)>,
+    pub json_ld: Vec<String>,
+    /// `<time datetime>` values with the line they precede.
+    pub times: Vec<(&'a str, usize)>,
+    pub feeds: Vec<&'a str>,
+    pub base_href: Option<&'a str>,
+    /// Line index of the first `<h1>`.
+    pub h1_line: Option<usize>,
+    /// Any table on the page (documents are looked for only then).
+    pub has_table: bool,
+}
+
+/// What the walk needs to know about an element, decided once per element
+/// from its name (a string compare per arm is measurable on big pages).
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Tag {
+    Other,
+    /// Inline element that separates words (cells, images, form controls).
+    Spaced,
+    Block,
+    /// Block whose class/id may name a footer or a menu.
+    Container,
+    Skip,
+    Head,
+    Title,
+    Meta,
+    Script,
+    LinkEl,
+    Base,
+    Time,
+    Footer,
+    Nav,
+    H1,
+    Heading,
+    P,
+    Table,
+    Img,
+    A,
+    Span,
+}
+
+#[inline]
+fn tag_of(name: &str) -> Tag {
+    use Tag::*;
+    match name.len() {
+        1 => match name {
+            "a" => A,
+            "p" => P,
+            _ => Other,
+        },
+        2 => match name {
+            // A cell is its own line: "label | value" cells read like "label" / "value" lines.
+            "li" | "tr" | "br" | "ol" | "dd" | "dl" | "dt" | "hr" | "td" | "th" => Block,
+            "ul" => Container,
+            "h1" => H1,
+            "h2" | "h3" | "h4" | "h5" | "h6" => Heading,
+            _ => Other,
+        },
+        3 => match name {
+            "div" => Container,
+            "nav" => Nav,
+            "pre" => Block,
+            "img" => Img,
+            "svg" | "map" => Skip,
+            _ => Other,
+        },
+        4 => match name {
+            "span" => Span,
+            "body" | "html" | "main" | "form" => Block,
+            "head" => Head,
+            "meta" => Meta,
+            "link" => LinkEl,
+            "base" => Base,
+            "time" => Time,
+            _ => Other,
+        },
+        5 => match name {
+            "table" => Table,
+            "aside" => Container,
+            "tbody" | "thead" | "tfoot" => Block,
+            "title" => Title,
+            "style" | "video" | "audio" => Skip,
+            "input" | "label" => Spaced,
+            _ => Other,
+        },
+        6 => match name {
+            "footer" => Footer,
+            "header" => Container,
+            "figure" | "center" | "legend" | "dialog" => Block,
+            "script" => Script,
+            "iframe" | "object" | "select" | "canvas" => Skip,
+            "button" => Spaced,
+            _ => Other,
+        },
+        7 => match name {
+            "section" => Container,
+            "article" | "address" | "caption" | "details" | "summary" => Block,
+            _ => Other,
+        },
+        8 => match name {
+            "fieldset" => Block,
+            "noscript" | "template" | "textarea" => Skip,
+            _ => Other,
+        },
+        10 => match name {
+            "blockquote" | "figcaption" => Block,
+            _ => Other,
+        },
+        _ => Other,
+    }
+}
+
+/// Attribute lookup by string compare: `Element::attr` interns its argument
+/// as an atom on every call, which costs more than scanning the few attributes.
+#[inline]
+fn attr<'a>(el: &'a scraper::node::Element, name: &str) -> Option<&'a str> {
+    el.attrs().find(|(k, _)| *k == name).map(|(_, v)| v)
+}
+
+const F_FOOTER: u8 = 1;
+const F_NAV: u8 = 2;
+const F_HEADING: u8 = 4;
+const F_PARA: u8 = 8;
+const F_LINK: u8 = 16;
+const F_HEAD: u8 = 32;
+
+/// Footer or menu named by an element's class or id ("footer-wrapper",
+/// "footleft", "main-menu", "navbar"), in one pass over the tokens.
+fn region_of(el: &scraper::node::Element) -> u8 {
+    let mut mask = 0;
+    for (k, v) in el.attrs() {
+        if k != "class" && k != "id" {
+            continue;
+        }
+        for t in v.split(|c: char| c.is_ascii_whitespace() || c == '_').map(str::as_bytes) {
+            if t.len() < 3 {
+                continue;
+            }
+            if contains_ci(t, b"foot") && (contains_ci(t, b"footer") || (starts_ci(t, b"foot") && !starts_ci(t, b"football"))) {
+                mask |= F_FOOTER;
+            }
+            if contains_ci(t, b"menu") || contains_ci(t, b"navbar") || t.eq_ignore_ascii_case(b"nav") {
+                mask |= F_NAV;
+            }
+        }
+    }
+    mask
+}
+
+/// `needle` must be lower-case ASCII.
+fn contains_ci(hay: &[u8], needle: &[u8]) -> bool {
+    let Some(&first) = needle.first() else {
+        return true;
+    };
+    if hay.len() < needle.len() {
+        return false;
+    }
+    let last_start = hay.len() - needle.len();
+    hay.iter()
+        .take(last_start + 1)
+        .enumerate()
+        .any(|(i, &b)| (b | 0x20) == first && hay.get(i..i + needle.len()).is_some_and(|w| w.eq_ignore_ascii_case(needle)))
+}
+
+fn starts_ci(hay: &[u8], prefix: &[u8]) -> bool {
+    hay.get(..prefix.len()).is_some_and(|h| h.eq_ignore_ascii_case(prefix))
+}
+
+fn node_text(n: ego_like::NodeRefAlias<'_>) -> String {
+    let mut s = String::new();
+    for d in n.descendants() {
+        if let scraper::Node::Text(t) = d.value() {
+            s.push_str(t);
+        }
+    }
+    s
+}
+
+/// Lets helper functions name a tree node without depending on ego_tree.
+mod ego_like {
+    pub type NodeRefAlias<'a> = <scraper::ElementRef<'a> as std::ops::Deref>::Target;
+}
+
+#[derive(Default)]
+struct Counters {
+    footer: u32,
+    nav: u32,
+    heading: u32,
+    para: u32,
+    link: u32,
+    head: u32,
+}
+
+impl Counters {
+    fn apply(&mut self, mask: u8, delta: i32) {
+        let upd = |c: &mut u32| {
+            *c = if delta > 0 { c.saturating_add(1) } else { c.saturating_sub(1) };
+        };
+        if mask & F_FOOTER != 0 {
+            upd(&mut self.footer);
+        }
+        if mask & F_NAV != 0 {
+            upd(&mut self.nav);
+        }
+        if mask & F_HEADING != 0 {
+            upd(&mut self.heading);
+        }
+        if mask & F_PARA != 0 {
+            upd(&mut self.para);
+        }
+        if mask & F_LINK != 0 {
+            upd(&mut self.link);
+        }
+        if mask & F_HEAD != 0 {
+            upd(&mut self.head);
+        }
+    }
+    fn flags(&self) -> (bool, bool, bool, bool) {
+        (self.footer > 0, self.nav > 0, self.heading > 0, self.para > 0)
+    }
+}
+
+/// One pass over the parsed document: lines of visible text, links with
+/// their positions, and the machine-readable metadata.
+pub(crate) fn walk_document<'a>(html: &'a scraper::Html) -> Walk<'a> {
+    use scraper::Node;
+    let mut w = Walk::default();
+    let mut b = text::LineBuilder::new(MAX_TEXT_CHARS);
+    let mut cnt = Counters::default();
+    // Masks of the open elements we descended into, innermost last.
+    let mut frames: Vec<(u8, bool)> = Vec::new();
+    let mut open_link: Option<WalkLink> = None;
+    let root = html.tree.root();
+    let mut node = root.first_child();
+    while let Some(n) = node {
+        let mut descend = false;
+        match n.value() {
+            Node::Text(t) if cnt.head == 0 => {
+                let in_link = cnt.link > 0;
+                b.push(t, in_link, cnt.flags());
+                if let Some(l) = open_link.as_mut()
+                    && l.text.len() < 1000
+                {
+                    // Collapsed while collected, so no clean-up pass per link.
+                    let mut first = true;
+                    for word in t.split_whitespace() {
+                        if !l.text.is_empty() && (!first || t.starts_with(char::is_whitespace) || l.space) {
+                            l.text.push(' ');
+                        }
+                        l.text.push_str(word);
+                        first = false;
+                        l.space = false;
+                    }
+                    if t.ends_with(char::is_whitespace) {
+                        l.space = true;
+                    }
+                }
+            }
+            Node::Element(el) => {
+                let tag = tag_of(el.name());
+                let block = matches!(
+                    tag,
+                    Tag::Block | Tag::Container | Tag::Footer | Tag::Nav | Tag::H1 | Tag::Heading | Tag::P | Tag::Table
+                );
+                let mut skip = tag == Tag::Skip;
+                let mut mask = 0u8;
+                match tag {
+                    Tag::Head => mask |= F_HEAD,
+                    Tag::Title => {
+                        if w.title.is_none() {
+                            let t = text::clean(&node_text(n));
+                            if !t.is_empty() {
+                                w.title = Some(t);
+                            }
+                        }
+                        skip = true;
+                    }
+                    Tag::Meta => {
+                        let key = attr(el, "property").or_else(|| attr(el, "itemprop")).or_else(|| attr(el, "name"));
+                        if let (Some(k), Some(c)) = (key, attr(el, "content"))
+                            && w.metas.len() < 200
+                        {
+                            w.metas.push((k, c));
+                        }
+                    }
+                    Tag::Script => {
+                        if attr(el, "type").is_some_and(|t| t.eq_ignore_ascii_case("application/ld+json")) && w.json_ld.len() < 20 {
+                            w.json_ld.push(node_text(n));
+                        }
+                        skip = true;
+                    }
+                    Tag::LinkEl => {
+                        let rel = attr(el, "rel").unwrap_or("");
+                        let ty = attr(el, "type").unwrap_or("").as_bytes();
+                        if rel.split_whitespace().any(|r| r.eq_ignore_ascii_case("alternate"))
+                            && (contains_ci(ty, b"rss") || contains_ci(ty, b"atom"))
+                            && let Some(h) = attr(el, "href")
+                            && w.feeds.len() < 50
+                        {
+                            w.feeds.push(h.trim());
+                        }
+                    }
+                    Tag::Base if w.base_href.is_none() => {
+                        w.base_href = attr(el, "href").map(str::trim);
+                    }
+                    Tag::Time => {
+                        if let Some(d) = attr(el, "datetime")
+                            && w.times.len() < 200
+                        {
+                            w.times.push((d, b.line_index()));
+                        }
+                    }
+                    Tag::Footer => mask |= F_FOOTER,
+                    Tag::Nav => mask |= F_NAV,
+                    Tag::H1 => {
+                        mask |= F_HEADING;
+                        if w.h1_line.is_none() {
+                            b.break_line();
+                            w.h1_line = Some(b.line_index());
+                        }
+                    }
+                    Tag::Heading => mask |= F_HEADING,
+                    Tag::P => mask |= F_PARA,
+                    Tag::Table => w.has_table = true,
+                    Tag::Img => {
+                        if let Some(l) = open_link.as_mut()
+                            && l.alt.is_empty()
+                            && let Some(alt) = attr(el, "alt")
+                        {
+                            l.alt = alt;
+                        }
+                    }
+                    Tag::A => {
+                        if open_link.is_none()
+                            && w.links.len() < MAX_LINKS
+                            && let Some(h) = attr(el, "href")
+                        {
+                            b.space();
+                            let (f, nav, _, _) = cnt.flags();
+                            open_link = Some(WalkLink {
+                                href: h.trim(),
+                                title: attr(el, "title").unwrap_or(""),
+                                line_start: b.line_index(),
+                                pos_start: b.cur_len(),
+                                in_nav: nav,
+                                in_footer: f,
+                                ..Default::default()
+                            });
+                            mask |= F_LINK;
+                        }
+                    }
+                    _ => {}
+                }
+                if matches!(tag, Tag::Container | Tag::Footer | Tag::P | Tag::Table) {
+                    mask |= region_of(el);
+                }
+                if block {
+                    b.break_line();
+                } else if matches!(tag, Tag::Spaced | Tag::Img) {
+                    b.space();
+                }
+                if !skip && n.has_children() {
+                    descend = true;
+                    cnt.apply(mask, 1);
+                    frames.push((mask, block));
+                } else if mask & F_LINK != 0 {
+                    finish_link(&mut w, &mut open_link, &b);
+                }
+            }
+            _ => {}
+        }
+        if descend {
+            node = n.first_child();
+            continue;
+        }
+        // Climb until a next sibling exists, closing the elements we leave.
+        let mut cur = n;
+        node = None;
+        loop {
+            if let Some(s) = cur.next_sibling() {
+                node = Some(s);
+                break;
+            }
+            let Some(p) = cur.parent() else { break };
+            if let Node::Element(_) = p.value()
+                && let Some((mask, block)) = frames.pop()
+            {
+                if mask & F_LINK != 0 {
+                    finish_link(&mut w, &mut open_link, &b);
+                }
+                if block {
+                    b.break_line();
+                }
+                cnt.apply(mask, -1);
+            }
+            cur = p;
+        }
+    }
+    w.text_chars = b.total_chars();
+    w.lines = b.finish();
+    w
+}
+
+fn finish_link<'a>(w: &mut Walk<'a>, open: &mut Option<WalkLink<'a>>, b: &text::LineBuilder) {
+    if let Some(mut l) = open.take() {
+        l.line_end = b.line_index();
+        l.pos_end = b.cur_len();
+        l.text = text::nfc(std::mem::take(&mut l.text));
+        w.links.push(l);
+    }
+}
