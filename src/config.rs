@@ -133,6 +133,18 @@ pub fn parse_cron(s: &str) -> Result<cron::Schedule, String> {
         .map_err(|e| format!("invalid cron expression {s:?} (sec min hour day month weekday): {e}"))
 }
 
+/// Why a user agent cannot be sent as an HTTP header value.
+fn user_agent_error(ua: &str) -> String {
+    match ua.chars().enumerate().find(|(_, c)| c.is_ascii_control() && *c != '\t') {
+        Some((i, c)) => format!(
+            "user_agent must be one line of text for the HTTP User-Agent header: character {} is {}",
+            i + 1,
+            c.escape_unicode()
+        ),
+        None => "user_agent is not a valid HTTP header value".to_string(),
+    }
+}
+
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
 struct RawConfig {
@@ -154,7 +166,7 @@ struct RawConfig {
 #[derive(Debug, Deserialize, Default)]
 #[serde(deny_unknown_fields)]
 struct RawCrawl {
-    user_agent: Option<String>,
+    user_agent: Option<Spanned<String>>,
     per_host_rate: Option<Spanned<String>>,
     max_concurrent_sites: Option<Spanned<i64>>,
     max_pages_per_site: Option<Spanned<i64>>,
@@ -348,8 +360,17 @@ impl Config {
             None => d.per_host_rate,
             Some(s) => parse_rate(s.get_ref()).map_err(|m| at(s.span(), m))?,
         };
+        let user_agent = match &c.user_agent {
+            None => d.user_agent,
+            Some(s) => {
+                // Checked here because the HTTP client refuses it only when
+                // built, in every command, with no position to point at.
+                reqwest::header::HeaderValue::from_str(s.get_ref()).map_err(|_| at(s.span(), user_agent_error(s.get_ref())))?;
+                s.get_ref().clone()
+            }
+        };
         let crawl = CrawlConfig {
-            user_agent: c.user_agent.clone().unwrap_or(d.user_agent),
+            user_agent,
             per_host_rate,
             max_concurrent_sites: positive(&c.max_concurrent_sites, "max_concurrent_sites", 32, 10_000)? as usize,
             max_pages_per_site: positive(&c.max_pages_per_site, "max_pages_per_site", 60, 100_000)? as usize,
@@ -493,5 +514,19 @@ mod tests {
         assert_eq!(c.registry, PathBuf::from("/etc/sitewarden/sites.toml"));
         assert_eq!(c.rules.holidays, Some(PathBuf::from("/etc/sitewarden/holidays.toml")));
         assert_eq!(c.db_path(), PathBuf::from("/etc/sitewarden/state/db"));
+    }
+
+    #[test]
+    fn user_agent_with_line_break_is_located() {
+        let err = parse("[crawl]\n\nuser_agent = \"sitewarden/0.1\\r\\nX-Injected: 1\"\n")
+            .unwrap_err()
+            .to_string();
+        assert!(err.starts_with("/etc/sitewarden/sitewarden.toml:3:14:"), "{err}");
+        assert!(err.contains("user_agent") && err.contains("character 15 is \\u{d}"), "{err}");
+        let err = parse("[crawl]\nuser_agent = \"a\\u0000b\"\n").unwrap_err().to_string();
+        assert!(err.contains(":2:14:") && err.contains("\\u{0}"), "{err}");
+        // Tabs and non-ASCII text are valid in a header value.
+        let c = parse("[crawl]\nuser_agent = \"sitewarden/0.1\\t(Sở TT&TT)\"\n").unwrap();
+        assert_eq!(c.crawl.user_agent, "sitewarden/0.1\t(Sở TT&TT)");
     }
 }
