@@ -133,6 +133,18 @@ pub fn parse_cron(s: &str) -> Result<cron::Schedule, String> {
         .map_err(|e| format!("invalid cron expression {s:?} (sec min hour day month weekday): {e}"))
 }
 
+/// "http://proxy.example:3128": the HTTP(S) proxy every request goes through.
+pub fn parse_proxy(s: &str) -> Result<url::Url, String> {
+    let url = url::Url::parse(s).map_err(|e| format!("invalid proxy {s:?}: {e}; expected a URL like \"http://proxy.example:3128\""))?;
+    if !matches!(url.scheme(), "http" | "https") || url.host().is_none() {
+        return Err(format!(
+            "invalid proxy {s:?}: expected an http:// or https:// URL with a host, like \"http://proxy.example:3128\""
+        ));
+    }
+    reqwest::Proxy::all(url.as_str()).map_err(|e| format!("invalid proxy {s:?}: {e}"))?;
+    Ok(url)
+}
+
 /// Why a user agent cannot be sent as an HTTP header value.
 fn user_agent_error(ua: &str) -> String {
     match ua.chars().enumerate().find(|(_, c)| c.is_ascii_control() && *c != '\t') {
@@ -175,6 +187,7 @@ struct RawCrawl {
     allow_private_addresses: Option<bool>,
     max_crawl_delay: Option<Spanned<String>>,
     max_retry_after: Option<Spanned<String>>,
+    proxy: Option<Spanned<String>>,
 }
 
 #[derive(Debug, Deserialize, Default)]
@@ -242,6 +255,9 @@ pub struct CrawlConfig {
     pub max_crawl_delay: Duration,
     /// Longest `Retry-After` we wait for before giving up on a page.
     pub max_retry_after: Duration,
+    /// Every request goes through this HTTP proxy when set; the `*_PROXY`
+    /// environment variables are ignored either way.
+    pub proxy: Option<url::Url>,
 }
 
 impl Default for CrawlConfig {
@@ -259,6 +275,7 @@ impl Default for CrawlConfig {
             allow_private_addresses: false,
             max_crawl_delay: Duration::from_secs(30),
             max_retry_after: Duration::from_secs(60),
+            proxy: None,
         }
     }
 }
@@ -379,6 +396,10 @@ impl Config {
             allow_private_addresses: c.allow_private_addresses.unwrap_or(false),
             max_crawl_delay: duration(&c.max_crawl_delay, d.max_crawl_delay)?,
             max_retry_after: duration(&c.max_retry_after, d.max_retry_after)?,
+            proxy: match &c.proxy {
+                None => None,
+                Some(s) => Some(parse_proxy(s.get_ref()).map_err(|m| at(s.span(), m))?),
+            },
         };
         if crawl.request_timeout.is_zero()
             && let Some(s) = &c.request_timeout
@@ -528,5 +549,16 @@ mod tests {
         // Tabs and non-ASCII text are valid in a header value.
         let c = parse("[crawl]\nuser_agent = \"sitewarden/0.1\\t(Sở TT&TT)\"\n").unwrap();
         assert_eq!(c.crawl.user_agent, "sitewarden/0.1\t(Sở TT&TT)");
+    }
+
+    #[test]
+    fn proxy_is_an_http_url() {
+        let c = parse("[crawl]\nproxy = \"http://proxy.internal:3128\"\n").unwrap();
+        assert_eq!(c.crawl.proxy.as_ref().map(url::Url::as_str), Some("http://proxy.internal:3128/"));
+        assert_eq!(parse("").unwrap().crawl.proxy, None);
+        let err = parse("[crawl]\nproxy = \"socks5://127.0.0.1:1080\"\n").unwrap_err().to_string();
+        assert!(err.contains(":2:9:") && err.contains("http://"), "{err}");
+        let err = parse("[crawl]\nproxy = \"proxy.internal:3128\"\n").unwrap_err().to_string();
+        assert!(err.contains(":2:9:") && err.contains("invalid proxy"), "{err}");
     }
 }
