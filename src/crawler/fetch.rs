@@ -201,6 +201,26 @@ pub fn host_key(url: &Url) -> String {
     format!("{}:{}", url.host_str().unwrap_or(""), url.port_or_known_default().unwrap_or(0))
 }
 
+/// What is left of one fetch's time limit; only the futures run through it
+/// count against it.
+struct Budget {
+    total: Duration,
+    left: Duration,
+}
+
+impl Budget {
+    fn new(total: Duration) -> Budget {
+        Budget { total, left: total }
+    }
+
+    async fn run<T>(&mut self, fut: impl Future<Output = T>) -> Result<T, FetchFailure> {
+        let started = tokio::time::Instant::now();
+        let out = tokio::time::timeout(self.left, fut).await;
+        self.left = self.left.saturating_sub(started.elapsed());
+        out.map_err(|_| failure(FailureKind::Timeout, format!("no complete answer within {}s", self.total.as_secs())))
+    }
+}
+
 /// Through a proxy, the proxy resolves the target's name and
 /// [`GuardedResolver`] never sees it: resolve it here and refuse the target
 /// if any of its addresses is not public, as the proxy may pick any of them.
@@ -316,24 +336,12 @@ impl Fetcher {
     /// GET `url`, following up to ten redirects. `interval` is the pace for the
     /// site's own host; other hosts reached by redirect get the default pace.
     /// Any HTTP status is `Ok`; only transport failures are `Err`.
+    ///
+    /// The time limit counts only time on the wire (and `Retry-After` waits):
+    /// waiting for our own per-host pace is not the server's slowness, and
+    /// several sites on one host with a `Crawl-delay` wait far longer than
+    /// any request takes.
     pub async fn get(
-        &self,
-        url: &Url,
-        validators: Option<&Validators>,
-        interval: Duration,
-        body_cap: usize,
-    ) -> Result<Response, FetchFailure> {
-        let overall = self.cfg.request_timeout * 2 + self.cfg.max_retry_after;
-        match tokio::time::timeout(overall, self.get_inner(url, validators, interval, body_cap)).await {
-            Ok(r) => r,
-            Err(_) => Err(failure(
-                FailureKind::Timeout,
-                format!("no complete answer within {}s", overall.as_secs()),
-            )),
-        }
-    }
-
-    async fn get_inner(
         &self,
         url: &Url,
         validators: Option<&Validators>,
@@ -342,6 +350,7 @@ impl Fetcher {
     ) -> Result<Response, FetchFailure> {
         let home_host = host_key(url);
         let default_interval = self.cfg.per_host_rate.interval();
+        let mut budget = Budget::new(self.cfg.request_timeout * 2 + self.cfg.max_retry_after);
         let mut current = url.clone();
         let mut seen: HashSet<String> = HashSet::new();
         let mut requests = 0u32;
@@ -364,7 +373,7 @@ impl Fetcher {
                 }
                 if self.cfg.proxy.is_some() {
                     let timeout = self.cfg.request_timeout;
-                    resolves_to_public(&current, timeout).await?;
+                    budget.run(resolves_to_public(&current, timeout)).await??;
                 }
             }
             let host = host_key(&current);
@@ -381,7 +390,7 @@ impl Fetcher {
                 }
             }
             requests += 1;
-            let mut resp = req.send().await.map_err(|e| classify(&e))?;
+            let mut resp = budget.run(req.send()).await?.map_err(|e| classify(&e))?;
             let status = resp.status().as_u16();
             let headers = resp.headers().clone();
 
@@ -416,14 +425,14 @@ impl Fetcher {
             {
                 retries += 1;
                 tracing::debug!(url = %current, status, wait_s = wait.as_secs(), "honouring Retry-After");
-                tokio::time::sleep(wait).await;
+                budget.run(tokio::time::sleep(wait)).await?;
                 continue;
             }
 
             let mut body = Vec::new();
             let mut truncated = false;
             loop {
-                match resp.chunk().await {
+                match budget.run(resp.chunk()).await? {
                     Ok(Some(chunk)) => {
                         let room = body_cap.saturating_sub(body.len());
                         if chunk.len() > room {
