@@ -133,6 +133,30 @@ pub fn parse_cron(s: &str) -> Result<cron::Schedule, String> {
         .map_err(|e| format!("invalid cron expression {s:?} (sec min hour day month weekday): {e}"))
 }
 
+/// "http://proxy.example:3128": the HTTP(S) proxy every request goes through.
+pub fn parse_proxy(s: &str) -> Result<url::Url, String> {
+    let url = url::Url::parse(s).map_err(|e| format!("invalid proxy {s:?}: {e}; expected a URL like \"http://proxy.example:3128\""))?;
+    if !matches!(url.scheme(), "http" | "https") || url.host().is_none() {
+        return Err(format!(
+            "invalid proxy {s:?}: expected an http:// or https:// URL with a host, like \"http://proxy.example:3128\""
+        ));
+    }
+    reqwest::Proxy::all(url.as_str()).map_err(|e| format!("invalid proxy {s:?}: {e}"))?;
+    Ok(url)
+}
+
+/// Why a user agent cannot be sent as an HTTP header value.
+fn user_agent_error(ua: &str) -> String {
+    match ua.chars().enumerate().find(|(_, c)| c.is_ascii_control() && *c != '\t') {
+        Some((i, c)) => format!(
+            "user_agent must be one line of text for the HTTP User-Agent header: character {} is {}",
+            i + 1,
+            c.escape_unicode()
+        ),
+        None => "user_agent is not a valid HTTP header value".to_string(),
+    }
+}
+
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
 struct RawConfig {
@@ -154,7 +178,7 @@ struct RawConfig {
 #[derive(Debug, Deserialize, Default)]
 #[serde(deny_unknown_fields)]
 struct RawCrawl {
-    user_agent: Option<String>,
+    user_agent: Option<Spanned<String>>,
     per_host_rate: Option<Spanned<String>>,
     max_concurrent_sites: Option<Spanned<i64>>,
     max_pages_per_site: Option<Spanned<i64>>,
@@ -163,6 +187,7 @@ struct RawCrawl {
     allow_private_addresses: Option<bool>,
     max_crawl_delay: Option<Spanned<String>>,
     max_retry_after: Option<Spanned<String>>,
+    proxy: Option<Spanned<String>>,
 }
 
 #[derive(Debug, Deserialize, Default)]
@@ -231,6 +256,9 @@ pub struct CrawlConfig {
     pub max_crawl_delay: Duration,
     /// Longest `Retry-After` we wait for before giving up on a page.
     pub max_retry_after: Duration,
+    /// Every request goes through this HTTP proxy when set; the `*_PROXY`
+    /// environment variables are ignored either way.
+    pub proxy: Option<url::Url>,
 }
 
 impl Default for CrawlConfig {
@@ -248,6 +276,7 @@ impl Default for CrawlConfig {
             allow_private_addresses: false,
             max_crawl_delay: Duration::from_secs(30),
             max_retry_after: Duration::from_secs(60),
+            proxy: None,
         }
     }
 }
@@ -353,8 +382,17 @@ impl Config {
             None => d.per_host_rate,
             Some(s) => parse_rate(s.get_ref()).map_err(|m| at(s.span(), m))?,
         };
+        let user_agent = match &c.user_agent {
+            None => d.user_agent,
+            Some(s) => {
+                // Checked here because the HTTP client refuses it only when
+                // built, in every command, with no position to point at.
+                reqwest::header::HeaderValue::from_str(s.get_ref()).map_err(|_| at(s.span(), user_agent_error(s.get_ref())))?;
+                s.get_ref().clone()
+            }
+        };
         let crawl = CrawlConfig {
-            user_agent: c.user_agent.clone().unwrap_or(d.user_agent),
+            user_agent,
             per_host_rate,
             max_concurrent_sites: positive(&c.max_concurrent_sites, "max_concurrent_sites", 32, 10_000)? as usize,
             max_pages_per_site: positive(&c.max_pages_per_site, "max_pages_per_site", 60, 100_000)? as usize,
@@ -363,6 +401,10 @@ impl Config {
             allow_private_addresses: c.allow_private_addresses.unwrap_or(false),
             max_crawl_delay: duration(&c.max_crawl_delay, d.max_crawl_delay)?,
             max_retry_after: duration(&c.max_retry_after, d.max_retry_after)?,
+            proxy: match &c.proxy {
+                None => None,
+                Some(s) => Some(parse_proxy(s.get_ref()).map_err(|m| at(s.span(), m))?),
+            },
         };
         if crawl.request_timeout.is_zero()
             && let Some(s) = &c.request_timeout
@@ -499,5 +541,30 @@ mod tests {
         assert_eq!(c.registry, PathBuf::from("/etc/sitewarden/sites.toml"));
         assert_eq!(c.rules.holidays, Some(PathBuf::from("/etc/sitewarden/holidays.toml")));
         assert_eq!(c.db_path(), PathBuf::from("/etc/sitewarden/state/db"));
+    }
+
+    #[test]
+    fn user_agent_with_line_break_is_located() {
+        let err = parse("[crawl]\n\nuser_agent = \"sitewarden/0.1\\r\\nX-Injected: 1\"\n")
+            .unwrap_err()
+            .to_string();
+        assert!(err.starts_with("/etc/sitewarden/sitewarden.toml:3:14:"), "{err}");
+        assert!(err.contains("user_agent") && err.contains("character 15 is \\u{d}"), "{err}");
+        let err = parse("[crawl]\nuser_agent = \"a\\u0000b\"\n").unwrap_err().to_string();
+        assert!(err.contains(":2:14:") && err.contains("\\u{0}"), "{err}");
+        // Tabs and non-ASCII text are valid in a header value.
+        let c = parse("[crawl]\nuser_agent = \"sitewarden/0.1\\t(Sở TT&TT)\"\n").unwrap();
+        assert_eq!(c.crawl.user_agent, "sitewarden/0.1\t(Sở TT&TT)");
+    }
+
+    #[test]
+    fn proxy_is_an_http_url() {
+        let c = parse("[crawl]\nproxy = \"http://proxy.internal:3128\"\n").unwrap();
+        assert_eq!(c.crawl.proxy.as_ref().map(url::Url::as_str), Some("http://proxy.internal:3128/"));
+        assert_eq!(parse("").unwrap().crawl.proxy, None);
+        let err = parse("[crawl]\nproxy = \"socks5://127.0.0.1:1080\"\n").unwrap_err().to_string();
+        assert!(err.contains(":2:9:") && err.contains("http://"), "{err}");
+        let err = parse("[crawl]\nproxy = \"proxy.internal:3128\"\n").unwrap_err().to_string();
+        assert!(err.contains(":2:9:") && err.contains("invalid proxy"), "{err}");
     }
 }

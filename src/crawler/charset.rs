@@ -72,6 +72,21 @@ fn decode_with(enc: &'static Encoding, bytes: &[u8]) -> String {
     }
 }
 
+/// `body` without the one to three bytes of a UTF-8 character cut in half
+/// when the body was `truncated` at the size cap: that is the cut, not a sign
+/// of another charset, and detection would otherwise take the whole page for
+/// windows-1258. Any other body, including one invalid elsewhere, is whole.
+pub fn without_cut_char(mut body: Vec<u8>, truncated: bool) -> Vec<u8> {
+    if truncated
+        // No error length: the input ended inside a character.
+        && let Err(e) = std::str::from_utf8(&body)
+        && e.error_len().is_none()
+    {
+        body.truncate(e.valid_up_to());
+    }
+    body
+}
+
 /// Decodes an HTML body to NFC text. Never fails: undecodable bytes become U+FFFD.
 pub fn decode_html(bytes: &[u8], content_type: Option<&str>) -> String {
     if let Some((enc, bom_len)) = Encoding::for_bom(bytes) {
@@ -170,5 +185,46 @@ mod tests {
         let bytes = cp1258("Tin mới");
         assert_eq!(decode_text(&bytes, Some("text/xml; charset=windows-1258")), "Tin mới");
         assert_eq!(decode_text(b"", None), "");
+    }
+
+    #[test]
+    fn utf8_body_cut_mid_character_is_still_utf8() {
+        const CUT: usize = 5_000_000;
+        let head = "<html><head><title>Cổng thông tin điện tử tỉnh Tiền Giang</title></head><body>";
+        let footer = "<footer>Cơ quan chủ quản: Ủy ban nhân dân tỉnh Tiền Giang. Người chịu trách nhiệm: Giám đốc Sở Thông tin và Truyền thông</footer></body></html>";
+        let mut page = String::with_capacity(CUT + 256);
+        page.push_str(head);
+        page.push_str(&"<p>tin tuc</p>\n".repeat((CUT - head.len() - 60) / 15));
+        // Land the cut inside one of the footer's multi-byte characters.
+        while footer.is_char_boundary(CUT - page.len()) {
+            page.push(' ');
+        }
+        page.push_str(footer);
+        page.push_str(&" ".repeat(5_000_200_usize.saturating_sub(page.len())));
+        assert!(!page.is_char_boundary(CUT));
+        let cut = page.as_bytes().get(..CUT).unwrap().to_vec();
+
+        let text = decode_html(&without_cut_char(cut, true), None);
+        assert!(text.contains("Cổng thông tin điện tử tỉnh Tiền Giang"));
+        assert!(text.contains("<footer>Cơ quan chủ quản"));
+        assert!(!text.contains('\u{fffd}'));
+    }
+
+    #[test]
+    fn only_a_cut_at_the_end_is_forgiven() {
+        let s = "Địa chỉ".as_bytes();
+        // "ỉ" is three bytes; one or two of them left.
+        for keep in [s.len() - 2, s.len() - 1] {
+            let cut = s.get(..keep).unwrap();
+            assert_eq!(without_cut_char(cut.to_vec(), true), "Địa ch".as_bytes());
+            // Not cut by us: the bytes are as the server sent them.
+            assert_eq!(without_cut_char(cut.to_vec(), false), cut);
+        }
+        assert_eq!(without_cut_char(s.to_vec(), true), s);
+        // windows-1258 is invalid UTF-8 before its end: left whole.
+        let legacy = cp1258("Người chịu trách nhiệm ở");
+        assert_eq!(without_cut_char(legacy.clone(), true), legacy);
+        assert_eq!(without_cut_char(Vec::new(), true), b"");
+        assert_eq!(without_cut_char(b"\xff\xff".to_vec(), true), b"\xff\xff");
     }
 }

@@ -53,7 +53,10 @@ struct PrivateAddressError(String);
 struct DnsError(String);
 
 /// Whether an address is on the public internet. Loopback, private,
-/// link-local (cloud metadata at 169.254.169.254), CGNAT and unspecified are not.
+/// link-local (cloud metadata at 169.254.169.254), CGNAT, unspecified,
+/// benchmarking, multicast and reserved are not; nor are the IPv6 forms that
+/// carry an IPv4 address a gateway may turn into a private one (mapped,
+/// compatible, NAT64, 6to4), nor site-local, unique-local and multicast.
 pub fn is_public(ip: IpAddr) -> bool {
     match ip {
         IpAddr::V4(v4) => {
@@ -64,15 +67,38 @@ pub fn is_public(ip: IpAddr) -> bool {
                 || v4.is_unspecified()
                 || v4.is_broadcast()
                 || v4.is_documentation()
+                || v4.is_multicast()
                 || o[0] == 0
-                || (o[0] == 100 && (o[1] & 0xC0) == 64))
+                // CGNAT 100.64.0.0/10
+                || (o[0] == 100 && (o[1] & 0xC0) == 64)
+                // IETF protocol assignments 192.0.0.0/24
+                || (o[0] == 192 && o[1] == 0 && o[2] == 0)
+                // benchmarking 198.18.0.0/15
+                || (o[0] == 198 && (o[1] & 0xFE) == 18)
+                // reserved 240.0.0.0/4
+                || o[0] >= 240)
         }
         IpAddr::V6(v6) => {
             if let Some(v4) = v6.to_ipv4_mapped() {
                 return is_public(IpAddr::V4(v4));
             }
             let seg = v6.segments();
-            !(v6.is_loopback() || v6.is_unspecified() || (seg[0] & 0xfe00) == 0xfc00 || (seg[0] & 0xffc0) == 0xfe80)
+            !(v6.is_loopback()
+                || v6.is_unspecified()
+                || v6.is_multicast()
+                // IPv4-compatible ::/96 (deprecated)
+                || seg[..6].iter().all(|s| *s == 0)
+                // NAT64 64:ff9b::/96 and the local-use 64:ff9b:1::/48
+                || (seg[0] == 0x64 && seg[1] == 0xff9b && (seg[2..6].iter().all(|s| *s == 0) || seg[2] == 1))
+                // 6to4 2002::/16
+                || seg[0] == 0x2002
+                // documentation 2001:db8::/32
+                || (seg[0] == 0x2001 && seg[1] == 0x0db8)
+                // unique local fc00::/7
+                || (seg[0] & 0xfe00) == 0xfc00
+                // link-local fe80::/10 and the deprecated site-local fec0::/10
+                || (seg[0] & 0xffc0) == 0xfe80
+                || (seg[0] & 0xffc0) == 0xfec0)
         }
     }
 }
@@ -81,12 +107,15 @@ pub fn is_public(ip: IpAddr) -> bool {
 /// name pointing at 10.0.0.1 is refused before any connection.
 struct GuardedResolver {
     allow_private: bool,
+    /// The configured proxy's host name: the operator chose it, and it
+    /// commonly sits on a private address.
+    proxy_host: Option<String>,
 }
 
 impl reqwest::dns::Resolve for GuardedResolver {
     fn resolve(&self, name: reqwest::dns::Name) -> reqwest::dns::Resolving {
-        let allow = self.allow_private;
         let host = name.as_str().to_string();
+        let allow = self.allow_private || self.proxy_host.as_deref().is_some_and(|p| p.eq_ignore_ascii_case(&host));
         Box::pin(async move {
             let addrs: Vec<SocketAddr> = tokio::net::lookup_host((host.as_str(), 0))
                 .await
@@ -172,6 +201,57 @@ pub fn host_key(url: &Url) -> String {
     format!("{}:{}", url.host_str().unwrap_or(""), url.port_or_known_default().unwrap_or(0))
 }
 
+/// What is left of one fetch's time limit; only the futures run through it
+/// count against it.
+struct Budget {
+    total: Duration,
+    left: Duration,
+}
+
+impl Budget {
+    fn new(total: Duration) -> Budget {
+        Budget { total, left: total }
+    }
+
+    async fn run<T>(&mut self, fut: impl Future<Output = T>) -> Result<T, FetchFailure> {
+        let started = tokio::time::Instant::now();
+        let out = tokio::time::timeout(self.left, fut).await;
+        self.left = self.left.saturating_sub(started.elapsed());
+        out.map_err(|_| failure(FailureKind::Timeout, format!("no complete answer within {}s", self.total.as_secs())))
+    }
+}
+
+/// Through a proxy, the proxy resolves the target's name and
+/// [`GuardedResolver`] never sees it: resolve it here and refuse the target
+/// if any of its addresses is not public, as the proxy may pick any of them.
+/// Literal addresses are checked by the caller.
+async fn resolves_to_public(url: &Url, timeout: Duration) -> Result<(), FetchFailure> {
+    let Some(url::Host::Domain(name)) = url.host() else {
+        return Ok(());
+    };
+    let port = url.port_or_known_default().unwrap_or(80);
+    let addrs: Vec<SocketAddr> = match tokio::time::timeout(timeout, tokio::net::lookup_host((name, port))).await {
+        Ok(Ok(addrs)) => addrs.collect(),
+        Ok(Err(e)) => return Err(failure(FailureKind::Dns, format!("name does not resolve: {name}: {e}"))),
+        Err(_) => {
+            return Err(failure(
+                FailureKind::Dns,
+                format!("name does not resolve: {name}: no answer within {}s", timeout.as_secs()),
+            ));
+        }
+    };
+    if addrs.is_empty() {
+        return Err(failure(FailureKind::Dns, format!("name does not resolve: {name}: no address")));
+    }
+    match addrs.iter().find(|a| !is_public(a.ip())) {
+        Some(a) => Err(failure(
+            FailureKind::PrivateAddress,
+            format!("refused to connect to private address {} ({name}, through the proxy)", a.ip()),
+        )),
+        None => Ok(()),
+    }
+}
+
 pub struct Fetcher {
     client: Arc<Client>,
     cfg: CrawlConfig,
@@ -187,7 +267,13 @@ pub struct Fetcher {
 /// pool, the idle connections of the sites that just finished held more
 /// memory than the 64 crawls in flight.
 fn client(cfg: &CrawlConfig) -> Result<Client, reqwest::Error> {
-    Client::builder()
+    let builder = match &cfg.proxy {
+        Some(proxy) => Client::builder().proxy(reqwest::Proxy::all(proxy.as_str())?),
+        // HTTP_PROXY and friends would send requests past GuardedResolver,
+        // to a proxy that reaches whatever the name resolves to there.
+        None => Client::builder().no_proxy(),
+    };
+    builder
         .user_agent(cfg.user_agent.clone())
         .redirect(reqwest::redirect::Policy::none())
         .connect_timeout(cfg.request_timeout.min(Duration::from_secs(10)))
@@ -198,6 +284,7 @@ fn client(cfg: &CrawlConfig) -> Result<Client, reqwest::Error> {
         .pool_idle_timeout(Duration::from_secs(30))
         .dns_resolver(Arc::new(GuardedResolver {
             allow_private: cfg.allow_private_addresses,
+            proxy_host: cfg.proxy.as_ref().and_then(|p| p.host_str()).map(str::to_string),
         }))
         .build()
 }
@@ -249,24 +336,12 @@ impl Fetcher {
     /// GET `url`, following up to ten redirects. `interval` is the pace for the
     /// site's own host; other hosts reached by redirect get the default pace.
     /// Any HTTP status is `Ok`; only transport failures are `Err`.
+    ///
+    /// The time limit counts only time on the wire (and `Retry-After` waits):
+    /// waiting for our own per-host pace is not the server's slowness, and
+    /// several sites on one host with a `Crawl-delay` wait far longer than
+    /// any request takes.
     pub async fn get(
-        &self,
-        url: &Url,
-        validators: Option<&Validators>,
-        interval: Duration,
-        body_cap: usize,
-    ) -> Result<Response, FetchFailure> {
-        let overall = self.cfg.request_timeout * 2 + self.cfg.max_retry_after;
-        match tokio::time::timeout(overall, self.get_inner(url, validators, interval, body_cap)).await {
-            Ok(r) => r,
-            Err(_) => Err(failure(
-                FailureKind::Timeout,
-                format!("no complete answer within {}s", overall.as_secs()),
-            )),
-        }
-    }
-
-    async fn get_inner(
         &self,
         url: &Url,
         validators: Option<&Validators>,
@@ -275,6 +350,7 @@ impl Fetcher {
     ) -> Result<Response, FetchFailure> {
         let home_host = host_key(url);
         let default_interval = self.cfg.per_host_rate.interval();
+        let mut budget = Budget::new(self.cfg.request_timeout * 2 + self.cfg.max_retry_after);
         let mut current = url.clone();
         let mut seen: HashSet<String> = HashSet::new();
         let mut requests = 0u32;
@@ -295,6 +371,10 @@ impl Fetcher {
                         format!("refused to connect to private address {ip} ({current})"),
                     ));
                 }
+                if self.cfg.proxy.is_some() {
+                    let timeout = self.cfg.request_timeout;
+                    budget.run(resolves_to_public(&current, timeout)).await??;
+                }
             }
             let host = host_key(&current);
             let pace = if host == home_host { interval } else { default_interval };
@@ -310,7 +390,7 @@ impl Fetcher {
                 }
             }
             requests += 1;
-            let mut resp = req.send().await.map_err(|e| classify(&e))?;
+            let mut resp = budget.run(req.send()).await?.map_err(|e| classify(&e))?;
             let status = resp.status().as_u16();
             let headers = resp.headers().clone();
 
@@ -345,14 +425,14 @@ impl Fetcher {
             {
                 retries += 1;
                 tracing::debug!(url = %current, status, wait_s = wait.as_secs(), "honouring Retry-After");
-                tokio::time::sleep(wait).await;
+                budget.run(tokio::time::sleep(wait)).await?;
                 continue;
             }
 
             let mut body = Vec::new();
             let mut truncated = false;
             loop {
-                match resp.chunk().await {
+                match budget.run(resp.chunk()).await? {
                     Ok(Some(chunk)) => {
                         let room = body_cap.saturating_sub(body.len());
                         if chunk.len() > room {
@@ -412,5 +492,73 @@ mod tests {
         for ip in ["203.162.4.190", "8.8.8.8", "2001:4860:4860::8888"] {
             assert!(is_public(ip.parse().unwrap()), "{ip}");
         }
+    }
+
+    #[test]
+    fn reserved_multicast_and_v4_carrying_v6_ranges_are_not_public() {
+        for (range, ips) in [
+            ("198.18.0.0/15 benchmarking", &["198.18.0.1", "198.19.255.254"][..]),
+            ("224.0.0.0/4 multicast", &["224.0.0.1", "239.255.255.250"]),
+            ("240.0.0.0/4 reserved", &["240.0.0.1", "255.255.255.254"]),
+            ("192.0.0.0/24 IETF protocol assignments", &["192.0.0.1", "192.0.0.170"]),
+            ("64:ff9b::/96 NAT64", &["64:ff9b::a00:1", "64:ff9b::808:808"]),
+            ("64:ff9b:1::/48 local-use NAT64", &["64:ff9b:1::a00:1"]),
+            ("2002::/16 6to4", &["2002:a00:1::1", "2002:808:808::1"]),
+            ("::/96 IPv4-compatible", &["::10.0.0.1", "::8.8.8.8"]),
+            ("fec0::/10 site-local", &["fec0::1", "feff::1"]),
+            ("ff00::/8 multicast", &["ff02::1", "ff0e::1"]),
+            ("2001:db8::/32 documentation", &["2001:db8::1"]),
+        ] {
+            for ip in ips {
+                assert!(!is_public(ip.parse().unwrap()), "{ip} in {range}");
+            }
+        }
+        // Neighbours of the refused ranges stay public.
+        for ip in [
+            "198.17.255.255",
+            "198.20.0.1",
+            "223.255.255.255",
+            "192.0.1.1",
+            "64:ff9b:2::1",
+            "2003::1",
+            "2001:4860::1",
+            "fbff::1",
+        ] {
+            assert!(is_public(ip.parse().unwrap()), "{ip}");
+        }
+    }
+
+    #[tokio::test]
+    async fn the_configured_proxy_name_may_resolve_to_a_private_address() {
+        use reqwest::dns::Resolve;
+        let name = |s: &str| s.parse::<reqwest::dns::Name>().unwrap();
+        let guarded = GuardedResolver {
+            allow_private: false,
+            proxy_host: Some("localhost".into()),
+        };
+        let addrs: Vec<SocketAddr> = guarded.resolve(name("localhost")).await.unwrap().collect();
+        assert!(addrs.iter().all(|a| a.ip().is_loopback()) && !addrs.is_empty(), "{addrs:?}");
+        let strict = GuardedResolver {
+            allow_private: false,
+            proxy_host: None,
+        };
+        let Err(err) = strict.resolve(name("localhost")).await else {
+            panic!("localhost resolved for a target");
+        };
+        assert!(err.to_string().contains("private address"), "{err}");
+    }
+
+    #[tokio::test]
+    async fn through_a_proxy_the_target_is_resolved_and_checked_here() {
+        let f = resolves_to_public(&Url::parse("http://localhost:8080/").unwrap(), Duration::from_secs(5))
+            .await
+            .unwrap_err();
+        assert_eq!(f.kind, FailureKind::PrivateAddress, "{f:?}");
+        // Literal addresses are the caller's to check.
+        assert!(
+            resolves_to_public(&Url::parse("http://8.8.8.8/").unwrap(), Duration::from_secs(5))
+                .await
+                .is_ok()
+        );
     }
 }

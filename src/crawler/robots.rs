@@ -1,12 +1,56 @@
 //! robots.txt (RFC 9309) for the `sitewarden` product token, with the
 //! `Crawl-delay` and `Sitemap` lines Google's parser leaves to its caller.
 
+use std::borrow::Cow;
+
 use robotstxt::{DefaultMatcher, RobotsParseHandler};
 use url::Url;
 
 pub const AGENT: &str = "sitewarden";
 /// RFC 9309 §2.5: crawlers must parse at least 500 KiB; we stop there.
-pub const MAX_ROBOTS_BYTES: usize = 512 * 1024;
+pub const MAX_ROBOTS_BYTES: usize = 500 * 1024;
+
+/// The `robotstxt` crate keeps the first `2083 * 8 - 1` bytes of a line and
+/// then skips the rest counting characters as if they were bytes, so a
+/// multi-byte character past that point makes it slice inside a character
+/// and panic. Lines are cut below its limit before it sees them.
+const MAX_LINE_BYTES: usize = 16 * 1024;
+
+/// `body` cut to [`MAX_ROBOTS_BYTES`] and each line to [`MAX_LINE_BYTES`],
+/// on character boundaries. A cut line keeps its start: a `Disallow` path
+/// cut short still forbids at least what it names.
+fn bounded(body: &str) -> Cow<'_, str> {
+    let body = body.get(..body.floor_char_boundary(MAX_ROBOTS_BYTES)).unwrap_or(body);
+    // Line ends as the crate counts them: CR and LF alike.
+    const EOL: [char; 2] = ['\r', '\n'];
+    if !body.split(EOL).any(|line| line.len() > MAX_LINE_BYTES) {
+        return Cow::Borrowed(body);
+    }
+    let mut out = String::with_capacity(body.len());
+    let mut rest = body;
+    loop {
+        let (line, tail) = rest.split_at(rest.find(EOL).unwrap_or(rest.len()));
+        let keep = line.floor_char_boundary(MAX_LINE_BYTES);
+        if keep < line.len() {
+            tracing::debug!(
+                offset = body.len() - rest.len(),
+                bytes = line.len(),
+                kept = keep,
+                "robots.txt line cut to the parser's limit"
+            );
+        }
+        out.push_str(line.get(..keep).unwrap_or_default());
+        let mut eol = tail.chars();
+        match eol.next() {
+            Some(c) => {
+                out.push(c);
+                rest = eol.as_str();
+            }
+            None => break,
+        }
+    }
+    Cow::Owned(out)
+}
 
 #[derive(Debug, Clone, PartialEq)]
 enum Mode {
@@ -112,19 +156,16 @@ impl Robots {
     }
 
     pub fn parse(body: &str) -> Robots {
-        let body = match body.char_indices().nth(MAX_ROBOTS_BYTES) {
-            Some((i, _)) => body.get(..i).unwrap_or(body),
-            None => body,
-        };
+        let body = bounded(body);
         let mut c = Collector::default();
-        robotstxt::parse_robotstxt(body, &mut c);
+        robotstxt::parse_robotstxt(&body, &mut c);
         let (crawl_delay, disallows) = if c.saw_our_group {
             (c.ours_delay, c.ours_disallow)
         } else {
             (c.star_delay, c.star_disallow)
         };
         Robots {
-            mode: Mode::Rules(body.to_string()),
+            mode: Mode::Rules(body.into_owned()),
             crawl_delay,
             sitemaps: c.sitemaps,
             disallows,
@@ -176,5 +217,55 @@ mod tests {
         let big = "Disallow: /x\n".repeat(200_000);
         let r = Robots::parse(&big);
         assert!(r.allowed(&u("http://a.vn/")));
+    }
+
+    #[test]
+    fn overlong_multibyte_line_does_not_panic_and_later_group_applies() {
+        // The issue 11 repro: past the parser's line limit it skips multi-byte
+        // characters by count, not by bytes, and slices mid-character.
+        let mut body = "a".repeat(16_700);
+        body.push_str(&"ệ".repeat(100));
+        body.push_str(
+            "
+User-agent: sitewarden
+Disallow: /private/
+Crawl-delay: 2
+",
+        );
+        let r = Robots::parse(&body);
+        assert!(!r.allowed(&u("http://a.vn/private/x")));
+        assert!(r.allowed(&u("http://a.vn/")));
+        assert_eq!(r.crawl_delay, Some(2.0));
+    }
+
+    #[test]
+    fn whole_file_is_capped_on_a_character_boundary() {
+        // 3-byte characters put the 500 KiB mark inside one.
+        let mut body = String::from("User-agent: sitewarden\nDisallow: /a\n");
+        body.push_str(&format!("#{}\n", "ệ".repeat(33)).repeat(MAX_ROBOTS_BYTES / 101 + 10));
+        body.push_str("\nDisallow: /beyond-the-cap\n");
+        assert!(!body.is_char_boundary(MAX_ROBOTS_BYTES));
+        let cut = bounded(&body);
+        assert!(cut.len() <= MAX_ROBOTS_BYTES && cut.len() > MAX_ROBOTS_BYTES - 4, "{}", cut.len());
+        let r = Robots::parse(&body);
+        assert!(!r.allowed(&u("http://a.vn/a")));
+        assert!(r.allowed(&u("http://a.vn/beyond-the-cap")));
+    }
+
+    #[test]
+    fn overlong_lines_are_cut_not_dropped() {
+        // Separated by CR alone, which the crate also takes for a line end.
+        let long = format!("/{}", "ệ".repeat(6_000));
+        let body = format!("User-agent: sitewarden\rDisallow: {long}\rDisallow: /next\r");
+        let cut = bounded(&body);
+        let lines: Vec<&str> = cut.split('\r').collect();
+        assert_eq!(lines.len(), 4, "{lines:?}");
+        assert!(lines[1].len() <= MAX_LINE_BYTES && lines[1].len() > MAX_LINE_BYTES - 4);
+        assert!(lines[1].starts_with("Disallow: /ệệ"));
+        assert_eq!(lines[2], "Disallow: /next");
+        let r = Robots::parse(&body);
+        assert!(!r.allowed(&u("http://a.vn/next")));
+        assert_eq!(r.disallows.len(), 2);
+        assert!(matches!(bounded("User-agent: *\nDisallow: /\n"), Cow::Borrowed(_)));
     }
 }

@@ -297,7 +297,7 @@ pub async fn crawl_site(fetcher: Arc<Fetcher>, site: &Site, cache: &dyn PageCach
             _ => {
                 let base = resp.final_url.clone();
                 let content_type = resp.content_type.clone();
-                let body = resp.body;
+                let body = charset::without_cut_char(resp.body, resp.truncated);
                 // Parsing is CPU work: more pages parsed at once than cores
                 // only adds DOMs in memory, so wait for a core first.
                 let slot = analysis_slots().acquire().await;

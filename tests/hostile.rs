@@ -1,0 +1,352 @@
+//! Issue 11: inputs and surroundings that broke the crawler or the SSRF
+//! guard, each against its own loopback server on 127.0.0.1.
+
+use std::convert::Infallible;
+use std::net::SocketAddr;
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
+
+use bytes::Bytes;
+use http_body_util::Full;
+use hyper::body::Incoming;
+use hyper::server::conn::http1;
+use hyper::service::service_fn;
+use hyper::{Request, Response};
+use hyper_util::rt::TokioIo;
+use sitewarden::config::{CrawlConfig, Rate};
+use sitewarden::crawler::site::NoCache;
+use sitewarden::crawler::{Fetcher, SiteCrawl, crawl_site};
+use sitewarden::model::{FailureKind, Kind};
+use sitewarden::registry::Site;
+use tokio::net::TcpListener;
+use tokio::sync::watch;
+use url::Url;
+
+// ---------------------------------------------------------------------------
+// A loopback HTTP/1.1 server that answers by request target and remembers
+// every target it was sent (a proxy is sent absolute URLs).
+
+type Handler = dyn Fn(&str) -> Response<Full<Bytes>> + Send + Sync;
+
+struct Loopback {
+    addr: SocketAddr,
+    seen: Arc<Mutex<Vec<String>>>,
+    task: tokio::task::JoinHandle<()>,
+}
+
+impl Drop for Loopback {
+    fn drop(&mut self) {
+        self.task.abort();
+    }
+}
+
+impl Loopback {
+    async fn start(handler: impl Fn(&str) -> Response<Full<Bytes>> + Send + Sync + 'static) -> Loopback {
+        let listener = TcpListener::bind("127.0.0.1:0").await.expect("bind 127.0.0.1");
+        let addr = listener.local_addr().expect("local addr");
+        let seen: Arc<Mutex<Vec<String>>> = Arc::default();
+        let handler: Arc<Handler> = Arc::new(handler);
+        let task = tokio::spawn({
+            let seen = seen.clone();
+            async move {
+                while let Ok((stream, _)) = listener.accept().await {
+                    let (seen, handler) = (seen.clone(), handler.clone());
+                    tokio::spawn(async move {
+                        let service = service_fn(move |req: Request<Incoming>| {
+                            let target = req.uri().to_string();
+                            seen.lock().expect("seen").push(target.clone());
+                            let resp = handler(&target);
+                            async move { Ok::<_, Infallible>(resp) }
+                        });
+                        let _ = http1::Builder::new().serve_connection(TokioIo::new(stream), service).await;
+                    });
+                }
+            }
+        });
+        Loopback { addr, seen, task }
+    }
+
+    fn url(&self, path: &str) -> Url {
+        Url::parse(&format!("http://{}{path}", self.addr)).expect("url")
+    }
+
+    fn seen(&self) -> Vec<String> {
+        self.seen.lock().expect("seen").clone()
+    }
+}
+
+fn answer(status: u16, content_type: &str, body: impl Into<Bytes>) -> Response<Full<Bytes>> {
+    Response::builder()
+        .status(status)
+        .header("content-type", content_type)
+        .body(Full::new(body.into()))
+        .expect("response")
+}
+
+fn not_found() -> Response<Full<Bytes>> {
+    answer(404, "text/plain", "not found")
+}
+
+fn config(allow_private: bool) -> CrawlConfig {
+    CrawlConfig {
+        per_host_rate: Rate {
+            count: 50,
+            per: Duration::from_secs(1),
+        },
+        max_pages_per_site: 5,
+        request_timeout: Duration::from_secs(5),
+        allow_private_addresses: allow_private,
+        max_retry_after: Duration::from_secs(1),
+        ..CrawlConfig::default()
+    }
+}
+
+fn site(url: Url) -> Site {
+    Site {
+        id: "xa".into(),
+        name: "Cổng xã".into(),
+        url,
+        kind: Kind::Government,
+        agency: None,
+        license: None,
+        news: Vec::new(),
+        documents: Vec::new(),
+        schedule: None,
+        per_host_rate: None,
+    }
+}
+
+async fn crawl(cfg: &CrawlConfig, home: Url) -> SiteCrawl {
+    let fetcher = Fetcher::new(cfg).expect("client");
+    let (_tx, rx) = watch::channel(false);
+    crawl_site(fetcher, &site(home), &NoCache, rx).await
+}
+
+// ---------------------------------------------------------------------------
+// 1. robots.txt with a long multi-byte line.
+
+#[tokio::test]
+async fn robots_txt_with_an_overlong_multibyte_line_is_obeyed_not_a_panic() {
+    let mut robots = "a".repeat(16_700);
+    robots.push_str(&"ệ".repeat(100));
+    robots.push_str("\nUser-agent: sitewarden\nDisallow: /\n");
+    let server = Loopback::start(move |target| match target {
+        "/robots.txt" => answer(200, "text/plain; charset=utf-8", robots.clone()),
+        _ => answer(200, "text/html", "<html><body>home</body></html>"),
+    })
+    .await;
+    let c = crawl(&config(true), server.url("/")).await;
+    let home = c.home.expect_err("the later group forbids everything");
+    assert_eq!(home.kind, FailureKind::RobotsDenied, "{home:?}");
+    assert_eq!(server.seen(), vec!["/robots.txt".to_string()]);
+}
+
+// ---------------------------------------------------------------------------
+// 2. Proxies and the SSRF guard.
+
+/// A "proxy" that would let anything through: it answers 200 to every request.
+async fn open_proxy() -> Loopback {
+    Loopback::start(|_| answer(200, "text/html", "<html><body>via the proxy</body></html>")).await
+}
+
+const CHILD_TARGETS: &str = "SITEWARDEN_HOSTILE_TARGETS";
+
+/// Run in a process of its own by `proxy_environment_variables_are_ignored`:
+/// the `*_PROXY` variables must be in the environment before the client is
+/// built, and setting them here would leak into every other test.
+#[tokio::test]
+#[ignore = "run by proxy_environment_variables_are_ignored with the proxy variables set"]
+async fn proxy_environment_child() {
+    let Ok(targets) = std::env::var(CHILD_TARGETS) else {
+        return;
+    };
+    assert!(std::env::var_os("HTTP_PROXY").is_some(), "the parent sets the proxy variables");
+    let fetcher = Fetcher::new(&config(false)).expect("client");
+    for target in targets.split(' ') {
+        let url = Url::parse(target).expect("target url");
+        match fetcher.get(&url, None, Duration::ZERO, 10_000).await {
+            Err(f) => assert_eq!(f.kind, FailureKind::PrivateAddress, "{target}: {f:?}"),
+            Ok(r) => panic!("{target} was fetched (HTTP {}) despite allow_private_addresses = false", r.status),
+        }
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn proxy_environment_variables_are_ignored() {
+    let proxy = open_proxy().await;
+    let target = Loopback::start(|_| answer(200, "text/html", "<html>local</html>")).await;
+    let port = target.addr.port();
+    let proxy_url = format!("http://{}", proxy.addr);
+    let targets = format!("http://localhost:{port}/ https://localhost:{port}/ http://localhost:{port}/admin");
+    let exe = std::env::current_exe().expect("test binary");
+    let out = tokio::task::spawn_blocking(move || {
+        let mut cmd = std::process::Command::new(exe);
+        cmd.args(["proxy_environment_child", "--exact", "--ignored", "--nocapture"])
+            .env(CHILD_TARGETS, targets)
+            .env_remove("NO_PROXY")
+            .env_remove("no_proxy")
+            .env_remove("REQUEST_METHOD");
+        for var in ["HTTP_PROXY", "http_proxy", "HTTPS_PROXY", "https_proxy", "ALL_PROXY", "all_proxy"] {
+            cmd.env(var, &proxy_url);
+        }
+        cmd.output().expect("run the child test")
+    })
+    .await
+    .expect("join");
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert!(out.status.success(), "{stdout}\n{}", String::from_utf8_lossy(&out.stderr));
+    assert!(stdout.contains("1 passed"), "the child test did not run: {stdout}");
+    assert_eq!(proxy.seen(), Vec::<String>::new(), "requests reached the proxy");
+    assert_eq!(target.seen(), Vec::<String>::new(), "requests reached the private target");
+}
+
+#[tokio::test]
+async fn configured_proxy_does_not_carry_requests_to_private_targets() {
+    let proxy = open_proxy().await;
+    let target = Loopback::start(|_| answer(200, "text/html", "<html>local</html>")).await;
+    let port = target.addr.port();
+    let cfg = CrawlConfig {
+        // By name, as an operator would write it: the proxy itself may be private.
+        proxy: Some(Url::parse(&format!("http://localhost:{}", proxy.addr.port())).expect("proxy url")),
+        ..config(false)
+    };
+    let fetcher = Fetcher::new(&cfg).expect("client");
+    for t in [
+        format!("http://localhost:{port}/"),
+        format!("https://localhost:{port}/"),
+        format!("http://127.0.0.1:{port}/"),
+        format!("http://[::1]:{port}/"),
+        format!("http://[64:ff9b::7f00:1]:{port}/"),
+    ] {
+        let url = Url::parse(&t).expect("url");
+        let f = fetcher.get(&url, None, Duration::ZERO, 10_000).await.expect_err(&t);
+        assert_eq!(f.kind, FailureKind::PrivateAddress, "{t}: {f:?}");
+    }
+    assert_eq!(proxy.seen(), Vec::<String>::new(), "requests reached the proxy");
+    assert_eq!(target.seen(), Vec::<String>::new());
+
+    // Allowed, the same request does go through the proxy, not straight to the target.
+    let allowing = Fetcher::new(&CrawlConfig {
+        allow_private_addresses: true,
+        ..cfg.clone()
+    })
+    .expect("client");
+    let url = Url::parse(&format!("http://localhost:{port}/tin-tuc")).expect("url");
+    let r = allowing.get(&url, None, Duration::ZERO, 10_000).await.expect("through the proxy");
+    assert_eq!(r.status, 200);
+    assert_eq!(proxy.seen(), vec![url.to_string()]);
+    assert_eq!(target.seen(), Vec::<String>::new());
+}
+
+// ---------------------------------------------------------------------------
+// 3. Waiting for our own per-host pace is not a timeout.
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn fetches_queued_behind_a_slow_host_pace_do_not_time_out() {
+    let server = Loopback::start(|_| answer(200, "text/html", "<html><body>ok</body></html>")).await;
+    // A fetch may take 2 × 1 s + 0 s; the fifth site waits 4 × 0.7 s for its turn.
+    let cfg = CrawlConfig {
+        request_timeout: Duration::from_secs(1),
+        max_retry_after: Duration::ZERO,
+        ..config(true)
+    };
+    let shared = Fetcher::new(&cfg).expect("client");
+    let pace = Duration::from_millis(700);
+    let started = Instant::now();
+    let mut crawls = Vec::new();
+    for i in 0..5 {
+        let fetcher = shared.for_site(&server.url("/"));
+        let url = server.url(&format!("/site-{i}/"));
+        crawls.push(tokio::spawn(async move { fetcher.get(&url, None, pace, 10_000).await }));
+    }
+    for (i, c) in crawls.into_iter().enumerate() {
+        let r = c.await.expect("join");
+        assert_eq!(r.map(|r| r.status).map_err(|f| f.detail), Ok(200), "site {i}");
+    }
+    assert!(started.elapsed() >= pace * 4, "the pace was not kept: {:?}", started.elapsed());
+    assert_eq!(server.seen().len(), 5);
+}
+
+#[tokio::test]
+async fn a_slow_answer_still_times_out() {
+    let server = Loopback::start(|_| answer(200, "text/html", "<html>ok</html>")).await;
+    let listener = TcpListener::bind("127.0.0.1:0").await.expect("bind");
+    let silent = listener.local_addr().expect("addr");
+    // Accepts and never answers.
+    let hold = tokio::spawn(async move {
+        let mut held = Vec::new();
+        while let Ok((s, _)) = listener.accept().await {
+            held.push(s);
+        }
+    });
+    let cfg = CrawlConfig {
+        request_timeout: Duration::from_millis(500),
+        max_retry_after: Duration::ZERO,
+        ..config(true)
+    };
+    let fetcher = Fetcher::new(&cfg).expect("client");
+    assert!(fetcher.get(&server.url("/"), None, Duration::ZERO, 10_000).await.is_ok());
+    let url = Url::parse(&format!("http://{silent}/")).expect("url");
+    let started = Instant::now();
+    let f = fetcher.get(&url, None, Duration::ZERO, 10_000).await.expect_err("no answer");
+    assert_eq!(f.kind, FailureKind::Timeout, "{f:?}");
+    assert!(started.elapsed() < Duration::from_secs(3), "{:?}", started.elapsed());
+    hold.abort();
+}
+
+// ---------------------------------------------------------------------------
+// 4. A UTF-8 page cut at max_body_bytes inside a character.
+
+#[tokio::test]
+async fn utf8_page_cut_mid_character_at_the_cap_is_read_as_utf8() {
+    const CAP: usize = 20_000;
+    let title = "Cổng thông tin điện tử xã Tân Mỹ Chánh";
+    let footer = "<footer>Cơ quan chủ quản: Ủy ban nhân dân xã Tân Mỹ Chánh</footer></body></html>";
+    let mut page = format!("<html><head><title>{title}</title></head><body>");
+    let news = "<p>Tin tức hoạt động</p>\n";
+    page.push_str(&news.repeat((CAP - page.len() - 40) / news.len()));
+    while page.len() + footer.len() <= CAP || footer.is_char_boundary(CAP - page.len()) {
+        page.push(' ');
+    }
+    page.push_str(footer);
+    assert!(!page.is_char_boundary(CAP));
+    let server = Loopback::start(move |target| match target {
+        // No charset anywhere: detection decides.
+        "/" => answer(200, "text/html", page.clone()),
+        _ => not_found(),
+    })
+    .await;
+    let cfg = CrawlConfig {
+        max_body_bytes: CAP,
+        ..config(true)
+    };
+    let c = crawl(&cfg, server.url("/")).await;
+    assert!(c.home.is_ok(), "{:?}", c.home);
+    let home = c.home_page().expect("home page");
+    assert!(home.truncated);
+    assert_eq!(home.facts.title.as_deref(), Some(title));
+}
+
+// ---------------------------------------------------------------------------
+// 5. A user agent that cannot be an HTTP header.
+
+#[test]
+fn config_check_locates_a_user_agent_with_a_line_break() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let cfg = dir.path().join("sitewarden.toml");
+    std::fs::write(
+        &cfg,
+        "state_dir = \"s\"\n[crawl]\nuser_agent = \"sitewarden/0.1\\r\\nX-Forwarded-For: 10.0.0.1\"\n",
+    )
+    .expect("write");
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_sitewarden"))
+        .args(["config", "check", "--config"])
+        .arg(&cfg)
+        .env("SITEWARDEN_LOG", "warn")
+        .output()
+        .expect("binary runs");
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(2), "{err}");
+    assert!(err.contains(&format!("{}:3:14:", cfg.display())), "{err}");
+    assert!(err.contains("user_agent"), "{err}");
+}
