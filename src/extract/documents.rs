@@ -217,14 +217,14 @@ pub(crate) fn extract(doc: &Html, w: &Walk<'_>, resolved: &[Option<String>], bas
     from_lists(w, resolved, base)
 }
 
-/// Convenience: the documents of an HTML page.
-pub fn documents_in(html: &str, base: &url::Url) -> Vec<LegalDocument> {
-    super::analyze::analyze_html(base, html).documents
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    // Through the whole analysis, as a page is read in a crawl.
+    fn documents_in(html: &str, base: &url::Url) -> Vec<LegalDocument> {
+        crate::extract::analyze::analyze_html(base, html).documents
+    }
 
     fn base() -> url::Url {
         url::Url::parse("https://tiengiang.gov.vn/van-ban").unwrap_or_else(|_| unreachable!())

@@ -443,16 +443,6 @@ pub fn truncate_chars(s: &str, max: usize) -> &str {
     }
 }
 
-/// Visible text of a document as lines (convenience for tests and callers
-/// that have only HTML).
-pub fn visible_lines(html: &str) -> Vec<String> {
-    super::walk::walk_document(&scraper::Html::parse_document(html))
-        .lines
-        .into_iter()
-        .map(|l| l.text)
-        .collect()
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
