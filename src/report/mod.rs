@@ -338,7 +338,7 @@ pub(crate) mod testutil {
             },
             evidence: vec![Evidence::new(
                 "https://tiengiang.gov.vn/",
-                "footer has phone 0273 3873 333, no email",
+                "chân trang có số điện thoại 0273 3873 333, không có địa chỉ thư điện tử",
             )],
             hint: (status == Status::Fail).then(|| "Thêm địa chỉ thư điện tử vào chân trang chủ".to_string()),
         }
