@@ -69,6 +69,23 @@ impl RuleDef {
         }
         law::basis_on(self.law, kind, day, directive)
     }
+
+    /// Whether the rule applied to `kind` on `day`: a text of it was in
+    /// force. Days it did not apply count for nothing in a period summary.
+    pub fn applies_on(&self, kind: Kind, day: NaiveDate) -> bool {
+        self.applies_to.contains(&kind) && law::in_force(self.law, kind, day).is_some()
+    }
+
+    /// The first day of the text in force for `kind` on `day` (what
+    /// [`RuleDef::basis`] cites), so reports can say since when it applies.
+    /// None when the rule did not apply then, or when the text is older than
+    /// anything sitewarden checks (the table gives it no first day).
+    pub fn in_force_since(&self, kind: Kind, day: NaiveDate) -> Option<NaiveDate> {
+        if !self.applies_to.contains(&kind) {
+            return None;
+        }
+        law::in_force(self.law, kind, day)?.from
+    }
 }
 
 pub const ALL_KINDS: &[Kind] = &[Kind::Government, Kind::Aggregator];
