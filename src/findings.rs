@@ -8,6 +8,7 @@ use chrono::NaiveDate;
 
 use crate::calendar::Calendar;
 use crate::config::Config;
+use crate::model::Kind;
 use crate::registry::{Registry, Site};
 use crate::report::{self, Format, ReportContext};
 use crate::store::{Store, StoreError};
@@ -56,6 +57,7 @@ pub fn report_context(config: &Config, registry: &Registry, store: &Store, calen
     ReportContext {
         date: Some(date),
         site_names: registry.sites.iter().map(|s| (s.id.clone(), s.name.clone())).collect(),
+        site_kinds: registry.sites.iter().map(|s| (s.id.clone(), s.kind)).collect(),
         province: config.report.province.clone(),
         previous,
         previous_date,
@@ -110,6 +112,7 @@ pub fn period_summary(
     max_working_days: u32,
 ) -> Result<report::period::PeriodSummary, StoreError> {
     let names: Vec<(String, String)> = sites.iter().map(|s| (s.id.clone(), s.name.clone())).collect();
+    let kinds: Vec<(String, Kind)> = sites.iter().map(|s| (s.id.clone(), s.kind)).collect();
     let mut items = Vec::with_capacity(sites.len());
     let mut documents = Vec::with_capacity(sites.len());
     for s in sites {
@@ -122,6 +125,7 @@ pub fn period_summary(
         to,
         province,
         sites: &names,
+        kinds: &kinds,
         is_working_day: &is_working_day,
         items: &items,
         documents: &documents,

@@ -156,16 +156,24 @@ pub struct FetchFailure {
     pub kind: FailureKind,
     /// HTTP status for `http_status` (and the challenge's status for bot protection).
     pub status: Option<u16>,
+    /// Vietnamese, like every evidence detail (SPEC §4); what a library or
+    /// the system said is quoted as it came.
     pub detail: String,
 }
 
 impl FetchFailure {
-    /// The evidence text: the SPEC §4 kind first, so scripts can grep it.
-    pub fn describe(&self) -> String {
+    /// The SPEC §4 kind, with the HTTP status when there is one
+    /// ("http_status 503"): a fixed code scripts can grep, in any language.
+    pub fn code(&self) -> String {
         match self.status {
-            Some(code) => format!("{} {}: {}", self.kind.as_str(), code, self.detail),
-            None => format!("{}: {}", self.kind.as_str(), self.detail),
+            Some(code) => format!("{} {code}", self.kind.as_str()),
+            None => self.kind.as_str().to_string(),
         }
+    }
+
+    /// The evidence text: the code first, then the Vietnamese detail.
+    pub fn describe(&self) -> String {
+        format!("{}: {}", self.code(), self.detail)
     }
 }
 

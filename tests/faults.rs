@@ -884,12 +884,12 @@ async fn every_fault_ends_in_its_failure_kind_alongside_a_healthy_site() {
         "{} requests with a cap of 10 pages",
         many_links.hits().len()
     );
-    assert!(r.partial.iter().any(|p| p.contains("page cap")), "{:?}", r.partial);
+    assert!(r.partial.iter().any(|p| p.contains("đã đạt giới hạn 10 trang")), "{:?}", r.partial);
 
     // 100,000 nested elements: analysed up to the nesting cap, said so.
     let r = get("deep");
     assert_eq!(r.home, Ok(()));
-    assert!(r.partial.iter().any(|p| p.contains("nest deeper")), "{:?}", r.partial);
+    assert!(r.partial.iter().any(|p| p.contains("lồng nhau sâu quá")), "{:?}", r.partial);
     assert!(took("deep") < Duration::from_secs(10), "deep page took {:?}", took("deep"));
 
     println!("whole fault pass: {whole:?}");
@@ -1098,6 +1098,6 @@ async fn a_304_to_an_unconditional_request_is_a_failure_not_an_empty_page() {
     let home = crawl.home.as_ref().expect_err("a 304 with nothing kept is no page");
     assert_eq!(home.kind, FailureKind::HttpStatus);
     assert_eq!(home.status, Some(304));
-    assert!(home.detail.contains("without validators"), "{}", home.detail);
+    assert!(home.detail.contains("không kèm ETag hay Last-Modified"), "{}", home.detail);
     assert!(crawl.pages.is_empty());
 }

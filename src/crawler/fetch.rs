@@ -44,12 +44,14 @@ impl Response {
     }
 }
 
+// The messages of these two errors become evidence details (SPEC §4), so
+// they are Vietnamese.
 #[derive(Debug, thiserror::Error)]
-#[error("refused to connect to private address {0}")]
+#[error("từ chối kết nối tới địa chỉ nội bộ của {0}")]
 struct PrivateAddressError(String);
 
 #[derive(Debug, thiserror::Error)]
-#[error("name does not resolve: {0}")]
+#[error("không phân giải được tên miền {0}")]
 struct DnsError(String);
 
 /// Whether an address is on the public internet. Loopback, private,
@@ -119,7 +121,7 @@ impl reqwest::dns::Resolve for GuardedResolver {
         Box::pin(async move {
             let addrs: Vec<SocketAddr> = tokio::net::lookup_host((host.as_str(), 0))
                 .await
-                .map_err(|e| Box::new(DnsError(format!("{host}: {e}"))) as Box<dyn StdError + Send + Sync>)?
+                .map_err(|e| Box::new(DnsError(format!("{host}: \"{e}\""))) as Box<dyn StdError + Send + Sync>)?
                 .collect();
             let total = addrs.len();
             let kept: Vec<SocketAddr> = addrs.into_iter().filter(|a| allow || is_public(a.ip())).collect();
@@ -127,7 +129,7 @@ impl reqwest::dns::Resolve for GuardedResolver {
                 let err: Box<dyn StdError + Send + Sync> = if total > 0 {
                     Box::new(PrivateAddressError(host))
                 } else {
-                    Box::new(DnsError(format!("{host}: no address")))
+                    Box::new(DnsError(format!("{host}: không có địa chỉ nào")))
                 };
                 return Err(err);
             }
@@ -145,6 +147,8 @@ fn failure(kind: FailureKind, detail: impl Into<String>) -> FetchFailure {
 }
 
 /// Map a transport error to a SPEC §4 failure kind by walking its causes.
+/// The detail says in Vietnamese what went wrong and quotes what the
+/// libraries said, which is English and technical.
 fn classify(err: &reqwest::Error) -> FetchFailure {
     let mut text = err.to_string();
     let mut cause: Option<&(dyn StdError + 'static)> = err.source();
@@ -162,13 +166,15 @@ fn classify(err: &reqwest::Error) -> FetchFailure {
                 io = inner;
             }
             match io.kind() {
-                std::io::ErrorKind::ConnectionRefused => return failure(FailureKind::Connect, "connection refused"),
-                std::io::ErrorKind::TimedOut => return failure(FailureKind::Timeout, "timed out"),
+                std::io::ErrorKind::ConnectionRefused => return failure(FailureKind::Connect, "máy chủ từ chối kết nối"),
+                std::io::ErrorKind::TimedOut => return failure(FailureKind::Timeout, "hết thời gian chờ kết nối"),
                 // rustls reports a failed handshake (a peer that does not
                 // speak TLS, a corrupt record) as InvalidData while
                 // connecting; plain-HTTP connects never produce it, so it is
                 // a TLS failure even when no word in the text says so.
-                std::io::ErrorKind::InvalidData if err.is_connect() => return failure(FailureKind::Tls, format!("{text}: {c}")),
+                std::io::ErrorKind::InvalidData if err.is_connect() => {
+                    return failure(FailureKind::Tls, format!("bắt tay TLS không thành công: \"{text}: {c}\""));
+                }
                 _ => {}
             }
         }
@@ -178,13 +184,13 @@ fn classify(err: &reqwest::Error) -> FetchFailure {
     }
     let lower = text.to_lowercase();
     if err.is_timeout() {
-        failure(FailureKind::Timeout, text)
+        failure(FailureKind::Timeout, format!("hết thời gian chờ: \"{text}\""))
     } else if lower.contains("certificate") || lower.contains("tls") || lower.contains("handshake") || lower.contains("invalidcert") {
-        failure(FailureKind::Tls, text)
+        failure(FailureKind::Tls, format!("lỗi TLS hoặc chứng chỉ số: \"{text}\""))
     } else if err.is_connect() {
-        failure(FailureKind::Connect, text)
+        failure(FailureKind::Connect, format!("không kết nối được: \"{text}\""))
     } else {
-        failure(FailureKind::Other, text)
+        failure(FailureKind::Other, format!("lỗi đường truyền: \"{text}\""))
     }
 }
 
@@ -217,7 +223,12 @@ impl Budget {
         let started = tokio::time::Instant::now();
         let out = tokio::time::timeout(self.left, fut).await;
         self.left = self.left.saturating_sub(started.elapsed());
-        out.map_err(|_| failure(FailureKind::Timeout, format!("no complete answer within {}s", self.total.as_secs())))
+        out.map_err(|_| {
+            failure(
+                FailureKind::Timeout,
+                format!("không nhận được trả lời đầy đủ trong {} giây", self.total.as_secs()),
+            )
+        })
     }
 }
 
@@ -232,21 +243,27 @@ async fn resolves_to_public(url: &Url, timeout: Duration) -> Result<(), FetchFai
     let port = url.port_or_known_default().unwrap_or(80);
     let addrs: Vec<SocketAddr> = match tokio::time::timeout(timeout, tokio::net::lookup_host((name, port))).await {
         Ok(Ok(addrs)) => addrs.collect(),
-        Ok(Err(e)) => return Err(failure(FailureKind::Dns, format!("name does not resolve: {name}: {e}"))),
+        Ok(Err(e)) => return Err(failure(FailureKind::Dns, format!("không phân giải được tên miền {name}: \"{e}\""))),
         Err(_) => {
             return Err(failure(
                 FailureKind::Dns,
-                format!("name does not resolve: {name}: no answer within {}s", timeout.as_secs()),
+                format!(
+                    "không phân giải được tên miền {name}: không có trả lời trong {} giây",
+                    timeout.as_secs()
+                ),
             ));
         }
     };
     if addrs.is_empty() {
-        return Err(failure(FailureKind::Dns, format!("name does not resolve: {name}: no address")));
+        return Err(failure(
+            FailureKind::Dns,
+            format!("không phân giải được tên miền {name}: không có địa chỉ nào"),
+        ));
     }
     match addrs.iter().find(|a| !is_public(a.ip())) {
         Some(a) => Err(failure(
             FailureKind::PrivateAddress,
-            format!("refused to connect to private address {} ({name}, through the proxy)", a.ip()),
+            format!("từ chối kết nối tới địa chỉ nội bộ {} ({name}, qua proxy)", a.ip()),
         )),
         None => Ok(()),
     }
@@ -357,7 +374,7 @@ impl Fetcher {
         let mut retries = 0u32;
         loop {
             if !matches!(current.scheme(), "http" | "https") {
-                return Err(failure(FailureKind::Other, format!("unsupported scheme in {current}")));
+                return Err(failure(FailureKind::Other, format!("không hỗ trợ giao thức của địa chỉ {current}")));
             }
             if !self.cfg.allow_private_addresses {
                 let literal = match current.host() {
@@ -368,7 +385,7 @@ impl Fetcher {
                 if let Some(ip) = literal.filter(|ip| !is_public(*ip)) {
                     return Err(failure(
                         FailureKind::PrivateAddress,
-                        format!("refused to connect to private address {ip} ({current})"),
+                        format!("từ chối kết nối tới địa chỉ nội bộ {ip} ({current})"),
                     ));
                 }
                 if self.cfg.proxy.is_some() {
@@ -399,20 +416,23 @@ impl Fetcher {
                     return Err(FetchFailure {
                         kind: FailureKind::HttpStatus,
                         status: Some(status),
-                        detail: format!("redirect without Location from {current}"),
+                        detail: format!("{current} chuyển hướng nhưng không có tiêu đề Location"),
                     });
                 };
                 let next = current
                     .join(&loc)
-                    .map_err(|e| failure(FailureKind::Other, format!("bad redirect Location {loc:?}: {e}")))?;
+                    .map_err(|e| failure(FailureKind::Other, format!("tiêu đề Location không hợp lệ {loc:?}: \"{e}\"")))?;
                 seen.insert(current.to_string());
                 if seen.contains(next.as_str()) {
-                    return Err(failure(FailureKind::RedirectLoop, format!("redirect loop: {current} -> {next}")));
+                    return Err(failure(
+                        FailureKind::RedirectLoop,
+                        format!("chuyển hướng lặp vòng: {current} -> {next}"),
+                    ));
                 }
                 if seen.len() > MAX_REDIRECTS {
                     return Err(failure(
                         FailureKind::RedirectLoop,
-                        format!("more than {MAX_REDIRECTS} redirects, last {current} -> {next}"),
+                        format!("chuyển hướng quá {MAX_REDIRECTS} lần, lần cuối {current} -> {next}"),
                     ));
                 }
                 current = next;
@@ -446,7 +466,7 @@ impl Fetcher {
                     Err(e) => {
                         let mut f = classify(&e);
                         if f.kind == FailureKind::Other {
-                            f.detail = format!("connection broken while reading the body after {} bytes: {}", body.len(), f.detail);
+                            f.detail = format!("kết nối bị ngắt khi đang đọc nội dung, sau {} byte: {}", body.len(), f.detail);
                         }
                         return Err(f);
                     }
@@ -545,7 +565,10 @@ mod tests {
         let Err(err) = strict.resolve(name("localhost")).await else {
             panic!("localhost resolved for a target");
         };
-        assert!(err.to_string().contains("private address"), "{err}");
+        assert!(
+            err.to_string().contains("từ chối kết nối tới địa chỉ nội bộ của localhost"),
+            "{err}"
+        );
     }
 
     #[tokio::test]

@@ -105,7 +105,8 @@ pub struct SiteCrawl {
     pub pages: Vec<CrawledPage>,
     /// Pages that could not be fetched, with why.
     pub failures: Vec<(String, FetchFailure)>,
-    /// Why coverage is partial (page cap, errors, crawl-delay cap); empty when complete.
+    /// Why coverage is partial (page cap, errors, crawl-delay cap), in
+    /// Vietnamese since it ends up in evidence; empty when complete.
     pub partial: Vec<String>,
     pub requests: u32,
     pub bytes: u64,
@@ -123,7 +124,7 @@ impl SiteCrawl {
         if self.partial.is_empty() {
             None
         } else {
-            Some(format!("crawl incomplete: {}", self.partial.join("; ")))
+            Some(format!("thu thập chưa đầy đủ: {}", self.partial.join("; ")))
         }
     }
 }

@@ -31,18 +31,19 @@ pub fn is_bot_challenge(status: u16, body: &[u8]) -> bool {
 }
 
 /// Bodies that are not HTML whatever the Content-Type says (a PDF served as
-/// text/html is common on document listings).
+/// text/html is common on document listings), named in Vietnamese for the
+/// evidence.
 pub fn sniff_not_html(body: &[u8]) -> Option<&'static str> {
     let start = body.iter().position(|b| !b.is_ascii_whitespace()).unwrap_or(body.len());
     let b = body.get(start..).unwrap_or_default();
     if b.starts_with(b"%PDF") {
-        Some("PDF document")
+        Some("tài liệu PDF")
     } else if b.starts_with(b"PK\x03\x04") {
-        Some("ZIP/Office document")
+        Some("tệp nén ZIP hoặc tài liệu Office")
     } else if b.starts_with(b"\xD0\xCF\x11\xE0") {
-        Some("legacy Office document")
+        Some("tài liệu Office định dạng cũ")
     } else if b.starts_with(b"\x89PNG") || b.starts_with(b"\xFF\xD8\xFF") || b.starts_with(b"GIF8") {
-        Some("image")
+        Some("hình ảnh")
     } else {
         None
     }
@@ -62,7 +63,7 @@ mod tests {
 
     #[test]
     fn sniffs_pdf_served_as_html() {
-        assert_eq!(sniff_not_html(b"\n%PDF-1.7"), Some("PDF document"));
+        assert_eq!(sniff_not_html(b"\n%PDF-1.7"), Some("tài liệu PDF"));
         assert_eq!(sniff_not_html(b"<!doctype html>"), None);
     }
 }

@@ -29,14 +29,17 @@ fn http_failure(r: &Response) -> Option<FetchFailure> {
         return Some(FetchFailure {
             kind: FailureKind::BotProtection,
             status: Some(r.status),
-            detail: format!("{} answered with a bot-protection challenge page, not the site", r.final_url),
+            detail: format!(
+                "{} trả về trang thử thách của dịch vụ chống bot, không phải nội dung của trang",
+                r.final_url
+            ),
         });
     }
     if r.status >= 400 {
         return Some(FetchFailure {
             kind: FailureKind::HttpStatus,
             status: Some(r.status),
-            detail: format!("{} answered HTTP {}", r.final_url, r.status),
+            detail: format!("{} trả về mã HTTP {}", r.final_url, r.status),
         });
     }
     None
@@ -81,7 +84,7 @@ async fn fetch_robots(fetcher: &Fetcher, home: &Url, interval: Duration) -> (Rob
                 kind: FailureKind::HttpStatus,
                 status: Some(r.status),
                 detail: format!(
-                    "{url} answered HTTP {}; by RFC 9309 nothing else may be fetched, so the home page was not requested",
+                    "{url} trả về mã HTTP {}; theo RFC 9309 không được tải gì thêm nên chưa yêu cầu trang chủ",
                     r.status
                 ),
             };
@@ -141,7 +144,7 @@ pub async fn crawl_site(fetcher: Arc<Fetcher>, site: &Site, cache: &dyn PageCach
         let wanted = Duration::from_secs_f64(delay.min(86_400.0));
         if wanted > cfg.max_crawl_delay {
             crawl.partial.push(format!(
-                "robots.txt asks Crawl-delay {delay}s, above the {}s cap; crawled at the cap's pace",
+                "robots.txt yêu cầu Crawl-delay {delay} giây, vượt mức tối đa {} giây; đã thu thập với giãn cách tối đa đó",
                 cfg.max_crawl_delay.as_secs()
             ));
         }
@@ -152,7 +155,7 @@ pub async fn crawl_site(fetcher: Arc<Fetcher>, site: &Site, cache: &dyn PageCach
             kind: FailureKind::RobotsDenied,
             status: None,
             detail: format!(
-                "{} forbids {} to the sitewarden agent{}",
+                "{} không cho tác tử sitewarden truy cập {}{}",
                 crawl.robots.url,
                 home.path(),
                 crawl.robots.rule_line.as_ref().map(|l| format!(" ({l})")).unwrap_or_default()
@@ -201,7 +204,9 @@ pub async fn crawl_site(fetcher: Arc<Fetcher>, site: &Site, cache: &dyn PageCach
 
     loop {
         if *shutdown.borrow_and_update() {
-            crawl.partial.push("stopped by shutdown before the crawl finished".into());
+            crawl
+                .partial
+                .push("dừng giữa chừng vì chương trình được tắt trước khi thu thập xong".into());
             break;
         }
         let (url, role) = match queue.pop_front() {
@@ -224,7 +229,7 @@ pub async fn crawl_site(fetcher: Arc<Fetcher>, site: &Site, cache: &dyn PageCach
                     FetchFailure {
                         kind: FailureKind::RobotsDenied,
                         status: None,
-                        detail: format!("{url} is disallowed by robots.txt"),
+                        detail: format!("robots.txt không cho phép tải {url}"),
                     },
                 ));
             }
@@ -265,7 +270,7 @@ pub async fn crawl_site(fetcher: Arc<Fetcher>, site: &Site, cache: &dyn PageCach
             let f = FetchFailure {
                 kind: FailureKind::HttpStatus,
                 status: Some(resp.status),
-                detail: format!("{url} answered 304 Not Modified to a request without validators: no page to read"),
+                detail: format!("{url} trả về mã HTTP 304 cho một yêu cầu không kèm ETag hay Last-Modified: không có trang để đọc"),
             };
             if role == PageRole::Home {
                 crawl.home = Err(f);
@@ -309,7 +314,7 @@ pub async fn crawl_site(fetcher: Arc<Fetcher>, site: &Site, cache: &dyn PageCach
                         page.feed_items = items;
                         if let Some(cut) = cut {
                             crawl.partial.push(format!(
-                                "{url}: elements nest deeper than {} levels; analysed only the first {cut} bytes",
+                                "{url}: các thẻ HTML lồng nhau sâu quá {} cấp; chỉ phân tích {cut} byte đầu",
                                 extract::nesting::MAX_NESTING
                             ));
                         }
@@ -320,7 +325,7 @@ pub async fn crawl_site(fetcher: Arc<Fetcher>, site: &Site, cache: &dyn PageCach
                             FetchFailure {
                                 kind: FailureKind::Other,
                                 status: Some(resp.status),
-                                detail: format!("{url}: {what}, not an HTML page"),
+                                detail: format!("{url}: là {what}, không phải trang HTML"),
                             },
                         ));
                         continue;
@@ -335,7 +340,7 @@ pub async fn crawl_site(fetcher: Arc<Fetcher>, site: &Site, cache: &dyn PageCach
         if page.truncated {
             crawl
                 .partial
-                .push(format!("{url}: body cut at {} bytes (too_large)", cfg.max_body_bytes));
+                .push(format!("{url}: nội dung bị cắt ở {} byte (too_large)", cfg.max_body_bytes));
         }
         counts[role as usize] += 1;
         let final_url = Url::parse(&page.final_url).unwrap_or_else(|_| url.clone());
@@ -412,12 +417,12 @@ pub async fn crawl_site(fetcher: Arc<Fetcher>, site: &Site, cache: &dyn PageCach
         let needed = skipped_for_cap.iter().filter(|r| **r != PageRole::Article).count();
         let arts = skipped_for_cap.len() - needed;
         crawl.partial.push(format!(
-            "page cap of {cap} reached: {needed} listing/disclosure/feed pages and {arts} articles not visited"
+            "đã đạt giới hạn {cap} trang: còn {needed} trang danh sách, giới thiệu hoặc feed và {arts} bài viết chưa xem"
         ));
     }
     let failed_needed = crawl.failures.iter().filter(|(_, f)| f.kind != FailureKind::RobotsDenied).count();
     if failed_needed > 0 {
-        crawl.partial.push(format!("{failed_needed} pages could not be fetched"));
+        crawl.partial.push(format!("{failed_needed} trang không tải được"));
     }
     let _ = shutdown.has_changed();
     crawl.duration_ms = started.elapsed().as_millis() as u64;

@@ -1,7 +1,8 @@
 //! The nightly findings page for officers (SPEC §8): one self-contained,
 //! printable HTML file in Vietnamese. Summary first, then what changed since
 //! the previous day, then the site × rule matrix whose failures link to
-//! their evidence, then one section per site.
+//! their evidence, then the legal texts applied (each result names its own
+//! and since when it applies), then one section per site.
 
 use std::collections::{BTreeMap, HashMap};
 use std::fmt::Write as _;
@@ -10,9 +11,10 @@ use std::io::Write;
 use chrono::NaiveDate;
 
 use super::{
-    Renderer, ReportContext, SiteRule, anchor_part, html_escape as esc, ordered_sites, rule_name_vi, rule_order, safe_href, vi_date,
+    Renderer, ReportContext, SiteRule, anchor_part, basis_since, html_escape as esc, ordered_sites, rule_name_vi, rule_order, safe_href,
+    vi_date,
 };
-use crate::model::{ResultRecord, Severity, Status};
+use crate::model::{Kind, ResultRecord, Severity, Status};
 
 pub struct HtmlRenderer;
 
@@ -312,6 +314,10 @@ fn render_page(results: &[ResultRecord], ctx: &ReportContext) -> String {
     }
     h.push_str("</tbody></table></section>");
 
+    if !results.is_empty() {
+        legal_basis_section(&mut h, results, ctx, date);
+    }
+
     // Per site.
     for site in &sites {
         let name = ctx.site_name(site);
@@ -354,9 +360,12 @@ fn render_page(results: &[ResultRecord], ctx: &ReportContext) -> String {
                 }
                 h.push_str("</ul></div>");
             }
+            let since = basis_since(r, ctx.site_kind(&r.site))
+                .map(|d| format!(" (áp dụng từ {})", vi_date(d)))
+                .unwrap_or_default();
             let _ = write!(
                 h,
-                r#"<p class="meta muted">Căn cứ: {} · Ngày xét {} · Kiểm tra lúc {}</p></article>"#,
+                r#"<p class="meta muted">Căn cứ: {}{since} · Ngày xét {} · Kiểm tra lúc {}</p></article>"#,
                 esc(&r.basis),
                 vi_date(r.as_of),
                 r.checked_at.format("%H:%M %d/%m/%Y")
@@ -369,6 +378,73 @@ fn render_page(results: &[ResultRecord], ctx: &ReportContext) -> String {
     }
     h.push_str("</body></html>\n");
     h
+}
+
+/// The kinds of site as RULES.md names them, for the legal-basis table.
+fn kind_label(kind: Kind) -> &'static str {
+    match kind {
+        Kind::Government => "cổng/trang thông tin điện tử của cơ quan nhà nước",
+        Kind::Aggregator => "trang thông tin điện tử tổng hợp",
+    }
+}
+
+/// "Căn cứ pháp lý": the distinct texts the day's results cite, each with
+/// since when it applies, the rules that rest on it and for which kinds of
+/// site, so an officer sees at a glance which law the report applied.
+fn legal_basis_section(h: &mut String, results: &[ResultRecord], ctx: &ReportContext, date: Option<NaiveDate>) {
+    struct Row<'a> {
+        basis: &'a str,
+        since: Option<NaiveDate>,
+        rules: Vec<&'a str>,
+        kinds: Vec<Kind>,
+    }
+    let mut ordered: Vec<&ResultRecord> = results.iter().collect();
+    ordered.sort_by_key(|r| rule_order(&r.rule));
+    let mut rows: Vec<Row> = Vec::new();
+    for r in ordered {
+        let kind = ctx.site_kind(&r.site);
+        let since = basis_since(r, kind);
+        let i = match rows.iter().position(|x| x.basis == r.basis && x.since == since) {
+            Some(i) => i,
+            None => {
+                rows.push(Row {
+                    basis: &r.basis,
+                    since,
+                    rules: Vec::new(),
+                    kinds: Vec::new(),
+                });
+                rows.len() - 1
+            }
+        };
+        let row = &mut rows[i];
+        if !row.rules.contains(&r.rule.as_str()) {
+            row.rules.push(&r.rule);
+        }
+        if let Some(k) = kind.filter(|k| !row.kinds.contains(k)) {
+            row.kinds.push(k);
+        }
+    }
+    h.push_str(r#"<section id="can-cu-phap-ly"><h2>Căn cứ pháp lý</h2>"#);
+    let on = date.map(|d| format!(" ngày {}", vi_date(d))).unwrap_or_default();
+    let _ = write!(
+        h,
+        r#"<p class="meta">Các văn bản đang có hiệu lực{on} mà kết quả kiểm tra dựa vào, theo loại trang. Mỗi kết quả chỉ viện dẫn văn bản có hiệu lực vào ngày xét; quy tắc mà văn bản chưa có hiệu lực vào ngày đó thì không được kiểm tra. “—” ở cột “Áp dụng từ”: điều kiện kỹ thuật, hoặc văn bản đã có hiệu lực từ trước mọi ngày được kiểm tra.</p>"#
+    );
+    h.push_str(r#"<table><thead><tr><th>Văn bản áp dụng</th><th>Áp dụng từ</th><th>Quy tắc</th><th>Loại trang</th></tr></thead><tbody>"#);
+    for row in &mut rows {
+        row.kinds.sort();
+        let rules = row.rules.iter().map(|r| rule_name_vi(r)).collect::<Vec<_>>().join("; ");
+        let kinds = row.kinds.iter().map(|k| kind_label(*k)).collect::<Vec<_>>().join("; ");
+        let _ = write!(
+            h,
+            "<tr><td>{}</td><td>{}</td><td>{}</td><td>{}</td></tr>",
+            esc(row.basis),
+            row.since.map_or_else(|| "—".to_string(), vi_date),
+            esc(&rules),
+            if kinds.is_empty() { "—".to_string() } else { esc(&kinds) }
+        );
+    }
+    h.push_str("</tbody></table></section>");
 }
 
 pub(crate) fn site_anchor(site: &str) -> String {
@@ -409,6 +485,10 @@ mod tests {
             site_names: vec![
                 ("tiengiang-portal".into(), "Cổng Thông tin điện tử tỉnh Tiền Giang".into()),
                 ("evil-site".into(), "<b onmouseover=alert(3)>Trang độc</b>".into()),
+            ],
+            site_kinds: vec![
+                ("tiengiang-portal".into(), Kind::Government),
+                ("evil-site".into(), Kind::Aggregator),
             ],
             province: Some("tỉnh Tiền Giang".into()),
             previous: Some(vec![rec(
@@ -459,6 +539,45 @@ mod tests {
         let changes = html.split(r#"id="thay-doi""#).nth(1).unwrap_or("");
         assert!(changes.contains("Vi phạm mới (2)"));
         assert!(changes.contains("Đã khắc phục (0)"));
+    }
+
+    #[test]
+    fn the_law_applied_is_named_with_since_when() {
+        let d = day(2026, 11, 24);
+        let rule = crate::rules::find("disclosure.contact").unwrap();
+        let mut results = Vec::new();
+        for (site, kind) in [("tiengiang-portal", Kind::Government), ("evil-site", Kind::Aggregator)] {
+            let mut r = rec(site, "disclosure.contact", Status::Fail, d);
+            r.basis = rule.basis(kind, d, None).unwrap();
+            results.push(r);
+        }
+        let mut reach = rec("tiengiang-portal", "site.reachable", Status::Pass, d);
+        reach.basis = crate::rules::find("site.reachable")
+            .unwrap()
+            .basis(Kind::Government, d, None)
+            .unwrap();
+        results.push(reach);
+        let (_, ctx) = sample();
+        let html = render(&results, &ctx);
+        let gov = "Nghị định 147/2024/NĐ-CP, Điều 24 khoản 9 điểm a; Nghị định 174/2026/NĐ-CP, Điều 93 khoản 1";
+        let agg = "Nghị định 147/2024/NĐ-CP, Điều 24 khoản 9 điểm a, b; Nghị định 174/2026/NĐ-CP, Điều 93 khoản 1";
+        // Each result names its text and since when it applies.
+        assert!(html.contains(&format!("Căn cứ: {gov} (áp dụng từ 01/07/2026)")), "{html}");
+        assert!(html.contains(&format!("Căn cứ: {agg} (áp dụng từ 01/07/2026)")), "{html}");
+        // One row per distinct text in the legal-basis section, before the sites.
+        let section = html.split(r#"<section id="can-cu-phap-ly">"#).nth(1).unwrap_or("");
+        let section = section.split("</section>").next().unwrap_or("");
+        assert!(section.contains("<h2>Căn cứ pháp lý</h2>"), "{section}");
+        assert!(section.contains("ngày 24/11/2026"), "{section}");
+        assert!(section.contains(&format!("<tr><td>{gov}</td><td>01/07/2026</td><td>Ghi điện thoại và thư điện tử liên hệ</td><td>cổng/trang thông tin điện tử của cơ quan nhà nước</td></tr>")), "{section}");
+        assert!(section.contains(&format!("<tr><td>{agg}</td><td>01/07/2026</td>")), "{section}");
+        // A precondition rests on no dated text: no date, no "áp dụng từ".
+        assert!(
+            section.contains("<td>Điều kiện để kiểm tra các quy định khác (không có điều khoản riêng)</td><td>—</td>"),
+            "{section}"
+        );
+        assert_eq!(section.matches("<tr><td>").count(), 3, "{section}");
+        assert!(html.find("can-cu-phap-ly") < html.find(r#"<section class="site""#));
     }
 
     #[test]

@@ -21,7 +21,7 @@ use std::str::FromStr;
 use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 
-use crate::model::{ResultRecord, Status};
+use crate::model::{Kind, ResultRecord, Status};
 
 /// What a renderer knows besides the results.
 #[derive(Debug, Clone, Default)]
@@ -30,6 +30,8 @@ pub struct ReportContext {
     pub date: Option<NaiveDate>,
     /// Site id -> display name, in registry order.
     pub site_names: Vec<(String, String)>,
+    /// Site id -> kind: which of a rule's texts applied, and since when.
+    pub site_kinds: Vec<(String, Kind)>,
     /// Shown in the HTML title, e.g. "tỉnh Tiền Giang"; `None` for a generic title.
     pub province: Option<String>,
     /// The results of the previous stored day, if any: lets the reports say
@@ -51,6 +53,11 @@ impl ReportContext {
             c.previous_date = self.previous_date.or_else(|| prev.first().map(|r| r.as_of));
             c
         })
+    }
+
+    /// The kind of a site, when the registry knows it.
+    pub fn site_kind(&self, site: &str) -> Option<Kind> {
+        self.site_kinds.iter().find(|(id, _)| id == site).map(|(_, k)| *k)
     }
 
     /// Display name of a site, falling back to its id.
@@ -219,6 +226,22 @@ pub fn rule_name_vi(rule: &str) -> &str {
     crate::rules::find(rule).map_or(rule, |r| r.name)
 }
 
+/// Since when the text a result cites has applied (RULES.md, "The texts by
+/// date"), for the site's kind; for a site of unknown kind, when every kind
+/// the rule applies to agrees. None for an unknown rule, or a text older
+/// than anything checked.
+pub fn basis_since(r: &ResultRecord, kind: Option<Kind>) -> Option<NaiveDate> {
+    let rule = crate::rules::find(&r.rule)?;
+    match kind {
+        Some(k) => rule.in_force_since(k, r.as_of),
+        None => {
+            let mut since = rule.applies_to.iter().map(|k| rule.in_force_since(*k, r.as_of));
+            let first = since.next()??;
+            since.all(|s| s == Some(first)).then_some(first)
+        }
+    }
+}
+
 /// Sort key putting known rules in SPEC order and unknown ones after, by id.
 pub(crate) fn rule_order(rule: &str) -> (usize, &str) {
     (crate::rules::all().iter().position(|r| r.id == rule).unwrap_or(usize::MAX), rule)
@@ -338,7 +361,7 @@ pub(crate) mod testutil {
             },
             evidence: vec![Evidence::new(
                 "https://tiengiang.gov.vn/",
-                "footer has phone 0273 3873 333, no email",
+                "chân trang có số điện thoại 0273 3873 333, không có địa chỉ thư điện tử",
             )],
             hint: (status == Status::Fail).then(|| "Thêm địa chỉ thư điện tử vào chân trang chủ".to_string()),
         }

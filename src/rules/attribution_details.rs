@@ -32,7 +32,7 @@ fn check(ctx: &RuleContext) -> Verdict {
     if attributed.is_empty() {
         return Verdict::unknown(
             "Chưa xác định được vì không có bài viết nào ghi nguồn tin để kiểm tra",
-            vec![Evidence::new(home, "no crawled article names its source")],
+            vec![Evidence::new(home, "không bài viết nào đã thu thập có ghi nguồn tin")],
         );
     }
     let mut complete = Vec::new();
@@ -41,11 +41,11 @@ fn check(ctx: &RuleContext) -> Verdict {
         match a.original_time {
             Some(t) => complete.push(Evidence::new(
                 &page.final_url,
-                format!("\"{}\": source time {}", a.text, t.format("%H:%M %d/%m/%Y")),
+                format!("\"{}\": nguồn tin đăng lúc {}", a.text, t.format("%H:%M %d/%m/%Y")),
             )),
             None => lacking.push(Evidence::new(
                 &page.final_url,
-                format!("\"{}\": source named, no time the source published it", a.text),
+                format!("\"{}\": có tên nguồn nhưng không có thời gian nguồn tin đã đăng", a.text),
             )),
         }
     }
@@ -107,6 +107,6 @@ mod tests {
         fx.page(crate::crawler::PageRole::Article, "bai-1");
         let v = fx.run(&RULE);
         assert_eq!(v.status, Status::Unknown);
-        assert!(ev(&v).contains("no crawled article names its source"));
+        assert!(ev(&v).contains("không bài viết nào đã thu thập có ghi nguồn tin"), "{}", ev(&v));
     }
 }

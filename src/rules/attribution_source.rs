@@ -27,7 +27,7 @@ fn check(ctx: &RuleContext) -> Verdict {
     if articles.is_empty() {
         return Verdict::unknown(
             "Chưa xác định được vì không thu thập được bài viết nào",
-            vec![Evidence::new(home, "no article page was crawled")],
+            vec![Evidence::new(home, "chưa thu thập được trang bài viết nào")],
         );
     }
     let mut with = Vec::new();
@@ -35,12 +35,14 @@ fn check(ctx: &RuleContext) -> Verdict {
     for page in &articles {
         let title = page.facts.title.as_deref().unwrap_or("");
         match (&page.facts.attribution, &page.facts.machine_source) {
-            (Some(a), _) => with.push(Evidence::new(&page.final_url, format!("source line: \"{}\"", a.text))),
+            (Some(a), _) => with.push(Evidence::new(&page.final_url, format!("dòng ghi nguồn: \"{}\"", a.text))),
             (None, Some(m)) => without.push(Evidence::new(
                 &page.final_url,
-                format!("\"{title}\": no visible source line; source only in machine-readable data (\"{m}\"), not shown to readers"),
+                format!(
+                    "\"{title}\": không có dòng ghi nguồn hiển thị; nguồn chỉ nằm trong dữ liệu dành cho máy đọc (\"{m}\"), người đọc không thấy"
+                ),
             )),
-            (None, None) => without.push(Evidence::new(&page.final_url, format!("\"{title}\": no source line"))),
+            (None, None) => without.push(Evidence::new(&page.final_url, format!("\"{title}\": không có dòng ghi nguồn"))),
         }
     }
     let mut evidence = Vec::new();
@@ -95,7 +97,10 @@ mod tests {
         assert_eq!(v.status, Status::Fail);
         assert!(v.message.starts_with("2/3"), "{}", v.message);
         let e = ev(&v);
-        assert!(e.contains("bai-2") && e.contains("machine-readable") && e.contains("bai-3"), "{e}");
+        assert!(
+            e.contains("bai-2") && e.contains("dữ liệu dành cho máy đọc") && e.contains("bai-3"),
+            "{e}"
+        );
         assert!(!e.contains("bai-1"));
     }
 
@@ -104,9 +109,9 @@ mod tests {
         let mut fx = Fx::aggregator();
         assert_eq!(fx.run(&RULE).status, Status::Unknown);
         fx.page(crate::crawler::PageRole::Article, "bai-1").attribution = Some(attribution("Nguồn: Báo Kiên Giang"));
-        fx.crawl.partial.push("page cap of 60 reached".into());
+        fx.crawl.partial.push("đã đạt giới hạn 60 trang".into());
         let v = fx.run(&RULE);
         assert_eq!(v.status, Status::Pass);
-        assert!(ev(&v).contains("crawl incomplete"));
+        assert!(ev(&v).contains("thu thập chưa đầy đủ"), "{}", ev(&v));
     }
 }

@@ -26,7 +26,6 @@ fn find(facts: &PageFacts) -> Option<Hit> {
 
 const PARTS: &[Part] = &[Part {
     vi: "thông tin về Ban biên tập (hoặc Trưởng Ban biên tập)",
-    en: "editorial board",
     find,
 }];
 
@@ -65,7 +64,11 @@ mod tests {
         let v = fx.run(&RULE);
         assert_eq!(v.status, Status::Fail);
         assert!(v.message.contains("Ban biên tập"));
-        assert!(ev(&v).contains("https://x.gov.vn/lien-he linked page looked at"), "{}", ev(&v));
+        assert!(
+            ev(&v).contains("https://x.gov.vn/lien-he đã xem trang liên kết này: không có"),
+            "{}",
+            ev(&v)
+        );
         assert!(v.hint.as_deref().is_some_and(|h| h.contains("trang chủ")));
     }
 }

@@ -33,7 +33,6 @@ fn find(facts: &PageFacts) -> Option<Hit> {
 
 const PARTS: &[Part] = &[Part {
     vi: "tên cơ quan chủ quản hoặc đơn vị quản lý trang",
-    en: "governing agency or managing organisation",
     find,
 }];
 
@@ -54,7 +53,7 @@ fn check(ctx: &RuleContext) -> Verdict {
     }
     verdict.evidence.push(Evidence::new(
         &spot.page.final_url,
-        format!("registry names \"{expected}\"; the site names \"{}\"", spot.hit.value),
+        format!("hồ sơ đăng ký ghi \"{expected}\"; trang ghi \"{}\"", spot.hit.value),
     ));
     if verdict.status != Status::Fail {
         verdict = Verdict::fail(
@@ -102,7 +101,11 @@ mod tests {
         assert!(
             v.message.contains("Sở Thông tin và Truyền thông tỉnh Tiền Giang") && v.message.contains("Ủy ban nhân dân tỉnh Tiền Giang")
         );
-        assert!(ev(&v).contains("registry names"), "{}", ev(&v));
+        assert!(
+            ev(&v).contains("hồ sơ đăng ký ghi \"Ủy ban nhân dân tỉnh Tiền Giang\""),
+            "{}",
+            ev(&v)
+        );
     }
 
     #[test]

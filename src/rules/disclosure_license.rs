@@ -27,14 +27,13 @@ fn find(facts: &PageFacts) -> Option<Hit> {
         detail: if l.snippet.trim().is_empty() {
             format!("\"{}\"", l.number)
         } else {
-            format!("\"{}\" (page text: \"{}\")", l.number, l.snippet.trim())
+            format!("\"{}\" (nguyên văn trên trang: \"{}\")", l.number, l.snippet.trim())
         },
     })
 }
 
 const PARTS: &[Part] = &[Part {
     vi: "số giấy phép thiết lập trang thông tin điện tử tổng hợp",
-    en: "licence number",
     find,
 }];
 
@@ -49,7 +48,7 @@ fn check(ctx: &RuleContext) -> Verdict {
     let mut evidence = verdict.evidence;
     evidence.push(Evidence::new(
         &spot.page.final_url,
-        format!("registry holds licence \"{expected}\"; the site shows \"{}\"", spot.hit.value),
+        format!("hồ sơ đăng ký ghi giấy phép \"{expected}\"; trang ghi \"{}\"", spot.hit.value),
     ));
     if verdict.status == Status::Fail {
         return Verdict { evidence, ..verdict };

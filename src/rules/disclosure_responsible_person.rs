@@ -27,7 +27,6 @@ fn find(facts: &PageFacts) -> Option<Hit> {
 
 const PARTS: &[Part] = &[Part {
     vi: "tên người chịu trách nhiệm quản lý nội dung",
-    en: "person responsible for content",
     find,
 }];
 
@@ -67,6 +66,6 @@ mod tests {
         fx.home().text_chars = 0;
         let v = fx.run(&RULE);
         assert_eq!(v.status, Status::Fail);
-        assert!(ev(&v).contains("no text found"), "{}", ev(&v));
+        assert!(ev(&v).contains("không tìm thấy chữ nào"), "{}", ev(&v));
     }
 }

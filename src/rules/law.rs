@@ -36,10 +36,16 @@ impl Law {
 pub const DIRECTIVE_UNNAMED: &str =
     "Chỉ thị của Ủy ban nhân dân tỉnh về cổng/trang thông tin điện tử (chưa ghi số hiệu trong cấu hình [rules] directive)";
 
-/// The basis of a rule for `kind` on `day`: the first row that covers it.
+/// The row in force for `kind` on `day`: the first that covers it. None
+/// when no text applied to that kind on that day.
+pub fn in_force(laws: &[Law], kind: Kind, day: NaiveDate) -> Option<&Law> {
+    laws.iter().find(|l| l.covers(kind, day))
+}
+
+/// The basis of a rule for `kind` on `day`: the text of the row in force.
 /// None when no text applied to that kind on that day.
 pub fn basis_on(laws: &[Law], kind: Kind, day: NaiveDate, directive: Option<&str>) -> Option<String> {
-    let law = laws.iter().find(|l| l.covers(kind, day))?;
+    let law = in_force(laws, kind, day)?;
     Some(if law.directive {
         let named = directive.map(str::trim).filter(|d| !d.is_empty()).unwrap_or(DIRECTIVE_UNNAMED);
         if law.text.is_empty() {
@@ -326,6 +332,23 @@ mod tests {
         );
         let unnamed = basis_on(EDITORIAL_BOARD, Kind::Government, d(2026, 11, 24), None).unwrap_or_default();
         assert_eq!(unnamed, DIRECTIVE_UNNAMED);
+    }
+
+    #[test]
+    fn the_row_in_force_says_since_when() {
+        let gov = |day| in_force(DISCLOSURE, Kind::Government, day).and_then(|l| l.from);
+        assert_eq!(gov(d(2026, 11, 24)), Some(D174_2026));
+        assert_eq!(gov(d(2026, 6, 30)), Some(D147_2024));
+        assert_eq!(gov(d(2022, 8, 15)), Some(D42_2022));
+        assert!(in_force(DISCLOSURE, Kind::Government, d(2018, 5, 31)).is_none());
+        // Older than anything checked: in force, with no first day.
+        let agg = in_force(DISCLOSURE, Kind::Aggregator, d(2020, 1, 1));
+        assert!(agg.is_some_and(|l| l.from.is_none()));
+        assert!(in_force(ATTRIBUTION_LINK, Kind::Aggregator, d(2024, 12, 24)).is_none());
+        assert_eq!(
+            in_force(ATTRIBUTION_LINK, Kind::Aggregator, d(2024, 12, 25)).and_then(|l| l.from),
+            Some(D147_2024)
+        );
     }
 
     #[test]

@@ -69,6 +69,23 @@ impl RuleDef {
         }
         law::basis_on(self.law, kind, day, directive)
     }
+
+    /// Whether the rule applied to `kind` on `day`: a text of it was in
+    /// force. Days it did not apply count for nothing in a period summary.
+    pub fn applies_on(&self, kind: Kind, day: NaiveDate) -> bool {
+        self.applies_to.contains(&kind) && law::in_force(self.law, kind, day).is_some()
+    }
+
+    /// The first day of the text in force for `kind` on `day` (what
+    /// [`RuleDef::basis`] cites), so reports can say since when it applies.
+    /// None when the rule did not apply then, or when the text is older than
+    /// anything sitewarden checks (the table gives it no first day).
+    pub fn in_force_since(&self, kind: Kind, day: NaiveDate) -> Option<NaiveDate> {
+        if !self.applies_to.contains(&kind) {
+            return None;
+        }
+        law::in_force(self.law, kind, day)?.from
+    }
 }
 
 pub const ALL_KINDS: &[Kind] = &[Kind::Government, Kind::Aggregator];
@@ -108,7 +125,7 @@ pub fn decide(rule: &RuleDef, ctx: &RuleContext) -> Verdict {
             format!("Chưa kiểm tra được vì không tải được trang chủ ({})", failure.kind.as_str()),
             vec![Evidence::new(
                 &ctx.crawl.home_url,
-                format!("home page not fetched: {}", failure.describe()),
+                format!("không tải được trang chủ ({}): {}", failure.code(), failure.detail),
             )],
         );
     }
@@ -185,7 +202,7 @@ pub(crate) fn push_capped(evidence: &mut Vec<Evidence>, entries: Vec<Evidence>, 
     let total = entries.len();
     evidence.extend(entries.into_iter().take(MAX_LISTED));
     if total > MAX_LISTED {
-        evidence.push(Evidence::new(more_url, format!("... and {} more", total - MAX_LISTED)));
+        evidence.push(Evidence::new(more_url, format!("… và {} mục khác", total - MAX_LISTED)));
     }
 }
 
@@ -220,7 +237,7 @@ impl Hit {
         let detail = if f.snippet.trim().is_empty() {
             format!("\"{shown}\"")
         } else {
-            format!("\"{shown}\" (page text: \"{}\")", f.snippet.trim())
+            format!("\"{shown}\" (nguyên văn trên trang: \"{}\")", f.snippet.trim())
         };
         Hit {
             value: f.value.clone(),
@@ -231,10 +248,9 @@ impl Hit {
 
 /// One identity item a disclosure rule looks for.
 pub(crate) struct Part {
-    /// Vietnamese, as it reads inside a sentence ("số điện thoại liên hệ").
+    /// Vietnamese, as it reads inside a sentence ("số điện thoại liên hệ"),
+    /// in the message, the hint and the evidence alike.
     pub vi: &'static str,
-    /// English, for evidence ("telephone number").
-    pub en: &'static str,
     pub find: fn(&PageFacts) -> Option<Hit>,
 }
 
@@ -274,8 +290,7 @@ fn capitalise(s: &str) -> String {
     }
 }
 
-pub(crate) const NO_TEXT: &str =
-    "no text found: the home page's HTML has no visible text (drawn by JavaScript or as images); check in a browser";
+pub(crate) const NO_TEXT: &str = "không tìm thấy chữ nào: mã HTML của trang chủ không có nội dung hiển thị (có thể được tạo bằng JavaScript hoặc bằng hình ảnh); cần xem lại bằng trình duyệt";
 
 /// The common shape of the disclosure rules (SPEC §5): home page first,
 /// one hop for government sites, home page only for aggregators. Returns
@@ -285,7 +300,7 @@ pub(crate) fn check_disclosure<'a>(ctx: &RuleContext<'a>, parts: &[Part], pass_m
     let Some(home) = crawl.home_page() else {
         let v = Verdict::unknown(
             "Chưa kiểm tra được vì kết quả thu thập không có trang chủ",
-            vec![Evidence::new(&crawl.home_url, "the home page is missing from the crawl results")],
+            vec![Evidence::new(&crawl.home_url, "kết quả thu thập không có trang chủ")],
         );
         return (v, Vec::new());
     };
@@ -297,12 +312,12 @@ pub(crate) fn check_disclosure<'a>(ctx: &RuleContext<'a>, parts: &[Part], pass_m
         match spot {
             Some(s) if s.on_home() => evidence.push(Evidence::new(
                 &s.page.final_url,
-                format!("{} on the home page: {}", part.en, s.hit.detail),
+                format!("trang chủ có {}: {}", part.vi, s.hit.detail),
             )),
             Some(s) => {
                 evidence.push(Evidence::new(
                     &s.page.final_url,
-                    format!("{} on a page linked from the home page: {}", part.en, s.hit.detail),
+                    format!("trang liên kết từ trang chủ có {}: {}", part.vi, s.hit.detail),
                 ));
                 off_home.push((part, &s.page.final_url));
             }
@@ -320,22 +335,22 @@ pub(crate) fn check_disclosure<'a>(ctx: &RuleContext<'a>, parts: &[Part], pass_m
             evidence.push(Evidence::new(&home.final_url, NO_TEXT));
         } else {
             for part in &absent_from_home {
-                evidence.push(Evidence::new(&home.final_url, format!("no {} on the home page", part.en)));
+                evidence.push(Evidence::new(&home.final_url, format!("trang chủ không có {}", part.vi)));
             }
         }
     }
     if !missing.is_empty() {
-        let names_en = missing.iter().map(|p| p.en).collect::<Vec<_>>().join(" or ");
+        let names_neither = missing.iter().map(|p| p.vi).collect::<Vec<_>>().join(" hay ");
         let linked: Vec<Evidence> = crawl
             .pages
             .iter()
             .filter(|p| p.role == PageRole::Disclosure)
-            .map(|p| Evidence::new(&p.final_url, format!("linked page looked at: no {names_en}")))
+            .map(|p| Evidence::new(&p.final_url, format!("đã xem trang liên kết này: không có {names_neither}")))
             .collect();
         if linked.is_empty() {
             evidence.push(Evidence::new(
                 &home.final_url,
-                "no introduction, contact or editorial-board page linked from the home page was fetched",
+                "chưa xem được trang giới thiệu, liên hệ hay ban biên tập nào: trang chủ không có liên kết tới các trang này, hoặc các trang đó không tải được",
             ));
         }
         push_capped(&mut evidence, linked, &home.final_url);
@@ -604,7 +619,14 @@ mod tests {
                 "site.crawlable" => assert_eq!(r.status, Status::Pass),
                 _ => {
                     assert_eq!(r.status, Status::Unknown, "{}", r.rule);
-                    assert!(r.evidence.iter().any(|e| e.detail.contains("timeout")), "{}", r.rule);
+                    assert!(
+                        r.evidence
+                            .iter()
+                            .any(|e| e.detail.starts_with("không tải được trang chủ (timeout): ")),
+                        "{}: {:?}",
+                        r.rule,
+                        r.evidence
+                    );
                     assert!(r.hint.is_none());
                 }
             }
@@ -614,10 +636,10 @@ mod tests {
     #[test]
     fn partial_crawl_is_noted_in_content_rules() {
         let mut fx = Fx::government();
-        fx.crawl.partial.push("page cap of 60 reached".into());
+        fx.crawl.partial.push("đã đạt giới hạn 60 trang".into());
         let v = fx.run(&disclosure_contact::RULE);
-        assert!(ev(&v).contains("crawl incomplete: page cap of 60 reached"), "{}", ev(&v));
+        assert!(ev(&v).contains("thu thập chưa đầy đủ: đã đạt giới hạn 60 trang"), "{}", ev(&v));
         let v = fx.run(&site_reachable::RULE);
-        assert!(!ev(&v).contains("crawl incomplete"));
+        assert!(!ev(&v).contains("thu thập chưa đầy đủ"));
     }
 }

@@ -26,7 +26,7 @@ fn check(ctx: &RuleContext) -> Verdict {
             vec![Evidence::new(
                 &robots.url,
                 format!(
-                    "robots.txt unavailable ({}): nothing may be fetched this time (RFC 9309 §2.3.1.4)",
+                    "không đọc được robots.txt ({}): theo RFC 9309 §2.3.1.4, lần này không được tải trang nào",
                     f.describe()
                 ),
             )],
@@ -35,20 +35,20 @@ fn check(ctx: &RuleContext) -> Verdict {
             "Tệp robots.txt không chặn trang chủ",
             vec![Evidence::new(
                 &robots.url,
-                format!("robots.txt answered {code}: everything allowed"),
+                format!("robots.txt trả về mã HTTP {code}: coi như cho phép tất cả"),
             )],
         ),
         RobotsStatus::Parsed if robots.home_allowed => Verdict::pass(
             "Tệp robots.txt không chặn trang chủ",
-            vec![Evidence::new(&robots.url, "robots.txt allows the home page to sitewarden")],
+            vec![Evidence::new(&robots.url, "robots.txt cho phép sitewarden đọc trang chủ")],
         ),
         RobotsStatus::Parsed => {
-            let line = robots.rule_line.as_deref().unwrap_or("(no Disallow line recorded)");
+            let line = robots.rule_line.as_deref().unwrap_or("(không ghi nhận được dòng Disallow)");
             Verdict::fail(
                 "Tệp robots.txt chặn công cụ kiểm tra truy cập trang chủ",
                 vec![Evidence::new(
                     &robots.url,
-                    format!("robots.txt forbids the home page to sitewarden: \"{line}\""),
+                    format!("robots.txt không cho sitewarden đọc trang chủ: \"{line}\""),
                 )],
                 "Cho phép tác tử \"sitewarden\" đọc trang chủ trong tệp robots.txt (bỏ hoặc thu hẹp dòng Disallow tương ứng).",
             )
@@ -88,6 +88,6 @@ mod tests {
         fx.crawl.robots.home_allowed = false;
         let v = fx.run(&RULE);
         assert_eq!(v.status, Status::Unknown);
-        assert!(ev(&v).contains("robots.txt unavailable (http_status 503"), "{}", ev(&v));
+        assert!(ev(&v).contains("không đọc được robots.txt (http_status 503"), "{}", ev(&v));
     }
 }

@@ -26,14 +26,15 @@ fn check(ctx: &RuleContext) -> Verdict {
             let (url, truncated) = crawl
                 .home_page()
                 .map_or((crawl.home_url.as_str(), false), |p| (p.final_url.as_str(), p.truncated));
-            let mut detail = format!("home page fetched: {url}");
+            let mut detail = format!("đã tải trang chủ: {url}");
             if truncated {
-                detail.push_str(" (body cut at max_body_bytes)");
+                detail.push_str(" (nội dung bị cắt ở giới hạn max_body_bytes)");
             }
             return Verdict::pass("Trang chủ truy cập được", vec![Evidence::new(url, detail)]);
         }
         Err(f) => f,
     };
+    // The code first (SPEC §4), as scripts grep it, then the Vietnamese detail.
     let evidence = vec![Evidence::new(&crawl.home_url, failure.describe())];
     let hint = match failure.kind {
         FailureKind::Dns => "Kiểm tra bản ghi DNS của tên miền trang.",
@@ -64,7 +65,11 @@ mod tests {
         fx.crawl.pages[0].truncated = true;
         let v = fx.run(&RULE);
         assert_eq!(v.status, Status::Pass);
-        assert!(ev(&v).contains("cut at max_body_bytes"));
+        assert!(
+            ev(&v).contains("đã tải trang chủ") && ev(&v).contains("bị cắt ở giới hạn max_body_bytes"),
+            "{}",
+            ev(&v)
+        );
     }
 
     #[test]

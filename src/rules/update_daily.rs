@@ -7,7 +7,7 @@
 //! site is judged on finished days only. An item's day is its publication
 //! date, or the day sitewarden first saw it when the page shows none.
 
-use chrono::NaiveDate;
+use chrono::{Datelike, NaiveDate, Weekday};
 
 use crate::model::{Evidence, Severity};
 
@@ -26,10 +26,23 @@ pub const RULE: RuleDef = RuleDef {
 
 fn describe(item: &KnownItem) -> String {
     let dated = match item.published {
-        Some(_) => "publication date on the page",
-        None => "no date on the page: day first seen",
+        Some(_) => "ngày đăng ghi trên trang",
+        None => "trang không ghi ngày đăng: lấy ngày phát hiện lần đầu",
     };
-    format!("{}: \"{}\" ({dated}; seen on {})", fmt_day(item.day()), item.title, item.seen_on)
+    format!("{}: \"{}\" ({dated}; thấy tại {})", fmt_day(item.day()), item.title, item.seen_on)
+}
+
+/// The day of the week as officers write it ("thứ Hai" … "Chủ nhật").
+fn weekday_vi(d: NaiveDate) -> &'static str {
+    match d.weekday() {
+        Weekday::Mon => "thứ Hai",
+        Weekday::Tue => "thứ Ba",
+        Weekday::Wed => "thứ Tư",
+        Weekday::Thu => "thứ Năm",
+        Weekday::Fri => "thứ Sáu",
+        Weekday::Sat => "thứ Bảy",
+        Weekday::Sun => "Chủ nhật",
+    }
 }
 
 /// Days off inside the window, so the officer sees why they were skipped.
@@ -42,7 +55,7 @@ fn days_off(ctx: &RuleContext, window: &[NaiveDate]) -> Vec<Evidence> {
         .take_while(|d| *d < ctx.as_of)
         .filter_map(|d| ctx.calendar.holiday_name(d).map(|name| (d, name)))
         .map(|(d, name)| {
-            let detail = format!("{} is a day off ({name}): not in the window", fmt_day(d));
+            let detail = format!("{} là ngày nghỉ ({name}): không tính vào các ngày được xét", fmt_day(d));
             Evidence::new(&ctx.crawl.home_url, detail)
         })
         .collect()
@@ -51,7 +64,7 @@ fn days_off(ctx: &RuleContext, window: &[NaiveDate]) -> Vec<Evidence> {
 fn check(ctx: &RuleContext) -> Verdict {
     let home = ctx.crawl.home_url.as_str();
     if ctx.items.is_empty() {
-        let detail = "no news item, document, feed or sitemap entry was found on the site";
+        let detail = "không tìm thấy tin, bài, văn bản nào trên trang, kể cả trong feed và sitemap";
         return Verdict::unknown(
             "Chưa xác định được vì không tìm thấy tin, bài nào có ngày đăng",
             vec![Evidence::new(home, detail)],
@@ -81,7 +94,7 @@ fn check(ctx: &RuleContext) -> Verdict {
         let start = watch_start.map_or_else(String::new, fmt_day);
         let days = undecided.iter().map(|d| fmt_day(*d)).collect::<Vec<_>>().join(", ");
         let detail = format!(
-            "{days}: before sitewarden began watching on {start}; {undated_at_start} item(s) seen then show no date and may be from these days"
+            "{days}: trước ngày sitewarden bắt đầu theo dõi ({start}); {undated_at_start} tin, bài thấy lúc đó không ghi ngày đăng nên có thể thuộc những ngày này"
         );
         evidence.push(Evidence::new(home, detail));
     }
@@ -101,11 +114,15 @@ fn check(ctx: &RuleContext) -> Verdict {
         );
     }
     for d in &missing {
-        let detail = format!("working day {} ({}): no new item dated that day", fmt_day(*d), d.format("%A"));
+        let detail = format!(
+            "ngày làm việc {} ({}): không có tin, bài mới nào đăng ngày này",
+            fmt_day(*d),
+            weekday_vi(*d)
+        );
         evidence.push(Evidence::new(home, detail));
     }
     if let Some(latest) = ctx.items.iter().filter(|i| i.day() < ctx.as_of).max_by_key(|i| i.day()) {
-        let detail = format!("latest item before {}: {}", fmt_day(ctx.as_of), describe(latest));
+        let detail = format!("tin, bài gần nhất trước ngày {}: {}", fmt_day(ctx.as_of), describe(latest));
         evidence.push(Evidence::new(&latest.url, detail));
     }
     evidence.extend(found);
@@ -155,7 +172,7 @@ mod tests {
         let v = fx.run(&RULE);
         assert_eq!(v.status, Status::Fail);
         assert_eq!(v.message, "Không có tin, bài mới trong ngày làm việc: 20/11/2026, 17/11/2026");
-        assert!(ev(&v).contains("working day 20/11/2026 (Friday)"), "{}", ev(&v));
+        assert!(ev(&v).contains("ngày làm việc 20/11/2026 (thứ Sáu)"), "{}", ev(&v));
     }
 
     #[test]
@@ -176,7 +193,7 @@ mod tests {
         fx.item("khong-ngay", None, d(2026, 11, 24));
         let v = fx.run(&RULE);
         assert_eq!(v.status, Status::Pass);
-        assert!(ev(&v).contains("day first seen"));
+        assert!(ev(&v).contains("lấy ngày phát hiện lần đầu"), "{}", ev(&v));
     }
 
     #[test]
@@ -191,7 +208,7 @@ mod tests {
         assert_eq!(v.status, Status::Fail);
         assert_eq!(v.message, "Không có tin, bài mới trong ngày làm việc: 23/11/2026");
         assert!(
-            ev(&v).contains("19/11/2026: before sitewarden began watching on 20/11/2026"),
+            ev(&v).contains("19/11/2026: trước ngày sitewarden bắt đầu theo dõi (20/11/2026)"),
             "{}",
             ev(&v)
         );
@@ -205,15 +222,19 @@ mod tests {
         let mut fx = fx_with_24_off();
         fx.item("tin", Some(d(2026, 11, 23)), d(2026, 11, 23));
         let v = fx.run(&RULE);
-        assert!(ev(&v).contains("24/11/2026 is a day off (Ngày nghỉ theo thông báo"), "{}", ev(&v));
+        assert!(ev(&v).contains("24/11/2026 là ngày nghỉ (Ngày nghỉ theo thông báo"), "{}", ev(&v));
     }
 
     #[test]
     fn no_items_at_all_is_unknown_and_partial_crawl_is_noted() {
         let mut fx = Fx::government();
-        fx.crawl.partial.push("page cap of 60 reached".into());
+        fx.crawl.partial.push("đã đạt giới hạn 60 trang".into());
         let v = fx.run(&RULE);
         assert_eq!(v.status, Status::Unknown);
-        assert!(ev(&v).contains("no news item") && ev(&v).contains("crawl incomplete"), "{}", ev(&v));
+        assert!(
+            ev(&v).contains("không tìm thấy tin, bài") && ev(&v).contains("thu thập chưa đầy đủ"),
+            "{}",
+            ev(&v)
+        );
     }
 }

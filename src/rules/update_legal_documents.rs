@@ -26,16 +26,16 @@ pub const RULE: RuleDef = RuleDef {
 
 fn describe(k: &KnownDocument, delay: i64) -> String {
     let number = if k.doc.number.is_empty() {
-        "(no number)"
+        "(không có số hiệu)"
     } else {
         k.doc.number.as_str()
     };
     let (posted, how) = match k.doc.posted {
-        Some(p) => (p, "posting date on the listing"),
-        None => (k.first_seen, "no posting date: day first seen"),
+        Some(p) => (p, "ngày đăng ghi trên danh sách"),
+        None => (k.first_seen, "không ghi ngày đăng: lấy ngày phát hiện lần đầu"),
     };
     format!(
-        "{number} \"{}\": signed {}, posted {} ({how}), {delay} working day(s)",
+        "{number} \"{}\": ký ngày {}, đăng ngày {} ({how}), sau {delay} ngày làm việc",
         k.doc.title,
         fmt_day(k.doc.signed),
         fmt_day(posted)
@@ -53,10 +53,11 @@ fn check(ctx: &RuleContext) -> Verdict {
             .map(|p| p.final_url.as_str())
             .collect();
         let detail = if listings.is_empty() {
-            "no legal-document listing was found on the site (set `documents` for the site in sites.toml)".to_string()
+            "không tìm thấy trang danh sách văn bản quy phạm pháp luật trên trang (khai báo `documents` cho trang này trong sites.toml)"
+                .to_string()
         } else {
             format!(
-                "document listing(s) crawled but no document with a signing date recognised: {}",
+                "đã thu thập trang danh sách văn bản nhưng không nhận ra văn bản nào có ngày ký: {}",
                 listings.join(", ")
             )
         };
@@ -86,7 +87,7 @@ fn check(ctx: &RuleContext) -> Verdict {
     if undatable > 0 {
         evidence.push(Evidence::new(
             home,
-            format!("{undatable} document(s) without a posting date were already listed at the first crawl: not judged"),
+            format!("{undatable} văn bản không ghi ngày đăng đã có trong danh sách từ lần thu thập đầu tiên: không xét"),
         ));
     }
     if late.is_empty() {
@@ -139,7 +140,7 @@ mod tests {
         doc(&mut fx, "12/2026/QĐ-UBND", d(2026, 11, 20), Some(d(2026, 11, 24)), d(2026, 11, 24));
         let v = fx.run(&RULE);
         assert_eq!(v.status, Status::Pass, "{}", ev(&v));
-        assert!(ev(&v).contains("2 working day(s)"));
+        assert!(ev(&v).contains("sau 2 ngày làm việc"), "{}", ev(&v));
     }
 
     #[test]
@@ -152,7 +153,7 @@ mod tests {
         assert!(v.message.starts_with("1 văn bản"), "{}", v.message);
         let e = ev(&v);
         assert!(
-            e.contains("13/2026/QĐ-UBND") && e.contains("signed 16/11/2026, posted 20/11/2026") && e.contains("4 working day(s)"),
+            e.contains("13/2026/QĐ-UBND") && e.contains("ký ngày 16/11/2026, đăng ngày 20/11/2026") && e.contains("sau 4 ngày làm việc"),
             "{e}"
         );
         assert!(!e.contains("12/2026/QĐ-UBND"));
@@ -169,11 +170,11 @@ mod tests {
         assert_eq!(v.status, Status::Fail);
         let e = ev(&v);
         assert!(
-            e.contains("14/2026/QĐ-UBND") && e.contains("day first seen") && e.contains("5 working day(s)"),
+            e.contains("14/2026/QĐ-UBND") && e.contains("lấy ngày phát hiện lần đầu") && e.contains("sau 5 ngày làm việc"),
             "{e}"
         );
         assert!(
-            e.contains("1 document(s) without a posting date were already listed at the first crawl"),
+            e.contains("1 văn bản không ghi ngày đăng đã có trong danh sách từ lần thu thập đầu tiên"),
             "{e}"
         );
     }
@@ -192,7 +193,7 @@ mod tests {
         let mut fx = Fx::government();
         let v = fx.run(&RULE);
         assert_eq!(v.status, Status::Unknown);
-        assert!(ev(&v).contains("no legal-document listing"));
+        assert!(ev(&v).contains("không tìm thấy trang danh sách văn bản"), "{}", ev(&v));
         fx.page(crate::crawler::PageRole::DocumentListing, "van-ban");
         let v = fx.run(&RULE);
         assert!(ev(&v).contains("https://x.gov.vn/van-ban"), "{}", ev(&v));

@@ -8,9 +8,10 @@ use std::collections::{BTreeMap, HashMap, HashSet};
 use chrono::{Datelike, Duration, NaiveDate};
 
 use super::types::{DocumentStats, MonthSummary, PeriodInput, PeriodSummary, RuleSummary, SiteSummary, ViolationCount};
-use crate::model::{KnownDocument, KnownItem};
+use crate::model::{Kind, KnownDocument, KnownItem};
 use crate::model::{ResultRecord, Severity, Status};
 use crate::report::rule_order;
+use crate::rules::{self, ALL_KINDS};
 
 /// The days of the period that count, shared by every site.
 struct CountedDays {
@@ -22,6 +23,16 @@ struct CountedDays {
     working: HashSet<NaiveDate>,
     /// Month skeleton of the counted days, with days and working days filled in.
     months: BTreeMap<(i32, u32), MonthSummary>,
+    /// Per kind of site and rule: the counted days the rule applied.
+    applicable: HashMap<(Kind, &'static str), Applicable>,
+}
+
+/// The counted days on which a rule applied to one kind of site.
+#[derive(Clone, Copy)]
+struct Applicable {
+    days: u32,
+    first: Option<NaiveDate>,
+    last: Option<NaiveDate>,
 }
 
 /// What the per-day accumulation keeps of one site.
@@ -103,11 +114,47 @@ fn counted_days(input: &PeriodInput) -> CountedDays {
             }
         }
     }
+    // A rule counts only on the days one of its texts was in force for the
+    // kind of site: before 25/12/2024 an aggregator had no attribution.link
+    // to keep, so those days are not "not checked" either.
+    let mut applicable = HashMap::new();
+    for rule in rules::all() {
+        for kind in ALL_KINDS {
+            let mut a = Applicable {
+                days: 0,
+                first: None,
+                last: None,
+            };
+            for d in effective_from.into_iter().flat_map(|f| days_in(f, input.to)) {
+                if rule.applies_on(*kind, d) {
+                    a.days += 1;
+                    a.first = a.first.or(Some(d));
+                    a.last = Some(d);
+                }
+            }
+            applicable.insert((*kind, rule.id), a);
+        }
+    }
     CountedDays {
         from: effective_from,
         count: covered_days,
         working,
         months: month_skeleton,
+        applicable,
+    }
+}
+
+/// The kind of a site of the input, when given.
+fn kind_of(input: &PeriodInput, site: &str) -> Option<Kind> {
+    input.kinds.iter().find(|(id, _)| id == site).map(|(_, k)| *k)
+}
+
+/// Whether a result of `rule` on `day` counts for a site of `kind`: not
+/// when the rule did not apply then. Rules and kinds we do not know count.
+fn counts(kind: Option<Kind>, rule: &str, day: NaiveDate) -> bool {
+    match (kind, rules::find(rule)) {
+        (Some(k), Some(r)) => r.applies_on(k, day),
+        _ => true,
     }
 }
 
@@ -115,6 +162,7 @@ fn counted_days(input: &PeriodInput) -> CountedDays {
 /// site of the input, in the input's order.
 fn accumulate(input: &PeriodInput, days: &CountedDays, results: impl Iterator<Item = (NaiveDate, Vec<ResultRecord>)>) -> Vec<SiteAcc> {
     let index: HashMap<&str, usize> = input.sites.iter().enumerate().map(|(i, (id, _))| (id.as_str(), i)).collect();
+    let kinds: Vec<Option<Kind>> = input.sites.iter().map(|(id, _)| kind_of(input, id)).collect();
     let mut accs: Vec<SiteAcc> = input
         .sites
         .iter()
@@ -136,6 +184,11 @@ fn accumulate(input: &PeriodInput, days: &CountedDays, results: impl Iterator<It
             let Some(&si) = index.get(r.site.as_str()) else {
                 continue;
             };
+            // A result stored for a day its rule did not apply (by an older
+            // law table) says nothing about that day.
+            if !counts(kinds.get(si).copied().flatten(), &r.rule, day) {
+                continue;
+            }
             let Some(acc) = accs.get_mut(si) else {
                 continue;
             };
@@ -167,6 +220,9 @@ fn add_result(acc: &mut SiteAcc, si: usize, r: &ResultRecord, day: NaiveDate, fa
                 days_failed: 0,
                 days_unknown: 0,
                 days_not_checked: 0,
+                days_applicable: 0,
+                applies_from: None,
+                applies_until: None,
                 first_failure: None,
                 last_failure: None,
                 end_status: None,
@@ -212,8 +268,20 @@ fn finish_site(input: &PeriodInput, days: &CountedDays, id: &str, name: &str, ac
         ..
     } = acc;
     rules.sort_by(|a, b| rule_order(&a.rule).cmp(&rule_order(&b.rule)));
+    let kind = kind_of(input, id);
     for r in &mut rules {
-        r.days_not_checked = days.count.saturating_sub(r.days_checked);
+        let known = kind
+            .zip(rules::find(&r.rule))
+            .and_then(|(k, rule)| days.applicable.get(&(k, rule.id)));
+        match known {
+            Some(a) => {
+                r.days_applicable = a.days;
+                r.applies_from = a.first.filter(|f| days.from.is_some_and(|from| *f > from));
+                r.applies_until = a.last.filter(|l| *l < input.to);
+            }
+            None => r.days_applicable = days.count,
+        }
+        r.days_not_checked = r.days_applicable.saturating_sub(r.days_checked);
     }
 
     // Days with a new item (news or document), within the counted days.

@@ -267,7 +267,11 @@ pub fn render(s: &PeriodSummary) -> String {
         }
         h.push_str("<h3>Theo tháng</h3>");
         h.push_str(&month_chart(site));
-        h.push_str(r#"<h3>Theo quy tắc</h3><table><thead><tr><th>Quy tắc</th><th>Mức độ</th><th class="num">Đã kiểm tra</th><th class="num">Không đạt</th><th class="num">Chưa xác định</th><th class="num">Chưa kiểm tra</th><th>Lần đầu không đạt</th><th>Lần cuối không đạt</th><th>Kết quả cuối kỳ</th></tr></thead><tbody>"#);
+        h.push_str("<h3>Theo quy tắc</h3>");
+        if site.rules.iter().any(|r| r.applies_from.is_some() || r.applies_until.is_some()) {
+            h.push_str(r#"<p class="meta">Mỗi quy tắc chỉ được tính trong những ngày văn bản làm căn cứ của nó có hiệu lực đối với loại trang này; ngoài những ngày đó, quy tắc không được tính là đã kiểm tra, chưa xác định hay chưa kiểm tra.</p>"#);
+        }
+        h.push_str(r#"<table><thead><tr><th>Quy tắc</th><th>Mức độ</th><th class="num">Đã kiểm tra</th><th class="num">Không đạt</th><th class="num">Chưa xác định</th><th class="num">Chưa kiểm tra</th><th>Lần đầu không đạt</th><th>Lần cuối không đạt</th><th>Kết quả cuối kỳ</th></tr></thead><tbody>"#);
         for r in &site.rules {
             let end_class = r.end_status.map_or("unknown", status_class);
             let end_when = match r.end_status_date {
@@ -276,9 +280,23 @@ pub fn render(s: &PeriodSummary) -> String {
                 }
                 _ => String::new(),
             };
+            // A rule whose text came into force (or ended) within the period
+            // was counted on part of it only: say which part.
+            let mut applies = Vec::new();
+            if let Some(d) = r.applies_from {
+                applies.push(format!("áp dụng từ {}", vi_date(d)));
+            }
+            if let Some(d) = r.applies_until {
+                applies.push(format!("áp dụng đến {}", vi_date(d)));
+            }
+            let applies = if applies.is_empty() {
+                String::new()
+            } else {
+                format!(r#"<br><span class="muted">({})</span>"#, applies.join(", "))
+            };
             let _ = write!(
                 h,
-                r#"<tr><td>{}</td><td>{}</td><td class="num">{}</td><td class="num{}">{}</td><td class="num">{}</td><td class="num">{}</td><td>{}</td><td>{}</td><td class="{end_class}">{}{end_when}</td></tr>"#,
+                r#"<tr><td>{}{applies}</td><td>{}</td><td class="num">{}</td><td class="num{}">{}</td><td class="num">{}</td><td class="num">{}</td><td>{}</td><td>{}</td><td class="{end_class}">{}{end_when}</td></tr>"#,
                 esc(rule_name_vi(&r.rule)),
                 r.severity.label_vi(),
                 r.days_checked,

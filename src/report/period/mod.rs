@@ -9,6 +9,10 @@
 //!   as zeros.
 //! - A day without a stored result for a (site, rule) is "not checked"
 //!   (chưa kiểm tra), never compliant.
+//! - A rule counts for a site only on the days one of its texts was in force
+//!   for the site's kind (RULES.md, "The texts by date"): `attribution.link`
+//!   counts from 25/12/2024. On other days it is neither checked, unknown
+//!   nor not checked, and the HTML says from (or until) when it applied.
 //! - Compliance of a site = share of its checked (rule, day) results that
 //!   passed, over rules of severity warning or violation (an `info` rule such
 //!   as `site.crawlable` informs, it does not make a site non-compliant);

@@ -6,7 +6,7 @@ use chrono::{Datelike, Duration, NaiveDate};
 use super::aggregate::days_in;
 use super::{PeriodInput, PeriodSummary, RuleSummary, SiteSummary, render, render_csv, summarize};
 use crate::extract::LegalDocument;
-use crate::model::{KnownDocument, KnownItem};
+use crate::model::{Kind, KnownDocument, KnownItem};
 use crate::model::{ResultRecord, Status};
 use crate::report::Format;
 use crate::report::csv::BOM;
@@ -105,6 +105,7 @@ fn doc(number: &str, signed: NaiveDate, posted: NaiveDate) -> KnownDocument {
 
 struct Fixture {
     sites: Vec<(String, String)>,
+    kinds: Vec<(String, Kind)>,
     items: Vec<(String, Vec<KnownItem>)>,
     documents: Vec<(String, Vec<KnownDocument>)>,
 }
@@ -112,10 +113,11 @@ struct Fixture {
 fn fixture() -> Fixture {
     let (from, to) = (day(2026, 1, 1), day(2026, 6, 30));
     let all: Vec<NaiveDate> = days_in(from - Duration::days(10), to + Duration::days(3)).collect();
-    let sites = ["moi", "tot", "ngung", "sap", "tre", "thua"]
+    let sites: Vec<(String, String)> = ["moi", "tot", "ngung", "sap", "tre", "thua"]
         .iter()
         .map(|s| (s.to_string(), format!("Trang {s}")))
         .collect();
+    let kinds = sites.iter().map(|(id, _)| (id.clone(), Kind::Government)).collect();
     let items = vec![
         // Every day including weekends and days outside the period: only
         // working days inside it may count.
@@ -143,7 +145,12 @@ fn fixture() -> Fixture {
             doc("6/2026/QĐ-UBND", day(2026, 6, 1), day(2026, 6, 15)),   // 2–5, 8–12, 15 = 10, late
         ],
     )];
-    Fixture { sites, items, documents }
+    Fixture {
+        sites,
+        kinds,
+        items,
+        documents,
+    }
 }
 
 fn run(fx: &Fixture, covered_from: Option<NaiveDate>, dup: bool) -> PeriodSummary {
@@ -153,6 +160,7 @@ fn run(fx: &Fixture, covered_from: Option<NaiveDate>, dup: bool) -> PeriodSummar
         to,
         province: Some("tỉnh Tiền Giang"),
         sites: &fx.sites,
+        kinds: &fx.kinds,
         is_working_day: &is_wd,
         items: &fx.items,
         documents: &fx.documents,
@@ -365,4 +373,122 @@ fn html_has_overview_ranking_and_a_chart_per_checked_site() {
     // The ranking lists least compliant first.
     let pos = |id: &str| html.find(&format!("href=\"#trang-{id}\"")).unwrap_or(usize::MAX);
     assert!(pos("moi") < pos("ngung") && pos("ngung") < pos("thua") && pos("tre") < pos("tot"));
+}
+
+/// Every day of `from..=to` with one result per (site, rule), all `status`.
+fn stream(
+    from: NaiveDate,
+    to: NaiveDate,
+    pairs: &'static [(&'static str, &'static str)],
+    status: Status,
+) -> impl Iterator<Item = (NaiveDate, Vec<ResultRecord>)> {
+    days_in(from, to).map(move |d| (d, pairs.iter().map(|(site, rule)| rec(site, rule, status, d)).collect()))
+}
+
+fn summarize_kinds(
+    from: NaiveDate,
+    to: NaiveDate,
+    sites: &[(&str, Kind)],
+    results: impl Iterator<Item = (NaiveDate, Vec<ResultRecord>)>,
+) -> PeriodSummary {
+    let names: Vec<(String, String)> = sites.iter().map(|(s, _)| (s.to_string(), format!("Trang {s}"))).collect();
+    let kinds: Vec<(String, Kind)> = sites.iter().map(|(s, k)| (s.to_string(), *k)).collect();
+    let input = PeriodInput {
+        from,
+        to,
+        province: None,
+        sites: &names,
+        kinds: &kinds,
+        is_working_day: &is_wd,
+        items: &[],
+        documents: &[],
+        covered_from: Some(from),
+        max_doc_delay_working_days: 2,
+    };
+    summarize(&input, results)
+}
+
+fn html_of(s: &PeriodSummary) -> String {
+    let mut out = Vec::new();
+    render(s, Format::Html, &mut out).unwrap();
+    String::from_utf8(out).unwrap()
+}
+
+#[test]
+fn a_rule_counts_only_on_the_days_its_text_was_in_force() {
+    // Circular 32/2017 put the footer duty on state sites from 1/6/2018: a
+    // period from 20/5 counts disclosure.contact from that day, even where
+    // the store holds results for the days before (an older law table).
+    let (from, to) = (day(2018, 5, 20), day(2018, 6, 10));
+    let results = stream(
+        from,
+        to,
+        &[("so", "site.reachable"), ("so", "disclosure.contact"), ("thon", "site.reachable")],
+        Status::Pass,
+    );
+    let s = summarize_kinds(from, to, &[("so", Kind::Government), ("thon", Kind::Government)], results);
+    let so = site(&s, "so");
+    let contact = rule(so, "disclosure.contact");
+    assert_eq!(
+        (
+            contact.days_applicable,
+            contact.days_checked,
+            contact.days_passed,
+            contact.days_not_checked
+        ),
+        (10, 10, 10, 0)
+    );
+    assert_eq!((contact.applies_from, contact.applies_until), (Some(day(2018, 6, 1)), None));
+    let reach = rule(so, "site.reachable");
+    assert_eq!((reach.days_applicable, reach.days_checked, reach.applies_from), (22, 22, None));
+    // A rule never stored for a site is not listed for it, as before.
+    assert!(site(&s, "thon").rules.iter().all(|r| r.rule != "disclosure.contact"));
+
+    let html = html_of(&s);
+    assert!(html.contains("(áp dụng từ 01/06/2018)"), "{html}");
+    assert_eq!(html.matches("áp dụng từ").count(), 1);
+    assert!(html.contains("chỉ được tính trong những ngày văn bản làm căn cứ"));
+
+    // A day without a result after the text came in is still "not checked".
+    let gap = stream(from, to, &[("so", "disclosure.contact")], Status::Pass).filter(|(d, _)| *d != day(2018, 6, 5));
+    let s = summarize_kinds(from, to, &[("so", Kind::Government)], gap);
+    let contact = rule(site(&s, "so"), "disclosure.contact");
+    assert_eq!((contact.days_checked, contact.days_not_checked), (9, 1));
+}
+
+#[test]
+fn attribution_link_counts_for_an_aggregator_from_25_december_2024() {
+    // attribution.link rests on Decree 147/2024 alone (law::ATTRIBUTION_LINK):
+    // before 25/12/2024 an aggregator had no such duty.
+    let Some(link) = crate::rules::find("attribution.link") else {
+        // Its RuleDef comes with the rest of issue 12's new rules; until
+        // then the id is unknown here and counts on every day, as any
+        // unknown rule does. The dates are the law table's already.
+        let a = crate::rules::law::ATTRIBUTION_LINK;
+        assert!(crate::rules::law::in_force(a, Kind::Aggregator, day(2024, 12, 24)).is_none());
+        assert!(crate::rules::law::in_force(a, Kind::Aggregator, day(2024, 12, 25)).is_some());
+        return;
+    };
+    assert!(!link.applies_on(Kind::Aggregator, day(2024, 12, 24)));
+    let (from, to) = (day(2024, 12, 1), day(2025, 1, 31));
+    let results = stream(
+        from,
+        to,
+        &[("tonghop", "attribution.source"), ("tonghop", "attribution.link")],
+        Status::Fail,
+    )
+    .filter(|(d, _)| *d != day(2025, 1, 10));
+    let s = summarize_kinds(from, to, &[("tonghop", Kind::Aggregator)], results);
+    let agg = site(&s, "tonghop");
+    let l = rule(agg, "attribution.link");
+    // 25/12/2024–31/1/2025 = 7 + 31 = 38 days, one of them without a result.
+    assert_eq!(l.days_applicable, 38);
+    assert_eq!((l.days_checked, l.days_failed, l.days_unknown, l.days_not_checked), (37, 37, 0, 1));
+    assert_eq!(
+        (l.applies_from, l.first_failure),
+        (Some(day(2024, 12, 25)), Some(day(2024, 12, 25)))
+    );
+    let src = rule(agg, "attribution.source");
+    assert_eq!((src.days_applicable, src.days_checked, src.applies_from), (62, 61, None));
+    assert!(html_of(&s).contains("(áp dụng từ 25/12/2024)"));
 }

@@ -4,7 +4,7 @@
 use chrono::NaiveDate;
 use serde::Serialize;
 
-use crate::model::{KnownDocument, KnownItem};
+use crate::model::{Kind, KnownDocument, KnownItem};
 use crate::model::{Severity, Status};
 
 pub struct PeriodInput<'a> {
@@ -15,6 +15,10 @@ pub struct PeriodInput<'a> {
     /// (id, display name) of the sites to report on, in registry order;
     /// results of other sites are ignored.
     pub sites: &'a [(String, String)],
+    /// Per site id: its kind. A rule counts for a site only on the days one
+    /// of its texts was in force for that kind (RULES.md, "The texts by
+    /// date"); for a site not listed here, on every counted day.
+    pub kinds: &'a [(String, Kind)],
     pub is_working_day: &'a dyn Fn(NaiveDate) -> bool,
     /// Per site id: the items the store knows.
     pub items: &'a [(String, Vec<KnownItem>)],
@@ -113,7 +117,19 @@ pub struct RuleSummary {
     pub days_passed: u32,
     pub days_failed: u32,
     pub days_unknown: u32,
+    /// Counted days on which the rule applied, without a stored result.
     pub days_not_checked: u32,
+    /// Counted days on which the rule applied to the site's kind. On the
+    /// other days it is neither checked nor unknown nor "not checked".
+    pub days_applicable: u32,
+    /// The first counted day the rule applied, when later than the first
+    /// counted day (its text came into force during the period).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub applies_from: Option<NaiveDate>,
+    /// The last counted day the rule applied, when earlier than the end of
+    /// the period (its text ended during the period).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub applies_until: Option<NaiveDate>,
     pub first_failure: Option<NaiveDate>,
     pub last_failure: Option<NaiveDate>,
     /// The status on the last checked day, and that day (which may be before `to`).
