@@ -22,7 +22,6 @@
 //! heap profile of the crawler to dhat-heap.json.
 
 use std::collections::HashMap;
-use std::convert::Infallible;
 use std::io::{BufRead, BufReader, Write};
 use std::net::SocketAddr;
 use std::path::Path;
@@ -34,15 +33,13 @@ use std::time::{Duration, Instant};
 use bytes::Bytes;
 use chrono::{Days, NaiveDate};
 use http_body_util::Full;
-use hyper::server::conn::http1;
-use hyper::service::service_fn;
-use hyper::{Request, Response};
-use hyper_util::rt::TokioIo;
+use hyper::Response;
+use hyper::http::request::Parts;
 use sitewarden::config::{Config, parse_rate};
 use sitewarden::engine::{Engine, SiteOutcome};
+use sitewarden::fixtures::{self, LoopbackServer, Xorshift};
 use sitewarden::registry::Registry;
 use sitewarden::settings::Settings;
-use tokio::net::TcpListener;
 use tokio::sync::watch;
 use xxhash_rust::xxh3::xxh3_64;
 
@@ -104,22 +101,6 @@ fn args() -> Args {
 // ---------------------------------------------------------------------------
 // Synthetic portals.
 
-struct Rng(u64);
-impl Rng {
-    fn next(&mut self) -> u64 {
-        self.0 ^= self.0 << 13;
-        self.0 ^= self.0 >> 7;
-        self.0 ^= self.0 << 17;
-        self.0
-    }
-    fn below(&mut self, n: usize) -> usize {
-        (self.next() % n.max(1) as u64) as usize
-    }
-    fn pick<'a>(&mut self, xs: &[&'a str]) -> &'a str {
-        xs[self.below(xs.len())]
-    }
-}
-
 const WORDS: &[&str] = &[
     "Ủy ban nhân dân",
     "tỉnh",
@@ -175,7 +156,7 @@ const MENU: &[&str] = &[
     "Dự án",
 ];
 
-fn sentence(r: &mut Rng, words: usize) -> String {
+fn sentence(r: &mut Xorshift, words: usize) -> String {
     let mut s = String::new();
     for i in 0..words {
         if i > 0 {
@@ -188,7 +169,7 @@ fn sentence(r: &mut Rng, words: usize) -> String {
 
 /// `nav` is the site's own pages: the menu links only to pages that exist,
 /// so a crawl that follows it meets no 404s.
-fn page(r: &mut Rng, site: usize, title: &str, body: &str, target: usize, nav: &[String]) -> String {
+fn page(r: &mut Xorshift, site: usize, title: &str, body: &str, target: usize, nav: &[String]) -> String {
     let link = |k: usize| nav.get(k % nav.len().max(1)).map_or("/", String::as_str);
     let mut p = format!(
         "<!DOCTYPE html><html lang=\"vi\"><head><meta charset=\"utf-8\"><title>{title} - Cổng thông tin điện tử tỉnh {site}</title>\
@@ -252,7 +233,7 @@ fn news_paths(pages: usize) -> Vec<String> {
     listing_paths(pages).into_iter().chain(article_paths(pages)).collect()
 }
 
-fn listing_body(r: &mut Rng, articles: &[String], day: NaiveDate) -> String {
+fn listing_body(r: &mut Xorshift, articles: &[String], day: NaiveDate) -> String {
     let mut b = format!("<h1>{}</h1><ul class=\"list-news\">", r.pick(MENU));
     for (i, a) in articles.iter().enumerate().take(30) {
         let d = day - Days::new((i / 3) as u64);
@@ -267,7 +248,7 @@ fn listing_body(r: &mut Rng, articles: &[String], day: NaiveDate) -> String {
     b
 }
 
-fn article_body(r: &mut Rng, day: NaiveDate, rev: u32) -> String {
+fn article_body(r: &mut Xorshift, day: NaiveDate, rev: u32) -> String {
     let mut b = format!(
         "<article><h1>{}</h1><div class=\"meta\">Ngày đăng: {} 08:{:02}</div>",
         sentence(r, 10),
@@ -283,12 +264,12 @@ fn article_body(r: &mut Rng, day: NaiveDate, rev: u32) -> String {
 
 /// Every file of site `site`, generated from its own seed.
 fn gen_site(site: usize, pages: usize, day: NaiveDate) -> HashMap<String, Bytes> {
-    let mut r = Rng(0x9E37_79B9_7F4A_7C15 ^ (site as u64 + 1).wrapping_mul(0x2545_F491_4F6C_DD1D));
+    let mut r = Xorshift::new(0x9E37_79B9_7F4A_7C15 ^ (site as u64 + 1).wrapping_mul(0x2545_F491_4F6C_DD1D));
     let listings = listing_paths(pages);
     let articles = article_paths(pages);
     let nav = news_paths(pages);
     let mut files = HashMap::new();
-    let target = |r: &mut Rng| 30_000 + r.below(50_000);
+    let target = |r: &mut Xorshift| 30_000 + r.below(50_000);
 
     let mut home = String::from("<section class=\"hot\">");
     for l in &listings {
@@ -342,8 +323,9 @@ fn rss(site: usize, articles: &[String], day: NaiveDate) -> String {
 
 // ---------------------------------------------------------------------------
 // Server child, the server side (`--serve`): the same sites, generated from
-// the same seeds, each served on its own 127.0.0.1 port with mutable pages
-// and ETag/304. The child talks to the bench in lines:
+// the same seeds, each served on its own 127.0.0.1 port (by the shared
+// `fixtures::serve_loopback`) with mutable pages and ETag/304. The child
+// talks to the bench in lines:
 //
 //   at start, on stdout    `site <i> <addr>` for every site in order, then
 //                          `ready <bytes of pages generated>`
@@ -376,51 +358,39 @@ fn with_etags(files: HashMap<String, Bytes>) -> HashMap<String, (Bytes, String)>
         .collect()
 }
 
-async fn serve_site(pages: Pages, counters: Arc<Counters>) -> std::io::Result<SocketAddr> {
-    let listener = TcpListener::bind("127.0.0.1:0").await?;
-    let addr = listener.local_addr()?;
-    tokio::spawn(async move {
-        loop {
-            let Ok((stream, _)) = listener.accept().await else {
-                continue;
-            };
-            let pages = pages.clone();
-            let counters = counters.clone();
-            tokio::spawn(async move {
-                let svc = service_fn(move |req: Request<hyper::body::Incoming>| {
-                    counters.requests.fetch_add(1, Ordering::Relaxed);
-                    let found = pages.read().ok().and_then(|p| p.get(req.uri().path()).cloned());
-                    let resp = match found {
-                        Some((body, etag)) => {
-                            let inm = req.headers().get("if-none-match").and_then(|v| v.to_str().ok());
-                            if inm == Some(etag.as_str()) {
-                                counters.not_modified.fetch_add(1, Ordering::Relaxed);
-                                Response::builder().status(304).header("etag", etag).body(Full::new(Bytes::new()))
-                            } else {
-                                counters.bytes.fetch_add(body.len() as u64, Ordering::Relaxed);
-                                let ct = if req.uri().path().ends_with(".xml") {
-                                    "application/xml"
-                                } else if req.uri().path() == "/robots.txt" {
-                                    "text/plain"
-                                } else {
-                                    "text/html; charset=utf-8"
-                                };
-                                Response::builder()
-                                    .status(200)
-                                    .header("content-type", ct)
-                                    .header("etag", etag)
-                                    .body(Full::new(body))
-                            }
-                        }
-                        None => Response::builder().status(404).body(Full::new(Bytes::from_static(b"not found"))),
+/// One site on its own 127.0.0.1 port: its current pages, with ETag/304.
+async fn serve_site(pages: Pages, counters: Arc<Counters>) -> std::io::Result<LoopbackServer> {
+    fixtures::serve_loopback(move |req: &Parts| {
+        counters.requests.fetch_add(1, Ordering::Relaxed);
+        let path = req.uri.path();
+        let found = pages.read().ok().and_then(|p| p.get(path).cloned());
+        let resp = match found {
+            Some((body, etag)) => {
+                let inm = req.headers.get("if-none-match").and_then(|v| v.to_str().ok());
+                if inm == Some(etag.as_str()) {
+                    counters.not_modified.fetch_add(1, Ordering::Relaxed);
+                    Response::builder().status(304).header("etag", etag).body(Full::new(Bytes::new()))
+                } else {
+                    counters.bytes.fetch_add(body.len() as u64, Ordering::Relaxed);
+                    let ct = if path.ends_with(".xml") {
+                        "application/xml"
+                    } else if path == "/robots.txt" {
+                        "text/plain"
+                    } else {
+                        "text/html; charset=utf-8"
                     };
-                    async move { Ok::<_, Infallible>(resp.unwrap_or_default()) }
-                });
-                let _ = http1::Builder::new().serve_connection(TokioIo::new(stream), svc).await;
-            });
-        }
-    });
-    Ok(addr)
+                    Response::builder()
+                        .status(200)
+                        .header("content-type", ct)
+                        .header("etag", etag)
+                        .body(Full::new(body))
+                }
+            }
+            None => Response::builder().status(404).body(Full::new(Bytes::from_static(b"not found"))),
+        };
+        resp.unwrap_or_default()
+    })
+    .await
 }
 
 /// Every site generated, bound and serving: its pages (to change at
@@ -429,6 +399,8 @@ struct Served {
     pages: Vec<Pages>,
     addrs: Vec<SocketAddr>,
     bytes: usize,
+    /// Serving until dropped.
+    _servers: Vec<LoopbackServer>,
 }
 
 async fn start_servers(sites: usize, pages: usize, counters: &Arc<Counters>) -> Served {
@@ -436,14 +408,16 @@ async fn start_servers(sites: usize, pages: usize, counters: &Arc<Counters>) -> 
         pages: Vec::new(),
         addrs: Vec::new(),
         bytes: 0,
+        _servers: Vec::new(),
     };
     for s in 0..sites {
         let files = gen_site(s, pages, day0());
         served.bytes += files.values().map(Bytes::len).sum::<usize>();
         let site_pages: Pages = Arc::new(RwLock::new(with_etags(files)));
-        let addr = serve_site(site_pages.clone(), counters.clone())
+        let server = serve_site(site_pages.clone(), counters.clone())
             .await
             .expect("server child: bind a fixture server on 127.0.0.1");
+        let addr = server.addr();
         // The sitemap needs absolute URLs, known only once the port is.
         let sm = Bytes::from(sitemap(&format!("http://{addr}"), &news_paths(pages), day0()));
         served.bytes += sm.len();
@@ -453,13 +427,14 @@ async fn start_servers(sites: usize, pages: usize, counters: &Arc<Counters>) -> 
         }
         served.pages.push(site_pages);
         served.addrs.push(addr);
+        served._servers.push(server);
     }
     served
 }
 
 /// Night `n` (0-based): a few pages across the sites get a new article.
 /// `r` carries over from night to night, so nights go in order.
-fn change_pages(r: &mut Rng, n: usize, sites: &[Pages], pages: usize) {
+fn change_pages(r: &mut Xorshift, n: usize, sites: &[Pages], pages: usize) {
     let day = night_day(n);
     let nav = news_paths(pages);
     let changes_per_night = (sites.len() * pages / 100).max(1);
@@ -468,7 +443,7 @@ fn change_pages(r: &mut Rng, n: usize, sites: &[Pages], pages: usize) {
         let Some(path) = nav.get(r.below(nav.len())).cloned() else {
             continue;
         };
-        let mut g = Rng(r.next() | 1);
+        let mut g = Xorshift::new(r.next_u64() | 1);
         let art = article_body(&mut g, day, n as u32 + 1);
         let size = 30_000 + g.below(50_000);
         let body = page(&mut g, s, "Tin mới", &art, size, &nav);
@@ -495,7 +470,7 @@ fn serve_main(a: &Args) {
     }
     say(format!("ready {}", served.bytes));
 
-    let mut r = Rng(a.seed);
+    let mut r = Xorshift::new(a.seed);
     let mut nights_done = 0;
     for line in std::io::stdin().lock().lines() {
         let Ok(line) = line else { break };

@@ -1,5 +1,8 @@
 //! Serves the static fixture sites of `fixtures/` on 127.0.0.1, one port per
-//! site, for `sitewarden demo`, the tests and the benchmarks.
+//! site, for `sitewarden demo`, the tests and the benchmarks; and the two
+//! helpers those share: [`serve_loopback`], the one well-behaved loopback
+//! HTTP server (a handler from request head to response), and
+//! [`Xorshift`], the one deterministic generator of synthetic data.
 //!
 //! Conventions (fixtures/README.md): `/` serves `index.html`, `/x/` serves
 //! `x/index.html`; `_server.toml` in a site's root may set `status`,
@@ -17,13 +20,16 @@ use std::time::Instant;
 use bytes::Bytes;
 use chrono::NaiveDate;
 use http_body_util::Full;
+use hyper::http::request::Parts;
 use hyper::server::conn::http1;
 use hyper::service::service_fn;
 use hyper::{Request, Response, StatusCode};
 use hyper_util::rt::TokioIo;
 use include_dir::{Dir, include_dir};
 use serde::Deserialize;
+use tokio::io::{AsyncRead, AsyncWrite};
 use tokio::net::TcpListener;
+use tokio::task::JoinHandle;
 
 static BUNDLED: Dir<'_> = include_dir!("$CARGO_MANIFEST_DIR/fixtures");
 
@@ -133,7 +139,8 @@ pub struct RunningFixtures {
     /// sites.toml with every `{base:…}` replaced.
     pub registry: String,
     pub log: Arc<Mutex<Vec<Seen>>>,
-    tasks: Vec<tokio::task::JoinHandle<()>>,
+    /// Dropped with the fixtures, which stops them.
+    _servers: Vec<LoopbackServer>,
 }
 
 impl RunningFixtures {
@@ -143,14 +150,6 @@ impl RunningFixtures {
 
     pub fn requests(&self) -> Vec<Seen> {
         self.log.lock().map(|l| l.clone()).unwrap_or_default()
-    }
-}
-
-impl Drop for RunningFixtures {
-    fn drop(&mut self) {
-        for t in &self.tasks {
-            t.abort();
-        }
     }
 }
 
@@ -168,8 +167,8 @@ fn content_type_for(path: &str) -> &'static str {
     }
 }
 
-fn respond(site: &SiteFiles, req: &Request<hyper::body::Incoming>) -> Response<Full<Bytes>> {
-    let raw = req.uri().path();
+fn respond(site: &SiteFiles, req: &Parts) -> Reply {
+    let raw = req.uri.path();
     let path = percent_encoding::percent_decode_str(raw).decode_utf8_lossy().into_owned();
     let build = |status: u16| Response::builder().status(StatusCode::from_u16(status).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR));
     if let Some(loc) = site.settings.redirect.get(&path) {
@@ -198,7 +197,7 @@ fn respond(site: &SiteFiles, req: &Request<hyper::body::Incoming>) -> Response<F
         .get(&path)
         .map(String::as_str)
         .unwrap_or_else(|| content_type_for(&file_path));
-    let inm = req.headers().get("if-none-match").and_then(|v| v.to_str().ok());
+    let inm = req.headers.get("if-none-match").and_then(|v| v.to_str().ok());
     if status == 200 && inm == Some(etag.as_str()) {
         return build(304).header("etag", etag).body(Full::new(Bytes::new())).unwrap_or_default();
     }
@@ -214,38 +213,26 @@ fn respond(site: &SiteFiles, req: &Request<hyper::body::Incoming>) -> Response<F
 pub async fn serve(set: &FixtureSet) -> std::io::Result<RunningFixtures> {
     let log: Arc<Mutex<Vec<Seen>>> = Arc::default();
     let mut addrs = BTreeMap::new();
-    let mut tasks = Vec::new();
+    let mut servers = Vec::new();
     for (name, files) in &set.sites {
-        let listener = TcpListener::bind("127.0.0.1:0").await?;
-        addrs.insert(name.clone(), listener.local_addr()?);
-        let files = Arc::new(files.clone());
-        let log = log.clone();
-        let name = name.clone();
-        tasks.push(tokio::spawn(async move {
-            loop {
-                let Ok((stream, _)) = listener.accept().await else { continue };
-                let files = files.clone();
-                let log = log.clone();
-                let name = name.clone();
-                tokio::spawn(async move {
-                    let svc = service_fn(move |req: Request<hyper::body::Incoming>| {
-                        let resp = respond(&files, &req);
-                        if let Ok(mut l) = log.lock() {
-                            l.push(Seen {
-                                site: name.clone(),
-                                path: req.uri().path().to_string(),
-                                user_agent: req.headers().get("user-agent").and_then(|v| v.to_str().ok()).map(str::to_string),
-                                conditional: req.headers().contains_key("if-none-match") || req.headers().contains_key("if-modified-since"),
-                                status: resp.status().as_u16(),
-                                at: Instant::now(),
-                            });
-                        }
-                        async move { Ok::<_, Infallible>(resp) }
-                    });
-                    let _ = http1::Builder::new().serve_connection(TokioIo::new(stream), svc).await;
+        let (files, log, site) = (files.clone(), log.clone(), name.clone());
+        let server = serve_loopback(move |req: &Parts| {
+            let resp = respond(&files, req);
+            if let Ok(mut l) = log.lock() {
+                l.push(Seen {
+                    site: site.clone(),
+                    path: req.uri.path().to_string(),
+                    user_agent: req.headers.get("user-agent").and_then(|v| v.to_str().ok()).map(str::to_string),
+                    conditional: req.headers.contains_key("if-none-match") || req.headers.contains_key("if-modified-since"),
+                    status: resp.status().as_u16(),
+                    at: Instant::now(),
                 });
             }
-        }));
+            resp
+        })
+        .await?;
+        addrs.insert(name.clone(), server.addr());
+        servers.push(server);
     }
     let mut registry = set.registry_template.clone();
     if registry.contains("{base:!closed}") {
@@ -262,8 +249,116 @@ pub async fn serve(set: &FixtureSet) -> std::io::Result<RunningFixtures> {
         addrs,
         registry,
         log,
-        tasks,
+        _servers: servers,
     })
+}
+
+// ---------------------------------------------------------------------------
+// The loopback server: one well-behaved HTTP/1.1 server (hyper, keep-alive)
+// on 127.0.0.1 for the fixture sites, the tests' well-behaved servers and
+// the scale bench's synthetic portals. What it answers is the handler's;
+// servers that must break HTTP on purpose (drip, reset, lie about lengths)
+// cannot be built on it and live with the fault tests instead.
+
+/// What a loopback handler answers.
+pub type Reply = Response<Full<Bytes>>;
+
+/// A server listening on 127.0.0.1; it stops accepting when dropped.
+#[derive(Debug)]
+pub struct LoopbackServer {
+    addr: SocketAddr,
+    accept: JoinHandle<()>,
+}
+
+impl LoopbackServer {
+    pub fn addr(&self) -> SocketAddr {
+        self.addr
+    }
+
+    /// `http://127.0.0.1:PORT`, without a trailing slash.
+    pub fn base(&self) -> String {
+        format!("http://{}", self.addr)
+    }
+}
+
+impl Drop for LoopbackServer {
+    fn drop(&mut self) {
+        self.accept.abort();
+    }
+}
+
+/// Serve `handler` on a fresh 127.0.0.1 port. The handler sees each
+/// request's line and headers (the body is not read) and answers it whole;
+/// it runs once per request, on the connection's task.
+pub async fn serve_loopback<H>(handler: H) -> std::io::Result<LoopbackServer>
+where
+    H: Fn(&Parts) -> Reply + Send + Sync + 'static,
+{
+    let listener = TcpListener::bind("127.0.0.1:0").await?;
+    let addr = listener.local_addr()?;
+    let handler = Arc::new(handler);
+    let accept = tokio::spawn(async move {
+        loop {
+            let Ok((stream, _)) = listener.accept().await else { continue };
+            tokio::spawn(serve_connection(stream, handler.clone()));
+        }
+    });
+    Ok(LoopbackServer { addr, accept })
+}
+
+/// Serve `handler` on one connection already accepted, until the client
+/// closes it: for a caller that does its own accepting (a TLS handshake
+/// first, say). Errors are the connection's end, not the caller's concern.
+pub async fn serve_connection<IO, H>(io: IO, handler: Arc<H>)
+where
+    IO: AsyncRead + AsyncWrite + Unpin + Send + 'static,
+    H: Fn(&Parts) -> Reply + Send + Sync + 'static,
+{
+    let svc = service_fn(move |req: Request<hyper::body::Incoming>| {
+        let (head, _body) = req.into_parts();
+        let resp = handler(&head);
+        async move { Ok::<_, Infallible>(resp) }
+    });
+    let _ = http1::Builder::new().serve_connection(TokioIo::new(io), svc).await;
+}
+
+// ---------------------------------------------------------------------------
+
+/// A xorshift64 generator (Marsaglia's 13/7/17) for the tests and benches:
+/// synthetic pages, kill moments, nightly changes. Deterministic, so a seed
+/// gives the same sequence on every run and machine; not for anything that
+/// needs real randomness.
+#[derive(Debug, Clone)]
+pub struct Xorshift(u64);
+
+impl Xorshift {
+    /// A zero seed would stay zero forever, so it is replaced by a fixed
+    /// non-zero one; any other seed is used as it is.
+    pub fn new(seed: u64) -> Xorshift {
+        Xorshift(if seed == 0 { 0x9E37_79B9_7F4A_7C15 } else { seed })
+    }
+
+    pub fn next_u64(&mut self) -> u64 {
+        self.0 ^= self.0 << 13;
+        self.0 ^= self.0 >> 7;
+        self.0 ^= self.0 << 17;
+        self.0
+    }
+
+    /// Uniform-ish in `0..n` (modulo bias is fine here); `n = 0` gives 0.
+    pub fn below(&mut self, n: usize) -> usize {
+        (self.next_u64() % n.max(1) as u64) as usize
+    }
+
+    /// In `[0, 1)`, from the top 53 bits.
+    pub fn unit(&mut self) -> f64 {
+        (self.next_u64() >> 11) as f64 / (1u64 << 53) as f64
+    }
+
+    /// One element of a non-empty slice.
+    pub fn pick<T: Copy>(&mut self, xs: &[T]) -> T {
+        xs[self.below(xs.len())]
+    }
 }
 
 /// A configuration for checking fixture sites on loopback, written into `dir`.
@@ -283,4 +378,23 @@ pub fn write_fixture_config(dir: &Path, set: &FixtureSet, registry: &str) -> std
     let path = dir.join("sitewarden.toml");
     std::fs::write(&path, config)?;
     Ok(path)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::Xorshift;
+
+    /// The sequence the kill moments of tests/crash.rs and the synthetic
+    /// portals of the scale bench were generated with before they shared
+    /// this generator: it must not drift.
+    #[test]
+    fn xorshift_keeps_its_sequence() {
+        let mut r = Xorshift::new(0x5173_3A7D_E11E_2026);
+        assert_eq!(
+            [r.next_u64(), r.next_u64(), r.next_u64()],
+            [0xc8f5_cdf3_329c_d5e6, 0x0846_ee17_42ea_55cd, 0xc8a2_36c0_380f_5226]
+        );
+        assert_eq!(Xorshift::new(0x5173_3A7D_E11E_2026).unit(), 0.785_000_678_896_369_7);
+        assert_ne!(Xorshift::new(0).next_u64(), 0);
+    }
 }

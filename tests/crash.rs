@@ -13,7 +13,7 @@ use chrono::NaiveDate;
 use sitewarden::config::Config;
 use sitewarden::crawler::PageCache;
 use sitewarden::fixtures::write_fixture_config;
-use sitewarden::fixtures::{self, FixtureSet, ServerSettings, SiteFiles};
+use sitewarden::fixtures::{self, FixtureSet, ServerSettings, SiteFiles, Xorshift};
 use sitewarden::model::Kind;
 use sitewarden::rules;
 use sitewarden::store::Store;
@@ -87,17 +87,6 @@ fn start(config: &Path) -> Child {
         .stderr(Stdio::null())
         .spawn()
         .expect("start sitewarden")
-}
-
-/// A small deterministic generator: the kill moments are the same every run.
-struct XorShift(u64);
-impl XorShift {
-    fn unit(&mut self) -> f64 {
-        self.0 ^= self.0 << 13;
-        self.0 ^= self.0 >> 7;
-        self.0 ^= self.0 << 17;
-        (self.0 >> 11) as f64 / (1u64 << 53) as f64
-    }
 }
 
 struct Check {
@@ -175,7 +164,8 @@ fn kill_9_at_random_moments_loses_no_finished_crawl() {
         .map(|s| (s.clone(), format!("{}/", running.base(s).expect("base"))))
         .collect();
 
-    let mut rng = XorShift(0x5173_3A7D_E11E_2026);
+    // Deterministic: the kill moments are the same every run.
+    let mut rng = Xorshift::new(0x5173_3A7D_E11E_2026);
     let mut ever_finished: Vec<String> = Vec::new();
     let mut open_times = Vec::new();
     let mut exited_before_kill = 0;

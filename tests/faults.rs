@@ -3,402 +3,30 @@
 //! SPEC §4 failure kind, within a bound, without a panic, and without
 //! slowing the healthy crawl down.
 
-use std::collections::HashMap;
+mod support;
+
 use std::io::Write as _;
-use std::net::SocketAddr;
-use std::sync::atomic::{AtomicUsize, Ordering};
-use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
 use bytes::Bytes;
 use chrono::NaiveDate;
-use rcgen::CertifiedKey;
-use sitewarden::calendar::Calendar;
-use sitewarden::config::{CrawlConfig, Rate, RulesConfig};
 use sitewarden::crawler::site::NoCache;
 use sitewarden::crawler::{Fetcher, PageCache, PageRole, RobotsStatus, SiteCrawl, crawl_site};
-use sitewarden::fixtures::{self, FixtureSet, ServerSettings, SiteFiles};
-use sitewarden::model::{FailureKind, Kind, ResultRecord, Status, vn_now};
+use sitewarden::fixtures::{self, FixtureSet};
+use sitewarden::model::{FailureKind, Status};
 use sitewarden::registry::Site;
-use sitewarden::rules::{self, RuleContext};
 use sitewarden::store::Store;
-use tokio::io::{AsyncRead, AsyncReadExt, AsyncWriteExt};
-use tokio::net::{TcpListener, TcpStream};
+use support::gzip::gzip_bomb;
+use support::raw::{Answer, RawServer, all_closed, keepalive_server, ok_html, raw_server, redirect, robots_404, status};
+use support::tls::{SelfSignedServer, self_signed_server};
+use support::{config, healthy_fixture, healthy_site, html_page, kind_of, reachable_result, site};
 use tokio::sync::watch;
-use tokio_rustls::TlsAcceptor;
-use tokio_rustls::rustls::ServerConfig;
-use tokio_rustls::rustls::crypto::ring;
-use tokio_rustls::rustls::pki_types::PrivatePkcs8KeyDer;
 use url::Url;
 
-// ---------------------------------------------------------------------------
-// A tiny raw HTTP/1.1 server: one connection per request, so a fault can do
-// things hyper would never let a handler do (drip, reset, lie about lengths).
-
-#[derive(Clone)]
-enum Answer {
-    Full {
-        status: u16,
-        headers: Vec<(&'static str, String)>,
-        body: Bytes,
-    },
-    /// Promise 10 KB, send one byte a second.
-    Drip,
-    /// Chunked body that never ends.
-    Endless,
-    /// Promise 100 KB, send 5 KB, then reset the connection.
-    ResetMidBody,
-    /// Bytes that are not HTTP (or not TLS, for an https:// URL).
-    Garbage(&'static [u8]),
-}
-
-fn ok_html(body: impl Into<Bytes>) -> Answer {
-    Answer::Full {
-        status: 200,
-        headers: vec![("content-type", "text/html; charset=utf-8".into())],
-        body: body.into(),
-    }
-}
-
-fn status(code: u16) -> Answer {
-    Answer::Full {
-        status: code,
-        headers: vec![("content-type", "text/html".into())],
-        body: Bytes::from_static(b"<html><body>error</body></html>"),
-    }
-}
-
-fn redirect(to: &str) -> Answer {
-    Answer::Full {
-        status: 302,
-        headers: vec![("location", to.to_string())],
-        body: Bytes::new(),
-    }
-}
-
-#[derive(Debug, Clone)]
-struct Hit {
-    path: String,
-    user_agent: String,
-    at: Instant,
-}
-
-type Handler = Arc<dyn Fn(&str, usize) -> Answer + Send + Sync>;
-
-struct RawServer {
-    addr: SocketAddr,
-    hits: Arc<Mutex<Vec<Hit>>>,
-}
-
-impl RawServer {
-    fn base(&self) -> String {
-        format!("http://{}", self.addr)
-    }
-    fn hits(&self) -> Vec<Hit> {
-        self.hits.lock().map(|h| h.clone()).unwrap_or_default()
-    }
-    fn hits_on(&self, path: &str) -> Vec<Hit> {
-        self.hits().into_iter().filter(|h| h.path == path).collect()
-    }
-}
-
-/// `handler(path, n)` gets the request path and how many earlier requests
-/// that path had.
-async fn raw_server(handler: impl Fn(&str, usize) -> Answer + Send + Sync + 'static) -> RawServer {
-    let listener = TcpListener::bind("127.0.0.1:0").await.expect("bind");
-    let addr = listener.local_addr().expect("addr");
-    let hits: Arc<Mutex<Vec<Hit>>> = Arc::default();
-    let handler: Handler = Arc::new(handler);
-    let h2 = hits.clone();
-    tokio::spawn(async move {
-        loop {
-            let Ok((stream, _)) = listener.accept().await else {
-                continue;
-            };
-            let handler = handler.clone();
-            let hits = h2.clone();
-            tokio::spawn(async move {
-                let _ = serve_one(stream, handler, hits).await;
-            });
-        }
-    });
-    RawServer { addr, hits }
-}
-
-/// The request head as text, or whatever arrived before the client went quiet.
-async fn read_head(stream: &mut (impl AsyncRead + Unpin)) -> std::io::Result<String> {
-    let mut head = Vec::new();
-    let mut buf = [0u8; 4096];
-    while !head.windows(4).any(|w| w == b"\r\n\r\n") {
-        let n = tokio::time::timeout(Duration::from_millis(500), stream.read(&mut buf))
-            .await
-            .unwrap_or(Ok(0))?;
-        if n == 0 {
-            break;
-        }
-        head.extend_from_slice(&buf[..n]);
-        if head.len() > 64 * 1024 {
-            break;
-        }
-    }
-    Ok(String::from_utf8_lossy(&head).into_owned())
-}
-
-fn request_path(head: &str) -> String {
-    head.split_whitespace().nth(1).unwrap_or("").to_string()
-}
-
-async fn serve_one(mut stream: TcpStream, handler: Handler, hits: Arc<Mutex<Vec<Hit>>>) -> std::io::Result<()> {
-    let text = read_head(&mut stream).await?;
-    let path = request_path(&text);
-    let user_agent = text
-        .lines()
-        .find_map(|l| {
-            l.split_once(':')
-                .filter(|(k, _)| k.eq_ignore_ascii_case("user-agent"))
-                .map(|(_, v)| v.trim().to_string())
-        })
-        .unwrap_or_default();
-    let answer = {
-        // A TLS ClientHello has no request line; the handler still answers.
-        let mut h = hits.lock().expect("hits");
-        let n = h.iter().filter(|x| x.path == path).count();
-        h.push(Hit {
-            path: path.clone(),
-            user_agent,
-            at: Instant::now(),
-        });
-        handler(&path, n)
-    };
-    match answer {
-        Answer::Full { status, headers, body } => {
-            let mut out = format!("HTTP/1.1 {status} X\r\ncontent-length: {}\r\nconnection: close\r\n", body.len());
-            for (k, v) in headers {
-                out.push_str(&format!("{k}: {v}\r\n"));
-            }
-            out.push_str("\r\n");
-            stream.write_all(out.as_bytes()).await?;
-            stream.write_all(&body).await?;
-            stream.shutdown().await?;
-        }
-        Answer::Drip => {
-            stream
-                .write_all(b"HTTP/1.1 200 OK\r\ncontent-type: text/html\r\ncontent-length: 10000\r\nconnection: close\r\n\r\n")
-                .await?;
-            for _ in 0..10_000 {
-                stream.write_all(b"<").await?;
-                tokio::time::sleep(Duration::from_secs(1)).await;
-            }
-        }
-        Answer::Endless => {
-            stream
-                .write_all(b"HTTP/1.1 200 OK\r\ncontent-type: text/html\r\ntransfer-encoding: chunked\r\nconnection: close\r\n\r\n")
-                .await?;
-            let chunk = format!("10000\r\n{}\r\n", "<p>x</p>".repeat(0x10000 / 8));
-            // Ends when the client hangs up (write error), so never by itself.
-            loop {
-                stream.write_all(chunk.as_bytes()).await?;
-            }
-        }
-        Answer::ResetMidBody => {
-            stream
-                .write_all(b"HTTP/1.1 200 OK\r\ncontent-type: text/html\r\ncontent-length: 100000\r\nconnection: close\r\n\r\n")
-                .await?;
-            stream.write_all(&[b'a'; 5000]).await?;
-            stream.flush().await?;
-            tokio::time::sleep(Duration::from_millis(50)).await;
-            // Linger 0 turns the close into a RST.
-            #[allow(deprecated)]
-            stream.set_linger(Some(Duration::ZERO))?;
-            drop(stream);
-        }
-        Answer::Garbage(bytes) => {
-            stream.write_all(bytes).await?;
-            stream.shutdown().await?;
-        }
-    }
-    Ok(())
-}
-
-// ---------------------------------------------------------------------------
-// A real HTTPS server whose certificate nobody issued.
-
-struct SelfSignedServer {
-    addr: SocketAddr,
-    /// TCP connections accepted: proves the crawler did try this host.
-    connections: Arc<AtomicUsize>,
-    /// Paths requested after a completed handshake, which only a client
-    /// that trusted the certificate can send.
-    requests: Arc<Mutex<Vec<String>>>,
-}
-
-impl SelfSignedServer {
-    fn base(&self) -> String {
-        format!("https://{}", self.addr)
-    }
-    fn requests(&self) -> Vec<String> {
-        self.requests.lock().map(|r| r.clone()).unwrap_or_default()
-    }
-}
-
-/// Behind the handshake this is a perfectly normal site, so the certificate
-/// is the only thing that can make a crawl of it fail.
-async fn self_signed_server() -> SelfSignedServer {
-    // Valid for the very address the crawler dials: the issuer is the only
-    // fault, not a name mismatch.
-    let CertifiedKey { cert, signing_key } =
-        rcgen::generate_simple_self_signed(vec!["127.0.0.1".to_string(), "localhost".to_string()]).expect("self-signed certificate");
-    let key = PrivatePkcs8KeyDer::from(signing_key.serialize_der());
-    // Named rather than the process default: rustls refuses to guess one
-    // once a second provider (aws-lc-rs) is compiled in anywhere.
-    let tls = ServerConfig::builder_with_provider(Arc::new(ring::default_provider()))
-        .with_safe_default_protocol_versions()
-        .expect("protocol versions")
-        .with_no_client_auth()
-        .with_single_cert(vec![cert.der().clone()], key.into())
-        .expect("server certificate");
-    let acceptor = TlsAcceptor::from(Arc::new(tls));
-    let listener = TcpListener::bind("127.0.0.1:0").await.expect("bind");
-    let addr = listener.local_addr().expect("addr");
-    let connections = Arc::new(AtomicUsize::new(0));
-    let requests: Arc<Mutex<Vec<String>>> = Arc::default();
-    let (c2, r2) = (connections.clone(), requests.clone());
-    tokio::spawn(async move {
-        loop {
-            let Ok((stream, _)) = listener.accept().await else {
-                continue;
-            };
-            c2.fetch_add(1, Ordering::SeqCst);
-            let (acceptor, requests) = (acceptor.clone(), r2.clone());
-            tokio::spawn(async move {
-                // A client that rejects the certificate aborts the handshake here.
-                let Ok(mut stream) = acceptor.accept(stream).await else {
-                    return;
-                };
-                let Ok(head) = read_head(&mut stream).await else {
-                    return;
-                };
-                let path = request_path(&head);
-                if let Ok(mut r) = requests.lock() {
-                    r.push(path.clone());
-                }
-                let (status, body) = match path.as_str() {
-                    "/" => ("200 OK", html_page("UBND tỉnh Tiền Giang", &[])),
-                    _ => ("404 Not Found", String::new()),
-                };
-                let head = format!(
-                    "HTTP/1.1 {status}\r\ncontent-type: text/html; charset=utf-8\r\ncontent-length: {}\r\nconnection: close\r\n\r\n",
-                    body.len()
-                );
-                let _ = stream.write_all(head.as_bytes()).await;
-                let _ = stream.write_all(body.as_bytes()).await;
-                let _ = stream.shutdown().await;
-            });
-        }
-    });
-    SelfSignedServer {
-        addr,
-        connections,
-        requests,
-    }
-}
-
-// ---------------------------------------------------------------------------
-
-fn site(id: &str, url: &str) -> Site {
-    Site {
-        id: id.to_string(),
-        name: id.to_string(),
-        url: Url::parse(url).expect("url"),
-        kind: Kind::Government,
-        agency: None,
-        license: None,
-        news: Vec::new(),
-        documents: Vec::new(),
-        schedule: None,
-        per_host_rate: None,
-    }
-}
-
-fn config(allow_private: bool) -> CrawlConfig {
-    CrawlConfig {
-        per_host_rate: Rate {
-            count: 50,
-            per: Duration::from_secs(1),
-        },
-        max_pages_per_site: 10,
-        request_timeout: Duration::from_secs(2),
-        max_body_bytes: 1_000_000,
-        allow_private_addresses: allow_private,
-        max_crawl_delay: Duration::from_secs(2),
-        max_retry_after: Duration::from_secs(3),
-        ..CrawlConfig::default()
-    }
-}
-
-/// The fault answers for the home page only; robots.txt and the guessed
-/// sitemap are plain 404s.
-fn robots_404(path: &str) -> Option<Answer> {
-    (path != "/").then(|| status(404))
-}
-
-/// A deflate stream of `1 + 258 * matches` zero bytes built by hand (a
-/// literal 0, then length-258 distance-1 copies in one fixed-Huffman block),
-/// wrapped in gzip. Compressing 100 MB with a debug-built compressor would
-/// take longer than this whole test may.
-fn gzip_bomb(matches: usize) -> (Vec<u8>, u64) {
-    struct Bits {
-        out: Vec<u8>,
-        acc: u64,
-        n: u32,
-    }
-    impl Bits {
-        fn put(&mut self, value: u64, bits: u32) {
-            self.acc |= value << self.n;
-            self.n += bits;
-            while self.n >= 8 {
-                self.out.push(self.acc as u8);
-                self.acc >>= 8;
-                self.n -= 8;
-            }
-        }
-        /// Huffman codes go most significant bit first.
-        fn huff(&mut self, code: u64, bits: u32) {
-            let mut rev = 0;
-            for i in 0..bits {
-                rev |= ((code >> i) & 1) << (bits - 1 - i);
-            }
-            self.put(rev, bits);
-        }
-    }
-    let mut b = Bits {
-        out: vec![0x1f, 0x8b, 8, 0, 0, 0, 0, 0, 0, 0xff],
-        acc: 0,
-        n: 0,
-    };
-    b.put(1, 1); // BFINAL
-    b.put(1, 2); // fixed Huffman
-    b.huff(0b0011_0000, 8); // literal 0
-    for _ in 0..matches {
-        b.huff(0b1100_0101, 8); // length code 285 = 258
-        b.huff(0, 5); // distance code 0 = 1
-    }
-    b.huff(0, 7); // end of block
-    b.put(0, 7); // pad to a byte
-    let size = 1 + 258 * matches as u64;
-    let mut crc = flate2::Crc::new();
-    let zeros = vec![0u8; 1 << 20];
-    let mut left = size;
-    while left > 0 {
-        let n = left.min(zeros.len() as u64) as usize;
-        crc.update(&zeros[..n]);
-        left -= n as u64;
-    }
-    let mut out = b.out;
-    out.extend_from_slice(&crc.sum().to_le_bytes());
-    out.extend_from_slice(&(size as u32).to_le_bytes());
-    (out, size)
-}
+/// A bound that tells "cut by its limit" from "ran on": a drip would take
+/// 10,000 s and an endless body forever. It is not a speed target (those are
+/// in the benches), so it is generous enough for a loaded CI machine.
+const BEHAVIOUR_BOUND: Duration = Duration::from_secs(60);
 
 #[test]
 fn hand_made_gzip_bomb_is_valid_gzip() {
@@ -410,70 +38,526 @@ fn hand_made_gzip_bomb_is_valid_gzip() {
     assert!(out.iter().all(|b| *b == 0));
 }
 
-/// The `site.reachable` result a check stores for this crawl (the same
-/// `rules::evaluate` call `Engine::check_site` makes).
-fn reachable_result(site: &Site, crawl: &SiteCrawl) -> ResultRecord {
-    let config = RulesConfig::default();
-    let calendar = Calendar::builtin();
-    let ctx = RuleContext {
-        site,
-        crawl,
-        items: &[],
-        documents: &[],
-        as_of: NaiveDate::from_ymd_opt(2026, 11, 24).expect("date"),
-        config: &config,
-        calendar: &calendar,
+// ---------------------------------------------------------------------------
+// The fault table: one row per fault, each on its own loopback server (or
+// address), all crawled at once next to the healthy site.
+
+/// `assert!` for a fault row: the failure is returned, so the table can
+/// name the row it belongs to.
+macro_rules! ensure {
+    ($cond:expr, $($msg:tt)+) => {
+        if !$cond {
+            return Err(format!($($msg)+));
+        }
     };
-    rules::evaluate(&ctx, vn_now())
-        .into_iter()
-        .find(|r| r.rule == "site.reachable")
-        .expect("site.reachable applies to every site")
 }
 
-fn kind_of(c: &SiteCrawl) -> Option<FailureKind> {
-    c.home.as_ref().err().map(|f| f.kind)
+/// How a fault's crawl must end.
+#[derive(Debug, Clone, Copy)]
+enum Ends {
+    /// The home page was fetched; the fault shows in the checks.
+    Home,
+    /// The home page failed with this kind.
+    Fails(FailureKind),
+    /// The home page failed with this kind and HTTP status.
+    FailsWith(FailureKind, u16),
 }
 
-fn html_page(title: &str, links: &[String]) -> String {
-    let mut s = format!("<!doctype html><html><head><meta charset=\"utf-8\"><title>{title}</title></head><body><h1>{title}</h1><ul>");
-    for l in links {
-        s.push_str(&format!("<li><a href=\"{l}\">Tin tức {l}</a></li>"));
+/// A further assertion of a row, on the site and its crawl.
+type Check = Box<dyn Fn(&Site, &SiteCrawl) -> Result<(), String>>;
+
+/// One row of the fault table: a fault, its site, and how the crawl of it
+/// must end.
+struct Fault {
+    /// Also the id of its site.
+    name: &'static str,
+    /// How the server misbehaves.
+    does: &'static str,
+    site: Site,
+    /// Crawled by the fetcher that refuses private addresses; the others
+    /// by one that allows loopback, where their servers are.
+    strict: bool,
+    ends: Ends,
+    /// The crawl takes less than this, and why it must.
+    within: Option<(Duration, &'static str)>,
+    checks: Vec<Check>,
+}
+
+impl Fault {
+    fn new(name: &'static str, does: &'static str, url: &str) -> Fault {
+        Fault {
+            name,
+            does,
+            site: site(name, url),
+            strict: false,
+            ends: Ends::Home,
+            within: None,
+            checks: Vec::new(),
+        }
     }
-    s.push_str("</ul><footer>Cổng thông tin điện tử UBND tỉnh. Email: ubnd@example.gov.vn. ĐT: 0273 3873 333</footer></body></html>");
-    s
+
+    fn ends(mut self, ends: Ends) -> Fault {
+        self.ends = ends;
+        self
+    }
+
+    fn strict(mut self) -> Fault {
+        self.strict = true;
+        self
+    }
+
+    fn within(mut self, limit: Duration, why: &'static str) -> Fault {
+        self.within = Some((limit, why));
+        self
+    }
+
+    fn check(mut self, check: impl Fn(&Site, &SiteCrawl) -> Result<(), String> + 'static) -> Fault {
+        self.checks.push(Box::new(check));
+        self
+    }
+
+    /// More in the registry entry than the home page.
+    fn registered(mut self, edit: impl FnOnce(&mut Site)) -> Fault {
+        edit(&mut self.site);
+        self
+    }
+
+    fn judge(&self, crawl: &SiteCrawl, took: Duration) -> Result<(), String> {
+        let ended = match self.ends {
+            Ends::Home => crawl.home == Ok(()),
+            Ends::Fails(kind) => kind_of(crawl) == Some(kind),
+            Ends::FailsWith(kind, code) => crawl.home.as_ref().err().map(|f| (f.kind, f.status)) == Some((kind, Some(code))),
+        };
+        ensure!(ended, "home ended in {:?}, expected {:?}", crawl.home, self.ends);
+        for check in &self.checks {
+            check(&self.site, crawl)?;
+        }
+        if let Some((limit, why)) = self.within {
+            ensure!(took < limit, "took {took:?}, more than {limit:?}: {why}");
+        }
+        Ok(())
+    }
 }
 
-/// The healthy site: served by the fixture server (ETag/304, request log).
-fn healthy_fixture() -> FixtureSet {
-    let mut files = HashMap::new();
-    let news: Vec<String> = (1..=5).map(|i| format!("/tin-tuc/{i}/")).collect();
-    files.insert("/robots.txt".to_string(), Bytes::from("User-agent: *\nDisallow: /private/\n"));
-    files.insert("/index.html".to_string(), Bytes::from(html_page("UBND tỉnh Tiền Giang", &news)));
-    for n in &news {
-        files.insert(format!("{n}index.html"), Bytes::from(html_page("Tin tức", &[])));
+/// Every request to `server`, each redirect hop and retry included, names
+/// sitewarden in its user agent.
+fn identifies(server: &RawServer) -> impl Fn(&Site, &SiteCrawl) -> Result<(), String> + 'static {
+    let server = server.clone();
+    move |_, _| {
+        ensure!(
+            server.hits().iter().all(|h| h.user_agent.contains("sitewarden")),
+            "a request without the sitewarden agent"
+        );
+        Ok(())
     }
-    files.insert("/private/index.html".to_string(), Bytes::from(html_page("secret", &[])));
-    let mut set = FixtureSet::default();
-    set.sites.insert(
-        "healthy".into(),
-        SiteFiles {
-            files,
-            settings: ServerSettings::default(),
+}
+
+/// An endless body or a gzip bomb: cut at max_body_bytes, noted as too_large.
+fn cut_at_the_body_cap(_: &Site, c: &SiteCrawl) -> Result<(), String> {
+    let Some(home) = c.home_page() else {
+        return Err("no home page".into());
+    };
+    ensure!(home.truncated, "body not marked truncated");
+    ensure!(c.partial.iter().any(|p| p.contains("too_large")), "{:?}", c.partial);
+    ensure!(c.bytes <= 2 * 1_000_000, "read {} bytes", c.bytes);
+    Ok(())
+}
+
+/// Analysed anyway: the crawl has a home page.
+fn has_home_page(_: &Site, c: &SiteCrawl) -> Result<(), String> {
+    ensure!(c.home_page().is_some(), "no home page");
+    Ok(())
+}
+
+/// n redirects: / -> /r1 -> ... -> /rn, which answers 200.
+fn chain(n: usize) -> impl Fn(&str, usize) -> Answer + Send + Sync {
+    move |p: &str, _| {
+        if p == "/robots.txt" {
+            return status(404);
+        }
+        let at: usize = p.trim_start_matches("/r").parse().unwrap_or(0);
+        if at < n {
+            redirect(&format!("/r{}", at + 1))
+        } else {
+            ok_html("<html><title>end</title></html>")
+        }
+    }
+}
+
+/// The rows, each with its server started.
+async fn faults() -> (Vec<Fault>, SelfSignedServer) {
+    let self_signed = self_signed_server().await;
+    // Refused before any connection, so nothing may reach it.
+    let private_target = raw_server(|_, _| ok_html("<html></html>")).await;
+    let untouched = |server: &RawServer| {
+        let server = server.clone();
+        move |_: &Site, _: &SiteCrawl| {
+            ensure!(server.hits().is_empty(), "the private-address server saw a request");
+            Ok(())
+        }
+    };
+    let rows = vec![
+        {
+            let drip = raw_server(|p, _| robots_404(p).unwrap_or(Answer::Drip)).await;
+            Fault::new("drip", "promises 10 KB, sends one byte a second", &format!("{}/", drip.base()))
+                .ends(Ends::Fails(FailureKind::Timeout))
+                .within(BEHAVIOUR_BOUND, "the request timeout cuts it, not the 10,000 s the body would take")
         },
-    );
-    set
-}
-
-fn healthy_site(base: &str) -> Site {
-    let mut s = site("healthy", &format!("{base}/"));
-    s.news = (1..=5).map(|i| Url::parse(&format!("{base}/tin-tuc/{i}/")).expect("url")).collect();
-    s.news.push(Url::parse(&format!("{base}/private/")).expect("url"));
-    // 5 per second: the politeness assertion below checks this pace.
-    s.per_host_rate = Some(Rate {
-        count: 5,
-        per: Duration::from_secs(1),
-    });
-    s
+        {
+            let endless = raw_server(|p, _| robots_404(p).unwrap_or(Answer::Endless)).await;
+            Fault::new("endless", "a chunked body that never ends", &format!("{}/", endless.base()))
+                .check(cut_at_the_body_cap)
+                .within(BEHAVIOUR_BOUND, "cut at max_body_bytes")
+        },
+        {
+            let (bomb, bomb_size) = gzip_bomb(406_504);
+            assert!(bomb_size > 100_000_000);
+            let bomb = Bytes::from(bomb);
+            let gz = raw_server(move |p, _| {
+                robots_404(p).unwrap_or_else(|| Answer::Full {
+                    status: 200,
+                    headers: vec![("content-type", "text/html".into()), ("content-encoding", "gzip".into())],
+                    body: bomb.clone(),
+                })
+            })
+            .await;
+            Fault::new(
+                "gzip-bomb",
+                "a gzip body that inflates to over 100 MB of zeros",
+                &format!("{}/", gz.base()),
+            )
+            .check(cut_at_the_body_cap)
+            .within(BEHAVIOUR_BOUND, "cut at max_body_bytes")
+        },
+        {
+            let looping = raw_server(|p, _| match p {
+                "/robots.txt" => status(404),
+                "/" => redirect("/b"),
+                _ => redirect("/"),
+            })
+            .await;
+            Fault::new("redirect-loop", "/ -> /b -> / -> ...", &format!("{}/", looping.base()))
+                .ends(Ends::Fails(FailureKind::RedirectLoop))
+                .check(identifies(&looping))
+        },
+        {
+            let eleven = raw_server(chain(11)).await;
+            let followed = eleven.clone();
+            Fault::new(
+                "eleven-redirects",
+                "/ -> /r1 -> ... -> /r11, one more than allowed",
+                &format!("{}/", eleven.base()),
+            )
+            .ends(Ends::Fails(FailureKind::RedirectLoop))
+            .check(move |_, _| {
+                ensure!(followed.hits_on("/r11").is_empty(), "followed an eleventh redirect");
+                Ok(())
+            })
+            .check(identifies(&eleven))
+        },
+        {
+            let ten = raw_server(chain(10)).await;
+            // Ten redirects are allowed.
+            Fault::new(
+                "ten-redirects",
+                "/ -> /r1 -> ... -> /r10, as many as allowed",
+                &format!("{}/", ten.base()),
+            )
+        },
+        {
+            let robots_500 = raw_server(|p, _| {
+                if p == "/robots.txt" {
+                    status(500)
+                } else {
+                    ok_html("<html></html>")
+                }
+            })
+            .await;
+            let server = robots_500.clone();
+            // Nothing else fetched, reported as that status.
+            Fault::new("robots-500", "robots.txt answers 500", &format!("{}/", robots_500.base()))
+                .ends(Ends::FailsWith(FailureKind::HttpStatus, 500))
+                .check(move |_, r| {
+                    ensure!(matches!(r.robots.status, RobotsStatus::Unavailable(_)), "{:?}", r.robots.status);
+                    ensure!(server.hits_on("/").is_empty(), "home fetched although robots.txt failed");
+                    Ok(())
+                })
+        },
+        {
+            let robots_huge = raw_server(|p, _| {
+                if p == "/robots.txt" {
+                    Answer::Full {
+                        status: 200,
+                        headers: vec![("content-type", "text/plain".into())],
+                        body: Bytes::from("User-agent: *\nDisallow: /nope/\n".repeat(10_000_000 / 30)),
+                    }
+                } else {
+                    ok_html(html_page("Trang chủ", &[]))
+                }
+            })
+            .await;
+            // Read to the cap, crawl goes on.
+            Fault::new("robots-huge", "a 10 MB robots.txt", &format!("{}/", robots_huge.base())).check(|_, r| {
+                ensure!(r.bytes < 2_000_000, "read {} bytes of robots.txt and pages", r.bytes);
+                Ok(())
+            })
+        },
+        {
+            let robots_html = raw_server(|p, _| {
+                if p == "/robots.txt" {
+                    ok_html("<!doctype html><html><body><h1>Trang chủ</h1><p>Disallow: nothing here</p></body></html>")
+                } else {
+                    ok_html(html_page("Trang chủ", &[]))
+                }
+            })
+            .await;
+            // Allows everything.
+            Fault::new("robots-html", "robots.txt is an HTML page", &format!("{}/", robots_html.base())).check(|_, r| {
+                ensure!(r.robots.home_allowed, "home disallowed by {:?}", r.robots.status);
+                Ok(())
+            })
+        },
+        {
+            let too_many = raw_server(|p, n| match (p, n) {
+                ("/robots.txt", _) => status(404),
+                ("/", 0) => Answer::Full {
+                    status: 429,
+                    headers: vec![("retry-after", "1".into())],
+                    body: Bytes::new(),
+                },
+                _ => ok_html(html_page("Trang chủ", &[])),
+            })
+            .await;
+            let server = too_many.clone();
+            // Retry-After: 1 is honoured, once, then the page comes.
+            Fault::new("429", "429 with Retry-After: 1, the first time", &format!("{}/", too_many.base()))
+                .check(move |_, _| {
+                    let home_hits = server.hits_on("/");
+                    ensure!(home_hits.len() == 2, "{} requests for the home page, expected 2", home_hits.len());
+                    let wait = home_hits[1].at - home_hits[0].at;
+                    ensure!(
+                        wait >= Duration::from_millis(950) && wait < BEHAVIOUR_BOUND,
+                        "retried after {wait:?}"
+                    );
+                    Ok(())
+                })
+                .check(identifies(&too_many))
+        },
+        {
+            let unavailable = raw_server(|p, _| match p {
+                "/robots.txt" => status(404),
+                _ => Answer::Full {
+                    status: 503,
+                    headers: vec![("retry-after", "1".into())],
+                    body: Bytes::from_static(b"<html>maintenance</html>"),
+                },
+            })
+            .await;
+            let server = unavailable.clone();
+            // A bounded number of retries, then http_status 503.
+            Fault::new("503", "503 with Retry-After: 1, forever", &format!("{}/", unavailable.base()))
+                .ends(Ends::FailsWith(FailureKind::HttpStatus, 503))
+                .check(move |_, _| {
+                    let hits = server.hits_on("/");
+                    ensure!((2..=3).contains(&hits.len()), "{} tries", hits.len());
+                    ensure!(
+                        hits[1].at - hits[0].at >= Duration::from_millis(950),
+                        "retried after {:?}",
+                        hits[1].at - hits[0].at
+                    );
+                    Ok(())
+                })
+                .check(identifies(&unavailable))
+        },
+        {
+            // The handshake must fail as tls.
+            let not_tls = raw_server(|_, _| Answer::Garbage(b"HTTP/1.1 400 Bad Request\r\ncontent-length: 0\r\n\r\n")).await;
+            Fault::new(
+                "not-tls",
+                "plain HTTP where TLS was expected",
+                &format!("https://{}/", not_tls.addr),
+            )
+            .ends(Ends::Fails(FailureKind::Tls))
+        },
+        {
+            // Refused in the handshake, before any request is sent, and
+            // reported to the officer as a tls failure of the site (the
+            // control after the table shows the certificate is the only
+            // fault).
+            let server = self_signed.clone();
+            Fault::new(
+                "self-signed",
+                "HTTPS with a certificate nobody issued",
+                &format!("{}/", self_signed.base()),
+            )
+            .ends(Ends::Fails(FailureKind::Tls))
+            .check(move |site, r| {
+                let detail = r.home.as_ref().err().map(|f| f.detail.clone()).unwrap_or_default();
+                ensure!(
+                    detail.contains("invalid peer certificate") && detail.contains("UnknownIssuer"),
+                    "detail does not name the certificate problem: {detail}"
+                );
+                ensure!(server.connections() >= 1, "never connected to the self-signed site");
+                ensure!(
+                    server.requests().is_empty(),
+                    "sent a request over an untrusted connection: {:?}",
+                    server.requests()
+                );
+                let result = reachable_result(site, r);
+                ensure!(result.status == Status::Fail, "{result:?}");
+                ensure!(result.message.contains("(tls)"), "{}", result.message);
+                ensure!(
+                    result
+                        .evidence
+                        .iter()
+                        .any(|e| e.detail.starts_with("tls:") && e.detail.contains("invalid peer certificate")),
+                    "{:?}",
+                    result.evidence
+                );
+                ensure!(result.hint.as_deref().is_some_and(|h| h.contains("chứng chỉ")), "{:?}", result.hint);
+                Ok(())
+            })
+        },
+        Fault::new("nxdomain", "a name that does not resolve", "http://nonexistent.invalid/").ends(Ends::Fails(FailureKind::Dns)),
+        {
+            let refused = {
+                let l = std::net::TcpListener::bind("127.0.0.1:0").expect("bind");
+                let a = l.local_addr().expect("addr");
+                drop(l);
+                a
+            };
+            Fault::new("refused", "a port where nothing listens", &format!("http://{refused}/")).ends(Ends::Fails(FailureKind::Connect))
+        },
+        {
+            let reset = raw_server(|p, _| robots_404(p).unwrap_or(Answer::ResetMidBody)).await;
+            Fault::new("reset", "promises 100 KB, sends 5 KB, then resets", &format!("{}/", reset.base()))
+                .ends(Ends::Fails(FailureKind::Other))
+        },
+        {
+            let bad_utf8 = raw_server(|p, _| {
+                robots_404(p).unwrap_or_else(|| {
+                    let mut body = b"<html><head><meta charset=utf-8><title>Trang ch\xe1\xbb\xa7 \xff\xfe</title></head><body>".to_vec();
+                    body.extend_from_slice(
+                        b"\xc3\x28 \xe2\x82 \xf0\x28\x8c\xbc <p>S\xe1\xbb\x9f N\xe1\xbb\x99i v\xe1\xbb\xa5</p></body></html>",
+                    );
+                    ok_html(body)
+                })
+            })
+            .await;
+            // Analysed anyway.
+            Fault::new("bad-utf8", "invalid UTF-8 in a utf-8 page", &format!("{}/", bad_utf8.base())).check(has_home_page)
+        },
+        {
+            let pdf_as_html = raw_server(|p, _| match p {
+                "/robots.txt" => status(404),
+                "/van-ban/qd-1.html" => ok_html(&b"%PDF-1.7\n%\xe2\xe3\xcf\xd3\n1 0 obj <<>> endobj\n"[..]),
+                _ => ok_html(html_page("Trang chủ", &["/van-ban/qd-1.html".to_string()])),
+            })
+            .await;
+            let document = Url::parse(&format!("{}/van-ban/qd-1.html", pdf_as_html.base())).expect("url");
+            // Not analysed as a page, noted as a failure.
+            Fault::new(
+                "pdf-as-html",
+                "a registered document that is a PDF served as text/html",
+                &format!("{}/", pdf_as_html.base()),
+            )
+            .registered(|s| s.documents.push(document))
+            .check(|_, r| {
+                ensure!(!r.pages.iter().any(|p| p.url.ends_with("qd-1.html")), "PDF analysed as HTML");
+                let note = r
+                    .failures
+                    .iter()
+                    .find(|(u, _)| u.ends_with("qd-1.html"))
+                    .map(|(_, f)| f.detail.clone());
+                ensure!(note.as_deref().is_some_and(|d| d.contains("PDF")), "{note:?}");
+                Ok(())
+            })
+        },
+        {
+            let empty = raw_server(|p, _| robots_404(p).unwrap_or(ok_html(Bytes::new()))).await;
+            Fault::new("empty", "an empty home page", &format!("{}/", empty.base())).check(has_home_page)
+        },
+        {
+            let challenge = raw_server(|p, _| {
+                robots_404(p).unwrap_or_else(|| {
+                    ok_html("<!DOCTYPE html><html><head><title>Just a moment...</title></head><body><div id=\"cf-chl-widget\"></div><script src=\"/cdn-cgi/challenge-platform/h/b/orchestrate/chl_page/v1\"></script></body></html>")
+                })
+            })
+            .await;
+            Fault::new("challenge", "a bot-protection challenge page", &format!("{}/", challenge.base()))
+                .ends(Ends::Fails(FailureKind::BotProtection))
+        },
+        {
+            let links: Vec<String> = (0..10_000).map(|i| format!("/tin-tuc/bai-{i}.html")).collect();
+            let many_links_page = html_page("Tin tức", &links);
+            let many_links = raw_server(move |p, _| match p {
+                "/robots.txt" | "/sitemap.xml" => status(404),
+                _ => ok_html(many_links_page.clone()),
+            })
+            .await;
+            let base = many_links.base();
+            let server = many_links.clone();
+            // The page cap holds and the crawl says it is partial.
+            Fault::new("many-links", "10,000 article links on every page", &format!("{base}/"))
+                // Registered listings beyond the cap make it bind before the
+                // extractor finds the 10,000 article links; after, both have
+                // to respect it.
+                .registered(|s| {
+                    s.news = (0..15)
+                        .map(|i| Url::parse(&format!("{base}/tin-tuc/trang-{i}/")).expect("url"))
+                        .collect();
+                })
+                .check(move |_, r| {
+                    ensure!(r.pages.len() + r.failures.len() <= 10, "{} pages", r.pages.len());
+                    ensure!(server.hits().len() <= 11, "{} requests with a cap of 10 pages", server.hits().len());
+                    ensure!(r.partial.iter().any(|p| p.contains("đã đạt giới hạn 10 trang")), "{:?}", r.partial);
+                    Ok(())
+                })
+        },
+        {
+            let deep_page = format!(
+                "<html><body>{}Trang chủ{}</body></html>",
+                "<div>".repeat(100_000),
+                "</div>".repeat(100_000)
+            );
+            let deep = raw_server(move |p, _| robots_404(p).unwrap_or_else(|| ok_html(deep_page.clone()))).await;
+            // Analysed up to the nesting cap, said so.
+            Fault::new("deep", "100,000 nested elements", &format!("{}/", deep.base()))
+                .check(|_, r| {
+                    ensure!(r.partial.iter().any(|p| p.contains("lồng nhau sâu quá")), "{:?}", r.partial);
+                    Ok(())
+                })
+                .within(BEHAVIOUR_BOUND, "the nesting cap bounds the analysis")
+        },
+        // Private addresses: refused before any connection.
+        Fault::new(
+            "loopback-literal",
+            "a registry URL on 127.0.0.1",
+            &format!("{}/", private_target.base()),
+        )
+        .strict()
+        .ends(Ends::Fails(FailureKind::PrivateAddress))
+        .check(untouched(&private_target))
+        .within(Duration::from_secs(1), "it tried to connect"),
+        Fault::new(
+            "loopback-name",
+            "a registry URL on localhost",
+            &format!("http://localhost:{}/", private_target.addr.port()),
+        )
+        .strict()
+        .ends(Ends::Fails(FailureKind::PrivateAddress))
+        .check(untouched(&private_target))
+        .within(Duration::from_secs(1), "it tried to connect"),
+        Fault::new("metadata", "the cloud metadata address", "http://169.254.169.254/latest/meta-data/")
+            .strict()
+            .ends(Ends::Fails(FailureKind::PrivateAddress))
+            .within(Duration::from_secs(1), "it tried to connect"),
+        Fault::new("ten-net", "an address in 10.0.0.0/8", "http://10.0.0.1/")
+            .strict()
+            .ends(Ends::Fails(FailureKind::PrivateAddress))
+            .within(Duration::from_secs(1), "it tried to connect"),
+    ];
+    (rows, self_signed)
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
@@ -485,218 +569,41 @@ async fn every_fault_ends_in_its_failure_kind_alongside_a_healthy_site() {
 
     let healthy_set = healthy_fixture();
     let healthy = fixtures::serve(&healthy_set).await.expect("fixture server");
-    let healthy_base = healthy.base("healthy").expect("base");
+    let healthy_entry = healthy_site(&healthy.base("healthy").expect("base"));
+    let (faults, self_signed) = faults().await;
 
-    let drip = raw_server(|p, _| robots_404(p).unwrap_or(Answer::Drip)).await;
-    let endless = raw_server(|p, _| robots_404(p).unwrap_or(Answer::Endless)).await;
-    let (bomb, bomb_size) = gzip_bomb(406_504);
-    assert!(bomb_size > 100_000_000);
-    let bomb = Bytes::from(bomb);
-    let gz = raw_server(move |p, _| {
-        robots_404(p).unwrap_or_else(|| Answer::Full {
-            status: 200,
-            headers: vec![("content-type", "text/html".into()), ("content-encoding", "gzip".into())],
-            body: bomb.clone(),
+    // All at once: the healthy site first, then every row.
+    let tasks: Vec<_> = std::iter::once((&healthy_entry, &fetcher))
+        .chain(faults.iter().map(|f| (&f.site, if f.strict { &strict } else { &fetcher })))
+        .map(|(s, f)| {
+            let (f, s, rx) = (f.clone(), s.clone(), rx.clone());
+            tokio::spawn(async move {
+                let t = Instant::now();
+                let c = crawl_site(f, &s, &NoCache, rx).await;
+                (s.id.clone(), c, t.elapsed())
+            })
         })
-    })
-    .await;
-    let looping = raw_server(|p, _| match p {
-        "/robots.txt" => status(404),
-        "/" => redirect("/b"),
-        _ => redirect("/"),
-    })
-    .await;
-    // n redirects: / -> /r1 -> ... -> /rn, which answers 200.
-    fn chain(n: usize) -> impl Fn(&str, usize) -> Answer + Send + Sync {
-        move |p: &str, _| {
-            if p == "/robots.txt" {
-                return status(404);
-            }
-            let at: usize = p.trim_start_matches("/r").parse().unwrap_or(0);
-            if at < n {
-                redirect(&format!("/r{}", at + 1))
-            } else {
-                ok_html("<html><title>end</title></html>")
-            }
-        }
-    }
-    let eleven = raw_server(chain(11)).await;
-    let ten = raw_server(chain(10)).await;
-    let private_target = raw_server(|_, _| ok_html("<html></html>")).await;
-    let robots_500 = raw_server(|p, _| {
-        if p == "/robots.txt" {
-            status(500)
-        } else {
-            ok_html("<html></html>")
-        }
-    })
-    .await;
-    let robots_huge = raw_server(|p, _| {
-        if p == "/robots.txt" {
-            Answer::Full {
-                status: 200,
-                headers: vec![("content-type", "text/plain".into())],
-                body: Bytes::from("User-agent: *\nDisallow: /nope/\n".repeat(10_000_000 / 30)),
-            }
-        } else {
-            ok_html(html_page("Trang chủ", &[]))
-        }
-    })
-    .await;
-    let robots_html = raw_server(|p, _| {
-        if p == "/robots.txt" {
-            ok_html("<!doctype html><html><body><h1>Trang chủ</h1><p>Disallow: nothing here</p></body></html>")
-        } else {
-            ok_html(html_page("Trang chủ", &[]))
-        }
-    })
-    .await;
-    let too_many = raw_server(|p, n| match (p, n) {
-        ("/robots.txt", _) => status(404),
-        ("/", 0) => Answer::Full {
-            status: 429,
-            headers: vec![("retry-after", "1".into())],
-            body: Bytes::new(),
-        },
-        _ => ok_html(html_page("Trang chủ", &[])),
-    })
-    .await;
-    let unavailable = raw_server(|p, _| match p {
-        "/robots.txt" => status(404),
-        _ => Answer::Full {
-            status: 503,
-            headers: vec![("retry-after", "1".into())],
-            body: Bytes::from_static(b"<html>maintenance</html>"),
-        },
-    })
-    .await;
-    // An HTTP server where TLS was expected: the handshake must fail as tls.
-    let not_tls = raw_server(|_, _| Answer::Garbage(b"HTTP/1.1 400 Bad Request\r\ncontent-length: 0\r\n\r\n")).await;
-    let self_signed = self_signed_server().await;
-    let refused = {
-        let l = std::net::TcpListener::bind("127.0.0.1:0").expect("bind");
-        let a = l.local_addr().expect("addr");
-        drop(l);
-        a
-    };
-    let reset = raw_server(|p, _| robots_404(p).unwrap_or(Answer::ResetMidBody)).await;
-    let bad_utf8 = raw_server(|p, _| {
-        robots_404(p).unwrap_or_else(|| {
-            let mut body = b"<html><head><meta charset=utf-8><title>Trang ch\xe1\xbb\xa7 \xff\xfe</title></head><body>".to_vec();
-            body.extend_from_slice(b"\xc3\x28 \xe2\x82 \xf0\x28\x8c\xbc <p>S\xe1\xbb\x9f N\xe1\xbb\x99i v\xe1\xbb\xa5</p></body></html>");
-            ok_html(body)
-        })
-    })
-    .await;
-    let pdf_as_html = raw_server(|p, _| match p {
-        "/robots.txt" => status(404),
-        "/van-ban/qd-1.html" => ok_html(&b"%PDF-1.7\n%\xe2\xe3\xcf\xd3\n1 0 obj <<>> endobj\n"[..]),
-        _ => ok_html(html_page("Trang chủ", &["/van-ban/qd-1.html".to_string()])),
-    })
-    .await;
-    let empty = raw_server(|p, _| robots_404(p).unwrap_or(ok_html(Bytes::new()))).await;
-    let challenge = raw_server(|p, _| {
-        robots_404(p).unwrap_or_else(|| {
-            ok_html("<!DOCTYPE html><html><head><title>Just a moment...</title></head><body><div id=\"cf-chl-widget\"></div><script src=\"/cdn-cgi/challenge-platform/h/b/orchestrate/chl_page/v1\"></script></body></html>")
-        })
-    })
-    .await;
-    let links: Vec<String> = (0..10_000).map(|i| format!("/tin-tuc/bai-{i}.html")).collect();
-    let many_links_page = html_page("Tin tức", &links);
-    let many_links = raw_server(move |p, _| match p {
-        "/robots.txt" | "/sitemap.xml" => status(404),
-        _ => ok_html(many_links_page.clone()),
-    })
-    .await;
-
-    let deep_page = format!(
-        "<html><body>{}Trang chủ{}</body></html>",
-        "<div>".repeat(100_000),
-        "</div>".repeat(100_000)
-    );
-    let deep = raw_server(move |p, _| robots_404(p).unwrap_or_else(|| ok_html(deep_page.clone()))).await;
-
-    let mut pdf_site = site("pdf-as-html", &format!("{}/", pdf_as_html.base()));
-    pdf_site
-        .documents
-        .push(Url::parse(&format!("{}/van-ban/qd-1.html", pdf_as_html.base())).expect("url"));
-    let mut links_site = site("many-links", &format!("{}/", many_links.base()));
-    // Registered listings beyond the cap make it bind before the extractor
-    // finds the 10,000 article links; after, both have to respect it.
-    links_site.news = (0..15)
-        .map(|i| Url::parse(&format!("{}/tin-tuc/trang-{i}/", many_links.base())).expect("url"))
         .collect();
-
-    let lenient_sites = vec![
-        healthy_site(&healthy_base),
-        site("drip", &format!("{}/", drip.base())),
-        site("endless", &format!("{}/", endless.base())),
-        site("gzip-bomb", &format!("{}/", gz.base())),
-        site("redirect-loop", &format!("{}/", looping.base())),
-        site("eleven-redirects", &format!("{}/", eleven.base())),
-        site("ten-redirects", &format!("{}/", ten.base())),
-        site("robots-500", &format!("{}/", robots_500.base())),
-        site("robots-huge", &format!("{}/", robots_huge.base())),
-        site("robots-html", &format!("{}/", robots_html.base())),
-        site("429", &format!("{}/", too_many.base())),
-        site("503", &format!("{}/", unavailable.base())),
-        site("not-tls", &format!("https://{}/", not_tls.addr)),
-        site("self-signed", &format!("{}/", self_signed.base())),
-        site("nxdomain", "http://nonexistent.invalid/"),
-        site("refused", &format!("http://{refused}/")),
-        site("reset", &format!("{}/", reset.base())),
-        site("bad-utf8", &format!("{}/", bad_utf8.base())),
-        pdf_site,
-        site("empty", &format!("{}/", empty.base())),
-        site("challenge", &format!("{}/", challenge.base())),
-        links_site,
-        site("deep", &format!("{}/", deep.base())),
-    ];
-    let strict_sites = [
-        site("loopback-literal", &format!("{}/", private_target.base())),
-        site("loopback-name", &format!("http://localhost:{}/", private_target.addr.port())),
-        site("metadata", "http://169.254.169.254/latest/meta-data/"),
-        site("ten-net", "http://10.0.0.1/"),
-    ];
-
-    let mut tasks = Vec::new();
-    for (s, f) in lenient_sites
-        .iter()
-        .map(|s| (s, &fetcher))
-        .chain(strict_sites.iter().map(|s| (s, &strict)))
-    {
-        let (f, s, rx) = (f.clone(), s.clone(), rx.clone());
-        tasks.push(tokio::spawn(async move {
-            let t = Instant::now();
-            let c = crawl_site(f, &s, &NoCache, rx).await;
-            (s.id.clone(), c, t.elapsed())
-        }));
-    }
-    let mut crawls: HashMap<String, (SiteCrawl, Duration)> = HashMap::new();
+    let mut crawls: Vec<(SiteCrawl, Duration)> = Vec::new();
     for t in tasks {
         // A panic inside a crawl would surface here as a JoinError.
         let (id, c, took) = t.await.expect("crawl task panicked");
-        crawls.insert(id, (c, took));
-    }
-    let whole = started.elapsed();
-    let get = |id: &str| &crawls.get(id).unwrap_or_else(|| panic!("no crawl for {id}")).0;
-    let took = |id: &str| crawls.get(id).map(|c| c.1).unwrap_or_default();
-    for (id, (c, t)) in &crawls {
         println!(
-            "{id:>18}: {t:>8.2?} home={:?} pages={} failures={:?} partial={:?}",
+            "{id:>18}: {took:>8.2?} home={:?} pages={} failures={:?} partial={:?}",
             c.home.as_ref().err().map(|f| (f.kind, f.status)),
             c.pages.len(),
             c.failures.iter().map(|(u, f)| (u, f.kind)).collect::<Vec<_>>(),
             c.partial
         );
+        crawls.push((c, took));
     }
+    let whole = started.elapsed();
 
     // Healthy: complete, polite, unaffected by the neighbours.
-    let h = get("healthy");
+    let h = &crawls[0].0;
     assert_eq!(h.home, Ok(()));
     assert!(h.partial.is_empty(), "healthy crawl marked partial: {:?}", h.partial);
-    let healthy_entry = lenient_sites.iter().find(|s| s.id == "healthy").expect("healthy site");
-    let healthy_result = reachable_result(healthy_entry, h);
+    let healthy_result = reachable_result(&healthy_entry, h);
     assert_eq!(healthy_result.status, Status::Pass, "{healthy_result:?}");
     let listings = h.pages.iter().filter(|p| p.role == PageRole::Listing).count();
     assert_eq!(listings, 5, "every registered listing fetched");
@@ -727,113 +634,23 @@ async fn every_fault_ends_in_its_failure_kind_alongside_a_healthy_site() {
         );
     }
 
-    // Every hop of a redirect chain and every retry identifies itself too.
-    for server in [&looping, &eleven, &too_many, &unavailable] {
-        assert!(
-            server.hits().iter().all(|h| h.user_agent.contains("sitewarden")),
-            "a request without the sitewarden agent"
-        );
-    }
-
-    // Slow drip: the request timeout cuts it, not the 10,000 s the body would take.
-    assert_eq!(kind_of(get("drip")), Some(FailureKind::Timeout));
-    assert!(took("drip") < Duration::from_secs(8), "drip took {:?}", took("drip"));
-
-    // Endless body and gzip bomb: cut at max_body_bytes, noted as too_large.
-    for id in ["endless", "gzip-bomb"] {
-        let c = get(id);
-        assert_eq!(c.home, Ok(()), "{id}");
-        let home = c.home_page().unwrap_or_else(|| panic!("{id}: no home page"));
-        assert!(home.truncated, "{id}: body not marked truncated");
-        assert!(c.partial.iter().any(|p| p.contains("too_large")), "{id}: {:?}", c.partial);
-        assert!(c.bytes <= 2 * 1_000_000, "{id}: read {} bytes", c.bytes);
-        assert!(took(id) < Duration::from_secs(8), "{id} took {:?}", took(id));
-    }
-
-    assert_eq!(kind_of(get("redirect-loop")), Some(FailureKind::RedirectLoop));
-    assert_eq!(kind_of(get("eleven-redirects")), Some(FailureKind::RedirectLoop));
-    assert_eq!(get("ten-redirects").home, Ok(()), "ten redirects are allowed");
-    assert!(eleven.hits_on("/r11").is_empty(), "followed an eleventh redirect");
-
-    // Private addresses: refused before any connection.
-    for id in ["loopback-literal", "loopback-name", "metadata", "ten-net"] {
-        assert_eq!(kind_of(get(id)), Some(FailureKind::PrivateAddress), "{id}");
-        assert!(took(id) < Duration::from_secs(1), "{id} took {:?}: it tried to connect", took(id));
-    }
-    assert!(private_target.hits().is_empty(), "the private-address server saw a request");
-
-    // robots.txt 500: nothing else fetched, reported as that status.
-    let r = get("robots-500");
-    assert_eq!(
-        r.home.as_ref().err().map(|f| (f.kind, f.status)),
-        Some((FailureKind::HttpStatus, Some(500)))
-    );
-    assert!(matches!(r.robots.status, RobotsStatus::Unavailable(_)));
-    assert!(robots_500.hits_on("/").is_empty(), "home fetched although robots.txt failed");
-
-    // 10 MB robots.txt: read to the cap, crawl goes on.
-    let r = get("robots-huge");
-    assert_eq!(r.home, Ok(()));
-    assert!(r.bytes < 2_000_000, "read {} bytes of robots.txt and pages", r.bytes);
-    // HTML as robots.txt: allows everything.
-    let r = get("robots-html");
-    assert_eq!(r.home, Ok(()));
-    assert!(r.robots.home_allowed);
-
-    // 429 Retry-After: 1 is honoured, once, then the page comes.
-    assert_eq!(get("429").home, Ok(()));
-    let home_hits = too_many.hits_on("/");
-    assert_eq!(home_hits.len(), 2);
-    let wait = home_hits[1].at - home_hits[0].at;
+    // Every fault ends as its row says; all the rows that do not are named.
+    let wrong: Vec<String> = faults
+        .iter()
+        .zip(&crawls[1..])
+        .filter_map(|(f, (c, took))| f.judge(c, *took).err().map(|e| format!("{} ({}): {e}", f.name, f.does)))
+        .collect();
     assert!(
-        wait >= Duration::from_millis(950) && wait < Duration::from_secs(3),
-        "retried after {wait:?}"
+        wrong.is_empty(),
+        "{} of {} faults did not end as their row says:\n  {}",
+        wrong.len(),
+        faults.len(),
+        wrong.join("\n  ")
     );
-    // 503 with Retry-After forever: a bounded number of retries, then http_status 503.
-    let r = get("503");
-    assert_eq!(
-        r.home.as_ref().err().map(|f| (f.kind, f.status)),
-        Some((FailureKind::HttpStatus, Some(503)))
-    );
-    let hits = unavailable.hits_on("/");
-    assert!((2..=3).contains(&hits.len()), "{} tries", hits.len());
-    assert!(hits[1].at - hits[0].at >= Duration::from_millis(950));
 
-    assert_eq!(kind_of(get("not-tls")), Some(FailureKind::Tls), "{:?}", get("not-tls").home);
-
-    // A self-signed certificate: refused in the handshake, before any request
-    // is sent, and reported to the officer as a tls failure of the site.
-    let r = get("self-signed");
-    assert_eq!(kind_of(r), Some(FailureKind::Tls), "{:?}", r.home);
-    let detail = r.home.as_ref().err().map(|f| f.detail.clone()).unwrap_or_default();
-    assert!(
-        detail.contains("invalid peer certificate") && detail.contains("UnknownIssuer"),
-        "detail does not name the certificate problem: {detail}"
-    );
-    assert!(
-        self_signed.connections.load(Ordering::SeqCst) >= 1,
-        "never connected to the self-signed site"
-    );
-    assert!(
-        self_signed.requests().is_empty(),
-        "sent a request over an untrusted connection: {:?}",
-        self_signed.requests()
-    );
-    let self_signed_site = lenient_sites.iter().find(|s| s.id == "self-signed").expect("self-signed site");
-    let result = reachable_result(self_signed_site, r);
-    assert_eq!(result.status, Status::Fail, "{result:?}");
-    assert!(result.message.contains("(tls)"), "{}", result.message);
-    assert!(
-        result
-            .evidence
-            .iter()
-            .any(|e| e.detail.starts_with("tls:") && e.detail.contains("invalid peer certificate")),
-        "{:?}",
-        result.evidence
-    );
-    assert!(result.hint.as_deref().is_some_and(|h| h.contains("chứng chỉ")), "{:?}", result.hint);
-    // Control: a client that accepts any certificate gets a normal home page,
-    // so the certificate is the whole reason for the failure above.
+    // Control for the self-signed row: a client that accepts any certificate
+    // gets a normal home page, so the certificate is the whole reason for
+    // the failure.
     let lax = reqwest::Client::builder()
         .danger_accept_invalid_certs(true)
         .no_proxy()
@@ -843,57 +660,15 @@ async fn every_fault_ends_in_its_failure_kind_alongside_a_healthy_site() {
         .get(format!("{}/", self_signed.base()))
         .send()
         .await
-        .expect("home over accepted TLS");
-    assert_eq!(home.status(), 200);
-    assert!(home.text().await.expect("body").contains("UBND tỉnh Tiền Giang"));
-
-    assert_eq!(kind_of(get("nxdomain")), Some(FailureKind::Dns), "{:?}", get("nxdomain").home);
-    assert_eq!(kind_of(get("refused")), Some(FailureKind::Connect), "{:?}", get("refused").home);
-    let r = get("reset");
-    assert_eq!(kind_of(r), Some(FailureKind::Other), "{:?}", r.home);
-
-    // Invalid UTF-8: analysed anyway.
-    let r = get("bad-utf8");
-    assert_eq!(r.home, Ok(()));
-    assert!(r.home_page().is_some());
-
-    // PDF served as text/html: not analysed as a page, noted as a failure.
-    let r = get("pdf-as-html");
-    assert_eq!(r.home, Ok(()));
-    assert!(!r.pages.iter().any(|p| p.url.ends_with("qd-1.html")), "PDF analysed as HTML");
-    let note = r
-        .failures
-        .iter()
-        .find(|(u, _)| u.ends_with("qd-1.html"))
-        .map(|(_, f)| f.detail.clone());
-    assert!(note.as_deref().is_some_and(|d| d.contains("PDF")), "{note:?}");
-
-    let r = get("empty");
-    assert_eq!(r.home, Ok(()));
-    assert!(r.home_page().is_some());
-
-    let r = get("challenge");
-    assert_eq!(kind_of(r), Some(FailureKind::BotProtection));
-
-    // 10,000 links: the page cap holds and the crawl says it is partial.
-    let r = get("many-links");
-    assert_eq!(r.home, Ok(()));
-    assert!(r.pages.len() + r.failures.len() <= 10, "{} pages", r.pages.len());
+        .expect("self-signed control: home over accepted TLS");
+    assert_eq!(home.status(), 200, "self-signed control");
     assert!(
-        many_links.hits().len() <= 11,
-        "{} requests with a cap of 10 pages",
-        many_links.hits().len()
+        home.text().await.expect("body").contains("UBND tỉnh Tiền Giang"),
+        "self-signed control"
     );
-    assert!(r.partial.iter().any(|p| p.contains("đã đạt giới hạn 10 trang")), "{:?}", r.partial);
-
-    // 100,000 nested elements: analysed up to the nesting cap, said so.
-    let r = get("deep");
-    assert_eq!(r.home, Ok(()));
-    assert!(r.partial.iter().any(|p| p.contains("lồng nhau sâu quá")), "{:?}", r.partial);
-    assert!(took("deep") < Duration::from_secs(10), "deep page took {:?}", took("deep"));
 
     println!("whole fault pass: {whole:?}");
-    assert!(whole < Duration::from_secs(30), "fault pass took {whole:?}");
+    assert!(whole < 2 * BEHAVIOUR_BOUND, "fault pass took {whole:?}");
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -988,58 +763,6 @@ async fn a_crawl_answered_by_304s_finds_the_same_pages_through_stored_links() {
             .collect::<Vec<_>>()
     };
     assert_eq!(disclosures(&second), disclosures(&first));
-}
-
-/// A keep-alive HTTP/1.1 server answering every path but robots.txt with a
-/// page; counts the connections accepted and those the client closed.
-async fn keepalive_server() -> (SocketAddr, Arc<Mutex<usize>>, Arc<Mutex<usize>>) {
-    let listener = TcpListener::bind("127.0.0.1:0").await.expect("bind");
-    let addr = listener.local_addr().expect("addr");
-    let (accepted, closed) = (Arc::new(Mutex::new(0usize)), Arc::new(Mutex::new(0usize)));
-    let (a2, c2) = (accepted.clone(), closed.clone());
-    tokio::spawn(async move {
-        while let Ok((mut stream, _)) = listener.accept().await {
-            *a2.lock().expect("count") += 1;
-            let closed = c2.clone();
-            tokio::spawn(async move {
-                loop {
-                    let head = read_head(&mut stream).await.unwrap_or_default();
-                    if head.is_empty() {
-                        // Quiet or closed: only a read of 0 bytes says closed.
-                        let mut b = [0u8; 1];
-                        if matches!(stream.read(&mut b).await, Ok(0) | Err(_)) {
-                            *closed.lock().expect("count") += 1;
-                            return;
-                        }
-                        continue;
-                    }
-                    let body = if request_path(&head) == "/robots.txt" {
-                        String::new()
-                    } else {
-                        html_page("UBND tỉnh Tiền Giang", &[])
-                    };
-                    let status = if body.is_empty() { "404 Not Found" } else { "200 OK" };
-                    let answer = format!(
-                        "HTTP/1.1 {status}\r\ncontent-type: text/html; charset=utf-8\r\ncontent-length: {}\r\n\r\n{body}",
-                        body.len()
-                    );
-                    if stream.write_all(answer.as_bytes()).await.is_err() {
-                        return;
-                    }
-                }
-            });
-        }
-    });
-    (addr, accepted, closed)
-}
-
-/// Waits up to 3 s for the client to close every connection it opened.
-async fn all_closed(accepted: &Mutex<usize>, closed: &Mutex<usize>) -> (usize, usize) {
-    let deadline = Instant::now() + Duration::from_secs(3);
-    while *closed.lock().expect("count") < *accepted.lock().expect("count") && Instant::now() < deadline {
-        tokio::time::sleep(Duration::from_millis(50)).await;
-    }
-    (*accepted.lock().expect("count"), *closed.lock().expect("count"))
 }
 
 /// A site's keep-alive connection ends with its crawl: a province's crawl

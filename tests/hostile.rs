@@ -290,7 +290,9 @@ async fn a_slow_answer_still_times_out() {
     let started = Instant::now();
     let f = fetcher.get(&url, None, Duration::ZERO, 10_000).await.expect_err("no answer");
     assert_eq!(f.kind, FailureKind::Timeout, "{f:?}");
-    assert!(started.elapsed() < Duration::from_secs(3), "{:?}", started.elapsed());
+    // It ends by the timeout, not by the server (which never answers);
+    // the bound only tells the two apart, generously for a loaded machine.
+    assert!(started.elapsed() < Duration::from_secs(30), "{:?}", started.elapsed());
     hold.abort();
 }
 
