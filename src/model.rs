@@ -131,6 +131,9 @@ pub enum FailureKind {
     BotProtection,
     /// Anything else the transport reported (reset mid-body, bad URL).
     Other,
+    /// sitewarden itself failed while checking the site (a bug: a panic in
+    /// its code or a library's). Says nothing about the site.
+    InternalError,
 }
 
 impl FailureKind {
@@ -147,6 +150,7 @@ impl FailureKind {
             FailureKind::PrivateAddress => "private_address",
             FailureKind::BotProtection => "bot_protection",
             FailureKind::Other => "other",
+            FailureKind::InternalError => "internal_error",
         }
     }
 }

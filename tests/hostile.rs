@@ -350,3 +350,91 @@ fn config_check_locates_a_user_agent_with_a_line_break() {
     assert!(err.contains(&format!("{}:3:14:", cfg.display())), "{err}");
     assert!(err.contains("user_agent"), "{err}");
 }
+
+// ---------------------------------------------------------------------------
+// Issue 11, 1b: a panic while checking one site costs that site its results,
+// never the other sites' or the run.
+
+/// A config and registry in `dir` for `sites` (id, home URL), loopback allowed.
+fn write_settings(dir: &std::path::Path, sites: &[(&str, Url)], extra: &str) -> std::path::PathBuf {
+    let registry: String = sites
+        .iter()
+        .map(|(id, url)| format!("[[site]]\nid = \"{id}\"\nname = \"Cổng {id}\"\nurl = \"{url}\"\nkind = \"government\"\n\n"))
+        .collect();
+    std::fs::write(dir.join("sites.toml"), registry).expect("registry");
+    let config = dir.join("sitewarden.toml");
+    std::fs::write(
+        &config,
+        format!(
+            "state_dir = \"state\"\nregistry = \"sites.toml\"\n[crawl]\nallow_private_addresses = true\nrequest_timeout = \"5s\"\nper_host_rate = \"50/1s\"\n{extra}"
+        ),
+    )
+    .expect("config");
+    config
+}
+
+fn portal(title: &str) -> String {
+    format!(
+        "<!doctype html><html><head><meta charset=\"utf-8\"><title>{title}</title></head><body><h1>{title}</h1>\
+         <footer>Cơ quan chủ quản: Ủy ban nhân dân xã. Điện thoại: 0273 3870 000. Email: bbt@xa.gov.vn</footer></body></html>"
+    )
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_panic_while_checking_one_site_makes_its_results_internal_error_and_spares_the_others() {
+    use sitewarden::engine::Engine;
+    use sitewarden::model::Status;
+    use sitewarden::settings::Settings;
+
+    let server = Loopback::start(|target| match target {
+        "/robots.txt" => not_found(),
+        t if t.ends_with('/') => answer(200, "text/html; charset=utf-8", portal("Cổng thông tin")),
+        _ => not_found(),
+    })
+    .await;
+    let dir = tempfile::tempdir().expect("tempdir");
+    let config = write_settings(
+        dir.path(),
+        &[("a", server.url("/a/")), ("b", server.url("/b/")), ("c", server.url("/c/"))],
+        "",
+    );
+    let settings = Settings::load(&config).expect("settings");
+    let sites = settings.registry.sites.clone();
+    let engine = Engine::new(settings).expect("engine").panic_on_site("b");
+    let as_of = chrono::NaiveDate::from_ymd_opt(2026, 11, 25).expect("date");
+    let (_tx, rx) = watch::channel(false);
+    let outcomes = engine.check(&sites, as_of, rx).await.expect("the run goes on");
+    let ids: Vec<&str> = outcomes.iter().map(|o| o.crawl.site_id.as_str()).collect();
+    assert_eq!(ids, ["a", "b", "c"]);
+    for o in &outcomes {
+        let reachable = o.results.iter().find(|r| r.rule == "site.reachable").expect("site.reachable");
+        if o.crawl.site_id == "b" {
+            assert!(o.results.iter().all(|r| r.status == Status::Unknown), "{:?}", o.results);
+            for r in &o.results {
+                let detail = &r.evidence[0].detail;
+                assert!(
+                    detail.starts_with("internal_error: lỗi nội bộ khi kiểm tra trang: test hook: panic while checking b"),
+                    "{detail}"
+                );
+            }
+        } else {
+            assert_eq!(reachable.status, Status::Pass, "{reachable:?}");
+            assert!(
+                o.results
+                    .iter()
+                    .all(|r| !r.evidence.iter().any(|e| e.detail.contains("internal_error")))
+            );
+        }
+    }
+    // What was stored is what a report shows the next morning.
+    let stored = engine.store.results_for_day(as_of).expect("stored");
+    let n = |site: &str| stored.iter().filter(|r| r.site == site).count();
+    assert_eq!(
+        (n("a"), n("b"), n("c")),
+        (outcomes[0].results.len(), outcomes[1].results.len(), outcomes[2].results.len())
+    );
+    assert!(
+        !engine.store.crawl_state("b").expect("state").interrupted(),
+        "b is not redone as if interrupted"
+    );
+}

@@ -45,7 +45,8 @@ fn check(ctx: &RuleContext) -> Verdict {
         | FailureKind::RobotsDenied
         | FailureKind::PrivateAddress
         | FailureKind::BotProtection
-        | FailureKind::Other => {
+        | FailureKind::Other
+        | FailureKind::InternalError => {
             return Verdict::unknown("Chưa xác định được trang chủ có truy cập được hay không", evidence);
         }
     };
