@@ -438,3 +438,72 @@ async fn a_panic_while_checking_one_site_makes_its_results_internal_error_and_sp
         "b is not redone as if interrupted"
     );
 }
+
+// ---------------------------------------------------------------------------
+// Issue 11, 2: no predictable names in shared or officer-visible places.
+
+#[cfg(unix)]
+#[test]
+fn findings_temp_file_does_not_follow_a_link_planted_at_the_old_predictable_name() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let elsewhere = tempfile::tempdir().expect("tempdir");
+    let victim = elsewhere.path().join("victim.txt");
+    std::fs::write(&victim, "keep me").expect("victim");
+    let target = dir.path().join("findings-2026-11-25.jsonl");
+    // The name the writer used to take: .<file>.tmp-<pid>.
+    let planted = dir.path().join(format!(".findings-2026-11-25.jsonl.tmp-{}", std::process::id()));
+    std::os::unix::fs::symlink(&victim, &planted).expect("plant a link");
+
+    sitewarden::report::write_atomically(&target, |w| w.write_all(b"{\"new\":1}\n")).expect("write");
+
+    assert_eq!(std::fs::read_to_string(&victim).expect("victim"), "keep me");
+    assert_eq!(std::fs::read_link(&planted).expect("the link is left alone"), victim);
+    let meta = std::fs::symlink_metadata(&target).expect("target");
+    assert!(meta.file_type().is_file(), "the findings file is a plain file: {meta:?}");
+    assert_eq!(std::fs::read_to_string(&target).expect("target"), "{\"new\":1}\n");
+    // Nothing but the planted link and the file itself is left behind.
+    let mut names: Vec<String> = std::fs::read_dir(dir.path())
+        .expect("dir")
+        .map(|e| e.expect("entry").file_name().to_string_lossy().into_owned())
+        .collect();
+    names.sort();
+    assert_eq!(names.len(), 2, "{names:?}");
+}
+
+#[cfg(unix)]
+#[test]
+fn report_copies_the_database_into_a_private_directory_not_through_a_planted_link() {
+    use std::os::unix::fs::PermissionsExt;
+
+    let dir = tempfile::tempdir().expect("tempdir");
+    let config = write_settings(dir.path(), &[("a", Url::parse("http://127.0.0.1:9/").expect("url"))], "");
+    let settings = sitewarden::settings::Settings::load(&config).expect("settings");
+    // The daemon holds the database, so the report reads a copy.
+    let held = sitewarden::store::Store::open(&settings.config.db_path(), 1 << 20).expect("hold the database");
+    held.flush().expect("flush");
+
+    let elsewhere = tempfile::tempdir().expect("tempdir");
+    let victim = elsewhere.path().join("victim");
+    std::fs::create_dir(&victim).expect("victim dir");
+    let planted = std::env::temp_dir().join(format!("sitewarden-report-{}", std::process::id()));
+    let _ = std::fs::remove_file(&planted);
+    std::os::unix::fs::symlink(&victim, &planted).expect("plant a link");
+
+    let read = sitewarden::findings::open_store_for_reading(&settings.config);
+    let copy_dir = read.as_ref().ok().and_then(|r| r.copy_dir().map(std::path::Path::to_path_buf));
+    let mode = copy_dir
+        .as_ref()
+        .map(|d| std::fs::metadata(d).expect("copy dir").permissions().mode() & 0o777);
+    let read = read.expect("the report opens a copy");
+    assert_eq!(mode, Some(0o700), "{copy_dir:?}");
+    assert_ne!(copy_dir.as_deref(), Some(planted.as_path()));
+    drop(read);
+
+    let victim_entries = std::fs::read_dir(&victim).expect("victim").count();
+    let link = std::fs::read_link(&planted);
+    let _ = std::fs::remove_file(&planted);
+    assert_eq!(victim_entries, 0, "the copy went through the planted link");
+    assert_eq!(link.expect("the link is left alone"), victim);
+    assert!(copy_dir.is_some_and(|d| !d.exists()), "the copy is removed after the report");
+    drop(held);
+}
