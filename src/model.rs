@@ -134,6 +134,9 @@ pub enum FailureKind {
     /// sitewarden itself failed while checking the site (a bug: a panic in
     /// its code or a library's). Says nothing about the site.
     InternalError,
+    /// The machine running sitewarden ran out of something (file
+    /// descriptors, memory, local ports): our problem, not the site's.
+    LocalResource,
 }
 
 impl FailureKind {
@@ -151,6 +154,7 @@ impl FailureKind {
             FailureKind::BotProtection => "bot_protection",
             FailureKind::Other => "other",
             FailureKind::InternalError => "internal_error",
+            FailureKind::LocalResource => "local_resource",
         }
     }
 }

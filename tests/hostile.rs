@@ -507,3 +507,139 @@ fn report_copies_the_database_into_a_private_directory_not_through_a_planted_lin
     assert!(copy_dir.is_some_and(|d| !d.exists()), "the copy is removed after the report");
     drop(held);
 }
+
+// ---------------------------------------------------------------------------
+// Issue 11, 4: the metrics listener under idle connections, and running out
+// of file descriptors is never the site's fault.
+
+const CHILD_EXHAUST: &str = "SITEWARDEN_HOSTILE_EXHAUST_FDS";
+
+/// Run in a process of its own by `out_of_file_descriptors_the_site_is_unknown_not_unreachable`:
+/// it uses up every file descriptor of its process.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+#[ignore = "run by out_of_file_descriptors_the_site_is_unknown_not_unreachable"]
+async fn exhaust_file_descriptors_child() {
+    use sitewarden::engine::Engine;
+    use sitewarden::model::Status;
+    use sitewarden::settings::Settings;
+
+    let Ok(dir) = std::env::var(CHILD_EXHAUST) else {
+        return;
+    };
+    let server = Loopback::start(|_| answer(200, "text/html; charset=utf-8", portal("Cổng thông tin"))).await;
+    let config = write_settings(std::path::Path::new(&dir), &[("xa", server.url("/"))], "");
+    let settings = Settings::load(&config).expect("settings");
+    let sites = settings.registry.sites.clone();
+    let engine = Engine::new(settings).expect("engine");
+    // Hold every descriptor the process may still open.
+    let mut held = Vec::new();
+    loop {
+        match std::fs::File::open("/dev/null") {
+            Ok(f) => held.push(f),
+            Err(e) => {
+                assert_eq!(e.raw_os_error(), Some(24), "expected EMFILE, got {e}");
+                break;
+            }
+        }
+        assert!(held.len() < 1_000_000, "no descriptor limit");
+    }
+    let (_tx, rx) = watch::channel(false);
+    let outcomes = engine
+        .check(&sites, chrono::NaiveDate::from_ymd_opt(2026, 11, 25).expect("date"), rx)
+        .await;
+    drop(held);
+    let outcomes = outcomes.expect("the check still ends");
+    let results = &outcomes[0].results;
+    let reachable = results.iter().find(|r| r.rule == "site.reachable").expect("site.reachable");
+    assert_eq!(reachable.status, Status::Unknown, "{reachable:?}");
+    assert!(
+        reachable.evidence[0].detail.starts_with("local_resource: ") && reachable.evidence[0].detail.contains("không phải lỗi của trang"),
+        "{reachable:?}"
+    );
+    assert!(results.iter().all(|r| r.status != Status::Fail), "{results:?}");
+    println!("CHILD-CHECKED");
+}
+
+#[cfg(target_os = "linux")]
+#[test]
+fn out_of_file_descriptors_the_site_is_unknown_not_unreachable() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let out = std::process::Command::new(std::env::current_exe().expect("test binary"))
+        .args([
+            "exhaust_file_descriptors_child",
+            "--exact",
+            "--ignored",
+            "--nocapture",
+            "--test-threads=1",
+        ])
+        .env(CHILD_EXHAUST, dir.path())
+        .output()
+        .expect("run the child test");
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert!(out.status.success(), "{stdout}\n{}", String::from_utf8_lossy(&out.stderr));
+    assert!(stdout.contains("CHILD-CHECKED"), "the child test did not run: {stdout}");
+}
+
+/// Blocking GET on a fresh connection; the whole answer, or why not.
+fn http_get(addr: SocketAddr, path: &str, within: Duration) -> std::io::Result<String> {
+    use std::io::{Read, Write};
+    let mut s = std::net::TcpStream::connect_timeout(&addr, within)?;
+    s.set_read_timeout(Some(within))?;
+    s.write_all(format!("GET {path} HTTP/1.1\r\nHost: {addr}\r\nConnection: close\r\n\r\n").as_bytes())?;
+    let mut answer = String::new();
+    s.read_to_string(&mut answer)?;
+    Ok(answer)
+}
+
+/// How many of `conns` the server has not closed.
+fn still_open(conns: &[std::net::TcpStream]) -> usize {
+    use std::io::Read;
+    conns
+        .iter()
+        .filter(|c| {
+            let mut c: &std::net::TcpStream = c;
+            let mut buf = [0u8; 16];
+            // Non-blocking: WouldBlock means open and silent; EOF or a reset, closed.
+            matches!(c.read(&mut buf), Err(e) if e.kind() == std::io::ErrorKind::WouldBlock)
+        })
+        .count()
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn healthz_answers_while_many_idle_connections_are_held_open() {
+    use sitewarden::metrics::server::{Health, ServerLimits, serve_metrics_with};
+
+    let listener = TcpListener::bind("127.0.0.1:0").await.expect("bind");
+    let addr = listener.local_addr().expect("addr");
+    let limits = ServerLimits {
+        max_connections: 32,
+        idle: Duration::from_secs(2),
+        lifetime: Duration::from_secs(60),
+    };
+    let server = tokio::spawn(serve_metrics_with(listener, Arc::new(Health::new(Duration::from_secs(60))), limits));
+
+    let idle: Vec<std::net::TcpStream> = (0..200)
+        .map(|_| {
+            let c = std::net::TcpStream::connect(addr).expect("connect");
+            c.set_nonblocking(true).expect("nonblocking");
+            c
+        })
+        .collect();
+    tokio::time::sleep(Duration::from_millis(300)).await;
+
+    let started = Instant::now();
+    let answer = tokio::task::spawn_blocking(move || http_get(addr, "/healthz", Duration::from_secs(3)))
+        .await
+        .expect("join")
+        .expect("/healthz answers");
+    assert!(answer.starts_with("HTTP/1.1 200") && answer.ends_with("ok\n"), "{answer}");
+    assert!(started.elapsed() < Duration::from_secs(1), "/healthz took {:?}", started.elapsed());
+
+    // The server holds at most its cap; the rest were closed, not kept.
+    let open = still_open(&idle);
+    assert!(open <= 32, "{open} idle connections still held by the server");
+    // And those it kept go once they have been idle for the limit.
+    tokio::time::sleep(Duration::from_millis(2_500)).await;
+    assert_eq!(still_open(&idle), 0, "idle connections outlived the idle limit");
+    server.abort();
+}

@@ -46,7 +46,8 @@ fn check(ctx: &RuleContext) -> Verdict {
         | FailureKind::PrivateAddress
         | FailureKind::BotProtection
         | FailureKind::Other
-        | FailureKind::InternalError => {
+        | FailureKind::InternalError
+        | FailureKind::LocalResource => {
             return Verdict::unknown("Chưa xác định được trang chủ có truy cập được hay không", evidence);
         }
     };
