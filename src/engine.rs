@@ -2,17 +2,19 @@
 //! `check`, `demo` and the daemon all run this same path.
 
 use std::collections::HashMap;
+use std::panic::AssertUnwindSafe;
 use std::sync::Arc;
 
 use chrono::NaiveDate;
+use futures_util::FutureExt;
 use futures_util::stream::{self, StreamExt};
 use tokio::sync::watch;
 
 use crate::calendar::Calendar;
 use crate::config::Config;
-use crate::crawler::{Fetcher, SiteCrawl, crawl_site};
+use crate::crawler::{Fetcher, RobotsOutcome, RobotsStatus, SiteCrawl, crawl_site};
 use crate::events;
-use crate::model::{ResultRecord, vn_now};
+use crate::model::{Evidence, FailureKind, FetchFailure, ResultRecord, Status, vn_now};
 use crate::registry::{Registry, Site};
 use crate::rules::{self, RuleContext};
 use crate::settings::Settings;
@@ -34,7 +36,13 @@ pub struct Engine {
     pub store: Store,
     pub fetcher: Arc<Fetcher>,
     pub calendar: Calendar,
+    /// Tests only (see [`Engine::panic_on_site`]): the site whose check panics.
+    pub(crate) panic_site: Option<String>,
 }
+
+/// Longest panic message quoted in evidence: a message may quote the
+/// site's own bytes, and evidence is read by people.
+const MAX_PANIC_MESSAGE_CHARS: usize = 300;
 
 /// What one site's check produced.
 pub struct SiteOutcome {
@@ -64,12 +72,27 @@ impl Engine {
             store,
             fetcher,
             calendar,
+            panic_site: None,
         })
+    }
+
+    /// For tests: make the check of site `id` panic after its crawl, the way
+    /// a bug in sitewarden or a library would. No configuration reaches it.
+    #[doc(hidden)]
+    pub fn panic_on_site(mut self, id: &str) -> Engine {
+        self.panic_site = Some(id.to_string());
+        self
     }
 
     /// Crawl and judge one site, then store the results and flush. Returns
     /// None when shutdown interrupted the crawl: nothing partial is stored
     /// as the day's results, and the next start redoes it.
+    ///
+    /// A panic anywhere in the crawl or the rules, in our code or a
+    /// library's, costs this site its results and nothing else: every rule
+    /// that applies is stored `unknown` with `internal_error` and the panic's
+    /// message, and the other sites, the run and the daemon go on. (This
+    /// relies on panics unwinding: never set `panic = "abort"`.)
     pub async fn check_site(
         &self,
         site: &Site,
@@ -77,24 +100,20 @@ impl Engine {
         shutdown: watch::Receiver<bool>,
     ) -> Result<Option<SiteOutcome>, EngineError> {
         self.store.mark_started(&site.id)?;
-        let crawl = crawl_site(self.fetcher.clone(), site, &self.store, shutdown.clone()).await;
-        if *shutdown.borrow() {
-            tracing::info!(site = %site.id, "crawl interrupted by shutdown; it will be redone");
-            return Ok(None);
-        }
-        self.store.save_crawl(&crawl, as_of)?;
-        let items = self.store.known_items(&site.id)?;
-        let documents = self.store.known_documents(&site.id)?;
-        let ctx = RuleContext {
-            site,
-            crawl: &crawl,
-            items: &items,
-            documents: &documents,
-            as_of,
-            config: &self.config.rules,
-            calendar: &self.calendar,
+        // The store and the fetcher stay usable after a panic: sled applies
+        // each write whole, and every lock in the crawler recovers from
+        // poisoning.
+        let judged = AssertUnwindSafe(self.crawl_and_judge(site, as_of, shutdown)).catch_unwind().await;
+        let (crawl, results) = match judged {
+            Ok(Ok(Some(done))) => done,
+            Ok(Ok(None)) => return Ok(None),
+            Ok(Err(e)) => return Err(e),
+            Err(panic) => {
+                let message = panic_message(panic.as_ref());
+                tracing::error!(site = %site.id, panic = %message, "internal error while checking the site; its rules are unknown for this check");
+                self.internal_error_outcome(site, as_of, &message)
+            }
         };
-        let results = rules::evaluate(&ctx, vn_now());
         // Saving waits for the retention sweep's lock and flushing for the
         // disk: neither may hold up the async threads every crawl runs on.
         let (store, id, to_save) = (self.store.clone(), site.id.clone(), results.clone());
@@ -113,6 +132,88 @@ impl Engine {
         }
         .emit();
         Ok(Some(SiteOutcome { crawl, results }))
+    }
+
+    /// The part of a site's check that runs on what the site served.
+    async fn crawl_and_judge(
+        &self,
+        site: &Site,
+        as_of: NaiveDate,
+        shutdown: watch::Receiver<bool>,
+    ) -> Result<Option<(SiteCrawl, Vec<ResultRecord>)>, EngineError> {
+        let crawl = crawl_site(self.fetcher.clone(), site, &self.store, shutdown.clone()).await;
+        if *shutdown.borrow() {
+            tracing::info!(site = %site.id, "crawl interrupted by shutdown; it will be redone");
+            return Ok(None);
+        }
+        self.store.save_crawl(&crawl, as_of)?;
+        let items = self.store.known_items(&site.id)?;
+        let documents = self.store.known_documents(&site.id)?;
+        if self.panic_site.as_deref() == Some(site.id.as_str()) {
+            panic!("test hook: panic while checking {}", site.id);
+        }
+        let ctx = RuleContext {
+            site,
+            crawl: &crawl,
+            items: &items,
+            documents: &documents,
+            as_of,
+            config: &self.config.rules,
+            calendar: &self.calendar,
+        };
+        let results = rules::evaluate(&ctx, vn_now());
+        Ok(Some((crawl, results)))
+    }
+
+    /// The results of a check that panicked: every rule that applies is
+    /// `unknown`, with `internal_error` and the panic's message as evidence.
+    /// Built without running any rule, since a rule may be what panicked.
+    fn internal_error_outcome(&self, site: &Site, as_of: NaiveDate, message: &str) -> (SiteCrawl, Vec<ResultRecord>) {
+        let failure = FetchFailure {
+            kind: FailureKind::InternalError,
+            status: None,
+            detail: format!("lỗi nội bộ khi kiểm tra trang: {message}"),
+        };
+        let evidence = Evidence::new(site.url.as_str(), failure.describe());
+        let checked_at = vn_now();
+        let results = rules::all()
+            .iter()
+            .filter_map(|rule| {
+                let basis = rule.basis(site.kind, as_of, self.config.rules.directive.as_deref())?;
+                Some(ResultRecord {
+                    site: site.id.clone(),
+                    rule: rule.id.to_string(),
+                    status: Status::Unknown,
+                    severity: rule.severity,
+                    as_of,
+                    checked_at,
+                    basis,
+                    message: "Chưa xác định được vì sitewarden gặp lỗi nội bộ khi kiểm tra trang (không phải lỗi của trang)".into(),
+                    evidence: vec![evidence.clone()],
+                    hint: None,
+                })
+            })
+            .collect();
+        let crawl = SiteCrawl {
+            site_id: site.id.clone(),
+            home_url: site.url.to_string(),
+            home: Err(failure.clone()),
+            robots: RobotsOutcome {
+                url: String::new(),
+                status: RobotsStatus::Unavailable(failure),
+                home_allowed: false,
+                crawl_delay: None,
+                rule_line: None,
+            },
+            pages: Vec::new(),
+            failures: Vec::new(),
+            partial: Vec::new(),
+            requests: 0,
+            bytes: 0,
+            not_modified: 0,
+            duration_ms: 0,
+        };
+        (crawl, results)
     }
 
     /// Check `sites` with at most `max_concurrent_sites` in flight. Results
@@ -141,6 +242,19 @@ impl Engine {
         done.sort_by_key(|o| order.get(o.crawl.site_id.as_str()).copied().unwrap_or(usize::MAX));
         self.fetcher.limits.clear();
         Ok(done)
+    }
+}
+
+/// The text a panic was raised with, cut to a length evidence can carry.
+pub fn panic_message(panic: &(dyn std::any::Any + Send)) -> String {
+    let text = panic
+        .downcast_ref::<&str>()
+        .map(|s| (*s).to_string())
+        .or_else(|| panic.downcast_ref::<String>().cloned())
+        .unwrap_or_else(|| "panic without a message".to_string());
+    match text.char_indices().nth(MAX_PANIC_MESSAGE_CHARS) {
+        Some((cut, _)) => format!("{}…", text.get(..cut).unwrap_or_default()),
+        None => text,
     }
 }
 

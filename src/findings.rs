@@ -11,7 +11,7 @@ use crate::config::Config;
 use crate::model::Kind;
 use crate::registry::{Registry, Site};
 use crate::report::{self, Format, ReportContext};
-use crate::store::{Store, StoreError};
+use crate::store::{DbCopy, Store, StoreError};
 
 #[derive(Debug, thiserror::Error)]
 pub enum FindingsError {
@@ -150,58 +150,44 @@ pub fn period_summary(
 /// A database opened for a report; when it is a copy, the copy is removed
 /// with it (on Linux its open files can be unlinked safely).
 pub struct ReadStore {
+    // Declared before `copy`: fields drop in order, and the database must
+    // close before its directory goes.
     pub store: Store,
-    copy: Option<PathBuf>,
+    copy: Option<DbCopy>,
 }
 
-impl Drop for ReadStore {
-    fn drop(&mut self) {
-        if let Some(copy) = &self.copy {
-            let _ = std::fs::remove_dir_all(copy);
-        }
+impl ReadStore {
+    /// The private directory holding the copy read, if one was.
+    pub fn copy_dir(&self) -> Option<&Path> {
+        self.copy.as_ref().map(DbCopy::dir)
     }
 }
 
 /// Open the database for a report. sled allows one process at a time, so
 /// while the daemon holds it, read a copy of its directory instead: sled
-/// recovers a copy taken mid-write the way it recovers from a crash.
+/// recovers a copy taken mid-write the way it recovers from a crash. The
+/// copy goes to a private directory of its own (see [`DbCopy`]).
 pub fn open_store_for_reading(config: &Config) -> Result<ReadStore, FindingsError> {
     match Store::open(&config.db_path(), config.store.cache_capacity_bytes) {
         Ok(store) => Ok(ReadStore { store, copy: None }),
         Err(first) => {
-            let copy = std::env::temp_dir().join(format!("sitewarden-report-{}", std::process::id()));
-            if let Err(e) = copy_dir(&config.db_path(), &copy) {
-                let _ = std::fs::remove_dir_all(&copy);
-                return Err(FindingsError::Copy {
-                    first,
-                    second: e.to_string(),
-                });
-            }
-            tracing::info!(copy = %copy.display(), "database in use (is the daemon running?); reading a copy");
-            match Store::open(&copy, config.store.cache_capacity_bytes) {
-                Ok(store) => Ok(ReadStore { store, copy: Some(copy) }),
+            let copy = match DbCopy::of(&config.db_path()) {
+                Ok(c) => c,
                 Err(e) => {
-                    let _ = std::fs::remove_dir_all(&copy);
-                    Err(FindingsError::Copy {
+                    return Err(FindingsError::Copy {
                         first,
                         second: e.to_string(),
-                    })
+                    });
                 }
+            };
+            tracing::info!(copy = %copy.path().display(), "database in use (is the daemon running?); reading a copy");
+            match Store::open(&copy.path(), config.store.cache_capacity_bytes) {
+                Ok(store) => Ok(ReadStore { store, copy: Some(copy) }),
+                Err(e) => Err(FindingsError::Copy {
+                    first,
+                    second: e.to_string(),
+                }),
             }
         }
     }
-}
-
-fn copy_dir(from: &Path, to: &Path) -> std::io::Result<()> {
-    std::fs::create_dir_all(to)?;
-    for entry in std::fs::read_dir(from)? {
-        let entry = entry?;
-        let target = to.join(entry.file_name());
-        if entry.file_type()?.is_dir() {
-            copy_dir(&entry.path(), &target)?;
-        } else {
-            std::fs::copy(entry.path(), target)?;
-        }
-    }
-    Ok(())
 }

@@ -131,6 +131,12 @@ pub enum FailureKind {
     BotProtection,
     /// Anything else the transport reported (reset mid-body, bad URL).
     Other,
+    /// sitewarden itself failed while checking the site (a bug: a panic in
+    /// its code or a library's). Says nothing about the site.
+    InternalError,
+    /// The machine running sitewarden ran out of something (file
+    /// descriptors, memory, local ports): our problem, not the site's.
+    LocalResource,
 }
 
 impl FailureKind {
@@ -147,6 +153,8 @@ impl FailureKind {
             FailureKind::PrivateAddress => "private_address",
             FailureKind::BotProtection => "bot_protection",
             FailureKind::Other => "other",
+            FailureKind::InternalError => "internal_error",
+            FailureKind::LocalResource => "local_resource",
         }
     }
 }

@@ -352,3 +352,296 @@ fn config_check_locates_a_user_agent_with_a_line_break() {
     assert!(err.contains(&format!("{}:3:14:", cfg.display())), "{err}");
     assert!(err.contains("user_agent"), "{err}");
 }
+
+// ---------------------------------------------------------------------------
+// Issue 11, 1b: a panic while checking one site costs that site its results,
+// never the other sites' or the run.
+
+/// A config and registry in `dir` for `sites` (id, home URL), loopback allowed.
+fn write_settings(dir: &std::path::Path, sites: &[(&str, Url)], extra: &str) -> std::path::PathBuf {
+    let registry: String = sites
+        .iter()
+        .map(|(id, url)| format!("[[site]]\nid = \"{id}\"\nname = \"Cổng {id}\"\nurl = \"{url}\"\nkind = \"government\"\n\n"))
+        .collect();
+    std::fs::write(dir.join("sites.toml"), registry).expect("registry");
+    let config = dir.join("sitewarden.toml");
+    std::fs::write(
+        &config,
+        format!(
+            "state_dir = \"state\"\nregistry = \"sites.toml\"\n[crawl]\nallow_private_addresses = true\nrequest_timeout = \"5s\"\nper_host_rate = \"50/1s\"\n{extra}"
+        ),
+    )
+    .expect("config");
+    config
+}
+
+fn portal(title: &str) -> String {
+    format!(
+        "<!doctype html><html><head><meta charset=\"utf-8\"><title>{title}</title></head><body><h1>{title}</h1>\
+         <footer>Cơ quan chủ quản: Ủy ban nhân dân xã. Điện thoại: 0273 3870 000. Email: bbt@xa.gov.vn</footer></body></html>"
+    )
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_panic_while_checking_one_site_makes_its_results_internal_error_and_spares_the_others() {
+    use sitewarden::engine::Engine;
+    use sitewarden::model::Status;
+    use sitewarden::settings::Settings;
+
+    let server = Loopback::start(|target| match target {
+        "/robots.txt" => not_found(),
+        t if t.ends_with('/') => answer(200, "text/html; charset=utf-8", portal("Cổng thông tin")),
+        _ => not_found(),
+    })
+    .await;
+    let dir = tempfile::tempdir().expect("tempdir");
+    let config = write_settings(
+        dir.path(),
+        &[("a", server.url("/a/")), ("b", server.url("/b/")), ("c", server.url("/c/"))],
+        "",
+    );
+    let settings = Settings::load(&config).expect("settings");
+    let sites = settings.registry.sites.clone();
+    let engine = Engine::new(settings).expect("engine").panic_on_site("b");
+    let as_of = chrono::NaiveDate::from_ymd_opt(2026, 11, 25).expect("date");
+    let (_tx, rx) = watch::channel(false);
+    let outcomes = engine.check(&sites, as_of, rx).await.expect("the run goes on");
+    let ids: Vec<&str> = outcomes.iter().map(|o| o.crawl.site_id.as_str()).collect();
+    assert_eq!(ids, ["a", "b", "c"]);
+    for o in &outcomes {
+        let reachable = o.results.iter().find(|r| r.rule == "site.reachable").expect("site.reachable");
+        if o.crawl.site_id == "b" {
+            assert!(o.results.iter().all(|r| r.status == Status::Unknown), "{:?}", o.results);
+            for r in &o.results {
+                let detail = &r.evidence[0].detail;
+                assert!(
+                    detail.starts_with("internal_error: lỗi nội bộ khi kiểm tra trang: test hook: panic while checking b"),
+                    "{detail}"
+                );
+            }
+        } else {
+            assert_eq!(reachable.status, Status::Pass, "{reachable:?}");
+            assert!(
+                o.results
+                    .iter()
+                    .all(|r| !r.evidence.iter().any(|e| e.detail.contains("internal_error")))
+            );
+        }
+    }
+    // What was stored is what a report shows the next morning.
+    let stored = engine.store.results_for_day(as_of).expect("stored");
+    let n = |site: &str| stored.iter().filter(|r| r.site == site).count();
+    assert_eq!(
+        (n("a"), n("b"), n("c")),
+        (outcomes[0].results.len(), outcomes[1].results.len(), outcomes[2].results.len())
+    );
+    assert!(
+        !engine.store.crawl_state("b").expect("state").interrupted(),
+        "b is not redone as if interrupted"
+    );
+}
+
+// ---------------------------------------------------------------------------
+// Issue 11, 2: no predictable names in shared or officer-visible places.
+
+#[cfg(unix)]
+#[test]
+fn findings_temp_file_does_not_follow_a_link_planted_at_the_old_predictable_name() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let elsewhere = tempfile::tempdir().expect("tempdir");
+    let victim = elsewhere.path().join("victim.txt");
+    std::fs::write(&victim, "keep me").expect("victim");
+    let target = dir.path().join("findings-2026-11-25.jsonl");
+    // The name the writer used to take: .<file>.tmp-<pid>.
+    let planted = dir.path().join(format!(".findings-2026-11-25.jsonl.tmp-{}", std::process::id()));
+    std::os::unix::fs::symlink(&victim, &planted).expect("plant a link");
+
+    sitewarden::report::write_atomically(&target, |w| w.write_all(b"{\"new\":1}\n")).expect("write");
+
+    assert_eq!(std::fs::read_to_string(&victim).expect("victim"), "keep me");
+    assert_eq!(std::fs::read_link(&planted).expect("the link is left alone"), victim);
+    let meta = std::fs::symlink_metadata(&target).expect("target");
+    assert!(meta.file_type().is_file(), "the findings file is a plain file: {meta:?}");
+    assert_eq!(std::fs::read_to_string(&target).expect("target"), "{\"new\":1}\n");
+    // Nothing but the planted link and the file itself is left behind.
+    let mut names: Vec<String> = std::fs::read_dir(dir.path())
+        .expect("dir")
+        .map(|e| e.expect("entry").file_name().to_string_lossy().into_owned())
+        .collect();
+    names.sort();
+    assert_eq!(names.len(), 2, "{names:?}");
+}
+
+#[cfg(unix)]
+#[test]
+fn report_copies_the_database_into_a_private_directory_not_through_a_planted_link() {
+    use std::os::unix::fs::PermissionsExt;
+
+    let dir = tempfile::tempdir().expect("tempdir");
+    let config = write_settings(dir.path(), &[("a", Url::parse("http://127.0.0.1:9/").expect("url"))], "");
+    let settings = sitewarden::settings::Settings::load(&config).expect("settings");
+    // The daemon holds the database, so the report reads a copy.
+    let held = sitewarden::store::Store::open(&settings.config.db_path(), 1 << 20).expect("hold the database");
+    held.flush().expect("flush");
+
+    let elsewhere = tempfile::tempdir().expect("tempdir");
+    let victim = elsewhere.path().join("victim");
+    std::fs::create_dir(&victim).expect("victim dir");
+    let planted = std::env::temp_dir().join(format!("sitewarden-report-{}", std::process::id()));
+    let _ = std::fs::remove_file(&planted);
+    std::os::unix::fs::symlink(&victim, &planted).expect("plant a link");
+
+    let read = sitewarden::findings::open_store_for_reading(&settings.config);
+    let copy_dir = read.as_ref().ok().and_then(|r| r.copy_dir().map(std::path::Path::to_path_buf));
+    let mode = copy_dir
+        .as_ref()
+        .map(|d| std::fs::metadata(d).expect("copy dir").permissions().mode() & 0o777);
+    let read = read.expect("the report opens a copy");
+    assert_eq!(mode, Some(0o700), "{copy_dir:?}");
+    assert_ne!(copy_dir.as_deref(), Some(planted.as_path()));
+    drop(read);
+
+    let victim_entries = std::fs::read_dir(&victim).expect("victim").count();
+    let link = std::fs::read_link(&planted);
+    let _ = std::fs::remove_file(&planted);
+    assert_eq!(victim_entries, 0, "the copy went through the planted link");
+    assert_eq!(link.expect("the link is left alone"), victim);
+    assert!(copy_dir.is_some_and(|d| !d.exists()), "the copy is removed after the report");
+    drop(held);
+}
+
+// ---------------------------------------------------------------------------
+// Issue 11, 4: the metrics listener under idle connections, and running out
+// of file descriptors is never the site's fault.
+
+const CHILD_EXHAUST: &str = "SITEWARDEN_HOSTILE_EXHAUST_FDS";
+
+/// Run in a process of its own by `out_of_file_descriptors_the_site_is_unknown_not_unreachable`:
+/// it uses up every file descriptor of its process.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+#[ignore = "run by out_of_file_descriptors_the_site_is_unknown_not_unreachable"]
+async fn exhaust_file_descriptors_child() {
+    use sitewarden::engine::Engine;
+    use sitewarden::model::Status;
+    use sitewarden::settings::Settings;
+
+    let Ok(dir) = std::env::var(CHILD_EXHAUST) else {
+        return;
+    };
+    let server = Loopback::start(|_| answer(200, "text/html; charset=utf-8", portal("Cổng thông tin"))).await;
+    let config = write_settings(std::path::Path::new(&dir), &[("xa", server.url("/"))], "");
+    let settings = Settings::load(&config).expect("settings");
+    let sites = settings.registry.sites.clone();
+    let engine = Engine::new(settings).expect("engine");
+    // Hold every descriptor the process may still open.
+    let mut held = Vec::new();
+    loop {
+        match std::fs::File::open("/dev/null") {
+            Ok(f) => held.push(f),
+            Err(e) => {
+                assert_eq!(e.raw_os_error(), Some(24), "expected EMFILE, got {e}");
+                break;
+            }
+        }
+        assert!(held.len() < 1_000_000, "no descriptor limit");
+    }
+    let (_tx, rx) = watch::channel(false);
+    let outcomes = engine
+        .check(&sites, chrono::NaiveDate::from_ymd_opt(2026, 11, 25).expect("date"), rx)
+        .await;
+    drop(held);
+    let outcomes = outcomes.expect("the check still ends");
+    let results = &outcomes[0].results;
+    let reachable = results.iter().find(|r| r.rule == "site.reachable").expect("site.reachable");
+    assert_eq!(reachable.status, Status::Unknown, "{reachable:?}");
+    assert!(
+        reachable.evidence[0].detail.starts_with("local_resource: ") && reachable.evidence[0].detail.contains("không phải lỗi của trang"),
+        "{reachable:?}"
+    );
+    assert!(results.iter().all(|r| r.status != Status::Fail), "{results:?}");
+    println!("CHILD-CHECKED");
+}
+
+#[cfg(target_os = "linux")]
+#[test]
+fn out_of_file_descriptors_the_site_is_unknown_not_unreachable() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let out = std::process::Command::new(std::env::current_exe().expect("test binary"))
+        .args([
+            "exhaust_file_descriptors_child",
+            "--exact",
+            "--ignored",
+            "--nocapture",
+            "--test-threads=1",
+        ])
+        .env(CHILD_EXHAUST, dir.path())
+        .output()
+        .expect("run the child test");
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert!(out.status.success(), "{stdout}\n{}", String::from_utf8_lossy(&out.stderr));
+    assert!(stdout.contains("CHILD-CHECKED"), "the child test did not run: {stdout}");
+}
+
+/// Blocking GET on a fresh connection; the whole answer, or why not.
+fn http_get(addr: SocketAddr, path: &str, within: Duration) -> std::io::Result<String> {
+    use std::io::{Read, Write};
+    let mut s = std::net::TcpStream::connect_timeout(&addr, within)?;
+    s.set_read_timeout(Some(within))?;
+    s.write_all(format!("GET {path} HTTP/1.1\r\nHost: {addr}\r\nConnection: close\r\n\r\n").as_bytes())?;
+    let mut answer = String::new();
+    s.read_to_string(&mut answer)?;
+    Ok(answer)
+}
+
+/// How many of `conns` the server has not closed.
+fn still_open(conns: &[std::net::TcpStream]) -> usize {
+    use std::io::Read;
+    conns
+        .iter()
+        .filter(|c| {
+            let mut c: &std::net::TcpStream = c;
+            let mut buf = [0u8; 16];
+            // Non-blocking: WouldBlock means open and silent; EOF or a reset, closed.
+            matches!(c.read(&mut buf), Err(e) if e.kind() == std::io::ErrorKind::WouldBlock)
+        })
+        .count()
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn healthz_answers_while_many_idle_connections_are_held_open() {
+    use sitewarden::metrics::server::{Health, ServerLimits, serve_metrics_with};
+
+    let listener = TcpListener::bind("127.0.0.1:0").await.expect("bind");
+    let addr = listener.local_addr().expect("addr");
+    let limits = ServerLimits {
+        max_connections: 32,
+        idle: Duration::from_secs(2),
+        lifetime: Duration::from_secs(60),
+    };
+    let server = tokio::spawn(serve_metrics_with(listener, Arc::new(Health::new(Duration::from_secs(60))), limits));
+
+    let idle: Vec<std::net::TcpStream> = (0..200)
+        .map(|_| {
+            let c = std::net::TcpStream::connect(addr).expect("connect");
+            c.set_nonblocking(true).expect("nonblocking");
+            c
+        })
+        .collect();
+    tokio::time::sleep(Duration::from_millis(300)).await;
+
+    let started = Instant::now();
+    let answer = tokio::task::spawn_blocking(move || http_get(addr, "/healthz", Duration::from_secs(3)))
+        .await
+        .expect("join")
+        .expect("/healthz answers");
+    assert!(answer.starts_with("HTTP/1.1 200") && answer.ends_with("ok\n"), "{answer}");
+    assert!(started.elapsed() < Duration::from_secs(1), "/healthz took {:?}", started.elapsed());
+
+    // The server holds at most its cap; the rest were closed, not kept.
+    let open = still_open(&idle);
+    assert!(open <= 32, "{open} idle connections still held by the server");
+    // And those it kept go once they have been idle for the limit.
+    tokio::time::sleep(Duration::from_millis(2_500)).await;
+    assert_eq!(still_open(&idle), 0, "idle connections outlived the idle limit");
+    server.abort();
+}

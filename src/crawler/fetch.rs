@@ -54,6 +54,44 @@ struct PrivateAddressError(String);
 #[error("không phân giải được tên miền {0}")]
 struct DnsError(String);
 
+/// A name lookup that failed for want of a local resource (the resolver
+/// could not open a socket): not the site's DNS.
+#[derive(Debug, thiserror::Error)]
+#[error("{0}")]
+struct LocalLookupError(std::io::Error);
+
+/// Whether an I/O error is this machine running out of something rather
+/// than anything the site did: out of file descriptors (EMFILE, ENFILE),
+/// memory or buffers (ENOMEM, ENOBUFS), or local ports (EADDRNOTAVAIL on
+/// connect).
+pub fn is_local_resource_error(e: &std::io::Error) -> bool {
+    // Linux numbers; elsewhere the kinds and the text below still apply.
+    #[cfg(target_os = "linux")]
+    const LOCAL_ERRNOS: &[i32] = &[
+        12,  /* ENOMEM */
+        23,  /* ENFILE */
+        24,  /* EMFILE */
+        105, /* ENOBUFS */
+    ];
+    #[cfg(not(target_os = "linux"))]
+    const LOCAL_ERRNOS: &[i32] = &[];
+    if e.raw_os_error().is_some_and(|n| LOCAL_ERRNOS.contains(&n)) {
+        return true;
+    }
+    if matches!(e.kind(), std::io::ErrorKind::OutOfMemory | std::io::ErrorKind::AddrNotAvailable) {
+        return true;
+    }
+    let text = e.to_string().to_ascii_lowercase();
+    text.contains("too many open files") || text.contains("no buffer space available")
+}
+
+fn local_resource_failure(e: &dyn std::fmt::Display) -> FetchFailure {
+    failure(
+        FailureKind::LocalResource,
+        format!("sự cố tài nguyên trên máy chạy sitewarden, không phải lỗi của trang ({e}); trang sẽ được kiểm tra lại ở lần sau"),
+    )
+}
+
 /// Whether an address is on the public internet. Loopback, private,
 /// link-local (cloud metadata at 169.254.169.254), CGNAT, unspecified,
 /// benchmarking, multicast and reserved are not; nor are the IPv6 forms that
@@ -121,7 +159,13 @@ impl reqwest::dns::Resolve for GuardedResolver {
         Box::pin(async move {
             let addrs: Vec<SocketAddr> = tokio::net::lookup_host((host.as_str(), 0))
                 .await
-                .map_err(|e| Box::new(DnsError(format!("{host}: \"{e}\""))) as Box<dyn StdError + Send + Sync>)?
+                .map_err(|e| -> Box<dyn StdError + Send + Sync> {
+                    if is_local_resource_error(&e) {
+                        Box::new(LocalLookupError(e))
+                    } else {
+                        Box::new(DnsError(format!("{host}: \"{e}\"")))
+                    }
+                })?
                 .collect();
             let total = addrs.len();
             let kept: Vec<SocketAddr> = addrs.into_iter().filter(|a| allow || is_public(a.ip())).collect();
@@ -150,11 +194,19 @@ fn failure(kind: FailureKind, detail: impl Into<String>) -> FetchFailure {
 /// The detail says in Vietnamese what went wrong and quotes what the
 /// libraries said, which is English and technical.
 fn classify(err: &reqwest::Error) -> FetchFailure {
+    classify_chain(err, err.is_timeout(), err.is_connect())
+}
+
+/// [`classify`] on any error chain, given what reqwest says of its top.
+fn classify_chain(err: &(dyn StdError + 'static), is_timeout: bool, is_connect: bool) -> FetchFailure {
     let mut text = err.to_string();
     let mut cause: Option<&(dyn StdError + 'static)> = err.source();
     while let Some(c) = cause {
         if let Some(p) = c.downcast_ref::<PrivateAddressError>() {
             return failure(FailureKind::PrivateAddress, p.to_string());
+        }
+        if let Some(l) = c.downcast_ref::<LocalLookupError>() {
+            return local_resource_failure(&l.0);
         }
         if let Some(d) = c.downcast_ref::<DnsError>() {
             return failure(FailureKind::Dns, d.to_string());
@@ -165,6 +217,11 @@ fn classify(err: &reqwest::Error) -> FetchFailure {
             while let Some(inner) = io.get_ref().and_then(|e| e.downcast_ref::<std::io::Error>()) {
                 io = inner;
             }
+            // Out of descriptors, the socket cannot even be opened: our
+            // failure, which must never read as the site being down.
+            if is_local_resource_error(io) {
+                return local_resource_failure(io);
+            }
             match io.kind() {
                 std::io::ErrorKind::ConnectionRefused => return failure(FailureKind::Connect, "máy chủ từ chối kết nối"),
                 std::io::ErrorKind::TimedOut => return failure(FailureKind::Timeout, "hết thời gian chờ kết nối"),
@@ -172,7 +229,7 @@ fn classify(err: &reqwest::Error) -> FetchFailure {
                 // speak TLS, a corrupt record) as InvalidData while
                 // connecting; plain-HTTP connects never produce it, so it is
                 // a TLS failure even when no word in the text says so.
-                std::io::ErrorKind::InvalidData if err.is_connect() => {
+                std::io::ErrorKind::InvalidData if is_connect => {
                     return failure(FailureKind::Tls, format!("bắt tay TLS không thành công: \"{text}: {c}\""));
                 }
                 _ => {}
@@ -183,11 +240,13 @@ fn classify(err: &reqwest::Error) -> FetchFailure {
         cause = c.source();
     }
     let lower = text.to_lowercase();
-    if err.is_timeout() {
+    if lower.contains("too many open files") || lower.contains("no buffer space available") {
+        local_resource_failure(&text)
+    } else if is_timeout {
         failure(FailureKind::Timeout, format!("hết thời gian chờ: \"{text}\""))
     } else if lower.contains("certificate") || lower.contains("tls") || lower.contains("handshake") || lower.contains("invalidcert") {
         failure(FailureKind::Tls, format!("lỗi TLS hoặc chứng chỉ số: \"{text}\""))
-    } else if err.is_connect() {
+    } else if is_connect {
         failure(FailureKind::Connect, format!("không kết nối được: \"{text}\""))
     } else {
         failure(FailureKind::Other, format!("lỗi đường truyền: \"{text}\""))
@@ -243,6 +302,7 @@ async fn resolves_to_public(url: &Url, timeout: Duration) -> Result<(), FetchFai
     let port = url.port_or_known_default().unwrap_or(80);
     let addrs: Vec<SocketAddr> = match tokio::time::timeout(timeout, tokio::net::lookup_host((name, port))).await {
         Ok(Ok(addrs)) => addrs.collect(),
+        Ok(Err(e)) if is_local_resource_error(&e) => return Err(local_resource_failure(&e)),
         Ok(Err(e)) => return Err(failure(FailureKind::Dns, format!("không phân giải được tên miền {name}: \"{e}\""))),
         Err(_) => {
             return Err(failure(
@@ -546,6 +606,36 @@ mod tests {
         ] {
             assert!(is_public(ip.parse().unwrap()), "{ip}");
         }
+    }
+
+    /// How hyper-util reports a socket it could not open: an error of its
+    /// own whose source is the I/O error.
+    #[derive(Debug, thiserror::Error)]
+    #[error("tcp open error")]
+    struct ConnectError(#[source] std::io::Error);
+
+    #[derive(Debug, thiserror::Error)]
+    #[error("error sending request for url (http://xa.gov.vn/)")]
+    struct Top(#[source] ConnectError);
+
+    #[cfg(target_os = "linux")]
+    #[test]
+    fn out_of_file_descriptors_is_a_local_problem_not_the_sites() {
+        for errno in [24 /* EMFILE */, 23 /* ENFILE */] {
+            let err = Top(ConnectError(std::io::Error::from_raw_os_error(errno)));
+            let f = classify_chain(&err, false, true);
+            assert_eq!(f.kind, FailureKind::LocalResource, "errno {errno}: {f:?}");
+            assert!(f.describe().starts_with("local_resource: "), "{}", f.describe());
+            assert!(f.detail.contains("không phải lỗi của trang"), "{}", f.detail);
+        }
+        // The same error from the resolver is not the site's DNS either.
+        let lookup = Top(ConnectError(std::io::Error::other(LocalLookupError(
+            std::io::Error::from_raw_os_error(24),
+        ))));
+        assert_eq!(classify_chain(&lookup, false, true).kind, FailureKind::LocalResource);
+        // A refused connection still is the site's.
+        let refused = Top(ConnectError(std::io::Error::from(std::io::ErrorKind::ConnectionRefused)));
+        assert_eq!(classify_chain(&refused, false, true).kind, FailureKind::Connect);
     }
 
     #[tokio::test]

@@ -11,7 +11,7 @@ use http_body_util::Full;
 use hyper::server::conn::http1;
 use hyper::service::service_fn;
 use hyper::{Method, Request, Response, StatusCode};
-use hyper_util::rt::TokioIo;
+use hyper_util::rt::{TokioIo, TokioTimer};
 use tokio::net::TcpListener;
 
 /// Liveness of the scheduler loop, shared with `/healthz`.
@@ -76,7 +76,46 @@ fn respond(req: &Request<hyper::body::Incoming>, health: &Health) -> Response<Fu
     }
 }
 
+/// Bounds on the metrics listener's connections, so idle or slow clients
+/// can neither run the process out of file descriptors nor keep
+/// `/healthz` from answering.
+#[derive(Debug, Clone, Copy)]
+pub struct ServerLimits {
+    /// Connections served at once. One more is still accepted, and the
+    /// oldest connection is closed to make room: a monitor's request takes
+    /// a millisecond, so only connections that sit idle lose their place.
+    pub max_connections: usize,
+    /// How long a connection may take to send a request's headers, and how
+    /// long it may stay open idle between requests.
+    pub idle: Duration,
+    /// How long any one connection may stay open at all.
+    pub lifetime: Duration,
+}
+
+impl Default for ServerLimits {
+    fn default() -> ServerLimits {
+        ServerLimits {
+            max_connections: 64,
+            idle: Duration::from_secs(10),
+            lifetime: Duration::from_secs(60),
+        }
+    }
+}
+
+/// The connections being served, oldest first, each with what closes it.
+#[derive(Default)]
+struct Open {
+    next_id: u64,
+    conns: std::collections::VecDeque<(u64, Arc<tokio::sync::Notify>)>,
+}
+
 pub async fn serve_metrics(listener: TcpListener, health: Arc<Health>) {
+    serve_metrics_with(listener, health, ServerLimits::default()).await
+}
+
+pub async fn serve_metrics_with(listener: TcpListener, health: Arc<Health>, limits: ServerLimits) {
+    let open: Arc<std::sync::Mutex<Open>> = Arc::default();
+    let max = limits.max_connections.max(1);
     loop {
         let stream = match listener.accept().await {
             Ok((s, _)) => s,
@@ -87,13 +126,39 @@ pub async fn serve_metrics(listener: TcpListener, health: Arc<Health>) {
                 continue;
             }
         };
-        let health = health.clone();
+        let close = Arc::new(tokio::sync::Notify::new());
+        let id = {
+            let mut open = open.lock().unwrap_or_else(|p| p.into_inner());
+            while open.conns.len() >= max {
+                if let Some((_, oldest)) = open.conns.pop_front() {
+                    // notify_one keeps the wake-up if the task is not
+                    // waiting yet, so the close is never lost.
+                    oldest.notify_one();
+                }
+            }
+            open.next_id += 1;
+            let id = open.next_id;
+            open.conns.push_back((id, close.clone()));
+            id
+        };
+        let (health, open) = (health.clone(), open.clone());
         tokio::spawn(async move {
             let svc = service_fn(move |req| {
                 let resp = respond(&req, &health);
                 async move { Ok::<_, Infallible>(resp) }
             });
-            let _ = http1::Builder::new().serve_connection(TokioIo::new(stream), svc).await;
+            let mut builder = http1::Builder::new();
+            // hyper starts this timer whenever it waits for a request's
+            // head, so it bounds both a slow first request and the idle
+            // wait between keep-alive requests.
+            builder.timer(TokioTimer::new()).header_read_timeout(limits.idle);
+            let conn = builder.serve_connection(TokioIo::new(stream), svc);
+            tokio::select! {
+                _ = tokio::time::timeout(limits.lifetime, conn) => {}
+                _ = close.notified() => {}
+            }
+            let mut open = open.lock().unwrap_or_else(|p| p.into_inner());
+            open.conns.retain(|(c, _)| *c != id);
         });
     }
 }

@@ -144,6 +144,11 @@ pub fn renderer_for(format: Format) -> Box<dyn Renderer> {
 /// Writes `path` so that a reader sees either the old file or the complete
 /// new one, never half a file: temp file in the same directory (same
 /// filesystem, so the rename is atomic), fsync, rename, fsync the directory.
+///
+/// The temp file gets a random name and is created with O_EXCL, so nothing
+/// planted in the directory (a link at a name we would have used) is
+/// followed or overwritten; the rename replaces a link at `path` itself
+/// rather than writing through it.
 pub fn write_atomically(path: &Path, f: impl FnOnce(&mut dyn Write) -> io::Result<()>) -> io::Result<()> {
     let dir = match path.parent() {
         Some(d) if !d.as_os_str().is_empty() => d.to_path_buf(),
@@ -152,29 +157,30 @@ pub fn write_atomically(path: &Path, f: impl FnOnce(&mut dyn Write) -> io::Resul
     let file_name = path
         .file_name()
         .ok_or_else(|| io::Error::new(io::ErrorKind::InvalidInput, format!("{} names no file", path.display())))?;
-    let mut tmp_name = std::ffi::OsString::from(".");
-    tmp_name.push(file_name);
-    tmp_name.push(format!(".tmp-{}", std::process::id()));
-    let tmp = dir.join(tmp_name);
-
-    let result = (|| {
-        let file = std::fs::OpenOptions::new().write(true).create(true).truncate(true).open(&tmp)?;
-        let mut w = io::BufWriter::new(file);
-        f(&mut w)?;
-        let file = w.into_inner().map_err(|e| e.into_error())?;
-        file.sync_all()?;
-        drop(file);
-        std::fs::rename(&tmp, path)?;
-        // The rename itself must survive a power cut too.
-        if let Ok(d) = std::fs::File::open(&dir) {
-            let _ = d.sync_all();
-        }
-        Ok(())
-    })();
-    if result.is_err() {
-        let _ = std::fs::remove_file(&tmp);
+    let mut prefix = std::ffi::OsString::from(".");
+    prefix.push(file_name);
+    prefix.push(".tmp-");
+    let mut builder = tempfile::Builder::new();
+    builder.prefix(&prefix);
+    // tempfile creates 0600; findings files are read by officers, so keep
+    // what the umask allows, as a plain create would.
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        builder.permissions(std::fs::Permissions::from_mode(0o666));
     }
-    result
+    // Dropped on any error below, which removes the temp file.
+    let tmp = builder.tempfile_in(&dir)?;
+    let mut w = io::BufWriter::new(tmp);
+    f(&mut w)?;
+    let tmp = w.into_inner().map_err(|e| e.into_error())?;
+    tmp.as_file().sync_all()?;
+    tmp.persist(path).map_err(|e| e.error)?;
+    // The rename itself must survive a power cut too.
+    if let Ok(d) = std::fs::File::open(&dir) {
+        let _ = d.sync_all();
+    }
+    Ok(())
 }
 
 /// A (site, rule) pair named in [`Changes`].

@@ -46,7 +46,9 @@ fn check(ctx: &RuleContext) -> Verdict {
         | FailureKind::RobotsDenied
         | FailureKind::PrivateAddress
         | FailureKind::BotProtection
-        | FailureKind::Other => {
+        | FailureKind::Other
+        | FailureKind::InternalError
+        | FailureKind::LocalResource => {
             return Verdict::unknown("Chưa xác định được trang chủ có truy cập được hay không", evidence);
         }
     };

@@ -11,7 +11,10 @@ use std::path::PathBuf;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
+use std::panic::AssertUnwindSafe;
+
 use chrono::{DateTime, FixedOffset, NaiveDate};
+use futures_util::FutureExt;
 use sd_notify::NotifyState;
 use tokio::net::TcpListener;
 use tokio::signal::unix::{SignalKind, signal};
@@ -21,7 +24,7 @@ use tokio::task::JoinSet;
 use super::schedule::{due_at_startup, next_slot, previous_slot};
 use crate::config::Config;
 use crate::crawler::Fetcher;
-use crate::engine::{Engine, EngineError};
+use crate::engine::{Engine, EngineError, panic_message};
 use crate::events;
 use crate::findings::write_findings;
 use crate::metrics::server::{Health, serve_metrics};
@@ -109,6 +112,21 @@ fn parse_slot(s: &str) -> Option<DateTime<FixedOffset>> {
 }
 
 impl Scheduler {
+    fn new(config_path: PathBuf, engine: Arc<Engine>, shutdown: watch::Receiver<bool>) -> Scheduler {
+        Scheduler {
+            config_path,
+            permits: Arc::new(Semaphore::new(engine.config.crawl.max_concurrent_sites.max(1))),
+            engine,
+            next_crawl: HashMap::new(),
+            next_report: None,
+            running: HashMap::new(),
+            pending_report: None,
+            report_running: false,
+            tasks: JoinSet::new(),
+            shutdown,
+        }
+    }
+
     fn config(&self) -> &Config {
         &self.engine.config
     }
@@ -176,10 +194,16 @@ impl Scheduler {
                     outcome: CrawlEnd::Interrupted,
                 };
             };
-            let outcome = match engine.check_site(&site, vn_today(), stop).await {
-                Ok(Some(_)) => CrawlEnd::Finished,
-                Ok(None) => CrawlEnd::Interrupted,
-                Err(e) => CrawlEnd::Failed(e.to_string()),
+            // check_site turns a panic in the crawl or the rules into the
+            // site's results; one anywhere else (the store) must still come
+            // back with the site's id, or the site would stay "running" and
+            // every later slot of it would be skipped.
+            let checked = AssertUnwindSafe(engine.check_site(&site, vn_today(), stop)).catch_unwind().await;
+            let outcome = match checked {
+                Ok(Ok(Some(_))) => CrawlEnd::Finished,
+                Ok(Ok(None)) => CrawlEnd::Interrupted,
+                Ok(Err(e)) => CrawlEnd::Failed(e.to_string()),
+                Err(panic) => CrawlEnd::Failed(format!("internal error (panic): {}", panic_message(panic.as_ref()))),
             };
             Done::Crawl { site: id, outcome }
         });
@@ -221,6 +245,15 @@ impl Scheduler {
             }
             Done::Report { slot }
         });
+    }
+
+    /// A task of `tasks` ended. Crawl tasks catch their own panics, so an
+    /// error here is a report task or a task cancelled at shutdown.
+    fn on_joined(&mut self, joined: Result<Done, tokio::task::JoinError>) {
+        match joined {
+            Ok(done) => self.on_done(done),
+            Err(e) => tracing::error!(error = %e, "a scheduler task failed"),
+        }
     }
 
     fn on_done(&mut self, done: Done) {
@@ -364,6 +397,7 @@ impl Scheduler {
             store: old.store.clone(),
             fetcher,
             calendar,
+            panic_site: old.panic_site.clone(),
         })
     }
 
@@ -446,18 +480,7 @@ pub async fn run(config_path: PathBuf, settings: Settings) -> Result<(), DaemonE
     }
 
     let (stop_tx, stop_rx) = watch::channel(false);
-    let mut s = Scheduler {
-        config_path,
-        permits: Arc::new(Semaphore::new(engine.config.crawl.max_concurrent_sites.max(1))),
-        engine,
-        next_crawl: HashMap::new(),
-        next_report: None,
-        running: HashMap::new(),
-        pending_report: None,
-        report_running: false,
-        tasks: JoinSet::new(),
-        shutdown: stop_rx,
-    };
+    let mut s = Scheduler::new(config_path, engine, stop_rx);
     s.plan_startup().map_err(DaemonError::Plan)?;
     tracing::info!(sites = s.engine.registry.sites.len(), state = %s.engine.config.db_path().display(), "sitewarden started");
     notify(&[NotifyState::Ready]);
@@ -472,10 +495,7 @@ pub async fn run(config_path: PathBuf, settings: Settings) -> Result<(), DaemonE
         let nap = until.min(beat_every);
         tokio::select! {
             _ = tokio::time::sleep(nap) => {}
-            Some(done) = s.tasks.join_next() => match done {
-                Ok(d) => s.on_done(d),
-                Err(e) => tracing::error!(error = %e, "a scheduler task failed"),
-            },
+            Some(joined) = s.tasks.join_next() => s.on_joined(joined),
             _ = hup.recv() => s.reload(),
             _ = term.recv() => break,
             _ = int.recv() => break,
@@ -504,4 +524,65 @@ pub async fn run(config_path: PathBuf, settings: Settings) -> Result<(), DaemonE
     s.engine.store.flush().map_err(DaemonError::Flush)?;
     tracing::info!("stopped");
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model::{FailureKind, Status};
+
+    /// Two sites on a port nothing listens on: their checks end quickly,
+    /// with a connect failure, and need no server.
+    fn engine(dir: &std::path::Path) -> (PathBuf, Engine) {
+        let closed = std::net::TcpListener::bind("127.0.0.1:0")
+            .and_then(|l| l.local_addr())
+            .expect("a free port");
+        let sites: String = ["a", "b"]
+            .iter()
+            .map(|id| format!("[[site]]\nid = \"{id}\"\nname = \"Cổng {id}\"\nurl = \"http://{closed}/{id}/\"\nkind = \"government\"\n\n"))
+            .collect();
+        std::fs::write(dir.join("sites.toml"), sites).expect("registry");
+        let config = dir.join("sitewarden.toml");
+        std::fs::write(
+            &config,
+            "state_dir = \"state\"\nregistry = \"sites.toml\"\n[crawl]\nallow_private_addresses = true\nrequest_timeout = \"2s\"\n",
+        )
+        .expect("config");
+        let settings = Settings::load(&config).expect("settings");
+        (config, Engine::new(settings).expect("engine"))
+    }
+
+    #[tokio::test]
+    async fn a_site_whose_check_panics_is_freed_and_crawled_again_at_its_next_slot() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let (config, engine) = engine(dir.path());
+        let (_stop, stop_rx) = watch::channel(false);
+        let mut s = Scheduler::new(config, Arc::new(engine.panic_on_site("b")), stop_rx);
+        for round in 0..2 {
+            for id in ["a", "b"] {
+                s.next_crawl.insert(id.to_string(), ("0 0 1 * * *".to_string(), vn_now()));
+            }
+            s.tick();
+            assert!(s.running.contains_key("b"), "round {round}: the panicking site's slot was skipped");
+            while let Some(joined) = s.tasks.join_next().await {
+                s.on_joined(joined);
+            }
+            assert!(s.running.is_empty(), "round {round}: still marked running: {:?}", s.running.keys());
+        }
+        let results = s.engine.store.results_for_day(vn_today()).expect("results");
+        let of = |site: &str| results.iter().filter(|r| r.site == site).collect::<Vec<_>>();
+        assert!(!of("b").is_empty());
+        for r in of("b") {
+            assert_eq!(r.status, Status::Unknown, "{r:?}");
+            let detail = &r.evidence[0].detail;
+            assert!(detail.starts_with(FailureKind::InternalError.as_str()), "{detail}");
+            assert!(
+                detail.contains("lỗi nội bộ khi kiểm tra trang: test hook: panic while checking b"),
+                "{detail}"
+            );
+        }
+        let reachable = of("a").into_iter().find(|r| r.rule == "site.reachable").expect("a was judged");
+        assert_eq!(reachable.status, Status::Fail, "{reachable:?}");
+        assert!(reachable.evidence[0].detail.starts_with("connect"), "{reachable:?}");
+    }
 }

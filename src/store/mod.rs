@@ -17,6 +17,7 @@
 //! verdicts no day refers to any more.
 
 mod codec;
+mod copy;
 mod pages;
 mod results;
 mod state;
@@ -27,6 +28,7 @@ mod tests;
 use std::path::Path;
 use std::sync::{Arc, Mutex};
 
+pub use copy::DbCopy;
 pub use state::CrawlState;
 
 #[derive(Debug, thiserror::Error)]
