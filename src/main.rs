@@ -1,5 +1,5 @@
-//! The `sitewarden` binary: parses the command line and maps outcomes to exit
-//! codes. Everything else lives in the library.
+//! The `sitewarden` binary: parses the command line, sets up logging and maps
+//! outcomes to exit codes. Everything else lives in the library.
 
 use std::fmt;
 use std::io::IsTerminal;
