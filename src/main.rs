@@ -1,93 +1,85 @@
-//! The `sitewarden` binary: parses the command line and maps outcomes to exit
-//! codes. Everything else lives in the library.
+//! The `sitewarden` binary: parses the command line, sets up logging and maps
+//! outcomes to exit codes. Everything else lives in the library.
 
-use std::path::PathBuf;
+use std::fmt;
+use std::io::IsTerminal;
+use std::os::fd::AsFd;
+use std::os::unix::fs::MetadataExt;
 use std::process::ExitCode;
 
-use clap::{Args, Parser, Subcommand};
-use sitewarden::commands::{self, CheckArgs, DemoArgs, Exit, LogFormat, ReportArgs};
+use clap::Parser;
+use sitewarden::commands::{self, CheckArgs, DemoArgs, Exit, ReportArgs};
+use tracing::{Event, Level, Subscriber};
+use tracing_subscriber::EnvFilter;
+use tracing_subscriber::fmt::FmtContext;
+use tracing_subscriber::fmt::format::{self, FormatEvent, FormatFields, Writer};
+use tracing_subscriber::registry::LookupSpan;
 
-#[derive(Parser)]
-#[command(
-    name = "sitewarden",
-    version,
-    about = "Watches registered Vietnamese websites for the rules on electronic information"
-)]
-struct Cli {
-    /// Configuration file.
-    #[arg(long, global = true, env = "SITEWARDEN_CONFIG", default_value = "/etc/sitewarden/sitewarden.toml")]
-    config: PathBuf,
-    /// Log format: text (default) or json for log shippers.
-    #[arg(long, global = true, value_enum, default_value_t = LogFormat::Text)]
-    log_format: LogFormat,
-    #[command(subcommand)]
-    command: Command,
+mod cli;
+
+use cli::{Cli, Command, ConfigCommand, LogFormat};
+
+/// Logs go to stderr (stdout carries results). Colour only for a person at a
+/// terminal who has not asked for none (no-color.org); under systemd, no
+/// timestamps (journald adds them) and each line opens with its syslog
+/// priority so `journalctl -p warning` and the colouring of journalctl work.
+fn init_logging(format: LogFormat, default_level: &str) {
+    let filter = EnvFilter::try_from_env("SITEWARDEN_LOG").unwrap_or_else(|_| EnvFilter::new(default_level));
+    let journal = stderr_is_journal();
+    let colour = !journal && std::io::stderr().is_terminal() && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty());
+    let builder = tracing_subscriber::fmt()
+        .with_env_filter(filter)
+        .with_writer(std::io::stderr)
+        .with_ansi(colour);
+    let _ = match (format, journal) {
+        (LogFormat::Json, false) => builder.json().try_init(),
+        (LogFormat::Json, true) => builder.json().event_format(Priority(format::format().json())).try_init(),
+        (LogFormat::Text, false) => builder.try_init(),
+        (LogFormat::Text, true) => builder
+            .event_format(Priority(format::format().without_time().with_ansi(false)))
+            .try_init(),
+    };
 }
 
-#[derive(Subcommand)]
-enum Command {
-    /// Run the daemon: scheduled crawls, nightly findings file, metrics.
-    Run,
-    /// One pass now over all (or the named) sites.
-    Check(CheckCli),
-    /// Render stored results without crawling.
-    Report(ReportCli),
-    /// Configuration commands.
-    Config {
-        #[command(subcommand)]
-        command: ConfigCommand,
-    },
-    /// Serve the bundled fixture sites on 127.0.0.1 and check them.
-    Demo(DemoCli),
+/// systemd sets JOURNAL_STREAM to the device and inode of the stream it hands
+/// the service as stderr. Child processes inherit the variable even when their
+/// stderr goes elsewhere (`sitewarden check 2>file` in a unit's script), so
+/// only a matching stderr counts.
+fn stderr_is_journal() -> bool {
+    let Some((dev, ino)) = std::env::var("JOURNAL_STREAM").ok().and_then(|v| {
+        let (d, i) = v.split_once(':')?;
+        Some((d.parse::<u64>().ok()?, i.parse::<u64>().ok()?))
+    }) else {
+        return false;
+    };
+    std::io::stderr()
+        .as_fd()
+        .try_clone_to_owned()
+        .map(std::fs::File::from)
+        .and_then(|f| f.metadata())
+        .is_ok_and(|m| m.dev() == dev && m.ino() == ino)
 }
 
-#[derive(Subcommand)]
-enum ConfigCommand {
-    /// Validate the configuration and registry, print a summary.
-    Check,
-}
+/// The sd-daemon `<N>` prefix: journald strips it and records N as the line's
+/// priority. A line written without it would be stored as info whatever its level.
+struct Priority<F>(F);
 
-#[derive(Args)]
-struct CheckCli {
-    /// Only this site (repeatable).
-    #[arg(long = "site")]
-    sites: Vec<String>,
-    /// Make "today" this date (YYYY-MM-DD, Asia/Ho_Chi_Minh).
-    #[arg(long)]
-    as_of: Option<String>,
-    #[arg(long)]
-    format: Option<String>,
-    #[arg(long)]
-    out: Option<PathBuf>,
-    /// violation, warning or never.
-    #[arg(long, default_value = "violation")]
-    fail_on: String,
-}
-
-#[derive(Args)]
-struct ReportCli {
-    #[arg(long)]
-    date: Option<String>,
-    #[arg(long)]
-    from: Option<String>,
-    #[arg(long)]
-    to: Option<String>,
-    #[arg(long = "site")]
-    sites: Vec<String>,
-    #[arg(long)]
-    format: Option<String>,
-    #[arg(long)]
-    out: Option<PathBuf>,
-}
-
-#[derive(Args)]
-struct DemoCli {
-    /// Where to write the reports (default: a new temporary directory).
-    #[arg(long)]
-    out_dir: Option<PathBuf>,
-    /// Serve the fixtures from this directory instead of the bundled copy.
-    #[arg(long)]
-    fixtures: Option<PathBuf>,
+impl<S, N, F> FormatEvent<S, N> for Priority<F>
+where
+    S: Subscriber + for<'a> LookupSpan<'a>,
+    N: for<'a> FormatFields<'a> + 'static,
+    F: FormatEvent<S, N>,
+{
+    fn format_event(&self, ctx: &FmtContext<'_, S, N>, mut writer: Writer<'_>, event: &Event<'_>) -> fmt::Result {
+        let priority = match *event.metadata().level() {
+            Level::ERROR => 3,
+            Level::WARN => 4,
+            Level::INFO => 6,
+            _ => 7,
+        };
+        write!(writer, "<{priority}>")?;
+        self.0.format_event(ctx, writer, event)
+    }
 }
 
 fn main() -> ExitCode {
@@ -101,7 +93,7 @@ fn main() -> ExitCode {
     };
     // The demo's output is its table; its per-site log lines are noise there.
     let level = if matches!(cli.command, Command::Demo(_)) { "warn" } else { "info" };
-    commands::init_logging(cli.log_format, level);
+    init_logging(cli.log_format, level);
     let outcome = match cli.command {
         Command::Run => commands::run(&cli.config),
         Command::Check(c) => commands::check(
