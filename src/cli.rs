@@ -60,13 +60,14 @@ pub struct CheckCli {
     /// Make "today" this date (YYYY-MM-DD, Asia/Ho_Chi_Minh).
     #[arg(long)]
     pub as_of: Option<String>,
-    #[arg(long)]
-    pub format: Option<String>,
+    /// Output format (default jsonl).
+    #[arg(long, value_enum, ignore_case = true)]
+    pub format: Option<FormatArg>,
     #[arg(long)]
     pub out: Option<PathBuf>,
-    /// violation, warning or never.
-    #[arg(long, default_value = "violation")]
-    pub fail_on: String,
+    /// Exit 1 when a result fails at or above this severity.
+    #[arg(long, value_enum, ignore_case = true, default_value_t = FailOnArg::Violation)]
+    pub fail_on: FailOnArg,
 }
 
 #[derive(Args)]
@@ -79,10 +80,29 @@ pub struct ReportCli {
     pub to: Option<String>,
     #[arg(long = "site")]
     pub sites: Vec<String>,
-    #[arg(long)]
-    pub format: Option<String>,
+    /// Output format (default jsonl for a day, html for a period).
+    #[arg(long, value_enum, ignore_case = true)]
+    pub format: Option<FormatArg>,
     #[arg(long)]
     pub out: Option<PathBuf>,
+}
+
+/// `--format` of `check` and `report` (SPEC §2).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum FormatArg {
+    #[value(alias = "json", alias = "ndjson")]
+    Jsonl,
+    Csv,
+    Html,
+    Junit,
+}
+
+/// `--fail-on` of `check` (SPEC §2).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum FailOnArg {
+    Violation,
+    Warning,
+    Never,
 }
 
 #[derive(Args)]

@@ -54,26 +54,6 @@ fn fatal(e: anyhow::Error) -> Failure {
     }
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
-pub enum LogFormat {
-    Text,
-    Json,
-}
-
-/// Logs go to stderr (stdout carries results). Under systemd, journald adds
-/// timestamps, so plain lines without them.
-pub fn init_logging(format: LogFormat, default_level: &str) {
-    let filter =
-        tracing_subscriber::EnvFilter::try_from_env("SITEWARDEN_LOG").unwrap_or_else(|_| tracing_subscriber::EnvFilter::new(default_level));
-    let builder = tracing_subscriber::fmt().with_env_filter(filter).with_writer(std::io::stderr);
-    let under_journald = std::env::var_os("JOURNAL_STREAM").is_some();
-    let _ = match (format, under_journald) {
-        (LogFormat::Json, _) => builder.json().try_init(),
-        (LogFormat::Text, true) => builder.without_time().with_ansi(false).try_init(),
-        (LogFormat::Text, false) => builder.try_init(),
-    };
-}
-
 pub(crate) fn runtime() -> Result<tokio::runtime::Runtime, Failure> {
     tokio::runtime::Builder::new_multi_thread()
         .enable_all()
@@ -92,10 +72,6 @@ fn parse_date(s: Option<&str>, flag: &str) -> Result<Option<NaiveDate>, Failure>
             .map_err(|_| usage(format!("{flag} {d:?}: expected a date as YYYY-MM-DD")))
     })
     .transpose()
-}
-
-fn parse_format(s: Option<&str>, default: Format) -> Result<Format, Failure> {
-    s.map_or(Ok(default), |f| f.parse::<Format>().map_err(usage))
 }
 
 fn select_sites(registry: &Registry, ids: &[String]) -> Result<Vec<Site>, Failure> {
@@ -166,9 +142,10 @@ fn write_output(format: Format, out: Option<&Path>, results: &[ResultRecord], ct
 pub struct CheckArgs {
     pub sites: Vec<String>,
     pub as_of: Option<String>,
-    pub format: Option<String>,
+    pub format: Option<Format>,
     pub out: Option<PathBuf>,
-    pub fail_on: String,
+    /// None: never exit 1 (`--fail-on never`).
+    pub fail_on: Option<Severity>,
 }
 
 /// The exit code for `--fail-on`: 1 when any result is at or above it.
@@ -183,13 +160,8 @@ pub fn check(config_path: &Path, args: CheckArgs) -> Result<Exit, Failure> {
     let settings = load(config_path)?;
     let sites = select_sites(&settings.registry, &args.sites)?;
     let as_of = parse_date(args.as_of.as_deref(), "--as-of")?.unwrap_or_else(vn_today);
-    let format = parse_format(args.format.as_deref(), Format::Jsonl)?;
-    let fail_on = match args.fail_on.as_str() {
-        "violation" => Some(Severity::Violation),
-        "warning" => Some(Severity::Warning),
-        "never" => None,
-        other => return Err(usage(format!("--fail-on {other:?}: use violation, warning or never"))),
-    };
+    let format = args.format.unwrap_or(Format::Jsonl);
+    let fail_on = args.fail_on;
     let rt = runtime()?;
     rt.block_on(async {
         let engine = Engine::new(settings).context("cannot start the check").map_err(fatal)?;
@@ -207,7 +179,7 @@ pub struct ReportArgs {
     pub from: Option<String>,
     pub to: Option<String>,
     pub sites: Vec<String>,
-    pub format: Option<String>,
+    pub format: Option<Format>,
     pub out: Option<PathBuf>,
 }
 
@@ -221,7 +193,7 @@ pub fn report(config_path: &Path, args: ReportArgs) -> Result<Exit, Failure> {
         return period_report(&config, &registry, &calendar, &args);
     }
     let date = parse_date(args.date.as_deref(), "--date")?.unwrap_or_else(vn_today);
-    let format = parse_format(args.format.as_deref(), Format::Jsonl)?;
+    let format = args.format.unwrap_or(Format::Jsonl);
     let sites = select_sites(&registry, &args.sites)?;
     let read = open_store_for_reading(&config).map_err(|e| fatal(e.into()))?;
     let store = &read.store;
@@ -349,7 +321,7 @@ fn period_report(config: &Config, registry: &Registry, calendar: &Calendar, args
     if from > to {
         return Err(usage(format!("--from {from} is after --to {to}")));
     }
-    let format = parse_format(args.format.as_deref(), Format::Html)?;
+    let format = args.format.unwrap_or(Format::Html);
     if format == Format::Junit {
         return Err(usage("the period summary is written as html, csv or jsonl"));
     }

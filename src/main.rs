@@ -9,6 +9,8 @@ use std::process::ExitCode;
 
 use clap::Parser;
 use sitewarden::commands::{self, CheckArgs, DemoArgs, Exit, ReportArgs};
+use sitewarden::model::Severity;
+use sitewarden::report::Format;
 use tracing::{Event, Level, Subscriber};
 use tracing_subscriber::EnvFilter;
 use tracing_subscriber::fmt::FmtContext;
@@ -17,7 +19,7 @@ use tracing_subscriber::registry::LookupSpan;
 
 mod cli;
 
-use cli::{Cli, Command, ConfigCommand, LogFormat};
+use cli::{Cli, Command, ConfigCommand, FailOnArg, FormatArg, LogFormat};
 
 /// Logs go to stderr (stdout carries results). Colour only for a person at a
 /// terminal who has not asked for none (no-color.org); under systemd, no
@@ -101,9 +103,13 @@ fn main() -> ExitCode {
             CheckArgs {
                 sites: c.sites,
                 as_of: c.as_of,
-                format: c.format,
+                format: c.format.map(format),
                 out: c.out,
-                fail_on: c.fail_on,
+                fail_on: match c.fail_on {
+                    FailOnArg::Violation => Some(Severity::Violation),
+                    FailOnArg::Warning => Some(Severity::Warning),
+                    FailOnArg::Never => None,
+                },
             },
         ),
         Command::Report(r) => commands::report(
@@ -113,7 +119,7 @@ fn main() -> ExitCode {
                 from: r.from,
                 to: r.to,
                 sites: r.sites,
-                format: r.format,
+                format: r.format.map(format),
                 out: r.out,
             },
         ),
@@ -131,5 +137,14 @@ fn main() -> ExitCode {
             eprintln!("sitewarden: {}", e.message);
             e.exit.into()
         }
+    }
+}
+
+fn format(f: FormatArg) -> Format {
+    match f {
+        FormatArg::Jsonl => Format::Jsonl,
+        FormatArg::Csv => Format::Csv,
+        FormatArg::Html => Format::Html,
+        FormatArg::Junit => Format::Junit,
     }
 }
