@@ -97,11 +97,11 @@ fn analyze_parsed(url: &url::Url, html: &str) -> PageFacts {
         .collect();
     facts.disclosures = disclosures::extract(&w.lines, &contact_links);
     facts.items = listing_items(&w, &resolved);
-    let (published, is_article) = article_date(&w);
+    facts.attribution = attribution::find(&w.lines, w.h1_line);
+    let (published, is_article) = article_date(&w, facts.attribution.is_some());
     facts.published = published;
     facts.is_article = is_article;
     facts.documents = documents::extract(&doc, &w, &resolved, &base);
-    facts.attribution = attribution::find(&w.lines, w.h1_line);
     facts.machine_source = attribution::machine_source(&w.json_ld, w.title.as_deref());
     facts
 }
