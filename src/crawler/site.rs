@@ -13,7 +13,7 @@ use super::fetch::{Fetcher, Response};
 use super::quirks;
 use super::robots::{MAX_ROBOTS_BYTES, Robots};
 use super::{CachedPage, CrawledPage, PageCache, PageRole, RobotsOutcome, RobotsStatus, SiteCrawl, charset};
-use crate::extract::{self, PageFacts};
+use crate::extract::{self, Link, PageFacts};
 use crate::model::{FailureKind, FetchFailure};
 use crate::registry::Site;
 
@@ -337,8 +337,14 @@ pub async fn crawl_site(fetcher: Arc<Fetcher>, site: &Site, cache: &dyn PageCach
                 .partial
                 .push(format!("{url}: body cut at {} bytes (too_large)", cfg.max_body_bytes));
         }
-        counts[role as usize] += 1;
         let final_url = Url::parse(&page.final_url).unwrap_or_else(|_| url.clone());
+        // The URL only ordered the queue: what the page is, and so what it
+        // counts as and where discovery goes from it, is what it shows.
+        let fetched_as = role;
+        let role = content_role(fetched_as, &page.facts, &final_url);
+        page.role = role;
+        tracing::debug!(url = %url, fetched_as = ?fetched_as, content = ?role, "page role");
+        counts[role as usize] += 1;
         if is_html {
             for feed in &page.facts.feeds {
                 if counts[PageRole::Feed as usize] + queue.iter().filter(|(_, r)| *r == PageRole::Feed).count() >= MAX_FEEDS {
@@ -359,7 +365,7 @@ pub async fn crawl_site(fetcher: Arc<Fetcher>, site: &Site, cache: &dyn PageCach
             // crawl's 304: a listing's menus and footers are not.
             let mut followed = Vec::new();
             for link in std::mem::take(&mut page.facts.links) {
-                let Some(kind) = classify(&final_url, &link).filter(|k| follows(role, *k)) else {
+                let Some(kind) = classify(&final_url, &link).filter(|k| follows(role, *k, &link)) else {
                     continue;
                 };
                 let Ok(u) = Url::parse(&link.url) else { continue };
@@ -369,11 +375,14 @@ pub async fn crawl_site(fetcher: Arc<Fetcher>, site: &Site, cache: &dyn PageCach
                         disclosures += 1;
                         enqueue(&mut queue, &mut queued, u, kind);
                     }
-                    PageRole::Listing | PageRole::DocumentListing if listings < MAX_LISTINGS => {
+                    PageRole::Listing | PageRole::DocumentListing if role == PageRole::Home && listings < MAX_LISTINGS => {
                         listings += 1;
                         enqueue(&mut queue, &mut queued, u, kind);
                     }
-                    PageRole::Article if articles.len() < cap => {
+                    // A link that only looks like a listing (an article at a
+                    // clean URL ending in `/`) is not dropped when the
+                    // listings are full: it waits with the articles.
+                    PageRole::Article | PageRole::Listing | PageRole::DocumentListing if articles.len() < cap => {
                         let mut u = u;
                         u.set_fragment(None);
                         if queued.insert(u.to_string()) {
@@ -391,7 +400,7 @@ pub async fn crawl_site(fetcher: Arc<Fetcher>, site: &Site, cache: &dyn PageCach
             page.facts.disclosures = Default::default();
         }
         let kept = CachedPage {
-            role,
+            role: fetched_as,
             final_url: page.final_url.clone(),
             validators: page.validators.clone(),
             facts: std::mem::take(&mut page.facts),
@@ -450,12 +459,47 @@ pub fn analyse(role: PageRole, base: &Url, content_type: Option<&str>, body: &[u
     }
 }
 
-/// Where discovery goes from a page fetched as `from` (SPEC §5): disclosure
+/// Links to other pages of the site that read like headlines: what a listing
+/// is made of, whether or not it dates them.
+const LISTING_MIN_HEADLINES: usize = 5;
+
+/// What a fetched page is, from its content: an article (typed metadata, its
+/// own heading with its own date or a source line), a legal-document
+/// listing, or a listing (dated links, or many headline links). The home
+/// page and the disclosure pages stay what they were fetched as, since the
+/// rules look for them by that; a page that shows none of these signs keeps
+/// the role its URL suggested.
+fn content_role(fetched: PageRole, facts: &PageFacts, url: &Url) -> PageRole {
+    if !matches!(fetched, PageRole::Listing | PageRole::DocumentListing | PageRole::Article) {
+        return fetched;
+    }
+    if facts.is_article {
+        return PageRole::Article;
+    }
+    if !facts.documents.is_empty() {
+        return PageRole::DocumentListing;
+    }
+    let headlines = facts
+        .links
+        .iter()
+        .filter(|l| l.text.split_whitespace().count() >= 4 && l.text.chars().count() >= 20)
+        .filter(|l| matches!(classify(url, l), Some(PageRole::Article | PageRole::Listing)))
+        .count();
+    if facts.items.len() >= 3 || headlines >= LISTING_MIN_HEADLINES {
+        return PageRole::Listing;
+    }
+    fetched
+}
+
+/// Where discovery goes from a page that is a `from` (SPEC §5): disclosure
 /// pages and listings one hop from the home page, articles from the home
-/// page and listings.
-fn follows(from: PageRole, to: PageRole) -> bool {
+/// page and listings. On a listing, a headline whose URL looks like a
+/// listing (`/tin-tuc/chi-tiet/12/`) is an article to fetch; short links
+/// there (pagination, menus) are not followed.
+fn follows(from: PageRole, to: PageRole, link: &Link) -> bool {
     match to {
-        PageRole::Disclosure | PageRole::Listing | PageRole::DocumentListing => from == PageRole::Home,
+        PageRole::Disclosure | PageRole::DocumentListing => from == PageRole::Home,
+        PageRole::Listing => from == PageRole::Home || from == PageRole::Listing && link.text.split_whitespace().count() >= 4,
         PageRole::Article => matches!(from, PageRole::Home | PageRole::Listing),
         PageRole::Home | PageRole::Feed | PageRole::Sitemap => false,
     }
