@@ -168,7 +168,12 @@ async fn generated_sites_are_decided_as_their_parameters_say() {
             report.push('\n');
         }
     }
-    let counts: Vec<String> = mismatches.iter().map(|(k, v)| format!("  {v:4} {k}")).collect();
+    let mut counts: Vec<String> = mismatches.iter().map(|(k, v)| format!("  {v:4} {k}")).collect();
+    // Every failing site in one line each, so MATRIX_ONLY can pick any.
+    for (case, wrong) in &failing {
+        let rules: Vec<&str> = wrong.iter().filter_map(|w| w.trim().split(':').next()).collect();
+        counts.push(format!("  {} {}", case.id, rules.join(" ")));
+    }
     panic!(
         "{} of {} generated sites decided wrongly ({wrong_decisions} of {decisions} decisions):\n{}\n{}",
         failing.len(),

@@ -157,6 +157,7 @@ levels!(AttribStyle {
     NguonTin
 });
 levels!(AsOf { Nov25, Sep07, May05 });
+levels!(DatePos { Below, Above });
 
 /// Factor indices, in the order of a row.
 pub mod f {
@@ -180,7 +181,8 @@ pub mod f {
     pub const ATTRIB: usize = 17;
     pub const ATTRIB_STYLE: usize = 18;
     pub const AS_OF: usize = 19;
-    pub const COUNT: usize = 20;
+    pub const DATE_POS: usize = 20;
+    pub const COUNT: usize = 21;
 }
 
 pub fn levels() -> Vec<usize> {
@@ -205,6 +207,7 @@ pub fn levels() -> Vec<usize> {
     l[f::ATTRIB] = Attrib::ALL.len();
     l[f::ATTRIB_STYLE] = AttribStyle::ALL.len();
     l[f::AS_OF] = AsOf::ALL.len();
+    l[f::DATE_POS] = DatePos::ALL.len();
     l
 }
 
@@ -222,6 +225,7 @@ pub fn relevant(row: &[usize], factor: usize) -> bool {
         f::DOCS | f::UPDATE => gov,
         f::DOCS_TIMING => gov && p.docs != DocLayout::NoDocs,
         f::ATTRIB | f::ATTRIB_STYLE => !gov,
+        f::DATE_POS => p.article_text_date(),
         _ => true,
     }
 }
@@ -245,6 +249,7 @@ pub fn groups() -> Vec<Vec<usize>> {
             f::AS_OF,
             f::ATTRIB,
             f::ATTRIB_STYLE,
+            f::DATE_POS,
         ],
         vec![f::KIND, f::URL, f::FOOTER, f::PHONE, f::EMAIL, f::MISSING, f::PLACEMENT, f::CHARSET],
         vec![f::KIND, f::URL, f::DOCS, f::DOCS_TIMING, f::MARKS, f::CHARSET, f::AS_OF, f::CLOCK],
@@ -273,6 +278,7 @@ pub struct Params {
     pub attrib: Attrib,
     pub attrib_style: AttribStyle,
     pub as_of: AsOf,
+    pub date_pos: DatePos,
 }
 
 impl Params {
@@ -299,6 +305,7 @@ impl Params {
             attrib: Attrib::ALL[g(f::ATTRIB) % Attrib::ALL.len()],
             attrib_style: AttribStyle::ALL[g(f::ATTRIB_STYLE) % AttribStyle::ALL.len()],
             as_of: AsOf::ALL[g(f::AS_OF) % AsOf::ALL.len()],
+            date_pos: DatePos::ALL[g(f::DATE_POS) % DatePos::ALL.len()],
         }
     }
 
@@ -1147,8 +1154,12 @@ impl Builder<'_> {
                 }
             }
         }
+        let (above, below) = match p.date_pos {
+            DatePos::Above => (date_html, String::new()),
+            DatePos::Below => (String::new(), date_html),
+        };
         let mut body = format!(
-            "<div class=\"breadcrumb\"><a href=\"/\">Trang chủ</a> » <a href=\"{}\">Tin tức</a></div>\n<h1 class=\"title\">{}</h1>\n{date_html}\n<div class=\"content\">\n",
+            "<div class=\"breadcrumb\"><a href=\"/\">Trang chủ</a> » <a href=\"{}\">Tin tức</a></div>\n{above}<h1 class=\"title\">{}</h1>\n{below}\n<div class=\"content\">\n",
             esc(&self.paths.listing),
             esc(&a.title)
         );
