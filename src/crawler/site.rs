@@ -22,6 +22,9 @@ use crate::registry::Site;
 const MAX_DISCLOSURE_PAGES: usize = 6;
 const MAX_FEEDS: usize = 3;
 const MAX_SITEMAPS: usize = 3;
+/// Child sitemaps followed from one sitemap index; an index of indexes is
+/// not followed further.
+const MAX_CHILD_SITEMAPS: usize = 5;
 const MAX_LISTINGS: usize = 8;
 
 fn http_failure(r: &Response) -> Option<FetchFailure> {
@@ -198,6 +201,7 @@ pub async fn crawl_site(fetcher: Arc<Fetcher>, site: &Site, cache: &dyn PageCach
     let cap = cfg.max_pages_per_site;
     let mut skipped_for_cap: Vec<PageRole> = Vec::new();
     let mut articles: VecDeque<Url> = VecDeque::new();
+    let mut child_sitemaps: HashSet<String> = HashSet::new();
 
     loop {
         if *shutdown.borrow_and_update() {
@@ -345,6 +349,21 @@ pub async fn crawl_site(fetcher: Arc<Fetcher>, site: &Site, cache: &dyn PageCach
         page.role = role;
         tracing::debug!(url = %url, fetched_as = ?fetched_as, content = ?role, "page role");
         counts[role as usize] += 1;
+        if role == PageRole::Sitemap && !child_sitemaps.contains(url.as_str()) {
+            // One level of a sitemap index, same site, a few children.
+            let children: Vec<Url> = page
+                .facts
+                .links
+                .iter()
+                .filter_map(|l| Url::parse(&l.url).ok())
+                .filter(|u| same_site(&home, u))
+                .take(MAX_CHILD_SITEMAPS)
+                .collect();
+            for u in children {
+                child_sitemaps.insert(u.to_string());
+                enqueue(&mut queue, &mut queued, u, PageRole::Sitemap);
+            }
+        }
         if is_html {
             for feed in &page.facts.feeds {
                 if counts[PageRole::Feed as usize] + queue.iter().filter(|(_, r)| *r == PageRole::Feed).count() >= MAX_FEEDS {
@@ -447,7 +466,16 @@ fn analysis_slots() -> &'static tokio::sync::Semaphore {
 pub fn analyse(role: PageRole, base: &Url, content_type: Option<&str>, body: &[u8]) -> Result<Analysed, &'static str> {
     match role {
         PageRole::Feed => Ok((PageFacts::default(), extract::feeds::parse_feed(body, base), None)),
-        PageRole::Sitemap => Ok((PageFacts::default(), extract::feeds::parse_sitemap(body, base).0, None)),
+        PageRole::Sitemap => {
+            // A sitemap index names child sitemaps instead of pages: they
+            // travel as the page's links, for the crawler to follow.
+            let (items, children) = extract::feeds::parse_sitemap(body, base);
+            let facts = PageFacts {
+                links: children.into_iter().map(|url| Link { url, text: String::new() }).collect(),
+                ..PageFacts::default()
+            };
+            Ok((facts, items, None))
+        }
         _ => {
             if let Some(what) = quirks::sniff_not_html(body) {
                 return Err(what);
