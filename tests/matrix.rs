@@ -5,7 +5,8 @@
 //! with the decisions its parameters call for.
 //!
 //! `MATRIX_ONLY=m0012,m0040` checks only those sites; `MATRIX_DUMP=DIR`
-//! writes every generated site's files under DIR for a look in a browser.
+//! writes every generated site's files under DIR for a look in a browser;
+//! `MATRIX_PRINT=N` prints N failing variants in full (default 25).
 
 #[path = "matrix/covering.rs"]
 mod covering;
@@ -158,7 +159,11 @@ async fn generated_sites_are_decided_as_their_parameters_say() {
         return;
     }
     let mut report = String::new();
-    for (case, wrong) in failing.iter().take(MAX_PRINTED) {
+    let printed = std::env::var("MATRIX_PRINT")
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(MAX_PRINTED);
+    for (case, wrong) in failing.iter().take(printed) {
         report += &format!("\n{} {:?}\n", case.id, case.params);
         for n in &case.notes {
             report += &format!("  note: {n}\n");
