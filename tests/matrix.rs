@@ -6,7 +6,8 @@
 //!
 //! `MATRIX_ONLY=m0012,m0040` checks only those sites; `MATRIX_DUMP=DIR`
 //! writes every generated site's files under DIR for a look in a browser;
-//! `MATRIX_PRINT=N` prints N failing variants in full (default 25).
+//! `MATRIX_PRINT=N` prints N failing variants in full (default 25);
+//! `MATRIX_SEED=N` and `MATRIX_SITES=N` build another sample, to explore.
 
 #[path = "matrix/covering.rs"]
 mod covering;
@@ -61,7 +62,10 @@ async fn generated_sites_are_decided_as_their_parameters_say() {
         gates: sitegen::GATES.to_vec(),
         relevant: sitegen::relevant,
     };
-    let rows = model.generate(SEED, MIN_SITES);
+    // Another seed or size explores further; the default is what CI runs.
+    let seed = std::env::var("MATRIX_SEED").ok().and_then(|v| v.parse().ok()).unwrap_or(SEED);
+    let min_sites = std::env::var("MATRIX_SITES").ok().and_then(|v| v.parse().ok()).unwrap_or(MIN_SITES);
+    let (rows, covering) = model.generate(seed, min_sites);
     let only: Option<Vec<String>> = std::env::var("MATRIX_ONLY")
         .ok()
         .map(|v| v.split(',').map(|s| s.trim().to_string()).collect());
@@ -149,7 +153,7 @@ async fn generated_sites_are_decided_as_their_parameters_say() {
     failing.sort_by(|a, b| a.0.id.cmp(&b.0.id));
     let wrong_decisions: usize = mismatches.values().sum();
     println!(
-        "matrix: {} sites, {decisions} decisions, {wrong_decisions} wrong, {} sites wrong; generated in {:?}, total {:?}",
+        "matrix: {} sites ({covering} cover every pair), {decisions} decisions, {wrong_decisions} wrong, {} sites wrong; generated in {:?}, total {:?}",
         cases.len(),
         failing.len(),
         generated,

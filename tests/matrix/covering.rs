@@ -108,8 +108,9 @@ impl Model {
             .fold(0, |m, f| m | 1 << f)
     }
 
-    /// Rows covering every required pair, then random rows up to `min_rows`.
-    pub fn generate(&self, seed: u64, min_rows: usize) -> Vec<Vec<usize>> {
+    /// Rows covering every required pair, then random rows up to
+    /// `min_rows`; also how many rows the covering itself took.
+    pub fn generate(&self, seed: u64, min_rows: usize) -> (Vec<Vec<usize>>, usize) {
         let mut rng = Rng::new(seed);
         let mut pairs = self.required();
         let n = self.levels.len();
@@ -209,9 +210,10 @@ impl Model {
             }
             rows.push(row);
         }
+        let covering = rows.len();
         while rows.len() < min_rows {
             rows.push(self.levels.iter().map(|&l| rng.below(l)).collect());
         }
-        rows
+        (rows, covering)
     }
 }

@@ -75,6 +75,7 @@ levels!(ItemSource {
     ArticleTime,
     Sitemap,
     SitemapIndex,
+    SitemapIndexGuessed,
 });
 levels!(Length {
     OneSentence,
@@ -157,7 +158,13 @@ levels!(AttribStyle {
     NguonTin
 });
 levels!(AsOf { Nov25, Sep07, May05 });
-levels!(DatePos { Below, Above });
+levels!(DatePos {
+    Below,
+    Above,
+    AboveBreadcrumb
+});
+levels!(Menu { Short, Long });
+levels!(DocDate { Padded, NoPad, Dashes });
 
 /// Factor indices, in the order of a row.
 pub mod f {
@@ -182,7 +189,9 @@ pub mod f {
     pub const ATTRIB_STYLE: usize = 18;
     pub const AS_OF: usize = 19;
     pub const DATE_POS: usize = 20;
-    pub const COUNT: usize = 21;
+    pub const MENU: usize = 21;
+    pub const DOC_DATE: usize = 22;
+    pub const COUNT: usize = 23;
 }
 
 pub fn levels() -> Vec<usize> {
@@ -208,6 +217,8 @@ pub fn levels() -> Vec<usize> {
     l[f::ATTRIB_STYLE] = AttribStyle::ALL.len();
     l[f::AS_OF] = AsOf::ALL.len();
     l[f::DATE_POS] = DatePos::ALL.len();
+    l[f::MENU] = Menu::ALL.len();
+    l[f::DOC_DATE] = DocDate::ALL.len();
     l
 }
 
@@ -226,6 +237,7 @@ pub fn relevant(row: &[usize], factor: usize) -> bool {
         f::DOCS_TIMING => gov && p.docs != DocLayout::NoDocs,
         f::ATTRIB | f::ATTRIB_STYLE => !gov,
         f::DATE_POS => p.article_text_date(),
+        f::DOC_DATE => gov && p.docs != DocLayout::NoDocs,
         _ => true,
     }
 }
@@ -250,9 +262,21 @@ pub fn groups() -> Vec<Vec<usize>> {
             f::ATTRIB,
             f::ATTRIB_STYLE,
             f::DATE_POS,
+            f::MENU,
         ],
         vec![f::KIND, f::URL, f::FOOTER, f::PHONE, f::EMAIL, f::MISSING, f::PLACEMENT, f::CHARSET],
-        vec![f::KIND, f::URL, f::DOCS, f::DOCS_TIMING, f::MARKS, f::CHARSET, f::AS_OF, f::CLOCK],
+        vec![
+            f::KIND,
+            f::URL,
+            f::DOCS,
+            f::DOCS_TIMING,
+            f::DOC_DATE,
+            f::MARKS,
+            f::CHARSET,
+            f::AS_OF,
+            f::CLOCK,
+            f::MENU,
+        ],
     ]
 }
 
@@ -279,6 +303,8 @@ pub struct Params {
     pub attrib_style: AttribStyle,
     pub as_of: AsOf,
     pub date_pos: DatePos,
+    pub menu: Menu,
+    pub doc_date: DocDate,
 }
 
 impl Params {
@@ -306,6 +332,8 @@ impl Params {
             attrib_style: AttribStyle::ALL[g(f::ATTRIB_STYLE) % AttribStyle::ALL.len()],
             as_of: AsOf::ALL[g(f::AS_OF) % AsOf::ALL.len()],
             date_pos: DatePos::ALL[g(f::DATE_POS) % DatePos::ALL.len()],
+            menu: Menu::ALL[g(f::MENU) % Menu::ALL.len()],
+            doc_date: DocDate::ALL[g(f::DOC_DATE) % DocDate::ALL.len()],
         }
     }
 
@@ -317,7 +345,11 @@ impl Params {
             // site's dates come from elsewhere, as text.
             SiteKind::Agg => matches!(
                 self.source,
-                ItemSource::Listing | ItemSource::ArticleText | ItemSource::Sitemap | ItemSource::SitemapIndex
+                ItemSource::Listing
+                    | ItemSource::ArticleText
+                    | ItemSource::Sitemap
+                    | ItemSource::SitemapIndex
+                    | ItemSource::SitemapIndexGuessed
             ),
         }
     }
@@ -434,6 +466,20 @@ pub fn render_date(form: DateForm, at: NaiveDateTime, marks: Marks) -> String {
         DateForm::SpacedDash => format!("{d:02} - {m:02} - {y} {hm}"),
     };
     marked(&s, marks)
+}
+
+/// The forms that carry a publication label ("Ngày", "Cập nhật", "Đăng ngày", …).
+fn labelled(form: DateForm) -> bool {
+    matches!(
+        form,
+        DateForm::NgayPrefix
+            | DateForm::CapNhat
+            | DateForm::DangNgayViews
+            | DateForm::TinDangNgayViews
+            | DateForm::TimeNgay
+            | DateForm::CapNhatLuc
+            | DateForm::NgayDang
+    )
 }
 
 /// "Thứ Hai" → "Thứ hai", as "Thứ hai , ngày 16 tháng 12 năm 2019" writes it.
@@ -743,8 +789,33 @@ impl Builder<'_> {
         self.files.insert(path.to_string(), Bytes::from(text));
     }
 
+    /// Category pages of a long menu, at URLs that look like listings.
+    fn categories(&self) -> Vec<(String, &'static str)> {
+        const NAMES: &[(&str, &str)] = &[
+            ("chinh-tri", "Chính trị"),
+            ("kinh-te", "Kinh tế"),
+            ("van-hoa-xa-hoi", "Văn hóa - Xã hội"),
+            ("quoc-phong-an-ninh", "Quốc phòng - An ninh"),
+            ("chuyen-doi-so", "Chuyển đổi số"),
+            ("cai-cach-hanh-chinh", "Cải cách hành chính"),
+            ("thong-bao", "Thông báo"),
+            ("su-kien", "Sự kiện nổi bật"),
+            ("hoi-dap", "Hỏi đáp"),
+            ("du-lich", "Du lịch"),
+        ];
+        if self.p.menu == Menu::Short {
+            return Vec::new();
+        }
+        NAMES.iter().map(|(slug, name)| (format!("/chuyen-muc/{slug}/"), *name)).collect()
+    }
+
     fn menu(&self) -> String {
         let mut m = String::from("<ul class=\"menu\"><li><a href=\"/\">Trang chủ</a></li>");
+        // A long menu of categories comes first, as on portals, so that the
+        // listing-looking links outnumber the listings a crawl visits.
+        for (path, name) in self.categories() {
+            m += &format!("<li><a href=\"{path}\">{name}</a></li>");
+        }
         m += &format!("<li><a href=\"{}\">Tin tức</a></li>", esc(&self.paths.listing));
         if self.gov() && self.p.docs != DocLayout::NoDocs {
             m += &format!("<li><a href=\"{}\">Văn bản pháp luật</a></li>", esc(&self.paths.docs));
@@ -895,6 +966,13 @@ impl Builder<'_> {
         let path = self.paths.contact.clone();
         self.put_html(&path, &html);
 
+        // Category pages of the long menu: a heading and nothing dated yet.
+        for (path, name) in self.categories() {
+            let main = format!("<h1>{name}</h1>\n<p>Chưa có tin bài trong chuyên mục này.</p>");
+            let html = self.page(&format!("{name} - {}", self.name), "", clock_day, &main, &footer);
+            self.put_html(&path, &html);
+        }
+
         // Legal documents.
         let docs = self.documents(as_of);
         if self.gov() && p.docs != DocLayout::NoDocs {
@@ -924,8 +1002,14 @@ impl Builder<'_> {
                 all.extend(page_entries);
                 self.put_text("/sitemap.xml", urlset(&all));
             }
-            ItemSource::SitemapIndex => {
-                robots += "Sitemap: /sitemap_index.xml\n";
+            ItemSource::SitemapIndex | ItemSource::SitemapIndexGuessed => {
+                // Named in robots.txt, or where a crawler guesses a sitemap.
+                let index_path = if p.source == ItemSource::SitemapIndex {
+                    robots += "Sitemap: /sitemap_index.xml\n";
+                    "/sitemap_index.xml"
+                } else {
+                    "/sitemap.xml"
+                };
                 let index = format!(
                     "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<sitemapindex xmlns=\"http://www.sitemaps.org/schemas/sitemap/0.9\">\n\
                      <sitemap><loc>/sitemaps/pages.xml</loc><lastmod>{}</lastmod></sitemap>\n\
@@ -933,7 +1017,7 @@ impl Builder<'_> {
                     iso(old),
                     iso(at(as_of, 0, 0)),
                 );
-                self.put_text("/sitemap_index.xml", index);
+                self.put_text(index_path, index);
                 self.put_text("/sitemaps/pages.xml", urlset(&page_entries));
                 self.put_text("/sitemaps/news.xml", urlset(&news_entries));
             }
@@ -1154,15 +1238,23 @@ impl Builder<'_> {
                 }
             }
         }
-        let (above, below) = match p.date_pos {
-            DatePos::Above => (date_html, String::new()),
-            DatePos::Below => (String::new(), date_html),
-        };
-        let mut body = format!(
-            "<div class=\"breadcrumb\"><a href=\"/\">Trang chủ</a> » <a href=\"{}\">Tin tức</a></div>\n{above}<h1 class=\"title\">{}</h1>\n{below}\n<div class=\"content\">\n",
-            esc(&self.paths.listing),
-            esc(&a.title)
+        let breadcrumb = format!(
+            "<div class=\"breadcrumb\"><a href=\"/\">Trang chủ</a> » <a href=\"{}\">Tin tức</a></div>\n",
+            esc(&self.paths.listing)
         );
+        // Above the breadcrumb, two lines over the title, a date is the
+        // article's only when labelled (RULES.md: prefer labelled dates; a
+        // bare one there may be a clock): only labelled forms go there.
+        let head_lines = match p.date_pos {
+            DatePos::Below => format!("{breadcrumb}<h1 class=\"title\">{}</h1>\n{date_html}", esc(&a.title)),
+            DatePos::AboveBreadcrumb if labelled(p.date) => {
+                format!("{date_html}\n{breadcrumb}<h1 class=\"title\">{}</h1>\n", esc(&a.title))
+            }
+            DatePos::Above | DatePos::AboveBreadcrumb => {
+                format!("{breadcrumb}{date_html}\n<h1 class=\"title\">{}</h1>\n", esc(&a.title))
+            }
+        };
+        let mut body = format!("{head_lines}\n<div class=\"content\">\n");
         for para in &paragraphs {
             body += &format!("<p>{para}</p>\n");
         }
@@ -1203,7 +1295,11 @@ impl Builder<'_> {
 
     fn doc_listing(&self, docs: &[Doc]) -> String {
         let m = |s: &str| esc(&marked(s, self.p.marks));
-        let day = |d: NaiveDate| d.format("%d/%m/%Y").to_string();
+        let day = |d: NaiveDate| match self.p.doc_date {
+            DocDate::Padded => d.format("%d/%m/%Y").to_string(),
+            DocDate::NoPad => format!("{}/{}/{}", d.day(), d.month(), d.year()),
+            DocDate::Dashes => d.format("%d-%m-%Y").to_string(),
+        };
         let href = |i: usize| format!("/files/van-ban-{}-{i}.pdf", self.idx);
         let mut s = format!("<h1>{}</h1>\n", m("Văn bản pháp luật"));
         match self.p.docs {
