@@ -202,8 +202,7 @@ fn from_labels(w: &Walk<'_>, resolved: &[Option<String>], base: &url::Url) -> Ve
             .iter()
             .enumerate()
             .filter(|(_, l)| l.line_start >= start && l.line_start <= i)
-            .filter(usable)
-            .last()
+            .rfind(usable)
             .or_else(|| {
                 w.links
                     .iter()

@@ -42,10 +42,12 @@ fn date_above(w: &Walk<'_>, l: &WalkLink<'_>, claimed: &[bool]) -> Option<(usize
 fn same_line_date(w: &Walk<'_>, l: &WalkLink<'_>, next_start: usize) -> Option<NaiveDateTime> {
     let line = w.lines.get(l.line_end)?;
     let tail = line.text.get(l.pos_end.min(line.text.len())..).unwrap_or("");
-    if !tail.is_empty() && short(tail) && next_start > l.line_end {
-        if let Some(d) = first_date(tail) {
-            return Some(d);
-        }
+    if !tail.is_empty()
+        && short(tail)
+        && next_start > l.line_end
+        && let Some(d) = first_date(tail)
+    {
+        return Some(d);
     }
     if l.line_start == l.line_end {
         let head = line.text.get(..l.pos_start.min(line.text.len())).unwrap_or("");

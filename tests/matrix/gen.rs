@@ -1064,7 +1064,7 @@ impl Builder<'_> {
     fn registry(&self) -> String {
         let agency = match self.p.kind {
             // The registry abbreviates; the page spells it out (or not).
-            SiteKind::Gov if self.idx % 2 == 0 => format!("UBND tỉnh {}", self.province),
+            SiteKind::Gov if self.idx.is_multiple_of(2) => format!("UBND tỉnh {}", self.province),
             SiteKind::Gov => format!("Ủy ban nhân dân tỉnh {}", self.province),
             SiteKind::Agg => format!("Công ty Cổ phần Truyền thông Số {}", self.company),
         };
@@ -1188,7 +1188,8 @@ impl Builder<'_> {
         };
         // The source line of a reproduced article.
         let mut after = String::new();
-        if !gov && !(p.attrib == Attrib::OneMissing && i == 1) {
+        let unattributed = p.attrib == Attrib::OneMissing && i == 1;
+        if !gov && !unattributed {
             let src = SOURCES[i % SOURCES.len()];
             let author = PEOPLE[(i + 2) % PEOPLE.len()];
             let t = a.at - Duration::hours(3);
