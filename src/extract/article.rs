@@ -44,11 +44,12 @@ fn card_date(w: &Walk<'_>, line: usize) -> bool {
 /// An article is decided from what the page shows, not from its length: a
 /// two-sentence brief with its title, date and "Nguồn:" line is one. The
 /// signs are typed metadata (og:type article, JSON-LD Article types,
-/// `article:published_time`) with a date, or its own heading (h1) with its
+/// `article:published_time`) with a date, or its own heading (an h1 that is
+/// not a logo or another page's headline) with its
 /// own date (metadata, a `<time>` or a date line by the heading) or with a
 /// source line. A date that belongs to the first item of a list below the
 /// heading is not the page's own, so a listing is no article.
-pub(super) fn article_date(w: &Walk<'_>, source_line: bool) -> (Option<NaiveDateTime>, bool) {
+pub(super) fn article_date(w: &Walk<'_>, title: Option<usize>, source_line: bool) -> (Option<NaiveDateTime>, bool) {
     let published_meta = meta(w, &["article:published_time"]);
     let mut published = published_meta
         .or_else(|| meta(w, &["datepublished", "pubdate", "og:published_time", "dc.date.issued"]))
@@ -63,7 +64,7 @@ pub(super) fn article_date(w: &Walk<'_>, source_line: bool) -> (Option<NaiveDate
     }
     // A date in the page's metadata is the page's own.
     let mut own_date = published.is_some();
-    let first_item = w.h1_line.and_then(|h1| item_link_line(w, h1)).unwrap_or(usize::MAX);
+    let first_item = title.and_then(|h1| item_link_line(w, h1)).unwrap_or(usize::MAX);
     if published.is_none() {
         let time = w
             .times
@@ -73,11 +74,11 @@ pub(super) fn article_date(w: &Walk<'_>, source_line: bool) -> (Option<NaiveDate
         if let Some((t, line)) = time {
             published = Some(t);
             // The `<time>` of each card of a listing is no date of the page.
-            own_date = w.h1_line.is_some_and(|h1| line + 3 >= h1 && line <= h1 + 12) && line < first_item && !card_date(w, line);
+            own_date = title.is_some_and(|h1| line + 3 >= h1 && line <= h1 + 12) && line < first_item && !card_date(w, line);
         }
     }
     if published.is_none()
-        && let Some(h1) = w.h1_line
+        && let Some(h1) = title
     {
         // The date line under (or just above) the title; a labelled one
         // wins. A date after the first headline link below the title, or
@@ -118,7 +119,7 @@ pub(super) fn article_date(w: &Walk<'_>, source_line: bool) -> (Option<NaiveDate
     let typed = published_meta.is_some()
         || meta(w, &["og:type"]).is_some_and(|t| t.eq_ignore_ascii_case("article"))
         || w.json_ld.iter().any(|j| LD_ARTICLE.is_match(j));
-    let heading = w.h1_line.is_some();
+    let heading = title.is_some();
     // A page typed as an article in its metadata is one even when its body
     // is drawn by JavaScript (aggregator shells).
     let is_article = (typed && published.is_some()) || (heading && (own_date || source_line));
@@ -184,5 +185,27 @@ mod tests {
             let f = analyze(&format!("<h1>Tin tức</h1>{cards}"));
             assert!(!f.is_article, "{card}");
         }
+        // A logo in the h1 with the header clock under it, and a featured
+        // headline in the h1 with its date: neither is the page's title.
+        let f = analyze(
+            "<h1><a href=\"/\"><img alt=\"Cổng TTĐT\"></a></h1><div>Thứ Ba, ngày 24 tháng 11 năm 2026</div>\
+             <p>Chào mừng bạn đến với cổng thông tin.</p>",
+        );
+        assert!(!f.is_article);
+        let f = analyze(
+            "<h1><a href=\"/tin/bai-1.html\">Ông Lý Quang Diệu từ trần, Singapore quốc tang 7 ngày</a> <span>17</span></h1>\
+             <div>23/03/2015 08:06</div><p>TTO - Văn phòng Thủ tướng Singapore thông báo.</p>",
+        );
+        assert!(!f.is_article);
+        // A logo h1 on every page before the article's own h1.
+        let f = analyze(
+            "<h1><a href=\"/\"><img alt=\"Cổng TTĐT\"></a></h1><ul class=\"menu\"><li><a href=\"/\">Trang chủ</a></li></ul>\
+             <h1>Tỉnh phát động tết trồng cây</h1><div>23/11/2026</div><p>Một câu.</p>",
+        );
+        assert!(f.is_article);
+        assert_eq!(f.published.map(|p| p.date()), NaiveDate::from_ymd_opt(2026, 11, 23));
+        // A title linked to itself or to javascript: is the page's own.
+        let f = analyze("<h1><a href=\"javascript:;\">Thanh tra vụ chặt cây xanh</a></h1><div>23/03/2015 08:06</div><p>Một câu.</p>");
+        assert!(f.is_article);
     }
 }

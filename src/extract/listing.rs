@@ -9,13 +9,31 @@ use super::walk::{Walk, WalkLink};
 /// Work cap that keeps a pathological page linear.
 const MAX_ITEMS: usize = 500;
 
-/// A link that can be a news item: real words of its own, not a menu.
-fn is_item_link(l: &WalkLink<'_>) -> bool {
+/// A link that can be a news item: real words of its own, not a menu, and
+/// not the site's home page (a logo with the site's name).
+fn is_item_link(l: &WalkLink<'_>, resolved: Option<&str>) -> bool {
     if l.in_nav || l.in_footer {
+        return false;
+    }
+    let Some(url) = resolved else { return false };
+    if is_site_root(url) {
         return false;
     }
     let words = l.text.split_whitespace().count();
     words >= 4 && l.text.chars().count() >= 20
+}
+
+/// "https://host/", "https://host/index.html": the home page.
+pub(super) fn is_site_root(url: &str) -> bool {
+    let Some(rest) = url.split_once("://").map(|(_, r)| r) else {
+        return false;
+    };
+    let path = rest.find('/').map_or("", |i| &rest[i..]);
+    let path = path.split('#').next().unwrap_or("");
+    matches!(
+        path,
+        "" | "/" | "/index.html" | "/index.htm" | "/index.php" | "/default.aspx" | "/Default.aspx"
+    )
 }
 
 /// A line short enough to be a date cell/label rather than a summary.
@@ -67,7 +85,7 @@ pub(super) fn listing_items(w: &Walk<'_>, resolved: &[Option<String>]) -> Vec<It
     let mut items: Vec<Item> = Vec::new();
     let mut claimed: Vec<bool> = vec![false; w.lines.len()];
     let candidates: Vec<usize> = (0..w.links.len())
-        .filter(|&i| is_item_link(&w.links[i]) && resolved.get(i).is_some_and(|r| r.is_some()))
+        .filter(|&i| is_item_link(&w.links[i], resolved.get(i).and_then(|r| r.as_deref())))
         .collect();
     let next_start_of = |k: usize| candidates.get(k + 1).map(|&j| w.links[j].line_start).unwrap_or(usize::MAX);
     // Dates on separate lines: above each title, or below it?
@@ -90,7 +108,8 @@ pub(super) fn listing_items(w: &Walk<'_>, resolved: &[Option<String>]) -> Vec<It
             below += 1;
         }
     }
-    let dates_above = above > below;
+    // One date over one link (a header clock over a logo) makes no layout.
+    let dates_above = above >= 2 && above > below;
     let mut urls = std::collections::HashSet::new();
     for (k, &i) in candidates.iter().enumerate() {
         if items.len() >= MAX_ITEMS {
@@ -210,6 +229,17 @@ mod tests {
         );
         assert!(f.links.iter().all(|l| !l.url.contains('#')));
         assert_eq!(f.published, None);
+    }
+
+    #[test]
+    fn a_clock_over_the_logo_dates_nothing() {
+        let f = analyze(
+            "<div class=\"top\">Thứ Ba, ngày 24 tháng 11 năm 2026</div>\
+             <div class=\"header\"><h1><a href=\"/\">Cổng Thông tin điện tử tỉnh Tiền Giang</a></h1></div>\
+             <ul><li><a href=\"/tin/1.html\">Hội nghị triển khai kế hoạch năm 2027</a></li></ul>",
+        );
+        assert!(f.items.is_empty(), "{:?}", f.items);
+        assert!(!f.is_article);
     }
 
     #[test]

@@ -165,6 +165,7 @@ levels!(DatePos {
 });
 levels!(Menu { Short, Long });
 levels!(DocDate { Padded, NoPad, Dashes });
+levels!(Logo { Plain, ImageH1, TextH1 });
 
 /// Factor indices, in the order of a row.
 pub mod f {
@@ -191,7 +192,8 @@ pub mod f {
     pub const DATE_POS: usize = 20;
     pub const MENU: usize = 21;
     pub const DOC_DATE: usize = 22;
-    pub const COUNT: usize = 23;
+    pub const LOGO: usize = 23;
+    pub const COUNT: usize = 24;
 }
 
 pub fn levels() -> Vec<usize> {
@@ -219,6 +221,7 @@ pub fn levels() -> Vec<usize> {
     l[f::DATE_POS] = DatePos::ALL.len();
     l[f::MENU] = Menu::ALL.len();
     l[f::DOC_DATE] = DocDate::ALL.len();
+    l[f::LOGO] = Logo::ALL.len();
     l
 }
 
@@ -263,6 +266,7 @@ pub fn groups() -> Vec<Vec<usize>> {
             f::ATTRIB_STYLE,
             f::DATE_POS,
             f::MENU,
+            f::LOGO,
         ],
         vec![f::KIND, f::URL, f::FOOTER, f::PHONE, f::EMAIL, f::MISSING, f::PLACEMENT, f::CHARSET],
         vec![
@@ -305,6 +309,7 @@ pub struct Params {
     pub date_pos: DatePos,
     pub menu: Menu,
     pub doc_date: DocDate,
+    pub logo: Logo,
 }
 
 impl Params {
@@ -334,6 +339,7 @@ impl Params {
             date_pos: DatePos::ALL[g(f::DATE_POS) % DatePos::ALL.len()],
             menu: Menu::ALL[g(f::MENU) % Menu::ALL.len()],
             doc_date: DocDate::ALL[g(f::DOC_DATE) % DocDate::ALL.len()],
+            logo: Logo::ALL[g(f::LOGO) % Logo::ALL.len()],
         }
     }
 
@@ -851,13 +857,21 @@ impl Builder<'_> {
         } else {
             "<div class=\"service\">Trang thông tin điện tử tổng hợp</div>".to_string()
         };
+        // Many portals put their logo in an h1 on every page, before the
+        // article's own title.
+        let name = esc(&self.name);
+        let logo = match self.p.logo {
+            Logo::Plain => format!("<a href=\"/\"><img src=\"/logo.png\" alt=\"{name}\"></a><div class=\"site-name\">{name}</div>"),
+            Logo::ImageH1 => {
+                format!("<h1><a href=\"/\"><img src=\"/logo.png\" alt=\"{name}\"></a></h1><div class=\"site-name\">{name}</div>")
+            }
+            Logo::TextH1 => format!("<h1 class=\"logo\"><a href=\"/\">{name}</a></h1>"),
+        };
         format!(
             "<!DOCTYPE html>\n<html lang=\"vi\"><head>{meta}<title>{}</title>{head}</head>\n<body>\n{clock}\
-             <div class=\"header\"><a href=\"/\"><img src=\"/logo.png\" alt=\"{}\"></a><div class=\"site-name\">{}</div>{service}</div>\n\
+             <div class=\"header\">{logo}{service}</div>\n\
              {}\n<div class=\"main\">\n{main}\n</div>\n<div class=\"footer\">\n{footer}\n</div>\n</body></html>\n",
             esc(title),
-            esc(&self.name),
-            esc(&self.name),
             self.menu()
         )
     }
