@@ -103,7 +103,7 @@ async fn generated_sites_are_decided_as_their_parameters_say() {
     let dir = tempfile::tempdir().expect("tempdir");
     let config_path = dir.path().join("sitewarden.toml");
     let config_src = "state_dir = \"state\"\nregistry = \"sites.toml\"\n\n[crawl]\nper_host_rate = \"1000/1s\"\n\
-                      request_timeout = \"10s\"\nallow_private_addresses = true\nmax_pages_per_site = 60\nmax_concurrent_sites = 24\n";
+                      request_timeout = \"10s\"\nallow_private_addresses = true\nmax_pages_per_site = 30\nmax_concurrent_sites = 24\n";
     let config = Config::parse(&config_path, config_src).expect("matrix config parses");
     let registry = Registry::parse(&dir.path().join("sites.toml"), &running.registry).expect("generated registry parses");
     let engine = Engine::new(Settings::new(config, registry).expect("settings")).expect("engine");

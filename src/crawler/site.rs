@@ -8,7 +8,7 @@ use std::time::{Duration, Instant};
 use tokio::sync::watch;
 use url::Url;
 
-use super::discover::{classify, same_site};
+use super::discover::{classify, listing_priority, same_site};
 use super::fetch::{Fetcher, Response};
 use super::quirks;
 use super::robots::{MAX_ROBOTS_BYTES, Robots};
@@ -201,6 +201,10 @@ pub async fn crawl_site(fetcher: Arc<Fetcher>, site: &Site, cache: &dyn PageCach
     let cap = cfg.max_pages_per_site;
     let mut skipped_for_cap: Vec<PageRole> = Vec::new();
     let mut articles: VecDeque<Url> = VecDeque::new();
+    // Menu links that look like listings beyond MAX_LISTINGS: fetched last,
+    // if the page cap leaves room, since a category may hold what no
+    // listing showed; never before an article.
+    let mut extra: VecDeque<(Url, PageRole)> = VecDeque::new();
     let mut child_sitemaps: HashSet<String> = HashSet::new();
 
     loop {
@@ -208,14 +212,23 @@ pub async fn crawl_site(fetcher: Arc<Fetcher>, site: &Site, cache: &dyn PageCach
             crawl.partial.push("stopped by shutdown before the crawl finished".into());
             break;
         }
+        let from_extra = queue.is_empty() && articles.is_empty();
         let (url, role) = match queue.pop_front() {
             Some(next) => next,
             None => match articles.pop_front() {
                 Some(u) => (u, PageRole::Article),
-                None => break,
+                None => match extra.pop_front() {
+                    Some(next) => next,
+                    None => break,
+                },
             },
         };
         if crawl.pages.len() + crawl.failures.len() >= cap {
+            // The extras were never owed a visit (they were dropped before
+            // there was room for them): only what the rules need counts.
+            if from_extra {
+                break;
+            }
             skipped_for_cap.push(role);
             skipped_for_cap.extend(queue.drain(..).map(|(_, r)| r));
             skipped_for_cap.extend(articles.drain(..).map(|_| PageRole::Article));
@@ -382,25 +395,27 @@ pub async fn crawl_site(fetcher: Arc<Fetcher>, site: &Site, cache: &dyn PageCach
             let mut disclosures = queue.iter().filter(|(_, r)| *r == PageRole::Disclosure).count();
             // Only the links this page leads to are worth keeping for the next
             // crawl's 304: a listing's menus and footers are not.
-            let mut followed = Vec::new();
+            let mut followed: Vec<Link> = Vec::new();
+            let mut home_listings: Vec<(u8, Url, PageRole, bool)> = Vec::new();
             for link in std::mem::take(&mut page.facts.links) {
                 let Some(kind) = classify(&final_url, &link).filter(|k| follows(role, *k, &link)) else {
                     continue;
                 };
                 let Ok(u) = Url::parse(&link.url) else { continue };
+                let reads_as_headline = headline(&link.text);
+                let priority = listing_priority(&link);
                 followed.push(link);
                 match kind {
                     PageRole::Disclosure if disclosures < MAX_DISCLOSURE_PAGES => {
                         disclosures += 1;
                         enqueue(&mut queue, &mut queued, u, kind);
                     }
-                    PageRole::Listing | PageRole::DocumentListing if role == PageRole::Home && listings < MAX_LISTINGS => {
-                        listings += 1;
-                        enqueue(&mut queue, &mut queued, u, kind);
+                    // Chosen below, the surest first.
+                    PageRole::Listing | PageRole::DocumentListing if role == PageRole::Home => {
+                        home_listings.push((priority, u, kind, reads_as_headline));
                     }
-                    // A link that only looks like a listing (an article at a
-                    // clean URL ending in `/`) is not dropped when the
-                    // listings are full: it waits with the articles.
+                    // On a listing, a headline that only looks like a
+                    // listing (an article at a clean URL ending in `/`).
                     PageRole::Article | PageRole::Listing | PageRole::DocumentListing if articles.len() < cap => {
                         let mut u = u;
                         u.set_fragment(None);
@@ -409,6 +424,28 @@ pub async fn crawl_site(fetcher: Arc<Fetcher>, site: &Site, cache: &dyn PageCach
                         }
                     }
                     _ => {}
+                }
+            }
+            // A home page may offer more listings than a crawl visits (a
+            // portal's menu of forty categories before "Tin tức"): those its
+            // words call news or documents go first, then those its paths
+            // do; the rest wait after the articles, headlines with them.
+            home_listings.sort_by_key(|(priority, ..)| std::cmp::Reverse(*priority));
+            for (_, u, kind, reads_as_headline) in home_listings {
+                if listings < MAX_LISTINGS {
+                    listings += 1;
+                    enqueue(&mut queue, &mut queued, u, kind);
+                    continue;
+                }
+                let mut u = u;
+                u.set_fragment(None);
+                if !queued.insert(u.to_string()) {
+                    continue;
+                }
+                if reads_as_headline && articles.len() < cap {
+                    articles.push_back(u);
+                } else if extra.len() < cap {
+                    extra.push_back((u, kind));
                 }
             }
             page.facts.links = followed;
@@ -491,6 +528,12 @@ pub fn analyse(role: PageRole, base: &Url, content_type: Option<&str>, body: &[u
 /// is made of, whether or not it dates them.
 const LISTING_MIN_HEADLINES: usize = 5;
 
+/// Link text that reads like a headline (four words or more), not like a
+/// menu entry or a page number.
+fn headline(text: &str) -> bool {
+    text.split_whitespace().count() >= 4
+}
+
 /// What a fetched page is, from its content: an article (typed metadata, its
 /// own heading with its own date or a source line), a legal-document
 /// listing, or a listing (dated links, or many headline links). The home
@@ -510,7 +553,7 @@ fn content_role(fetched: PageRole, facts: &PageFacts, url: &Url) -> PageRole {
     let headlines = facts
         .links
         .iter()
-        .filter(|l| l.text.split_whitespace().count() >= 4 && l.text.chars().count() >= 20)
+        .filter(|l| headline(&l.text) && l.text.chars().count() >= 20)
         .filter(|l| matches!(classify(url, l), Some(PageRole::Article | PageRole::Listing)))
         .count();
     if facts.items.len() >= 3 || headlines >= LISTING_MIN_HEADLINES {
@@ -527,7 +570,7 @@ fn content_role(fetched: PageRole, facts: &PageFacts, url: &Url) -> PageRole {
 fn follows(from: PageRole, to: PageRole, link: &Link) -> bool {
     match to {
         PageRole::Disclosure | PageRole::DocumentListing => from == PageRole::Home,
-        PageRole::Listing => from == PageRole::Home || from == PageRole::Listing && link.text.split_whitespace().count() >= 4,
+        PageRole::Listing => from == PageRole::Home || from == PageRole::Listing && headline(&link.text),
         PageRole::Article => matches!(from, PageRole::Home | PageRole::Listing),
         PageRole::Home | PageRole::Feed | PageRole::Sitemap => false,
     }

@@ -163,7 +163,7 @@ levels!(DatePos {
     Above,
     AboveBreadcrumb
 });
-levels!(Menu { Short, Long });
+levels!(Menu { Short, Long, Huge });
 levels!(DocDate { Padded, NoPad, Dashes });
 levels!(Logo { Plain, ImageH1, TextH1 });
 
@@ -809,10 +809,15 @@ impl Builder<'_> {
             ("hoi-dap", "Hỏi đáp"),
             ("du-lich", "Du lịch"),
         ];
-        if self.p.menu == Menu::Short {
-            return Vec::new();
+        match self.p.menu {
+            Menu::Short => Vec::new(),
+            Menu::Long => NAMES.iter().map(|(slug, name)| (format!("/chuyen-muc/{slug}/"), *name)).collect(),
+            // More categories than the page cap leaves room for: the
+            // articles must still be fetched before them.
+            Menu::Huge => (0..2)
+                .flat_map(|k| NAMES.iter().map(move |(slug, name)| (format!("/chuyen-muc/{slug}-{k}/"), *name)))
+                .collect(),
         }
-        NAMES.iter().map(|(slug, name)| (format!("/chuyen-muc/{slug}/"), *name)).collect()
     }
 
     fn menu(&self) -> String {
