@@ -43,14 +43,14 @@ pub(super) fn short(s: &str) -> bool {
 
 /// The date of a short line right above a link: a card's date when the
 /// listing prints dates above the titles.
-fn date_above(w: &Walk<'_>, l: &WalkLink<'_>, claimed: &[bool]) -> Option<(usize, NaiveDateTime)> {
+fn date_above(w: &Walk<'_>, l: &WalkLink<'_>, claimed: &[bool], linked: &[bool]) -> Option<(usize, NaiveDateTime)> {
     let j = l.line_start.checked_sub(1)?;
     let line = w.lines.get(j)?;
     if claimed.get(j).copied().unwrap_or(true) || line.in_heading || line.in_nav || line.in_footer || !short(&line.text) {
         return None;
     }
     // A line that holds a link is another item, not a date of this one.
-    if w.links.iter().any(|x| x.line_start <= j && x.line_end >= j) {
+    if linked.get(j).copied().unwrap_or(true) {
         return None;
     }
     first_date(&line.text).map(|d| (j, d))
@@ -88,6 +88,15 @@ pub(super) fn listing_items(w: &Walk<'_>, resolved: &[Option<String>]) -> Vec<It
         .filter(|&i| is_item_link(&w.links[i], resolved.get(i).and_then(|r| r.as_deref())))
         .collect();
     let next_start_of = |k: usize| candidates.get(k + 1).map(|&j| w.links[j].line_start).unwrap_or(usize::MAX);
+    // Lines that hold (part of) a link, marked once.
+    let mut linked = vec![false; w.lines.len()];
+    for l in &w.links {
+        for j in l.line_start..=l.line_end.min(l.line_start + 50) {
+            if let Some(x) = linked.get_mut(j) {
+                *x = true;
+            }
+        }
+    }
     // Dates on separate lines: above each title, or below it?
     let mut above = 0usize;
     let mut below = 0usize;
@@ -96,7 +105,7 @@ pub(super) fn listing_items(w: &Walk<'_>, resolved: &[Option<String>]) -> Vec<It
         if same_line_date(w, l, next_start_of(k)).is_some() {
             continue;
         }
-        if date_above(w, l, &claimed).is_some() {
+        if date_above(w, l, &claimed, &linked).is_some() {
             above += 1;
         }
         let next_start = next_start_of(k);
@@ -124,7 +133,7 @@ pub(super) fn listing_items(w: &Walk<'_>, resolved: &[Option<String>]) -> Vec<It
         // Cards: the line right above the title.
         if date.is_none()
             && dates_above
-            && let Some((j, d)) = date_above(w, l, &claimed)
+            && let Some((j, d)) = date_above(w, l, &claimed, &linked)
         {
             date = Some(d);
             if let Some(c) = claimed.get_mut(j) {
