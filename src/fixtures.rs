@@ -6,7 +6,9 @@
 //!
 //! Conventions (fixtures/README.md): `/` serves `index.html`, `/x/` serves
 //! `x/index.html`; `_server.toml` in a site's root may set `status`,
-//! `[content_type]` per path and `[redirect]` per path; `sites.toml` is a
+//! `[content_type]` per path and `[redirect]` per path; a file whose name
+//! holds a query (`/index.php?id=1`, built in memory) answers that query
+//! before the bare path does; `sites.toml` is a
 //! registry template where `{base:DIR}` becomes `http://127.0.0.1:PORT` and
 //! `{base:!closed}` an address where nothing listens.
 
@@ -182,7 +184,14 @@ fn respond(site: &SiteFiles, req: &Parts) -> Reply {
     } else {
         path.clone()
     };
-    let Some(body) = site.files.get(&file_path) else {
+    // Sites built on `index.php?id=…` or `chi-tiet.aspx?ItemID=…` serve a
+    // different page per query: a file named with its query wins.
+    let with_query = req.uri().query().map(|q| format!("{file_path}?{q}"));
+    let Some(body) = with_query
+        .as_ref()
+        .and_then(|k| site.files.get(k))
+        .or_else(|| site.files.get(&file_path))
+    else {
         let status = site.settings.status.unwrap_or(404);
         return build(status)
             .header("content-type", "text/html; charset=utf-8")

@@ -119,6 +119,7 @@ fn tuoitre_listing_2() {
     assert!(d.emails.is_empty());
     assert!(f.items.is_empty(), "{:?}", f.items);
     assert_eq!(f.published, None);
+    assert!(!f.is_article);
     assert!(f.attribution.is_none());
 }
 
@@ -214,6 +215,7 @@ fn sotttt_hanoi_gov_listing_1() {
             .any(|i| i.published.map(|p| p.date()) == NaiveDate::from_ymd_opt(2022, 4, 25))
     );
     assert_eq!(f.published, None);
+    assert!(!f.is_article, "a listing under its portlet heading");
     assert!(f.attribution.is_none(), "'Ghi rõ nguồn' in the footer is none: {:?}", f.attribution);
 }
 
@@ -229,4 +231,246 @@ fn baomoi_aggregated_1() {
     assert!(f.is_article, "typed NewsArticle with its own date");
     assert!(f.attribution.is_none(), "no visible 'Nguồn:' line");
     assert_eq!(f.machine_source.as_deref(), Some("Báo Tin Tức TTXVN"));
+}
+
+// ---------------------------------------------------------------------------
+// The same pages as sites: each page served on loopback where a real crawl
+// meets it, and the decisions its README row calls for, rule by rule.
+
+mod as_sites {
+    use std::collections::HashMap;
+
+    use bytes::Bytes;
+    use chrono::NaiveDate;
+    use sitewarden::config::Config;
+    use sitewarden::engine::Engine;
+    use sitewarden::fixtures::{FixtureSet, ServerSettings, SiteFiles, serve};
+    use sitewarden::registry::Registry;
+    use sitewarden::settings::Settings;
+    use tokio::sync::watch;
+
+    struct RealSite {
+        id: &'static str,
+        kind: &'static str,
+        as_of: (i32, u32, u32),
+        /// path → real page file name (without .html), or inline HTML.
+        pages: Vec<(&'static str, Page)>,
+        expected: Vec<(&'static str, &'static str)>,
+    }
+
+    enum Page {
+        Real(&'static str),
+        Inline(String),
+    }
+
+    /// A home page of nothing but links to the pages under test.
+    fn home(links: &[(&str, &str)]) -> Page {
+        let items: String = links
+            .iter()
+            .map(|(href, text)| format!("<li><a href=\"{href}\">{text}</a></li>"))
+            .collect();
+        Page::Inline(format!(
+            "<html><head><title>Trang chủ</title></head><body><ul class=\"news\">{items}</ul></body></html>"
+        ))
+    }
+
+    fn sites() -> Vec<RealSite> {
+        let disclosure = |page: &'static str, kind: &'static str, contact: &'static str, agency: &'static str| RealSite {
+            id: page.split('_').next().unwrap_or("x").trim_end_matches("-hanoi-gov"),
+            kind,
+            as_of: (2026, 11, 25),
+            pages: vec![("/", Page::Real(page))],
+            expected: vec![
+                ("disclosure.contact", contact),
+                ("disclosure.governing_agency", agency),
+                // No page names a person responsible for content or an editorial board.
+                ("disclosure.responsible_person", "fail"),
+            ],
+        };
+        let mut v = vec![
+            // Phone (advertising) but no e-mail; no identity.
+            RealSite {
+                id: "tuoitre-a1",
+                ..disclosure("tuoitre_article_1", "government", "fail", "fail")
+            },
+            RealSite {
+                id: "tuoitre-a2",
+                ..disclosure("tuoitre_article_2", "government", "fail", "fail")
+            },
+            RealSite {
+                id: "tuoitre-l1",
+                ..disclosure("tuoitre_listing_1", "government", "fail", "fail")
+            },
+            RealSite {
+                id: "tuoitre-l2",
+                ..disclosure("tuoitre_listing_2", "government", "fail", "fail")
+            },
+            // Footer drawn by JavaScript: nothing in the HTML.
+            RealSite {
+                id: "vnexpress",
+                ..disclosure("vnexpress_article_1", "government", "fail", "fail")
+            },
+            // "Cơ quan của …", telephone and e-mail on the home page.
+            RealSite {
+                id: "dantri-1",
+                ..disclosure("dantri_listing_1", "aggregator", "pass", "pass")
+            },
+            RealSite {
+                id: "dantri-2",
+                ..disclosure("dantri_listing_2", "aggregator", "pass", "pass")
+            },
+            // Telephone and an e-mail written as character references.
+            RealSite {
+                id: "sotttt",
+                ..disclosure("sotttt-hanoi-gov_listing_1", "government", "pass", "fail")
+            },
+            RealSite {
+                id: "baomoi-home",
+                ..disclosure("baomoi_aggregated_1", "aggregator", "fail", "fail")
+            },
+        ];
+        // The articles at clean URLs ending in `/`, where a URL guess takes
+        // them for listings: their dates must still count (window of one
+        // working day: 23/03/2015, 13/02/2022 is a Sunday so 11/02 is empty).
+        v.push(RealSite {
+            id: "tuoitre-article-dates",
+            kind: "government",
+            as_of: (2015, 3, 24),
+            pages: vec![
+                (
+                    "/",
+                    home(&[
+                        ("/tin-tuc/chi-tiet/1/", "Bài viết thứ nhất của trang"),
+                        ("/tin-tuc/chi-tiet/2/", "Bài viết thứ hai của trang"),
+                    ]),
+                ),
+                ("/tin-tuc/chi-tiet/1/", Page::Real("tuoitre_article_1")),
+                ("/tin-tuc/chi-tiet/2/", Page::Real("tuoitre_article_2")),
+            ],
+            expected: vec![("update.daily", "pass")],
+        });
+        v.push(RealSite {
+            id: "vnexpress-article-date",
+            kind: "government",
+            as_of: (2022, 2, 14),
+            pages: vec![
+                ("/", home(&[("/news/1/", "Việt Nam mở lại đường bay quốc tế")])),
+                ("/news/1/", Page::Real("vnexpress_article_1")),
+            ],
+            // Window 11/02/2022 (Friday): the Sunday article is not in it.
+            expected: vec![("update.daily", "fail")],
+        });
+        // The listing of 15 dated items, not in date order, as the site's
+        // news: 27/07/2022 has an item (04:04 PM), 28/07 none.
+        for (id, day, want) in [("sotttt-listing-27", 28, "pass"), ("sotttt-listing-28", 29, "fail")] {
+            v.push(RealSite {
+                id,
+                kind: "government",
+                as_of: (2022, 7, day),
+                pages: vec![
+                    ("/", home(&[("/tin-tuc/", "Tin tức")])),
+                    ("/tin-tuc/", Page::Real("sotttt-hanoi-gov_listing_1")),
+                ],
+                expected: vec![("update.daily", want)],
+            });
+        }
+        // The aggregated article names its source only in machine-readable form.
+        v.push(RealSite {
+            id: "baomoi-article",
+            kind: "aggregator",
+            as_of: (2026, 7, 7),
+            pages: vec![
+                ("/", home(&[("/tin/bai-viet/1/", "Bài viết tổng hợp từ báo khác")])),
+                ("/tin/bai-viet/1/", Page::Real("baomoi_aggregated_1")),
+            ],
+            expected: vec![("attribution.source", "fail"), ("attribution.details", "unknown")],
+        });
+        v
+    }
+
+    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+    async fn each_page_decided_as_its_row_says() {
+        let mut set = FixtureSet::default();
+        let mut registry = String::new();
+        let mut wanted = Vec::new();
+        for s in sites() {
+            let mut files = HashMap::new();
+            let mut content_type = HashMap::new();
+            let mut missing = false;
+            for (path, page) in &s.pages {
+                let body = match page {
+                    Page::Real(name) => match std::fs::read(super::dir().join(format!("{name}.html"))) {
+                        Ok(b) => b,
+                        Err(_) => {
+                            missing = true;
+                            break;
+                        }
+                    },
+                    Page::Inline(html) => html.clone().into_bytes(),
+                };
+                let key = if path.ends_with('/') {
+                    format!("{path}index.html")
+                } else {
+                    path.to_string()
+                };
+                files.insert(key, Bytes::from(body));
+                content_type.insert(path.to_string(), "text/html".to_string());
+            }
+            if missing {
+                println!("skipping {}: a real page is not present", s.id);
+                continue;
+            }
+            set.sites.insert(
+                s.id.to_string(),
+                SiteFiles {
+                    files,
+                    settings: ServerSettings {
+                        content_type,
+                        ..Default::default()
+                    },
+                },
+            );
+            registry += &format!(
+                "[[site]]\nid = \"{}\"\nname = \"{}\"\nurl = \"{{base:{}}}/\"\nkind = \"{}\"\n\n",
+                s.id, s.id, s.id, s.kind
+            );
+            let as_of = NaiveDate::from_ymd_opt(s.as_of.0, s.as_of.1, s.as_of.2).expect("valid as-of");
+            wanted.push((s.id, as_of, s.expected));
+        }
+        if wanted.is_empty() {
+            return;
+        }
+        set.registry_template = registry;
+        let running = serve(&set).await.expect("servers start");
+        let dir = tempfile::tempdir().expect("tempdir");
+        let config = Config::parse(
+            &dir.path().join("sitewarden.toml"),
+            "state_dir = \"state\"\nregistry = \"sites.toml\"\n[crawl]\nper_host_rate = \"1000/1s\"\nallow_private_addresses = true\n\
+             [rules.update]\nwindow_working_days = 1\n",
+        )
+        .expect("config");
+        let registry = Registry::parse(&dir.path().join("sites.toml"), &running.registry).expect("registry");
+        let engine = Engine::new(Settings::new(config, registry).expect("settings")).expect("engine");
+        let (_stop, shutdown) = watch::channel(false);
+        let mut problems = Vec::new();
+        for (id, as_of, expected) in wanted {
+            let site = engine.registry.get(id).cloned().expect("site");
+            let outcome = engine
+                .check_site(&site, as_of, shutdown.clone())
+                .await
+                .expect("check runs")
+                .expect("not interrupted");
+            for (rule, want) in expected {
+                let got = outcome.results.iter().find(|r| r.rule == rule);
+                let status = got.map_or("(none)", |r| r.status.as_str());
+                if status != want {
+                    let ev: Vec<String> = got
+                        .map(|r| r.evidence.iter().map(|e| e.detail.clone()).collect())
+                        .unwrap_or_default();
+                    problems.push(format!("{id} {rule}: expected {want}, got {status}: {}", ev.join(" || ")));
+                }
+            }
+        }
+        assert!(problems.is_empty(), "{}", problems.join("\n"));
+    }
 }

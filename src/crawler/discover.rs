@@ -59,6 +59,20 @@ pub fn same_site(a: &Url, b: &Url) -> bool {
     h(a) == h(b) && a.port_or_known_default() == b.port_or_known_default()
 }
 
+/// How surely a link leads to the site's news or documents, for choosing
+/// which listings to visit when a home page offers more than a crawl takes:
+/// 2 when its words say so ("Tin tức", "Văn bản"), 1 when its path does
+/// (`/tin-tuc/`, `/chuyen-muc/…`), 0 when only its shape does.
+pub fn listing_priority(link: &Link) -> u8 {
+    let text = fold(&link.text);
+    let has = |words: &[&str], hay: &str| words.iter().any(|w| hay.contains(w));
+    if has(LISTING_TEXT, &text) || has(DOCUMENT_TEXT, &text) {
+        return 2;
+    }
+    let path = Url::parse(&link.url).map(|u| u.path().to_ascii_lowercase()).unwrap_or_default();
+    u8::from(has(LISTING_PATH, &path) || has(DOCUMENT_PATH, &path))
+}
+
 /// What a link on `base` probably leads to, or None when it is not worth a fetch.
 pub fn classify(base: &Url, link: &Link) -> Option<PageRole> {
     let url = Url::parse(&link.url).ok()?;

@@ -8,12 +8,12 @@ use std::time::{Duration, Instant};
 use tokio::sync::watch;
 use url::Url;
 
-use super::discover::{classify, same_site};
+use super::discover::{classify, listing_priority, same_site};
 use super::fetch::{Fetcher, Response};
 use super::quirks;
 use super::robots::{MAX_ROBOTS_BYTES, Robots};
 use super::{CachedPage, CrawledPage, PageCache, PageRole, RobotsOutcome, RobotsStatus, SiteCrawl, charset};
-use crate::extract::{self, PageFacts};
+use crate::extract::{self, Link, PageFacts};
 use crate::model::{FailureKind, FetchFailure};
 use crate::registry::Site;
 
@@ -22,6 +22,9 @@ use crate::registry::Site;
 const MAX_DISCLOSURE_PAGES: usize = 6;
 const MAX_FEEDS: usize = 3;
 const MAX_SITEMAPS: usize = 3;
+/// Child sitemaps followed from one sitemap index; an index of indexes is
+/// not followed further.
+const MAX_CHILD_SITEMAPS: usize = 5;
 const MAX_LISTINGS: usize = 8;
 
 fn http_failure(r: &Response) -> Option<FetchFailure> {
@@ -201,6 +204,11 @@ pub async fn crawl_site(fetcher: Arc<Fetcher>, site: &Site, cache: &dyn PageCach
     let cap = cfg.max_pages_per_site;
     let mut skipped_for_cap: Vec<PageRole> = Vec::new();
     let mut articles: VecDeque<Url> = VecDeque::new();
+    // Menu links that look like listings beyond MAX_LISTINGS: fetched last,
+    // if the page cap leaves room, since a category may hold what no
+    // listing showed; never before an article.
+    let mut extra: VecDeque<(Url, PageRole)> = VecDeque::new();
+    let mut child_sitemaps: HashSet<String> = HashSet::new();
 
     loop {
         if *shutdown.borrow_and_update() {
@@ -209,14 +217,23 @@ pub async fn crawl_site(fetcher: Arc<Fetcher>, site: &Site, cache: &dyn PageCach
                 .push("dừng giữa chừng vì chương trình được tắt trước khi thu thập xong".into());
             break;
         }
+        let from_extra = queue.is_empty() && articles.is_empty();
         let (url, role) = match queue.pop_front() {
             Some(next) => next,
             None => match articles.pop_front() {
                 Some(u) => (u, PageRole::Article),
-                None => break,
+                None => match extra.pop_front() {
+                    Some(next) => next,
+                    None => break,
+                },
             },
         };
         if crawl.pages.len() + crawl.failures.len() >= cap {
+            // The extras were never owed a visit (they were dropped before
+            // there was room for them): only what the rules need counts.
+            if from_extra {
+                break;
+            }
             skipped_for_cap.push(role);
             skipped_for_cap.extend(queue.drain(..).map(|(_, r)| r));
             skipped_for_cap.extend(articles.drain(..).map(|_| PageRole::Article));
@@ -342,8 +359,29 @@ pub async fn crawl_site(fetcher: Arc<Fetcher>, site: &Site, cache: &dyn PageCach
                 .partial
                 .push(format!("{url}: nội dung bị cắt ở {} byte (too_large)", cfg.max_body_bytes));
         }
-        counts[role as usize] += 1;
         let final_url = Url::parse(&page.final_url).unwrap_or_else(|_| url.clone());
+        // The URL only ordered the queue: what the page is, and so what it
+        // counts as and where discovery goes from it, is what it shows.
+        let fetched_as = role;
+        let role = content_role(fetched_as, &page.facts, &final_url);
+        page.role = role;
+        tracing::debug!(url = %url, fetched_as = ?fetched_as, content = ?role, "page role");
+        counts[role as usize] += 1;
+        if role == PageRole::Sitemap && !child_sitemaps.contains(url.as_str()) {
+            // One level of a sitemap index, same site, a few children.
+            let children: Vec<Url> = page
+                .facts
+                .links
+                .iter()
+                .filter_map(|l| Url::parse(&l.url).ok())
+                .filter(|u| same_site(&home, u))
+                .take(MAX_CHILD_SITEMAPS)
+                .collect();
+            for u in children {
+                child_sitemaps.insert(u.to_string());
+                enqueue(&mut queue, &mut queued, u, PageRole::Sitemap);
+            }
+        }
         if is_html {
             for feed in &page.facts.feeds {
                 if counts[PageRole::Feed as usize] + queue.iter().filter(|(_, r)| *r == PageRole::Feed).count() >= MAX_FEEDS {
@@ -362,23 +400,28 @@ pub async fn crawl_site(fetcher: Arc<Fetcher>, site: &Site, cache: &dyn PageCach
             let mut disclosures = queue.iter().filter(|(_, r)| *r == PageRole::Disclosure).count();
             // Only the links this page leads to are worth keeping for the next
             // crawl's 304: a listing's menus and footers are not.
-            let mut followed = Vec::new();
+            let mut followed: Vec<Link> = Vec::new();
+            let mut home_listings: Vec<(u8, Url, PageRole, bool)> = Vec::new();
             for link in std::mem::take(&mut page.facts.links) {
-                let Some(kind) = classify(&final_url, &link).filter(|k| follows(role, *k)) else {
+                let Some(kind) = classify(&final_url, &link).filter(|k| follows(role, *k, &link)) else {
                     continue;
                 };
                 let Ok(u) = Url::parse(&link.url) else { continue };
+                let reads_as_headline = headline(&link.text);
+                let priority = listing_priority(&link);
                 followed.push(link);
                 match kind {
                     PageRole::Disclosure if disclosures < MAX_DISCLOSURE_PAGES => {
                         disclosures += 1;
                         enqueue(&mut queue, &mut queued, u, kind);
                     }
-                    PageRole::Listing | PageRole::DocumentListing if listings < MAX_LISTINGS => {
-                        listings += 1;
-                        enqueue(&mut queue, &mut queued, u, kind);
+                    // Chosen below, the surest first.
+                    PageRole::Listing | PageRole::DocumentListing if role == PageRole::Home => {
+                        home_listings.push((priority, u, kind, reads_as_headline));
                     }
-                    PageRole::Article if articles.len() < cap => {
+                    // On a listing, a headline that only looks like a
+                    // listing (an article at a clean URL ending in `/`).
+                    PageRole::Article | PageRole::Listing | PageRole::DocumentListing if articles.len() < cap => {
                         let mut u = u;
                         u.set_fragment(None);
                         if queued.insert(u.to_string()) {
@@ -386,6 +429,28 @@ pub async fn crawl_site(fetcher: Arc<Fetcher>, site: &Site, cache: &dyn PageCach
                         }
                     }
                     _ => {}
+                }
+            }
+            // A home page may offer more listings than a crawl visits (a
+            // portal's menu of forty categories before "Tin tức"): those its
+            // words call news or documents go first, then those its paths
+            // do; the rest wait after the articles, headlines with them.
+            home_listings.sort_by_key(|(priority, ..)| std::cmp::Reverse(*priority));
+            for (_, u, kind, reads_as_headline) in home_listings {
+                if listings < MAX_LISTINGS {
+                    listings += 1;
+                    enqueue(&mut queue, &mut queued, u, kind);
+                    continue;
+                }
+                let mut u = u;
+                u.set_fragment(None);
+                if !queued.insert(u.to_string()) {
+                    continue;
+                }
+                if reads_as_headline && articles.len() < cap {
+                    articles.push_back(u);
+                } else if extra.len() < cap {
+                    extra.push_back((u, kind));
                 }
             }
             page.facts.links = followed;
@@ -396,7 +461,7 @@ pub async fn crawl_site(fetcher: Arc<Fetcher>, site: &Site, cache: &dyn PageCach
             page.facts.disclosures = Default::default();
         }
         let kept = CachedPage {
-            role,
+            role: fetched_as,
             final_url: page.final_url.clone(),
             validators: page.validators.clone(),
             facts: std::mem::take(&mut page.facts),
@@ -443,7 +508,16 @@ fn analysis_slots() -> &'static tokio::sync::Semaphore {
 pub fn analyse(role: PageRole, base: &Url, content_type: Option<&str>, body: &[u8]) -> Result<Analysed, &'static str> {
     match role {
         PageRole::Feed => Ok((PageFacts::default(), extract::feeds::parse_feed(body, base), None)),
-        PageRole::Sitemap => Ok((PageFacts::default(), extract::feeds::parse_sitemap(body, base).0, None)),
+        PageRole::Sitemap => {
+            // A sitemap index names child sitemaps instead of pages: they
+            // travel as the page's links, for the crawler to follow.
+            let (items, children) = extract::feeds::parse_sitemap(body, base);
+            let facts = PageFacts {
+                links: children.into_iter().map(|url| Link { url, text: String::new() }).collect(),
+                ..PageFacts::default()
+            };
+            Ok((facts, items, None))
+        }
         _ => {
             if let Some(what) = quirks::sniff_not_html(body) {
                 return Err(what);
@@ -455,12 +529,53 @@ pub fn analyse(role: PageRole, base: &Url, content_type: Option<&str>, body: &[u
     }
 }
 
-/// Where discovery goes from a page fetched as `from` (SPEC §5): disclosure
+/// Links to other pages of the site that read like headlines: what a listing
+/// is made of, whether or not it dates them.
+const LISTING_MIN_HEADLINES: usize = 5;
+
+/// Link text that reads like a headline (four words or more), not like a
+/// menu entry or a page number.
+fn headline(text: &str) -> bool {
+    text.split_whitespace().count() >= 4
+}
+
+/// What a fetched page is, from its content: an article (typed metadata, its
+/// own heading with its own date or a source line), a legal-document
+/// listing, or a listing (dated links, or many headline links). The home
+/// page and the disclosure pages stay what they were fetched as, since the
+/// rules look for them by that; a page that shows none of these signs keeps
+/// the role its URL suggested.
+fn content_role(fetched: PageRole, facts: &PageFacts, url: &Url) -> PageRole {
+    if !matches!(fetched, PageRole::Listing | PageRole::DocumentListing | PageRole::Article) {
+        return fetched;
+    }
+    if facts.is_article {
+        return PageRole::Article;
+    }
+    if !facts.documents.is_empty() {
+        return PageRole::DocumentListing;
+    }
+    let headlines = facts
+        .links
+        .iter()
+        .filter(|l| headline(&l.text) && l.text.chars().count() >= 20)
+        .filter(|l| matches!(classify(url, l), Some(PageRole::Article | PageRole::Listing)))
+        .count();
+    if facts.items.len() >= 3 || headlines >= LISTING_MIN_HEADLINES {
+        return PageRole::Listing;
+    }
+    fetched
+}
+
+/// Where discovery goes from a page that is a `from` (SPEC §5): disclosure
 /// pages and listings one hop from the home page, articles from the home
-/// page and listings.
-fn follows(from: PageRole, to: PageRole) -> bool {
+/// page and listings. On a listing, a headline whose URL looks like a
+/// listing (`/tin-tuc/chi-tiet/12/`) is an article to fetch; short links
+/// there (pagination, menus) are not followed.
+fn follows(from: PageRole, to: PageRole, link: &Link) -> bool {
     match to {
-        PageRole::Disclosure | PageRole::Listing | PageRole::DocumentListing => from == PageRole::Home,
+        PageRole::Disclosure | PageRole::DocumentListing => from == PageRole::Home,
+        PageRole::Listing => from == PageRole::Home || from == PageRole::Listing && headline(&link.text),
         PageRole::Article => matches!(from, PageRole::Home | PageRole::Listing),
         PageRole::Home | PageRole::Feed | PageRole::Sitemap => false,
     }

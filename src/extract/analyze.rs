@@ -97,13 +97,36 @@ fn analyze_parsed(url: &url::Url, html: &str) -> PageFacts {
         .collect();
     facts.disclosures = disclosures::extract(&w.lines, &contact_links);
     facts.items = listing_items(&w, &resolved);
-    let (published, is_article) = article_date(&w);
+    let title = title_line(&w, &resolved, &base);
+    facts.attribution = attribution::find(&w.lines, title.or(w.h1_line));
+    let (published, is_article) = article_date(&w, title, facts.attribution.is_some());
     facts.published = published;
     facts.is_article = is_article;
     facts.documents = documents::extract(&doc, &w, &resolved, &base);
-    facts.attribution = attribution::find(&w.lines, w.h1_line);
     facts.machine_source = attribution::machine_source(&w.json_ld, w.title.as_deref());
     facts
+}
+
+/// The line of the page's own title: the first `<h1>` that holds text,
+/// outside menus and footers, and is not a link to another page or to the
+/// home page. A logo (`<h1><a href="/">Cổng TTĐT</a></h1>`, even on the home
+/// page itself) or a listing's featured headline
+/// (`<h1><a href="/tin/bai-khac.html">…</a></h1>`) is not; a title linked to
+/// itself or to `javascript:` is.
+fn title_line(w: &super::walk::Walk<'_>, resolved: &[Option<String>], page: &url::Url) -> Option<usize> {
+    let page = page.as_str().split('#').next().unwrap_or("");
+    w.h1_lines.iter().copied().find(|&h1| {
+        let Some(line) = w.lines.get(h1) else { return false };
+        if !line.in_heading || line.in_nav || line.in_footer {
+            return false;
+        }
+        let total = line.text.chars().count();
+        !w.links.iter().zip(resolved).any(|(l, r)| {
+            l.line_start == h1
+                && l.text.chars().count() * 2 >= total
+                && r.as_deref().is_some_and(|r| r != page || super::listing::is_site_root(r))
+        })
+    })
 }
 
 #[cfg(test)]

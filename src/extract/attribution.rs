@@ -200,7 +200,7 @@ pub fn find(lines: &[Line], h1_line: Option<usize>) -> Option<Attribution> {
                 a.source = truncate_chars(&next.text, 80).to_string();
             }
             best = Some(a);
-        } else if t.trim_end_matches(':').trim().eq_ignore_ascii_case("nguồn")
+        } else if matches!(super::text::fold(t.trim_end_matches([':', '：'])).as_str(), "nguon" | "nguon tin")
             && let Some(next) = body.get(i + 1)
             && let Some(mut a) = split_source(&next.text, false)
         {

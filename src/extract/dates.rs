@@ -61,6 +61,11 @@ static LABEL: LazyLock<Regex> = LazyLock::new(|| {
     .expect("static regex")
 });
 
+/// "Ngày" opening the line (after a time at most), as in "Ngày 23/11/2026"
+/// and "17:42 Ngày 04/06/2018": the date is the line's, hence labelled. The
+/// folded text makes "Ngay 23/11/2026" the same label.
+static LINE_NGAY: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"^[^a-z]*ngay[^a-z]*$").expect("static regex"));
+
 fn month_word(w: &str) -> Option<u32> {
     Some(match w {
         "mot" | "gieng" => 1,
@@ -234,7 +239,7 @@ pub fn find_dates_folded(text: &str, folded: &Folded) -> Vec<FoundDate> {
             }
         }
         let from = ceil_char(f, ds.saturating_sub(40));
-        let labelled = LABEL.is_match(&f[from..ds]);
+        let labelled = LABEL.is_match(&f[from..ds]) || (s <= 40 && LINE_NGAY.is_match(&f[..s]));
         out.push(FoundDate {
             at: d.and_time(time.unwrap_or(NaiveTime::MIN)),
             has_time: time.is_some(),
@@ -388,6 +393,31 @@ mod tests {
         assert_eq!(p(s), Some(dt(2022, 7, 11, 0, 0)));
         let f = find_dates("Cập nhật: 23/11/2026");
         assert!(f.first().is_some_and(|d| d.labelled));
+    }
+
+    #[test]
+    fn labels_without_diacritics_are_labels() {
+        for s in [
+            "Ngay 23/11/2026",
+            "Ngày 23/11/2026",
+            "17:42 Ngay 23/11/2026",
+            "Cap nhat: 23/11/2026",
+            "CẬP NHẬT LÚC: 08:47 |23/11/2026",
+            "Ngay dang: 23/11/2026",
+            "Dang ngay 23 - 11 - 2026 / Luot xem: 400",
+            "Tin dang ngay: 23/11/2026 - Xem: 92",
+        ] {
+            let f = find_dates(s);
+            assert!(f.first().is_some_and(|d| d.labelled), "{s}: {f:?}");
+            assert_eq!(f.first().map(|d| d.at.date()), NaiveDate::from_ymd_opt(2026, 11, 23), "{s}");
+        }
+        for s in [
+            "Thứ Ba, ngày 24 tháng 11 năm 2026",
+            "Hà Nội, ngày 23/11/2026",
+            "Hội nghị ngày 23/11/2026",
+        ] {
+            assert!(find_dates(s).first().is_some_and(|d| !d.labelled), "{s}");
+        }
     }
 
     #[test]

@@ -75,12 +75,20 @@ const LABELS: &[(&str, LabelKind)] = &[
     ("tru so", LabelKind::Address),
     ("toa soan", LabelKind::Address),
     ("van phong", LabelKind::Address),
+    ("dien thoai/fax", LabelKind::Phone),
+    ("dien thoai / fax", LabelKind::Phone),
+    ("dt/fax", LabelKind::Phone),
+    ("dt / fax", LabelKind::Phone),
+    ("tel/fax", LabelKind::Phone),
+    ("tel / fax", LabelKind::Phone),
     ("so dien thoai", LabelKind::Phone),
     ("dien thoai lien he", LabelKind::Phone),
     ("dien thoai", LabelKind::Phone),
     ("duong day nong", LabelKind::Phone),
     ("hotline", LabelKind::Phone),
     ("sdt", LabelKind::Phone),
+    ("dtdd", LabelKind::Phone),
+    ("di dong", LabelKind::Phone),
     ("dt", LabelKind::Phone),
     ("tel", LabelKind::Phone),
     ("fax", LabelKind::Stop),
@@ -97,7 +105,7 @@ static LABEL_RE: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(&format!(r"(?-u:\b)(?:{})(?-u:\b)", alts.join("|"))).expect("static regex")
 });
 static PHONE_RE: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"(?:\+[ \t\r\n]?84|\([ \t\r\n]*\+?[ \t\r\n]?84[[0-9].[ \t\r\n]]*\)|\([ \t\r\n]*0[0-9]{1,4}[ \t\r\n]*\)|(?-u:\b)0[0-9]|(?-u:\b)1[89]00)[[0-9] .\-–()]{3,18}[0-9]")
+    Regex::new(r"(?:\+[ \t\r\n]?84|(?-u:\b)84[-. ][0-9]|\([ \t\r\n]*\+?[ \t\r\n]?84[[0-9].[ \t\r\n]]*\)|\([ \t\r\n]*0[0-9]{1,4}[ \t\r\n]*\)|(?-u:\b)0[0-9]|(?-u:\b)1[89]00)[[0-9] .\-–()]{3,18}[0-9]")
         .expect("static regex")
 });
 static EMAIL_RE: LazyLock<Regex> =
@@ -217,6 +225,9 @@ fn phone_ok(digits: &str) -> bool {
         (10..=12).contains(&n)
     } else if digits.starts_with("1800") || digits.starts_with("1900") {
         (8..=10).contains(&n)
+    } else if digits.starts_with("080") && n == 8 {
+        // The government's own network: 080 and five digits ("080 43162").
+        true
     } else if digits.starts_with('0') {
         (10..=11).contains(&n)
     } else {
@@ -249,6 +260,47 @@ pub fn find_phones(text: &str) -> Vec<(String, String)> {
         }
     }
     out
+}
+
+/// A line of nothing but digit groups ("710", "3930.3270").
+fn digit_groups(t: &str) -> bool {
+    t.bytes().any(|b| b.is_ascii_digit())
+        && t.chars()
+            .all(|c| c.is_ascii_digit() || matches!(c, ' ' | '.' | '-' | '(' | ')' | '+'))
+}
+
+/// A number split over elements after a telephone label ("05013" / "710" /
+/// "979" in three cells or lines): the label's own digits, if any, and the
+/// digit groups of the lines that follow, read as one number.
+fn split_phone(first: &str, lines: &[Line], from: usize) -> Option<(String, String)> {
+    let mut joined = first.trim().to_string();
+    for l in lines.iter().skip(from).take(4) {
+        // The last group may lead a line that goes on ("979 - Email: …").
+        let whole = digit_groups(&l.text);
+        let groups = if whole {
+            l.text.as_str()
+        } else {
+            let end = l
+                .text
+                .find(|c: char| !(c.is_ascii_digit() || c == ' ' || c == '.'))
+                .unwrap_or(l.text.len());
+            l.text.get(..end).unwrap_or("").trim_end_matches([' ', '.'])
+        };
+        if !groups.bytes().any(|b| b.is_ascii_digit()) {
+            break;
+        }
+        if !joined.is_empty() {
+            joined.push(' ');
+        }
+        joined.push_str(groups);
+        if let Some(p) = find_phones(&joined).into_iter().next() {
+            return Some(p);
+        }
+        if !whole {
+            break;
+        }
+    }
+    None
 }
 
 /// E-mail addresses in a piece of text.
@@ -357,6 +409,7 @@ pub fn extract(lines: &[Line], contact_links: &[(&str, &str)]) -> Disclosures {
     let mut phone_digits: Vec<String> = Vec::new();
     let mut email_keys: Vec<String> = Vec::new();
 
+    let mut prev_hits: Vec<LabelHit> = Vec::new();
     for (i, line) in lines.iter().enumerate() {
         let text = line.text.as_str();
         let hits = label_hits(line);
@@ -389,6 +442,8 @@ pub fn extract(lines: &[Line], contact_links: &[(&str, &str)]) -> Disclosures {
                 LabelKind::Managing => &mut d.managing_organisation,
                 LabelKind::Editorial | LabelKind::EditorialHead => &mut d.editorial_board,
                 LabelKind::Responsible => &mut d.responsible_person,
+                // "Văn phòng: 080 43162" is the office's telephone, not its address.
+                LabelKind::Address if !value.chars().any(char::is_alphabetic) => continue,
                 LabelKind::Address => &mut d.address,
                 LabelKind::Phone | LabelKind::Email | LabelKind::Stop => continue,
             };
@@ -402,8 +457,10 @@ pub fn extract(lines: &[Line], contact_links: &[(&str, &str)]) -> Disclosures {
             }
         }
 
+        // A value line under a lone "Fax" (or tax code) label is that value.
+        let under_stop = hits.is_empty() && prev_hits.iter().any(|h| h.kind == LabelKind::Stop && h.value_next_line);
         // Phones: labelled by the segment they sit in, skipped in fax/tax segments.
-        for (written, digits) in find_phones(text) {
+        for (written, digits) in find_phones(text).into_iter().filter(|_| !under_stop) {
             let key = phone_key(&digits);
             let pos = text.find(&written).unwrap_or(0);
             let seg = hits
@@ -424,17 +481,37 @@ pub fn extract(lines: &[Line], contact_links: &[(&str, &str)]) -> Disclosures {
             };
             add_phone(&mut d.phones, &mut phone_digits, key, found);
         }
-        // Phone label with the number on the next line / cell.
-        for h in hits.iter().filter(|h| h.kind == LabelKind::Phone && h.value_next_line) {
-            if let Some(next) = lines.get(i + 1) {
-                for (written, digits) in find_phones(&next.text) {
-                    let found = Found {
-                        label: h.label.clone(),
-                        value: written,
-                        snippet: snippet(&format!("{} {}", h.label, next.text), 0),
-                    };
-                    add_phone(&mut d.phones, &mut phone_digits, phone_key(&digits), found);
-                }
+        // Phone label with the number on the next line / cell, or split
+        // over the next lines / cells.
+        for h in hits.iter().filter(|h| h.kind == LabelKind::Phone) {
+            let own = if h.value_next_line {
+                ""
+            } else {
+                text.get(h.value_start..h.value_end).unwrap_or("")
+            };
+            // (number as written, its digits, the page text it was read from)
+            let mut found_here: Vec<(String, String, String)> = Vec::new();
+            if h.value_next_line
+                && let Some(next) = lines.get(i + 1)
+            {
+                let shown = format!("{} {}", h.label, next.text);
+                found_here = find_phones(&next.text).into_iter().map(|(w, d)| (w, d, shown.clone())).collect();
+            }
+            if found_here.is_empty()
+                && find_phones(own).is_empty()
+                && (own.trim().is_empty() || digit_groups(trim_value(own)))
+                && let Some((written, digits)) = split_phone(trim_value(own), lines, i + 1)
+            {
+                let shown = format!("{} {written}", h.label);
+                found_here.push((written, digits, shown));
+            }
+            for (written, digits, shown) in found_here {
+                let found = Found {
+                    label: h.label.clone(),
+                    value: written,
+                    snippet: snippet(&shown, 0),
+                };
+                add_phone(&mut d.phones, &mut phone_digits, phone_key(&digits), found);
             }
         }
         for email in find_emails(text) {
@@ -451,6 +528,7 @@ pub fn extract(lines: &[Line], contact_links: &[(&str, &str)]) -> Disclosures {
                 snippet: snippet(text, seg.map(|h| h.label_start).unwrap_or(pos)),
             });
         }
+        prev_hits = hits;
     }
 
     for (href, text) in contact_links {
@@ -592,6 +670,39 @@ mod tests {
         assert!(find_phones("Mã số thuế 0101234567").len() == 1);
         let d = extract_from_text(&["Mã số thuế: 0101234567"]);
         assert!(d.phones.is_empty(), "a tax code is not a phone");
+    }
+
+    #[test]
+    fn numbers_real_footers_write() {
+        let phones = |lines: &[&str]| -> Vec<(String, String)> {
+            extract_from_text(lines)
+                .phones
+                .iter()
+                .map(|p| (p.label.clone(), p.value.chars().filter(char::is_ascii_digit).collect()))
+                .collect()
+        };
+        let one = |label: &str, digits: &str| vec![(label.to_string(), digits.to_string())];
+        assert_eq!(
+            phones(&["Điện thoại: 84-8-3930.6262 / 3930.3270"]),
+            one("Điện thoại", "84839306262")
+        );
+        assert_eq!(phones(&["Văn phòng: 080 43162"]), one("", "08043162"));
+        assert_eq!(phones(&["Điện thoại: (+84) 236.3822.123"]), one("Điện thoại", "842363822123"));
+        assert_eq!(phones(&["ĐT/Fax: 0273 3873 333"]), one("ĐT/Fax", "02733873333"));
+        assert_eq!(phones(&["Tel: 0236 3822 123"]), one("Tel", "02363822123"));
+        assert_eq!(phones(&["ĐTDĐ: 0912 345 678"]), one("ĐTDĐ", "0912345678"));
+        // Digit groups in cells or lines of their own.
+        assert_eq!(phones(&["ĐT:", "05013", "710", "979"]), one("ĐT", "05013710979"));
+        assert_eq!(phones(&["Điện thoại: 05013", "710", "979"]), one("Điện thoại", "05013710979"));
+        assert_eq!(
+            phones(&["Điện thoại: 05013", "710", "979 - Email: a@b.vn"]),
+            one("Điện thoại", "05013710979")
+        );
+        // A fax with its number in the next cell is no telephone.
+        assert!(phones(&["Fax", "0273 3873 334"]).is_empty());
+        assert!(phones(&["Fax:", "0273 3873 334"]).is_empty());
+        // "Văn phòng" holding only a number is no address.
+        assert!(extract_from_text(&["Văn phòng: 080 43162"]).address.is_none());
     }
 
     #[test]

@@ -10,7 +10,7 @@ use scraper::{ElementRef, Html, Selector};
 
 use super::dates;
 use super::facts::LegalDocument;
-use super::text::{Folded, clean, fold};
+use super::text::{Folded, Line, clean, fold};
 use super::walk::Walk;
 
 static TABLE: LazyLock<Option<Selector>> = LazyLock::new(|| Selector::parse("table").ok());
@@ -131,60 +131,118 @@ fn from_tables(doc: &Html, base: &url::Url) -> Vec<LegalDocument> {
     out
 }
 
-/// Which publication label a line carries.
-fn line_label(folded: &str) -> Option<bool> {
-    if folded.contains("ngay ban hanh") || folded.contains("ngay ky") {
-        Some(true)
-    } else if folded.contains("ngay dang") {
-        Some(false)
-    } else {
-        None
+const SIGNED: &[&str] = &["ngay ban hanh", "ngay ky"];
+const POSTED: &[&str] = &["ngay dang", "ngay cong bo"];
+
+/// The date a label gives: after it on its line, with nothing but
+/// punctuation between ("Ngày ban hành: 02/11/2026"), or, for a label alone
+/// on its line (a `<dt>`, a cell), on the next line. A status word where
+/// the date should be ("Ngày ban hành: Đang cập nhật | Ngày hiệu lực:
+/// 05/11/2026") gives none. Returns the date and the line it was on.
+fn labelled_date(lines: &[Line], i: usize, labels: &[&str]) -> Option<(NaiveDate, usize)> {
+    let line = lines.get(i)?;
+    let f = Folded::new(&line.text);
+    let (pos, len) = labels.iter().filter_map(|l| f.text.find(l).map(|p| (p, l.len()))).min()?;
+    let rest = line.text.get(f.orig(pos + len)..)?;
+    let no_words = |s: &str| !s.chars().any(char::is_alphabetic);
+    if let Some(d) = dates::find_dates(rest).first() {
+        return no_words(rest.get(..d.start)?).then_some((d.at.date(), i));
     }
+    if !no_words(rest) {
+        return None;
+    }
+    let next = lines.get(i + 1)?;
+    let d = dates::find_dates(&next.text).first().copied()?;
+    no_words(next.text.get(..d.start)?).then_some((d.at.date(), i + 1))
 }
 
-fn date_after_label(text: &str, labels: &[&str]) -> Option<NaiveDate> {
-    let f = Folded::new(text);
-    let pos = labels.iter().filter_map(|l| f.text.find(l)).min()?;
-    let rest = text.get(f.orig(pos)..)?;
-    cell_date(rest)
-}
-
-fn from_lists(w: &Walk<'_>, resolved: &[Option<String>], base: &url::Url) -> Vec<LegalDocument> {
-    let mut out: Vec<LegalDocument> = Vec::new();
-    for (i, line) in w.lines.iter().enumerate() {
+/// Documents written as labelled values rather than under a header row:
+/// cells ("<td>Ngày ban hành: 02/11/2026</td>" beside "88/QĐ-UBND"),
+/// label–value lines, definition lists (`<dt>Ngày ban hành</dt><dd>…`),
+/// cards ("Số: … | Ngày ký: … | Ngày đăng: …"). Each signing-date label
+/// starts a record, which reaches back to the end of the previous one for
+/// the document's link, number and title.
+fn from_labels(w: &Walk<'_>, resolved: &[Option<String>], base: &url::Url) -> Vec<LegalDocument> {
+    let lines = &w.lines;
+    // (line of the label, signing date, last line of its value)
+    let mut anchors: Vec<(usize, Option<NaiveDate>, usize)> = Vec::new();
+    let mut buf = String::new();
+    for (i, line) in lines.iter().enumerate() {
         if line.in_footer || line.text.len() > 300 {
             continue;
         }
-        let folded = fold(&line.text);
-        if line_label(&folded) != Some(true) {
-            continue;
+        super::text::fold_into(&mut buf, &line.text);
+        if SIGNED.iter().any(|l| buf.contains(l)) {
+            let got = labelled_date(lines, i, SIGNED);
+            anchors.push((i, got.map(|g| g.0), got.map_or(i, |g| g.1)));
         }
-        let Some(signed) = date_after_label(&line.text, &["ngay ban hanh", "ngay ky"]) else {
-            continue;
-        };
-        // The document's link: the nearest link at or above this line.
-        let Some((li, link)) = w
+    }
+    let mut out: Vec<LegalDocument> = Vec::new();
+    let mut record_start = 0usize;
+    for (k, &(i, signed, value_end)) in anchors.iter().enumerate() {
+        let next = anchors.get(k + 1).map_or(lines.len(), |a| a.0);
+        let mut end = value_end;
+        let mut posted = None;
+        for j in i..next.min(i + 8) {
+            if let Some((d, e)) = labelled_date(lines, j, POSTED) {
+                posted = Some(d);
+                end = end.max(e);
+                break;
+            }
+        }
+        let start = record_start.max(i.saturating_sub(8));
+        record_start = end + 1;
+        let Some(signed) = signed else { continue };
+        let usable =
+            |(li, l): &(usize, &super::walk::WalkLink<'_>)| !l.in_nav && !l.in_footer && resolved.get(*li).is_some_and(|r| r.is_some());
+        // The document's link: the nearest at or above the label within the
+        // record, else the first after it.
+        let link = w
             .links
             .iter()
             .enumerate()
-            .rfind(|(_, l)| l.line_end <= i && l.line_end + 3 >= i && l.text.split_whitespace().count() >= 3)
-        else {
-            continue;
-        };
-        let url = resolved.get(li).and_then(|r| r.clone()).unwrap_or_else(|| base.to_string());
-        if out.iter().any(|d| d.url == url) {
-            continue;
-        }
-        let nearby = w.lines.get(link.line_start..(i + 3).min(w.lines.len())).unwrap_or_default();
-        let number = std::iter::once(link.text.as_str())
-            .chain(nearby.iter().map(|l| l.text.as_str()))
+            .filter(|(_, l)| l.line_start >= start && l.line_start <= i)
+            .rfind(usable)
+            .or_else(|| {
+                w.links
+                    .iter()
+                    .enumerate()
+                    .filter(|(_, l)| l.line_start > i && l.line_start < next && l.line_start <= end + 3)
+                    .find(usable)
+            });
+        let url = link
+            .and_then(|(li, _)| resolved.get(li).cloned().flatten())
+            .unwrap_or_else(|| base.to_string());
+        let record = lines.get(start..(end + 1).min(lines.len())).unwrap_or_default();
+        let number = link
+            .map(|(_, l)| l.text.as_str())
+            .into_iter()
+            .chain(record.iter().map(|l| l.text.as_str()))
             .find_map(|t| DOC_NUMBER.find(t).map(|m| m.as_str().to_string()))
             .unwrap_or_default();
-        let posted = nearby.iter().find_map(|l| date_after_label(&l.text, &["ngay dang"]));
+        let link_title = link.map(|(_, l)| l.text.clone()).filter(|t| t.split_whitespace().count() >= 3);
+        // Otherwise the longest line of words in the record that is no label.
+        let title = link_title
+            .or_else(|| {
+                record
+                    .iter()
+                    .map(|l| l.text.as_str())
+                    .filter(|t| t.split_whitespace().count() >= 3 && dates::find_dates(t).is_empty())
+                    .filter(|t| {
+                        let f = fold(t);
+                        !f.starts_with("so ky hieu") && !f.starts_with("trich yeu")
+                    })
+                    .max_by_key(|t| t.chars().count())
+                    .map(str::to_string)
+            })
+            .unwrap_or_else(|| number.clone());
+        if out.iter().any(|d| d.url == url && d.number == number && d.signed == signed) {
+            continue;
+        }
         out.push(LegalDocument {
             url,
             number,
-            title: link.text.clone(),
+            title,
             signed,
             posted,
         });
@@ -214,7 +272,7 @@ pub(crate) fn extract(doc: &Html, w: &Walk<'_>, resolved: &[Option<String>], bas
             return t;
         }
     }
-    from_lists(w, resolved, base)
+    from_labels(w, resolved, base)
 }
 
 #[cfg(test)]
@@ -270,6 +328,46 @@ mod tests {
         assert_eq!(docs.len(), 1, "{docs:?}");
         assert_eq!(docs[0].number, "15/2026/QĐ-UBND");
         assert_eq!(docs[0].posted, NaiveDate::from_ymd_opt(2026, 11, 19));
+    }
+
+    #[test]
+    fn labelled_cells_definition_lists_and_cards() {
+        let want = |docs: &[LegalDocument]| {
+            let got: Vec<(String, String, Option<NaiveDate>, Option<NaiveDate>)> = docs
+                .iter()
+                .map(|d| (d.number.clone(), d.url.clone(), Some(d.signed), d.posted))
+                .collect();
+            assert_eq!(
+                got,
+                vec![
+                    (
+                        "88/QĐ-UBND".to_string(),
+                        "https://tiengiang.gov.vn/vb/88.pdf".to_string(),
+                        NaiveDate::from_ymd_opt(2026, 11, 2),
+                        NaiveDate::from_ymd_opt(2026, 11, 10)
+                    ),
+                    (
+                        "12/2026/QĐ-UBND".to_string(),
+                        "https://tiengiang.gov.vn/vb/12.pdf".to_string(),
+                        NaiveDate::from_ymd_opt(2026, 11, 3),
+                        NaiveDate::from_ymd_opt(2026, 11, 4)
+                    ),
+                ]
+            );
+        };
+        let cells = r#"<table>
+          <tr><td><a href="/vb/88.pdf">88/QĐ-UBND</a></td><td>Quyết định ban hành quy chế</td><td>Ngày ban hành: 02/11/2026</td><td>Ngày đăng: 10/11/2026</td></tr>
+          <tr><td><a href="/vb/12.pdf">12/2026/QĐ-UBND</a></td><td>Quyết định về giá đất</td><td>Ngay ban hanh: 03/11/2026</td><td>Ngay dang: 04/11/2026</td></tr>
+        </table>"#;
+        want(&documents_in(cells, &base()));
+        let dl = r#"<dl><dt>Số ký hiệu</dt><dd>88/QĐ-UBND</dd><dt>Trích yếu</dt><dd><a href="/vb/88.pdf">Quyết định ban hành quy chế làm việc</a></dd>
+          <dt>Ngày ban hành</dt><dd>02/11/2026</dd><dt>Ngày đăng</dt><dd>10/11/2026</dd></dl>
+          <dl><dt>Số ký hiệu</dt><dd>12/2026/QĐ-UBND</dd><dt>Trích yếu</dt><dd><a href="/vb/12.pdf">Quyết định về giá đất trên địa bàn</a></dd>
+          <dt>Ngày ban hành</dt><dd>03/11/2026</dd><dt>Ngày đăng</dt><dd>04/11/2026</dd></dl>"#;
+        want(&documents_in(dl, &base()));
+        let cards = r#"<div><h3><a href="/vb/88.pdf">Quyết định ban hành quy chế làm việc</a></h3><div><span>Số: 88/QĐ-UBND</span> | <span>Ngày ký: 02/11/2026</span> | <span>Ngày đăng: 10/11/2026</span></div></div>
+          <div><h3><a href="/vb/12.pdf">Quyết định về giá đất trên địa bàn</a></h3><div><span>Số: 12/2026/QĐ-UBND</span> | <span>Ngày ký: 03/11/2026</span> | <span>Ngày đăng: 04/11/2026</span></div></div>"#;
+        want(&documents_in(cards, &base()));
     }
 
     #[test]

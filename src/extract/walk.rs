@@ -43,6 +43,8 @@ pub(crate) struct Walk<'a> {
     pub base_href: Option<&'a str>,
     /// Line index of the first `<h1>`.
     pub h1_line: Option<usize>,
+    /// Line indices of the first `<h1>`s (a logo may come before the title).
+    pub h1_lines: Vec<usize>,
     /// Any table on the page (documents are looked for only then).
     pub has_table: bool,
 }
@@ -351,9 +353,12 @@ pub(crate) fn walk_document<'a>(html: &'a scraper::Html) -> Walk<'a> {
                     Tag::Nav => mask |= F_NAV,
                     Tag::H1 => {
                         mask |= F_HEADING;
-                        if w.h1_line.is_none() {
+                        if w.h1_line.is_none() || w.h1_lines.len() < 16 {
                             b.break_line();
-                            w.h1_line = Some(b.line_index());
+                            w.h1_line.get_or_insert(b.line_index());
+                            if w.h1_lines.len() < 16 {
+                                w.h1_lines.push(b.line_index());
+                            }
                         }
                     }
                     Tag::Heading => mask |= F_HEADING,
