@@ -186,7 +186,7 @@ fn respond(site: &SiteFiles, req: &Parts) -> Reply {
     };
     // Sites built on `index.php?id=…` or `chi-tiet.aspx?ItemID=…` serve a
     // different page per query: a file named with its query wins.
-    let with_query = req.uri().query().map(|q| format!("{file_path}?{q}"));
+    let with_query = req.uri.query().map(|q| format!("{file_path}?{q}"));
     let Some(body) = with_query
         .as_ref()
         .and_then(|k| site.files.get(k))
