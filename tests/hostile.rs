@@ -643,3 +643,23 @@ async fn healthz_answers_while_many_idle_connections_are_held_open() {
     assert_eq!(still_open(&idle), 0, "idle connections outlived the idle limit");
     server.abort();
 }
+
+// ---------------------------------------------------------------------------
+// Issue 11, 7: a page's tags, not its bytes, are what the parser's memory
+// follows; a page with more tags than any real one is cut, and says so.
+
+#[tokio::test]
+async fn a_page_of_hundreds_of_thousands_of_tags_is_cut_and_the_crawl_says_so() {
+    let mut page = String::from("<html><head><title>Cổng thông tin xã</title></head><body>");
+    page.push_str(&"<p>".repeat(300_000));
+    let server = Loopback::start(move |target| match target {
+        "/" => answer(200, "text/html; charset=utf-8", page.clone()),
+        _ => not_found(),
+    })
+    .await;
+    let c = crawl(&config(true), server.url("/")).await;
+    assert!(c.home.is_ok(), "{:?}", c.home);
+    assert_eq!(c.home_page().and_then(|p| p.facts.title.as_deref()), Some("Cổng thông tin xã"));
+    let note = c.partial_note().expect("the cut is noted");
+    assert!(note.contains("more than 100000 tags; analysed only the first"), "{note}");
+}
