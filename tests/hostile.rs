@@ -663,3 +663,108 @@ async fn a_page_of_hundreds_of_thousands_of_tags_is_cut_and_the_crawl_says_so() 
     let note = c.partial_note().expect("the cut is noted");
     assert!(note.contains("more than 100000 tags; analysed only the first"), "{note}");
 }
+
+// ---------------------------------------------------------------------------
+// Issue 11, 8: what a site lists in its sitemaps cannot grow the store
+// without bound.
+
+/// Size of the files under `dir`.
+fn dir_bytes(dir: &std::path::Path) -> u64 {
+    std::fs::read_dir(dir)
+        .map(|entries| {
+            entries
+                .flatten()
+                .map(|e| match e.file_type() {
+                    Ok(t) if t.is_dir() => dir_bytes(&e.path()),
+                    _ => e.metadata().map_or(0, |m| m.len()),
+                })
+                .sum()
+        })
+        .unwrap_or(0)
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn three_sitemaps_of_50000_new_urls_a_night_store_a_bounded_number_of_items() {
+    use std::sync::atomic::{AtomicI64, Ordering};
+
+    use sitewarden::crawler::limits::{ItemLimits, MAX_LISTED_DATED};
+    use sitewarden::engine::Engine;
+    use sitewarden::settings::Settings;
+
+    const URLS: usize = 50_000;
+    let first = chrono::NaiveDate::from_ymd_opt(2026, 11, 25).expect("date");
+    // Each night serves 150,000 URLs never seen before: dated from the as-of
+    // day back over 90 days, one in ten without a date.
+    let night = Arc::new(AtomicI64::new(0));
+    let serving = night.clone();
+    let server = Loopback::start(move |target| {
+        let n = serving.load(Ordering::SeqCst);
+        let as_of = first + chrono::Duration::days(n);
+        match target {
+            "/robots.txt" => answer(
+                200,
+                "text/plain",
+                "User-agent: *\nAllow: /\nSitemap: /sitemap-1.xml\nSitemap: /sitemap-2.xml\nSitemap: /sitemap-3.xml\n",
+            ),
+            "/" => answer(200, "text/html; charset=utf-8", portal("Cổng thông tin xã")),
+            t if t.starts_with("/sitemap-") => {
+                let mut xml = String::with_capacity(URLS * 80);
+                xml.push_str("<?xml version=\"1.0\"?><urlset xmlns=\"http://www.sitemaps.org/schemas/sitemap/0.9\">\n");
+                for i in 0..URLS {
+                    let lastmod = if i % 10 == 0 {
+                        String::new()
+                    } else {
+                        format!("<lastmod>{}</lastmod>", as_of - chrono::Duration::days((i % 90) as i64))
+                    };
+                    xml.push_str(&format!("<url><loc>/n{n}{t}/{i}</loc>{lastmod}</url>\n"));
+                }
+                xml.push_str("</urlset>\n");
+                answer(200, "application/xml", xml)
+            }
+            _ => not_found(),
+        }
+    })
+    .await;
+    let dir = tempfile::tempdir().expect("tempdir");
+    let config = write_settings(dir.path(), &[("xa", server.url("/"))], "max_pages_per_site = 10\n");
+    let settings = Settings::load(&config).expect("settings");
+    let db = settings.config.db_path();
+    let window = ItemLimits::for_window(settings.config.rules.window_working_days);
+    let sites = settings.registry.sites.clone();
+    let engine = Engine::new(settings).expect("engine");
+
+    let (mut items_before, mut bytes_before) = (0usize, dir_bytes(&db));
+    // SITEWARDEN_NIGHTS=30 for a month.
+    let nights: i64 = std::env::var("SITEWARDEN_NIGHTS").ok().and_then(|n| n.parse().ok()).unwrap_or(4);
+    for n in 0..nights {
+        night.store(n, Ordering::SeqCst);
+        let as_of = first + chrono::Duration::days(n);
+        let (_tx, rx) = watch::channel(false);
+        let outcomes = engine.check(&sites, as_of, rx).await.expect("check");
+        assert!(outcomes[0].crawl.home.is_ok(), "{:?}", outcomes[0].crawl.home);
+        engine.store.flush().expect("flush");
+        let items = engine.store.known_items("xa").expect("items");
+        let bytes = dir_bytes(&db);
+        println!(
+            "night {}: {} items stored (+{}), database {:.2} MB ({:+.2} MB)",
+            n + 1,
+            items.len(),
+            items.len() - items_before,
+            bytes as f64 / 1e6,
+            (bytes as f64 - bytes_before as f64) / 1e6
+        );
+        let new: Vec<_> = items.iter().filter(|i| i.first_seen == as_of).collect();
+        assert!(new.len() <= window.max_new_per_crawl, "night {n}: {} new items stored", new.len());
+        assert!(new.len() <= 3 * MAX_LISTED_DATED, "night {n}");
+        assert!(!new.is_empty(), "night {n}: the newest entries are still stored");
+        for i in &new {
+            let day = i.published.expect("undated entries of a list this long are not kept");
+            assert!(
+                window.keeps(Some(day), as_of),
+                "night {n}: {} dated {day} is outside the window",
+                i.url
+            );
+        }
+        (items_before, bytes_before) = (items.len(), bytes);
+    }
+}

@@ -313,7 +313,16 @@ pub async fn crawl_site(fetcher: Arc<Fetcher>, site: &Site, cache: &dyn PageCach
                 // only adds DOMs in memory, so wait for a core first. A big
                 // page waits for more (see analysis_weight).
                 let slot = analysis_slots().acquire_many(analysis_weight(body.len())).await;
-                let analysed = tokio::task::spawn_blocking(move || analyse(role, &base, content_type.as_deref(), &body)).await;
+                let home_url = home.clone();
+                let analysed = tokio::task::spawn_blocking(move || {
+                    analyse(role, &base, content_type.as_deref(), &body).map(|(facts, items, cut)| {
+                        // A sitemap of 50,000 URLs is kept (here and for the
+                        // next crawl's 304) as the entries the rules can use.
+                        let items = if is_html { items } else { limits::keep_listed(items, &home_url) };
+                        (facts, items, cut)
+                    })
+                })
+                .await;
                 drop(slot);
                 match analysed {
                     Ok(Ok((facts, items, cut))) => {
