@@ -65,7 +65,9 @@ impl Engine {
             registry,
             calendar,
         } = settings;
-        let store = Store::open(&config.db_path(), config.store.cache_capacity_bytes)?;
+        // Checked on a copy first: a damaged database is refused, not
+        // repaired in place by sled and then written over.
+        let store = Store::open_checked(&config.db_path(), config.store.cache_capacity_bytes)?;
         let fetcher = Fetcher::new(&config.crawl)?;
         Ok(Engine {
             config,

@@ -363,11 +363,14 @@ fn write_settings(dir: &std::path::Path, sites: &[(&str, Url)], extra: &str) -> 
         .collect();
     std::fs::write(dir.join("sites.toml"), registry).expect("registry");
     let config = dir.join("sitewarden.toml");
+    let rate = if extra.contains("per_host_rate") {
+        ""
+    } else {
+        "per_host_rate = \"50/1s\"\n"
+    };
     std::fs::write(
         &config,
-        format!(
-            "state_dir = \"state\"\nregistry = \"sites.toml\"\n[crawl]\nallow_private_addresses = true\nrequest_timeout = \"5s\"\nper_host_rate = \"50/1s\"\n{extra}"
-        ),
+        format!("state_dir = \"state\"\nregistry = \"sites.toml\"\n[crawl]\nallow_private_addresses = true\nrequest_timeout = \"5s\"\n{rate}{extra}"),
     )
     .expect("config");
     config
@@ -767,4 +770,219 @@ async fn three_sitemaps_of_50000_new_urls_a_night_store_a_bounded_number_of_item
         }
         (items_before, bytes_before) = (items.len(), bytes);
     }
+}
+
+// ---------------------------------------------------------------------------
+// Issue 11, 9: a damaged database is refused, said to be damaged, and left
+// as it was; `report` never writes to the database.
+
+/// Every file under `dir` with its length, modification time and bytes.
+fn fingerprint(dir: &std::path::Path) -> Vec<(std::path::PathBuf, u64, std::time::SystemTime, Vec<u8>)> {
+    let mut out = Vec::new();
+    for entry in std::fs::read_dir(dir).expect("read dir").flatten() {
+        let meta = entry.metadata().expect("metadata");
+        if meta.is_dir() {
+            out.extend(fingerprint(&entry.path()));
+        } else {
+            let bytes = std::fs::read(entry.path()).expect("read");
+            out.push((entry.path(), meta.len(), meta.modified().expect("mtime"), bytes));
+        }
+    }
+    out.sort_by(|a, b| a.0.cmp(&b.0));
+    out
+}
+
+fn copy_tree(from: &std::path::Path, to: &std::path::Path) {
+    std::fs::create_dir_all(to).expect("mkdir");
+    for entry in std::fs::read_dir(from).expect("read dir").flatten() {
+        let target = to.join(entry.file_name());
+        if entry.file_type().expect("type").is_dir() {
+            copy_tree(&entry.path(), &target);
+        } else {
+            std::fs::copy(entry.path(), &target).expect("copy");
+        }
+    }
+}
+
+fn flip_bit(file: &std::path::Path, at: usize) {
+    let mut bytes = std::fs::read(file).expect("read");
+    bytes[at] ^= 1;
+    std::fs::write(file, bytes).expect("write");
+}
+
+/// `sitewarden --config <config> <args>`, ended after 30 s if still running.
+fn sitewarden_cli(config: &std::path::Path, args: &[&str]) -> (Option<i32>, String, String) {
+    let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_sitewarden"))
+        .arg("--config")
+        .arg(config)
+        .args(args)
+        .env("SITEWARDEN_LOG", "warn")
+        .env_remove("NOTIFY_SOCKET")
+        .env_remove("WATCHDOG_USEC")
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .expect("run sitewarden");
+    let started = Instant::now();
+    while child.try_wait().expect("wait").is_none() && started.elapsed() < Duration::from_secs(30) {
+        std::thread::sleep(Duration::from_millis(50));
+    }
+    let _ = child.kill();
+    let out = child.wait_with_output().expect("output");
+    (
+        out.status.code(),
+        String::from_utf8_lossy(&out.stdout).into_owned(),
+        String::from_utf8_lossy(&out.stderr).into_owned(),
+    )
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_damaged_database_is_refused_with_exit_3_and_left_as_it_was() {
+    use sitewarden::engine::Engine;
+    use sitewarden::settings::Settings;
+
+    let server = Loopback::start(|target| match target {
+        "/" => answer(200, "text/html; charset=utf-8", portal("Cổng thông tin xã")),
+        _ => not_found(),
+    })
+    .await;
+    let sites = [("xa", server.url("/"))];
+    let made = tempfile::tempdir().expect("tempdir");
+    let config = write_settings(made.path(), &sites, "");
+    let settings = Settings::load(&config).expect("settings");
+    let registry = settings.registry.sites.clone();
+    let engine = Engine::new(settings).expect("engine");
+    let (_tx, rx) = watch::channel(false);
+    engine
+        .check(&registry, chrono::NaiveDate::from_ymd_opt(2026, 11, 25).expect("date"), rx)
+        .await
+        .expect("check");
+    engine.store.flush().expect("flush");
+    // As the running daemon's database is (or a killed one's): written and
+    // flushed, no snapshot since it opened. sled replays such a log on open.
+    let live = tempfile::tempdir().expect("tempdir");
+    copy_tree(&made.path().join("state"), &live.path().join("state"));
+    drop(engine);
+    // And as a database closed cleanly is.
+    let closed = made;
+
+    let setup = |from: &std::path::Path| {
+        let dir = tempfile::tempdir().expect("tempdir");
+        copy_tree(&from.join("state"), &dir.path().join("state"));
+        let config = write_settings(dir.path(), &sites, "");
+        (dir, config)
+    };
+    let report = ["report", "--date", "2026-11-25", "--format", "jsonl"];
+
+    // A sound database: `report` reads it, and leaves every file as it was.
+    let (sound, sound_config) = setup(live.path());
+    let before = fingerprint(&sound.path().join("state/db"));
+    let (code, stdout, stderr) = sitewarden_cli(&sound_config, &report);
+    assert_eq!(code, Some(0), "{stderr}");
+    assert!(stdout.contains("\"site.reachable\""), "{stdout}");
+    assert!(
+        before == fingerprint(&sound.path().join("state/db")),
+        "report wrote to the database"
+    );
+
+    // One bit flipped at byte 100 of each; and a damaged `conf`.
+    for (what, from, file) in [
+        ("the live log", live.path(), "db"),
+        ("a closed database", closed.path(), "db"),
+        ("sled's conf", closed.path(), "conf"),
+    ] {
+        let (damaged, damaged_config) = setup(from);
+        let db = damaged.path().join("state/db");
+        flip_bit(&db.join(file), if file == "conf" { 10 } else { 100 });
+        let before = fingerprint(&db);
+        for args in [&report[..], &["check", "--as-of", "2026-11-26"][..], &["run"][..]] {
+            let (code, stdout, stderr) = sitewarden_cli(&damaged_config, args);
+            assert_eq!(code, Some(3), "{what}, {args:?}: {stdout}\n{stderr}");
+            assert!(stderr.contains("database damaged"), "{what}, {args:?}: {stderr}");
+            assert!(stderr.contains("restore the latest backup"), "{what}, {args:?}: {stderr}");
+            assert!(!stderr.contains("another sitewarden process"), "{what}, {args:?}: {stderr}");
+            assert!(before == fingerprint(&db), "{what}, {args:?}: the damaged database was written to");
+        }
+    }
+}
+
+/// What docs/operations.md says of copying the database while sitewarden
+/// writes it: a copy taken with the flush count first opens, reads
+/// through, and holds every day that was complete before the copy began.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_live_copy_taken_flush_count_first_opens_and_reads_every_day() {
+    use sitewarden::engine::Engine;
+    use sitewarden::settings::Settings;
+    use sitewarden::store::{FLUSH_FILE, Store};
+
+    let server = Loopback::start(|target| match target {
+        t if t.ends_with('/') => answer(200, "text/html; charset=utf-8", portal("Cổng thông tin")),
+        _ => not_found(),
+    })
+    .await;
+    let sites: Vec<(String, Url)> = (0..20).map(|i| (format!("s{i}"), server.url(&format!("/s{i}/")))).collect();
+    let named: Vec<(&str, Url)> = sites.iter().map(|(id, u)| (id.as_str(), u.clone())).collect();
+    let dir = tempfile::tempdir().expect("tempdir");
+    let config = write_settings(dir.path(), &named, "per_host_rate = \"1000/1s\"\n");
+    let settings = Settings::load(&config).expect("settings");
+    let db = settings.config.db_path();
+    let registry = settings.registry.sites.clone();
+    let engine = Engine::new(settings).expect("engine");
+    let day = |n: u64| chrono::NaiveDate::from_ymd_opt(2026, 11, 1).expect("date") + chrono::Days::new(n);
+    let done_days = 5;
+    for n in 0..done_days {
+        let (_tx, rx) = watch::channel(false);
+        engine.check(&registry, day(n), rx).await.expect("check");
+    }
+    let per_day = engine.store.results_for_day(day(0)).expect("results").len();
+    assert!(per_day >= 20);
+
+    // Copies are taken, opened and read on a thread of their own while
+    // this task keeps writing later days.
+    let writing = Arc::new(std::sync::atomic::AtomicBool::new(true));
+    let copier = {
+        let (writing, db) = (writing.clone(), db.clone());
+        std::thread::spawn(move || {
+            let mut copies = 0;
+            while writing.load(std::sync::atomic::Ordering::SeqCst) {
+                let copy = tempfile::tempdir().expect("tempdir");
+                let to = copy.path().join("db");
+                std::fs::create_dir(&to).expect("mkdir");
+                // The documented order: the flush count, then everything else.
+                std::fs::copy(db.join(FLUSH_FILE), to.join(FLUSH_FILE)).expect("copy the flush count");
+                for entry in std::fs::read_dir(&db).expect("read dir").flatten() {
+                    let target = to.join(entry.file_name());
+                    if entry.file_name() == FLUSH_FILE {
+                        continue;
+                    }
+                    if entry.file_type().expect("type").is_dir() {
+                        copy_tree(&entry.path(), &target);
+                    } else if let Err(e) = std::fs::copy(entry.path(), &target) {
+                        // sled replaces its snapshot as it goes: one may vanish mid-copy.
+                        assert_eq!(e.kind(), std::io::ErrorKind::NotFound, "{e}");
+                    }
+                }
+                let store = Store::open(&to, 1 << 20).unwrap_or_else(|e| panic!("copy {copies} does not open: {e}"));
+                store
+                    .verify()
+                    .unwrap_or_else(|e| panic!("copy {copies} does not read through: {e}"));
+                for n in 0..done_days {
+                    let results = store.results_for_day(day(n)).expect("results");
+                    assert_eq!(results.len(), per_day, "copy {copies}, day {}", day(n));
+                }
+                copies += 1;
+                drop(store);
+                std::thread::sleep(Duration::from_millis(20));
+            }
+            copies
+        })
+    };
+    for n in done_days..done_days + 40 {
+        let (_tx, rx) = watch::channel(false);
+        engine.check(&registry, day(n), rx).await.expect("check");
+    }
+    writing.store(false, std::sync::atomic::Ordering::SeqCst);
+    let copies = copier.join().expect("every live copy opened and read");
+    println!("{copies} live copies opened and read every complete day");
+    assert!(copies >= 5, "only {copies} copies taken while writing");
 }

@@ -52,7 +52,9 @@ const META_SWEEP_DAY: &str = "sweep.last_day";
 pub enum DaemonError {
     #[error("cannot watch {signal}: {source}")]
     Signal { signal: &'static str, source: std::io::Error },
-    #[error("{0}; is another sitewarden running on the same state_dir? stop it, or check that the directory is writable")]
+    // The store's errors say what to do: another process holds the
+    // database, it is damaged (restore a backup), or it cannot be opened.
+    #[error("cannot start: {0}")]
     Start(#[source] EngineError),
     #[error("cannot listen on {addr} for metrics: {source}; change [metrics] listen or free the port")]
     Listen {
