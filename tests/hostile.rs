@@ -738,7 +738,7 @@ async fn three_sitemaps_of_50000_new_urls_a_night_store_a_bounded_number_of_item
 
     let (mut items_before, mut bytes_before) = (0usize, dir_bytes(&db));
     // SITEWARDEN_NIGHTS=30 for a month.
-    let nights: i64 = std::env::var("SITEWARDEN_NIGHTS").ok().and_then(|n| n.parse().ok()).unwrap_or(4);
+    let nights: i64 = std::env::var("SITEWARDEN_NIGHTS").ok().and_then(|n| n.parse().ok()).unwrap_or(3);
     for n in 0..nights {
         night.store(n, Ordering::SeqCst);
         let as_of = first + chrono::Duration::days(n);

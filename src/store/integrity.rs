@@ -191,11 +191,6 @@ impl StoreError {
             e => e,
         }
     }
-
-    /// Whether the database is damaged (as against busy or unreachable).
-    pub fn is_damage(&self) -> bool {
-        matches!(self, StoreError::Damaged { .. } | StoreError::Sled(sled::Error::Corruption { .. }))
-    }
 }
 
 /// Fail early, and say so plainly, when another process holds the
