@@ -151,8 +151,8 @@ pub struct ReadStore {
 
 impl ReadStore {
     /// The private directory holding the copy read.
-    pub fn copy_dir(&self) -> Option<&Path> {
-        Some(self.copy.dir())
+    pub fn copy_dir(&self) -> &Path {
+        self.copy.dir()
     }
 }
 

@@ -493,7 +493,7 @@ fn report_copies_the_database_into_a_private_directory_not_through_a_planted_lin
     std::os::unix::fs::symlink(&victim, &planted).expect("plant a link");
 
     let read = sitewarden::findings::open_store_for_reading(&settings.config);
-    let copy_dir = read.as_ref().ok().and_then(|r| r.copy_dir().map(std::path::Path::to_path_buf));
+    let copy_dir = read.as_ref().ok().map(|r| r.copy_dir().to_path_buf());
     let mode = copy_dir
         .as_ref()
         .map(|d| std::fs::metadata(d).expect("copy dir").permissions().mode() & 0o777);

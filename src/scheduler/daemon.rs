@@ -7,11 +7,10 @@
 //! previous crawl still runs is skipped rather than queued.
 
 use std::collections::{HashMap, HashSet};
+use std::panic::AssertUnwindSafe;
 use std::path::PathBuf;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
-
-use std::panic::AssertUnwindSafe;
 
 use chrono::{DateTime, FixedOffset, NaiveDate};
 use futures_util::FutureExt;
