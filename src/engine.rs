@@ -12,6 +12,7 @@ use tokio::sync::watch;
 
 use crate::calendar::Calendar;
 use crate::config::Config;
+use crate::crawler::limits::ItemLimits;
 use crate::crawler::{Fetcher, RobotsOutcome, RobotsStatus, SiteCrawl, crawl_site};
 use crate::events;
 use crate::model::{Evidence, FailureKind, FetchFailure, ResultRecord, Status, vn_now};
@@ -64,7 +65,9 @@ impl Engine {
             registry,
             calendar,
         } = settings;
-        let store = Store::open(&config.db_path(), config.store.cache_capacity_bytes)?;
+        // Checked on a copy first: a damaged database is refused, not
+        // repaired in place by sled and then written over.
+        let store = Store::open_checked(&config.db_path(), config.store.cache_capacity_bytes)?;
         let fetcher = Fetcher::new(&config.crawl)?;
         Ok(Engine {
             config,
@@ -146,7 +149,8 @@ impl Engine {
             tracing::info!(site = %site.id, "crawl interrupted by shutdown; it will be redone");
             return Ok(None);
         }
-        self.store.save_crawl(&crawl, as_of)?;
+        let limits = ItemLimits::for_window(self.config.rules.window_working_days);
+        self.store.save_crawl_with(&crawl, as_of, &limits)?;
         let items = self.store.known_items(&site.id)?;
         let documents = self.store.known_documents(&site.id)?;
         if self.panic_site.as_deref() == Some(site.id.as_str()) {

@@ -23,8 +23,6 @@ pub enum FindingsError {
     Format { name: String, reason: String },
     #[error("cannot write {path}: {source}")]
     Write { path: String, source: std::io::Error },
-    #[error("{first}; reading a copy failed too: {second}")]
-    Copy { first: StoreError, second: String },
 }
 
 /// Everything the findings renderers show besides the day's results: names,
@@ -147,47 +145,27 @@ pub fn period_summary(
     }
 }
 
-/// A database opened for a report; when it is a copy, the copy is removed
-/// with it (on Linux its open files can be unlinked safely).
+/// A database opened for a report: always a private copy, removed with it.
 pub struct ReadStore {
     // Declared before `copy`: fields drop in order, and the database must
     // close before its directory goes.
     pub store: Store,
-    copy: Option<DbCopy>,
+    copy: DbCopy,
 }
 
 impl ReadStore {
-    /// The private directory holding the copy read, if one was.
-    pub fn copy_dir(&self) -> Option<&Path> {
-        self.copy.as_ref().map(DbCopy::dir)
+    /// The private directory holding the copy read.
+    pub fn copy_dir(&self) -> &Path {
+        self.copy.dir()
     }
 }
 
-/// Open the database for a report. sled allows one process at a time, so
-/// while the daemon holds it, read a copy of its directory instead: sled
-/// recovers a copy taken mid-write the way it recovers from a crash. The
-/// copy goes to a private directory of its own (see [`DbCopy`]).
+/// Open the database for a report: a copy of it, in a private directory of
+/// its own (see [`DbCopy`]), checked for damage. A report never opens the
+/// database itself, since sled writes to what it opens (a snapshot, or the
+/// repair of a damaged log), and works the same while the daemon holds it.
 pub fn open_store_for_reading(config: &Config) -> Result<ReadStore, FindingsError> {
-    match Store::open(&config.db_path(), config.store.cache_capacity_bytes) {
-        Ok(store) => Ok(ReadStore { store, copy: None }),
-        Err(first) => {
-            let copy = match DbCopy::of(&config.db_path()) {
-                Ok(c) => c,
-                Err(e) => {
-                    return Err(FindingsError::Copy {
-                        first,
-                        second: e.to_string(),
-                    });
-                }
-            };
-            tracing::info!(copy = %copy.path().display(), "database in use (is the daemon running?); reading a copy");
-            match Store::open(&copy.path(), config.store.cache_capacity_bytes) {
-                Ok(store) => Ok(ReadStore { store, copy: Some(copy) }),
-                Err(e) => Err(FindingsError::Copy {
-                    first,
-                    second: e.to_string(),
-                }),
-            }
-        }
-    }
+    let (store, copy) = Store::open_copy(&config.db_path(), config.store.cache_capacity_bytes)?;
+    tracing::debug!(copy = %copy.path().display(), "reading a copy of the database");
+    Ok(ReadStore { store, copy })
 }

@@ -365,11 +365,14 @@ fn write_settings(dir: &std::path::Path, sites: &[(&str, Url)], extra: &str) -> 
         .collect();
     std::fs::write(dir.join("sites.toml"), registry).expect("registry");
     let config = dir.join("sitewarden.toml");
+    let rate = if extra.contains("per_host_rate") {
+        ""
+    } else {
+        "per_host_rate = \"50/1s\"\n"
+    };
     std::fs::write(
         &config,
-        format!(
-            "state_dir = \"state\"\nregistry = \"sites.toml\"\n[crawl]\nallow_private_addresses = true\nrequest_timeout = \"5s\"\nper_host_rate = \"50/1s\"\n{extra}"
-        ),
+        format!("state_dir = \"state\"\nregistry = \"sites.toml\"\n[crawl]\nallow_private_addresses = true\nrequest_timeout = \"5s\"\n{rate}{extra}"),
     )
     .expect("config");
     config
@@ -492,7 +495,7 @@ fn report_copies_the_database_into_a_private_directory_not_through_a_planted_lin
     std::os::unix::fs::symlink(&victim, &planted).expect("plant a link");
 
     let read = sitewarden::findings::open_store_for_reading(&settings.config);
-    let copy_dir = read.as_ref().ok().and_then(|r| r.copy_dir().map(std::path::Path::to_path_buf));
+    let copy_dir = read.as_ref().ok().map(|r| r.copy_dir().to_path_buf());
     let mode = copy_dir
         .as_ref()
         .map(|d| std::fs::metadata(d).expect("copy dir").permissions().mode() & 0o777);
@@ -644,4 +647,344 @@ async fn healthz_answers_while_many_idle_connections_are_held_open() {
     tokio::time::sleep(Duration::from_millis(2_500)).await;
     assert_eq!(still_open(&idle), 0, "idle connections outlived the idle limit");
     server.abort();
+}
+
+// ---------------------------------------------------------------------------
+// Issue 11, 7: a page's tags, not its bytes, are what the parser's memory
+// follows; a page with more tags than any real one is cut, and says so.
+
+#[tokio::test]
+async fn a_page_of_hundreds_of_thousands_of_tags_is_cut_and_the_crawl_says_so() {
+    let mut page = String::from("<html><head><title>Cổng thông tin xã</title></head><body>");
+    page.push_str(&"<p>".repeat(300_000));
+    let server = Loopback::start(move |target| match target {
+        "/" => answer(200, "text/html; charset=utf-8", page.clone()),
+        _ => not_found(),
+    })
+    .await;
+    let c = crawl(&config(true), server.url("/")).await;
+    assert!(c.home.is_ok(), "{:?}", c.home);
+    assert_eq!(c.home_page().and_then(|p| p.facts.title.as_deref()), Some("Cổng thông tin xã"));
+    let note = c.partial_note().expect("the cut is noted");
+    assert!(note.contains("more than 100000 tags; analysed only the first"), "{note}");
+}
+
+// ---------------------------------------------------------------------------
+// Issue 11, 8: what a site lists in its sitemaps cannot grow the store
+// without bound.
+
+/// Size of the files under `dir`.
+fn dir_bytes(dir: &std::path::Path) -> u64 {
+    std::fs::read_dir(dir)
+        .map(|entries| {
+            entries
+                .flatten()
+                .map(|e| match e.file_type() {
+                    Ok(t) if t.is_dir() => dir_bytes(&e.path()),
+                    _ => e.metadata().map_or(0, |m| m.len()),
+                })
+                .sum()
+        })
+        .unwrap_or(0)
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn three_sitemaps_of_50000_new_urls_a_night_store_a_bounded_number_of_items() {
+    use std::sync::atomic::{AtomicI64, Ordering};
+
+    use sitewarden::crawler::limits::{ItemLimits, MAX_LISTED_DATED};
+    use sitewarden::engine::Engine;
+    use sitewarden::settings::Settings;
+
+    const URLS: usize = 50_000;
+    let first = chrono::NaiveDate::from_ymd_opt(2026, 11, 25).expect("date");
+    // Each night serves 150,000 URLs never seen before: dated from the as-of
+    // day back over 90 days, one in ten without a date.
+    let night = Arc::new(AtomicI64::new(0));
+    let serving = night.clone();
+    let server = Loopback::start(move |target| {
+        let n = serving.load(Ordering::SeqCst);
+        let as_of = first + chrono::Duration::days(n);
+        match target {
+            "/robots.txt" => answer(
+                200,
+                "text/plain",
+                "User-agent: *\nAllow: /\nSitemap: /sitemap-1.xml\nSitemap: /sitemap-2.xml\nSitemap: /sitemap-3.xml\n",
+            ),
+            "/" => answer(200, "text/html; charset=utf-8", portal("Cổng thông tin xã")),
+            t if t.starts_with("/sitemap-") => {
+                let mut xml = String::with_capacity(URLS * 80);
+                xml.push_str("<?xml version=\"1.0\"?><urlset xmlns=\"http://www.sitemaps.org/schemas/sitemap/0.9\">\n");
+                for i in 0..URLS {
+                    let lastmod = if i % 10 == 0 {
+                        String::new()
+                    } else {
+                        format!("<lastmod>{}</lastmod>", as_of - chrono::Duration::days((i % 90) as i64))
+                    };
+                    xml.push_str(&format!("<url><loc>/n{n}{t}/{i}</loc>{lastmod}</url>\n"));
+                }
+                xml.push_str("</urlset>\n");
+                answer(200, "application/xml", xml)
+            }
+            _ => not_found(),
+        }
+    })
+    .await;
+    let dir = tempfile::tempdir().expect("tempdir");
+    let config = write_settings(dir.path(), &[("xa", server.url("/"))], "max_pages_per_site = 10\n");
+    let settings = Settings::load(&config).expect("settings");
+    let db = settings.config.db_path();
+    let window = ItemLimits::for_window(settings.config.rules.window_working_days);
+    let sites = settings.registry.sites.clone();
+    let engine = Engine::new(settings).expect("engine");
+
+    let (mut items_before, mut bytes_before) = (0usize, dir_bytes(&db));
+    // SITEWARDEN_NIGHTS=30 for a month.
+    let nights: i64 = std::env::var("SITEWARDEN_NIGHTS").ok().and_then(|n| n.parse().ok()).unwrap_or(3);
+    for n in 0..nights {
+        night.store(n, Ordering::SeqCst);
+        let as_of = first + chrono::Duration::days(n);
+        let (_tx, rx) = watch::channel(false);
+        let outcomes = engine.check(&sites, as_of, rx).await.expect("check");
+        assert!(outcomes[0].crawl.home.is_ok(), "{:?}", outcomes[0].crawl.home);
+        engine.store.flush().expect("flush");
+        let items = engine.store.known_items("xa").expect("items");
+        let bytes = dir_bytes(&db);
+        println!(
+            "night {}: {} items stored (+{}), database {:.2} MB ({:+.2} MB)",
+            n + 1,
+            items.len(),
+            items.len() - items_before,
+            bytes as f64 / 1e6,
+            (bytes as f64 - bytes_before as f64) / 1e6
+        );
+        let new: Vec<_> = items.iter().filter(|i| i.first_seen == as_of).collect();
+        assert!(new.len() <= window.max_new_per_crawl, "night {n}: {} new items stored", new.len());
+        assert!(new.len() <= 3 * MAX_LISTED_DATED, "night {n}");
+        assert!(!new.is_empty(), "night {n}: the newest entries are still stored");
+        for i in &new {
+            let day = i.published.expect("undated entries of a list this long are not kept");
+            assert!(
+                window.keeps(Some(day), as_of),
+                "night {n}: {} dated {day} is outside the window",
+                i.url
+            );
+        }
+        (items_before, bytes_before) = (items.len(), bytes);
+    }
+}
+
+// ---------------------------------------------------------------------------
+// Issue 11, 9: a damaged database is refused, said to be damaged, and left
+// as it was; `report` never writes to the database.
+
+/// Every file under `dir` with its length, modification time and bytes.
+fn fingerprint(dir: &std::path::Path) -> Vec<(std::path::PathBuf, u64, std::time::SystemTime, Vec<u8>)> {
+    let mut out = Vec::new();
+    for entry in std::fs::read_dir(dir).expect("read dir").flatten() {
+        let meta = entry.metadata().expect("metadata");
+        if meta.is_dir() {
+            out.extend(fingerprint(&entry.path()));
+        } else {
+            let bytes = std::fs::read(entry.path()).expect("read");
+            out.push((entry.path(), meta.len(), meta.modified().expect("mtime"), bytes));
+        }
+    }
+    out.sort_by(|a, b| a.0.cmp(&b.0));
+    out
+}
+
+fn copy_tree(from: &std::path::Path, to: &std::path::Path) {
+    std::fs::create_dir_all(to).expect("mkdir");
+    for entry in std::fs::read_dir(from).expect("read dir").flatten() {
+        let target = to.join(entry.file_name());
+        if entry.file_type().expect("type").is_dir() {
+            copy_tree(&entry.path(), &target);
+        } else {
+            std::fs::copy(entry.path(), &target).expect("copy");
+        }
+    }
+}
+
+fn flip_bit(file: &std::path::Path, at: usize) {
+    let mut bytes = std::fs::read(file).expect("read");
+    bytes[at] ^= 1;
+    std::fs::write(file, bytes).expect("write");
+}
+
+/// `sitewarden --config <config> <args>`, ended after 30 s if still running.
+fn sitewarden_cli(config: &std::path::Path, args: &[&str]) -> (Option<i32>, String, String) {
+    let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_sitewarden"))
+        .arg("--config")
+        .arg(config)
+        .args(args)
+        .env("SITEWARDEN_LOG", "warn")
+        .env_remove("NOTIFY_SOCKET")
+        .env_remove("WATCHDOG_USEC")
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .expect("run sitewarden");
+    let started = Instant::now();
+    while child.try_wait().expect("wait").is_none() && started.elapsed() < Duration::from_secs(30) {
+        std::thread::sleep(Duration::from_millis(50));
+    }
+    let _ = child.kill();
+    let out = child.wait_with_output().expect("output");
+    (
+        out.status.code(),
+        String::from_utf8_lossy(&out.stdout).into_owned(),
+        String::from_utf8_lossy(&out.stderr).into_owned(),
+    )
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_damaged_database_is_refused_with_exit_3_and_left_as_it_was() {
+    use sitewarden::engine::Engine;
+    use sitewarden::settings::Settings;
+
+    let server = Loopback::start(|target| match target {
+        "/" => answer(200, "text/html; charset=utf-8", portal("Cổng thông tin xã")),
+        _ => not_found(),
+    })
+    .await;
+    let sites = [("xa", server.url("/"))];
+    let made = tempfile::tempdir().expect("tempdir");
+    let config = write_settings(made.path(), &sites, "");
+    let settings = Settings::load(&config).expect("settings");
+    let registry = settings.registry.sites.clone();
+    let engine = Engine::new(settings).expect("engine");
+    let (_tx, rx) = watch::channel(false);
+    engine
+        .check(&registry, chrono::NaiveDate::from_ymd_opt(2026, 11, 25).expect("date"), rx)
+        .await
+        .expect("check");
+    engine.store.flush().expect("flush");
+    // As the running daemon's database is (or a killed one's): written and
+    // flushed, no snapshot since it opened. sled replays such a log on open.
+    let live = tempfile::tempdir().expect("tempdir");
+    copy_tree(&made.path().join("state"), &live.path().join("state"));
+    drop(engine);
+    // And as a database closed cleanly is.
+    let closed = made;
+
+    let setup = |from: &std::path::Path| {
+        let dir = tempfile::tempdir().expect("tempdir");
+        copy_tree(&from.join("state"), &dir.path().join("state"));
+        let config = write_settings(dir.path(), &sites, "");
+        (dir, config)
+    };
+    let report = ["report", "--date", "2026-11-25", "--format", "jsonl"];
+
+    // A sound database: `report` reads it, and leaves every file as it was.
+    let (sound, sound_config) = setup(live.path());
+    let before = fingerprint(&sound.path().join("state/db"));
+    let (code, stdout, stderr) = sitewarden_cli(&sound_config, &report);
+    assert_eq!(code, Some(0), "{stderr}");
+    assert!(stdout.contains("\"site.reachable\""), "{stdout}");
+    assert!(
+        before == fingerprint(&sound.path().join("state/db")),
+        "report wrote to the database"
+    );
+
+    // One bit flipped at byte 100 of each; and a damaged `conf`.
+    for (what, from, file) in [
+        ("the live log", live.path(), "db"),
+        ("a closed database", closed.path(), "db"),
+        ("sled's conf", closed.path(), "conf"),
+    ] {
+        let (damaged, damaged_config) = setup(from);
+        let db = damaged.path().join("state/db");
+        flip_bit(&db.join(file), if file == "conf" { 10 } else { 100 });
+        let before = fingerprint(&db);
+        for args in [&report[..], &["check", "--as-of", "2026-11-26"][..], &["run"][..]] {
+            let (code, stdout, stderr) = sitewarden_cli(&damaged_config, args);
+            assert_eq!(code, Some(3), "{what}, {args:?}: {stdout}\n{stderr}");
+            assert!(stderr.contains("database damaged"), "{what}, {args:?}: {stderr}");
+            assert!(stderr.contains("restore the latest backup"), "{what}, {args:?}: {stderr}");
+            assert!(!stderr.contains("another sitewarden process"), "{what}, {args:?}: {stderr}");
+            assert!(before == fingerprint(&db), "{what}, {args:?}: the damaged database was written to");
+        }
+    }
+}
+
+/// What docs/operations.md says of copying the database while sitewarden
+/// writes it: a copy taken with the flush count first opens, reads
+/// through, and holds every day that was complete before the copy began.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_live_copy_taken_flush_count_first_opens_and_reads_every_day() {
+    use sitewarden::engine::Engine;
+    use sitewarden::settings::Settings;
+    use sitewarden::store::{FLUSH_FILE, Store};
+
+    let server = Loopback::start(|target| match target {
+        t if t.ends_with('/') => answer(200, "text/html; charset=utf-8", portal("Cổng thông tin")),
+        _ => not_found(),
+    })
+    .await;
+    let sites: Vec<(String, Url)> = (0..20).map(|i| (format!("s{i}"), server.url(&format!("/s{i}/")))).collect();
+    let named: Vec<(&str, Url)> = sites.iter().map(|(id, u)| (id.as_str(), u.clone())).collect();
+    let dir = tempfile::tempdir().expect("tempdir");
+    let config = write_settings(dir.path(), &named, "per_host_rate = \"1000/1s\"\n");
+    let settings = Settings::load(&config).expect("settings");
+    let db = settings.config.db_path();
+    let registry = settings.registry.sites.clone();
+    let engine = Engine::new(settings).expect("engine");
+    let day = |n: u64| chrono::NaiveDate::from_ymd_opt(2026, 11, 1).expect("date") + chrono::Days::new(n);
+    let done_days = 5;
+    for n in 0..done_days {
+        let (_tx, rx) = watch::channel(false);
+        engine.check(&registry, day(n), rx).await.expect("check");
+    }
+    let per_day = engine.store.results_for_day(day(0)).expect("results").len();
+    assert!(per_day >= 20);
+
+    // Copies are taken, opened and read on a thread of their own while
+    // this task keeps writing later days.
+    let writing = Arc::new(std::sync::atomic::AtomicBool::new(true));
+    let copier = {
+        let (writing, db) = (writing.clone(), db.clone());
+        std::thread::spawn(move || {
+            let mut copies = 0;
+            while writing.load(std::sync::atomic::Ordering::SeqCst) {
+                let copy = tempfile::tempdir().expect("tempdir");
+                let to = copy.path().join("db");
+                std::fs::create_dir(&to).expect("mkdir");
+                // The documented order: the flush count, then everything else.
+                std::fs::copy(db.join(FLUSH_FILE), to.join(FLUSH_FILE)).expect("copy the flush count");
+                for entry in std::fs::read_dir(&db).expect("read dir").flatten() {
+                    let target = to.join(entry.file_name());
+                    if entry.file_name() == FLUSH_FILE {
+                        continue;
+                    }
+                    if entry.file_type().expect("type").is_dir() {
+                        copy_tree(&entry.path(), &target);
+                    } else if let Err(e) = std::fs::copy(entry.path(), &target) {
+                        // sled replaces its snapshot as it goes: one may vanish mid-copy.
+                        assert_eq!(e.kind(), std::io::ErrorKind::NotFound, "{e}");
+                    }
+                }
+                let store = Store::open(&to, 1 << 20).unwrap_or_else(|e| panic!("copy {copies} does not open: {e}"));
+                store
+                    .verify()
+                    .unwrap_or_else(|e| panic!("copy {copies} does not read through: {e}"));
+                for n in 0..done_days {
+                    let results = store.results_for_day(day(n)).expect("results");
+                    assert_eq!(results.len(), per_day, "copy {copies}, day {}", day(n));
+                }
+                copies += 1;
+                drop(store);
+                std::thread::sleep(Duration::from_millis(20));
+            }
+            copies
+        })
+    };
+    for n in done_days..done_days + 40 {
+        let (_tx, rx) = watch::channel(false);
+        engine.check(&registry, day(n), rx).await.expect("check");
+    }
+    writing.store(false, std::sync::atomic::Ordering::SeqCst);
+    let copies = copier.join().expect("every live copy opened and read");
+    println!("{copies} live copies opened and read every complete day");
+    assert!(copies >= 5, "only {copies} copies taken while writing");
 }

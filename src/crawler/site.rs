@@ -10,6 +10,7 @@ use url::Url;
 
 use super::discover::{classify, listing_priority, same_site};
 use super::fetch::{Fetcher, Response};
+use super::limits;
 use super::quirks;
 use super::robots::{MAX_ROBOTS_BYTES, Robots};
 use super::{CachedPage, CrawledPage, PageCache, PageRole, RobotsOutcome, RobotsStatus, SiteCrawl, charset};
@@ -319,11 +320,31 @@ pub async fn crawl_site(fetcher: Arc<Fetcher>, site: &Site, cache: &dyn PageCach
             _ => {
                 let base = resp.final_url.clone();
                 let content_type = resp.content_type.clone();
-                let body = charset::without_cut_char(resp.body, resp.truncated);
+                let mut body = charset::without_cut_char(resp.body, resp.truncated);
+                // The parser's memory grows with the tags it is given, not
+                // the bytes: a page with more tags than any real one is cut.
+                let tag_cut = if is_html { limits::tag_cut(&body) } else { None };
+                if let Some(at) = tag_cut {
+                    body.truncate(at);
+                    crawl.partial.push(format!(
+                        "{url}: more than {} tags; analysed only the first {at} bytes",
+                        limits::MAX_PARSED_TAGS
+                    ));
+                }
                 // Parsing is CPU work: more pages parsed at once than cores
-                // only adds DOMs in memory, so wait for a core first.
-                let slot = analysis_slots().acquire().await;
-                let analysed = tokio::task::spawn_blocking(move || analyse(role, &base, content_type.as_deref(), &body)).await;
+                // only adds DOMs in memory, so wait for a core first. A big
+                // page waits for more (see analysis_weight).
+                let slot = analysis_slots().acquire_many(analysis_weight(body.len())).await;
+                let home_url = home.clone();
+                let analysed = tokio::task::spawn_blocking(move || {
+                    analyse(role, &base, content_type.as_deref(), &body).map(|(facts, items, cut)| {
+                        // A sitemap of 50,000 URLs is kept (here and for the
+                        // next crawl's 304) as the entries the rules can use.
+                        let items = if is_html { items } else { limits::keep_listed(items, &home_url) };
+                        (facts, items, cut)
+                    })
+                })
+                .await;
                 drop(slot);
                 match analysed {
                     Ok(Ok((facts, items, cut))) => {
@@ -498,9 +519,24 @@ pub async fn crawl_site(fetcher: Arc<Fetcher>, site: &Site, cache: &dyn PageCach
 /// (see [`quirks::cut_deep_nesting`]).
 pub type Analysed = (PageFacts, Vec<extract::Item>, Option<usize>);
 
+/// Process-wide parse slots, one per core: the crawls of every site share them.
 fn analysis_slots() -> &'static tokio::sync::Semaphore {
     static SLOTS: std::sync::OnceLock<tokio::sync::Semaphore> = std::sync::OnceLock::new();
-    SLOTS.get_or_init(|| tokio::sync::Semaphore::new(std::thread::available_parallelism().map_or(2, |n| n.get())))
+    SLOTS.get_or_init(|| tokio::sync::Semaphore::new(analysis_slot_count() as usize))
+}
+
+fn analysis_slot_count() -> u32 {
+    std::thread::available_parallelism().map_or(2, |n| u32::try_from(n.get()).unwrap_or(u32::MAX))
+}
+
+/// Slots a page of `len` bytes takes: one per started megabyte, at most all
+/// of them. A parse's memory follows its input (up to tens of megabytes for
+/// a 5 MB page even within the tag bound), so this keeps the bytes being
+/// parsed at once near a megabyte per core: on a machine with many cores,
+/// many sites serving 5 MB pages at once are parsed a few at a time, not
+/// one per core.
+fn analysis_weight(len: usize) -> u32 {
+    u32::try_from(1 + len / (1 << 20)).unwrap_or(u32::MAX).min(analysis_slot_count())
 }
 
 /// CPU-bound part of a page: decode and extract. Runs off the async threads.
@@ -522,7 +558,7 @@ pub fn analyse(role: PageRole, base: &Url, content_type: Option<&str>, body: &[u
             if let Some(what) = quirks::sniff_not_html(body) {
                 return Err(what);
             }
-            let html = charset::decode_html(body, content_type);
+            let html = limits::without_nul(charset::decode_html(body, content_type));
             let (facts, cut) = extract::analyze_html_bounded(base, &html);
             Ok((facts, Vec::new(), cut))
         }

@@ -18,6 +18,7 @@
 
 mod codec;
 mod copy;
+mod integrity;
 mod pages;
 mod results;
 mod state;
@@ -25,10 +26,11 @@ mod sweep;
 #[cfg(test)]
 mod tests;
 
-use std::path::Path;
+use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex};
 
 pub use copy::DbCopy;
+pub use integrity::FLUSH_FILE;
 pub use state::CrawlState;
 
 #[derive(Debug, thiserror::Error)]
@@ -40,9 +42,17 @@ pub enum StoreError {
     #[error("cannot compress a record: {0}")]
     Compress(#[source] std::io::Error),
     #[error(
-        "database at {path} cannot be opened: {cause} (another sitewarden process, such as the daemon, may hold it; stop it or use `sitewarden report`)"
+        "database at {path} is in use by another sitewarden process (such as the daemon); stop it, or use `sitewarden report`, which reads a copy"
     )]
+    Locked { path: String },
+    #[error(
+        "database damaged: {path}: {cause}. It was left as it is; stop sitewarden and restore the latest backup (docs/operations.md, \"Damaged database\")"
+    )]
+    Damaged { path: String, cause: String },
+    #[error("database at {path} cannot be opened: {cause}; check that the directory exists and sitewarden may write to it")]
     Open { path: String, cause: sled::Error },
+    #[error("cannot copy the database at {path} to read it: {source}")]
+    Copy { path: String, source: std::io::Error },
 }
 
 pub type Result<T> = std::result::Result<T, StoreError>;
@@ -60,35 +70,39 @@ pub struct Store {
     /// the sweep collects unreferenced ones, so it never takes a verdict a
     /// save is about to refer to.
     verdict_lock: Arc<Mutex<()>>,
+    /// sled's directory, beside which the flush count is kept.
+    path: PathBuf,
+    /// Flushes made durable so far (see `integrity.rs`).
+    flushes: Arc<Mutex<u64>>,
 }
 
 impl Store {
+    /// Open (or create) the database at `path`. A database that lost data
+    /// it had flushed is refused as damaged; but sled has already repaired
+    /// what it could in place by then: see [`Store::open_checked`] and
+    /// [`Store::open_copy`] for opening without that risk.
     pub fn open(path: &Path, cache_capacity_bytes: u64) -> Result<Store> {
         let db = sled::Config::new()
             .path(path)
             .cache_capacity(cache_capacity_bytes)
             .flush_every_ms(Some(1000))
             .open()
-            .map_err(|cause| StoreError::Open {
-                path: path.display().to_string(),
-                cause,
-            })?;
-        Ok(Store {
-            pages: db.open_tree("pages")?,
-            items: db.open_tree("items")?,
-            docs: db.open_tree("docs")?,
-            results: db.open_tree("results")?,
-            verdicts: db.open_tree("verdicts")?,
-            meta: db.open_tree("meta")?,
+            .map_err(|cause| integrity::open_error(path, cause))?;
+        let tree = |name: &str| db.open_tree(name).map_err(|cause| integrity::open_error(path, cause));
+        let store = Store {
+            pages: tree("pages")?,
+            items: tree("items")?,
+            docs: tree("docs")?,
+            results: tree("results")?,
+            verdicts: tree("verdicts")?,
+            meta: tree("meta")?,
             verdict_lock: Arc::new(Mutex::new(())),
+            path: path.to_path_buf(),
+            flushes: Arc::new(Mutex::new(0)),
             db,
-        })
-    }
-
-    /// Make everything written so far durable.
-    pub fn flush(&self) -> Result<()> {
-        self.db.flush()?;
-        Ok(())
+        };
+        store.check_flushes()?;
+        Ok(store)
     }
 
     pub fn size_on_disk(&self) -> u64 {

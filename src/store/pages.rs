@@ -6,6 +6,7 @@ use serde::{Deserialize, Serialize};
 
 use super::codec::{PAGES_V2, dec, enc, key, pack, unpack};
 use super::{Result, Store};
+use crate::crawler::limits::ItemLimits;
 use crate::crawler::{CachedPage, PageCache, PageRole, SiteCrawl, Validators};
 use crate::extract::{Item, LegalDocument, PageFacts};
 use crate::model::{KnownDocument, KnownItem, vn_now};
@@ -41,48 +42,87 @@ impl Store {
     /// Remember pages, items and documents of a finished crawl. `today` is
     /// the as-of day: the day a new item is first seen.
     pub fn save_crawl(&self, crawl: &SiteCrawl, today: NaiveDate) -> Result<()> {
+        self.save_crawl_with(crawl, today, &ItemLimits::default())
+    }
+
+    /// [`Store::save_crawl`] keeping only what the rules can use: sitemap
+    /// and feed entries within `limits.window_days` of `today`, and at most
+    /// `limits.max_new_per_crawl` new items, so what a site serves cannot
+    /// grow the store without bound.
+    pub fn save_crawl_with(&self, crawl: &SiteCrawl, today: NaiveDate, limits: &ItemLimits) -> Result<()> {
         let site = crawl.site_id.as_str();
-        for page in &crawl.pages {
-            let mut found: Vec<(&str, &str, Option<NaiveDate>)> = page
-                .facts
-                .items
-                .iter()
-                .chain(&page.feed_items)
-                .map(|i| (i.url.as_str(), i.title.as_str(), i.published.map(|p| p.date())))
-                .collect();
-            if page.role == PageRole::Article && page.facts.is_article {
-                found.push((
-                    page.url.as_str(),
-                    page.facts.title.as_deref().unwrap_or(""),
-                    page.facts.published.map(|p| p.date()),
-                ));
-            }
-            for (url, title, published) in found {
-                let k = key(&[site, url]);
-                let old: Option<ItemRec> = self.items.get(&k)?.and_then(|v| dec(&v));
-                let rec = match old {
-                    // Rewriting an unchanged record every night is what
-                    // makes a log-structured store grow.
-                    Some(o) if o.published.is_some() || published.is_none() => {
-                        if o.first_seen <= today {
+        let (mut stored, mut left) = (0usize, 0usize);
+        // The items the site's pages show first, then sitemap and feed
+        // entries: a page's own list must not lose its place to a sitemap.
+        for listed in [false, true] {
+            for page in &crawl.pages {
+                let mut found: Vec<(&str, &str, Option<NaiveDate>)> = Vec::new();
+                if listed {
+                    found.extend(
+                        page.feed_items
+                            .iter()
+                            .map(|i| (i.url.as_str(), i.title.as_str(), i.published.map(|p| p.date())))
+                            .filter(|(_, _, published)| limits.keeps(*published, today)),
+                    );
+                } else {
+                    found.extend(
+                        page.facts
+                            .items
+                            .iter()
+                            .map(|i| (i.url.as_str(), i.title.as_str(), i.published.map(|p| p.date()))),
+                    );
+                    if page.role == PageRole::Article && page.facts.is_article {
+                        found.push((
+                            page.url.as_str(),
+                            page.facts.title.as_deref().unwrap_or(""),
+                            page.facts.published.map(|p| p.date()),
+                        ));
+                    }
+                }
+                for (url, title, published) in found {
+                    let k = key(&[site, url]);
+                    let old: Option<ItemRec> = self.items.get(&k)?.and_then(|v| dec(&v));
+                    let rec = match old {
+                        // Rewriting an unchanged record every night is what
+                        // makes a log-structured store grow.
+                        Some(o) if o.published.is_some() || published.is_none() => {
+                            if o.first_seen <= today {
+                                continue;
+                            }
+                            ItemRec { first_seen: today, ..o }
+                        }
+                        Some(mut o) => {
+                            o.published = published;
+                            o.first_seen = o.first_seen.min(today);
+                            o
+                        }
+                        None if stored >= limits.max_new_per_crawl => {
+                            left += 1;
                             continue;
                         }
-                        ItemRec { first_seen: today, ..o }
-                    }
-                    Some(mut o) => {
-                        o.published = published;
-                        o.first_seen = o.first_seen.min(today);
-                        o
-                    }
-                    None => ItemRec {
-                        title: title.to_string(),
-                        published,
-                        first_seen: today,
-                        seen_on: page.url.clone(),
-                    },
-                };
-                self.items.insert(k, enc(&rec)?)?;
+                        None => {
+                            stored += 1;
+                            ItemRec {
+                                title: title.to_string(),
+                                published,
+                                first_seen: today,
+                                seen_on: page.url.clone(),
+                            }
+                        }
+                    };
+                    self.items.insert(k, enc(&rec)?)?;
+                }
             }
+        }
+        if left > 0 {
+            tracing::info!(
+                site,
+                stored,
+                left,
+                "more new items than a crawl stores; those still listed are stored at the next crawl"
+            );
+        }
+        for page in &crawl.pages {
             for doc in &page.facts.documents {
                 let signed = doc.signed.to_string();
                 let k = key(&[site, &doc.url, &doc.number, &signed]);
