@@ -39,6 +39,8 @@ const M_SKIP: u8 = 4;
 struct Form {
     /// Visible text, button values and the form's own class/id/action.
     words: String,
+    /// What a reader sees of it: the heading before it, its text, placeholders, button labels.
+    shown: String,
     textarea: Option<String>,
 }
 
@@ -66,6 +68,7 @@ impl State {
                 if self.skip == 0 && !t.trim().is_empty() {
                     if let Some(f) = self.forms.last_mut() {
                         push_words(&mut f.words, t, CAP);
+                        push_words(&mut f.shown, t, CAP);
                     }
                     if self.recent.len() > CAP {
                         self.recent.clear();
@@ -100,6 +103,12 @@ impl State {
                     for key in ["id", "class", "action", "name"] {
                         push_words(&mut f.words, attr(el, key).unwrap_or(""), CAP);
                     }
+                    // The heading just before the form ("Ý kiến bạn đọc") names it.
+                    let lead = self.recent.rsplit('|').map(str::trim).find(|s| !s.is_empty()).unwrap_or("");
+                    if !lead.is_empty() {
+                        push_words(&mut f.words, lead, CAP);
+                        push_words(&mut f.shown, &format!("{lead}:"), CAP);
+                    }
                     self.forms.push(f);
                 }
                 if toks.iter().any(|t| COMMENT_TOKENS.iter().any(|c| t.contains(c))) {
@@ -112,6 +121,7 @@ impl State {
                         let placeholder = attr(el, "placeholder").unwrap_or("");
                         if let Some(f) = self.forms.last_mut() {
                             push_words(&mut f.words, value, CAP);
+                            push_words(&mut f.shown, value, CAP);
                             push_words(&mut f.words, placeholder, CAP);
                         }
                     }
@@ -137,6 +147,7 @@ impl State {
         }
         if let Some(f) = self.forms.last_mut() {
             push_words(&mut f.words, &own, CAP);
+            push_words(&mut f.shown, attr(el, "placeholder").unwrap_or(""), CAP);
             f.textarea = Some(own);
             return;
         }
@@ -165,7 +176,7 @@ impl State {
         {
             self.out.open = Some(format!(
                 "biểu mẫu có ô nhập văn bản cho bạn đọc (\"{}\")",
-                truncate_chars(f.words.trim(), DETAIL_CHARS)
+                truncate_chars(f.shown.trim(), DETAIL_CHARS)
             ));
         }
     }
@@ -209,7 +220,11 @@ mod tests {
             <form action="/gui"><textarea name="noidung"></textarea><input type="text" name="ten">
             <button type="submit">Gửi bình luận</button></form></div>"#);
         let open = c.open.unwrap_or_default();
-        assert!(open.contains("Gửi bình luận"), "{open}");
+        assert!(open.contains("(\"Ý kiến bạn đọc: Gửi bình luận\")"), "{open}");
+        assert!(
+            !open.contains("noidung") && !open.contains("/gui"),
+            "attributes are not quoted: {open}"
+        );
     }
 
     #[test]

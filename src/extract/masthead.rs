@@ -45,10 +45,13 @@ const M_SKIP: u8 = 4;
 const M_CONTENT: u8 = 8;
 const M_LOGO: u8 = 16;
 const M_BLOCK: u8 = 32;
+const M_NAV: u8 = 64;
 
 #[derive(Default)]
 struct State {
     header: u32,
+    /// Menus inside the header: their words are neither name nor type.
+    nav: u32,
     footer: u32,
     skip: u32,
     content: u32,
@@ -66,9 +69,18 @@ struct State {
     out: Masthead,
 }
 
+/// Where the service type is written in `buf`, skipping the licence's own
+/// title ("Giấy phép thiết lập trang thông tin điện tử tổng hợp số …"),
+/// which names the kind of licence, not the site's service type under its name.
 fn find_phrase(buf: &str) -> Option<usize> {
     let folded = Folded::new(buf);
-    PHRASES.iter().filter_map(|p| folded.text.find(p)).min().map(|at| folded.orig(at))
+    let f = folded.text.as_str();
+    PHRASES
+        .iter()
+        .flat_map(|p| f.match_indices(p).map(|(at, _)| at))
+        .filter(|&at| !f[..at].trim_end().ends_with("giay phep thiet lap"))
+        .min()
+        .map(|at| folded.orig(at))
 }
 
 impl State {
@@ -143,6 +155,9 @@ impl State {
                 if header {
                     mask |= M_HEADER;
                 }
+                if name == "nav" || toks.iter().any(|t| t.contains("menu") || t.contains("navbar") || t == "nav") {
+                    mask |= M_NAV;
+                }
                 let logo = !self.logo_done
                     && self.logo == 0
                     && self.content == 0
@@ -204,6 +219,9 @@ impl State {
         if mask & M_LOGO != 0 {
             step(&mut self.logo);
         }
+        if mask & M_NAV != 0 {
+            step(&mut self.nav);
+        }
     }
 
     fn text(&mut self, t: &str) {
@@ -214,7 +232,9 @@ impl State {
             push_words(&mut self.logo_text, t, BUF_CAP);
         }
         if self.header > 0 {
-            push_words(&mut self.head_text, t, BUF_CAP);
+            if self.nav == 0 {
+                push_words(&mut self.head_text, t, BUF_CAP);
+            }
             return;
         }
         if self.blk.is_empty() {
@@ -344,6 +364,23 @@ mod tests {
         assert!(m.service_type.is_empty());
         assert_eq!(m.names.len(), 1, "the same name once: {:?}", m.names);
         assert_eq!(m.names[0].label, "og:site_name");
+    }
+
+    #[test]
+    fn the_licence_title_is_not_the_service_type_and_menus_are_not_quoted() {
+        let m = run(
+            r#"<header><a class="logo" href="/">Phố Núi</a><nav><a href="/">Trang chủ</a></nav></header>
+            <main><h2>Tin</h2></main><footer><p>Giấy phép thiết lập trang thông tin điện tử tổng hợp số 03/GP-STTTT</p></footer>"#,
+        );
+        assert!(m.service_type.is_empty(), "{:?}", m.service_type);
+        let m = run(
+            r#"<header><a class="logo" href="/">Phố Núi</a> <span>Trang thông tin điện tử tổng hợp</span>
+            <nav><a href="/">Trang chủ</a></nav></header>"#,
+        );
+        assert_eq!(
+            m.service_type.first().map(|s| s.snippet.as_str()),
+            Some("Phố Núi Trang thông tin điện tử tổng hợp")
+        );
     }
 
     #[test]

@@ -14,7 +14,7 @@
 //! article whose text is drawn by JavaScript, with no widget mark-up, is not
 //! judged: its comment box, if any, is not in the HTML either.
 
-use crate::crawler::CrawledPage;
+use crate::crawler::{CrawledPage, SiteCrawl};
 use crate::model::{Evidence, Severity};
 
 use super::reproduced::{articles, title};
@@ -36,9 +36,9 @@ enum Judged {
     NotJudged(Evidence),
 }
 
-fn judge(page: &CrawledPage) -> Judged {
+fn judge(crawl: &SiteCrawl, page: &CrawledPage) -> Judged {
     let url = page.final_url.as_str();
-    let name = title(page);
+    let name = title(crawl, page);
     let c = &page.facts.comments;
     if let Some(open) = &c.open {
         return Judged::Open(Evidence::new(url, format!("{name}: có khung bình luận cho bạn đọc: {open}")));
@@ -67,7 +67,7 @@ fn check(ctx: &RuleContext) -> Verdict {
     }
     let (mut closed, mut open, mut not_judged) = (Vec::new(), Vec::new(), Vec::new());
     for page in pages {
-        match judge(page) {
+        match judge(ctx.crawl, page) {
             Judged::Closed(e) => closed.push(e),
             Judged::Open(e) => open.push(e),
             Judged::NotJudged(e) => not_judged.push(e),

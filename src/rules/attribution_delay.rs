@@ -17,7 +17,7 @@
 
 use chrono::{Duration, NaiveDateTime};
 
-use crate::crawler::CrawledPage;
+use crate::crawler::{CrawledPage, SiteCrawl};
 use crate::extract::dates;
 use crate::model::{Evidence, Severity};
 
@@ -50,9 +50,9 @@ fn span(t: NaiveDateTime, hour: bool) -> (NaiveDateTime, NaiveDateTime) {
     }
 }
 
-fn judge(page: &CrawledPage) -> Judged {
+fn judge(crawl: &SiteCrawl, page: &CrawledPage) -> Judged {
     let url = page.final_url.as_str();
-    let name = title(page);
+    let name = title(crawl, page);
     let Some(a) = &page.facts.attribution else {
         return Judged::NotJudged(Evidence::new(
             url,
@@ -131,7 +131,7 @@ fn check(ctx: &RuleContext) -> Verdict {
     }
     let (mut in_time, mut too_soon, mut not_judged) = (Vec::new(), Vec::new(), Vec::new());
     for page in pages {
-        match judge(page) {
+        match judge(ctx.crawl, page) {
             Judged::InTime(e) => in_time.push(e),
             Judged::TooSoon(e) => too_soon.push(e),
             Judged::NotJudged(e) => not_judged.push(e),

@@ -11,7 +11,7 @@
 //! article whose text is drawn by JavaScript cannot be judged; the rule is
 //! `unknown` when no article can.
 
-use crate::crawler::CrawledPage;
+use crate::crawler::{CrawledPage, SiteCrawl};
 use crate::model::{Evidence, Severity};
 
 use super::reproduced::{articles, host, is_home_link, title};
@@ -33,9 +33,9 @@ enum Judged {
     NotJudged(Evidence),
 }
 
-fn judge(page: &CrawledPage) -> Judged {
+fn judge(crawl: &SiteCrawl, page: &CrawledPage) -> Judged {
     let url = page.final_url.as_str();
-    let name = title(page);
+    let name = title(crawl, page);
     let end = &page.facts.article_end;
     if page.facts.text_chars == 0 || !end.anchored {
         return Judged::NotJudged(Evidence::new(
@@ -82,7 +82,7 @@ fn check(ctx: &RuleContext) -> Verdict {
     }
     let (mut linked, mut lacking, mut not_judged) = (Vec::new(), Vec::new(), Vec::new());
     for page in pages {
-        match judge(page) {
+        match judge(ctx.crawl, page) {
             Judged::Linked(e) => linked.push(e),
             Judged::Lacking(e) => lacking.push(e),
             Judged::NotJudged(e) => not_judged.push(e),

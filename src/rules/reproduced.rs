@@ -13,9 +13,20 @@ pub(crate) fn articles(crawl: &SiteCrawl) -> Vec<&CrawledPage> {
     crawl.pages.iter().filter(|p| p.facts.is_article).collect()
 }
 
-/// How an article is named in evidence: its title, else its address.
-pub(crate) fn title(page: &CrawledPage) -> String {
-    match page.facts.title.as_deref().map(str::trim).filter(|t| !t.is_empty()) {
+/// How an article is named in evidence: its title without the site's name
+/// the page appends to it ("… - Biển Xanh"), else its address.
+pub(crate) fn title(crawl: &SiteCrawl, page: &CrawledPage) -> String {
+    let site = crawl.home_page().and_then(|h| h.facts.title.as_deref()).map(str::trim);
+    let own = page.facts.title.as_deref().map(str::trim).filter(|t| !t.is_empty());
+    let own = match (own, site) {
+        (Some(t), Some(s)) if !s.is_empty() && t.len() > s.len() => t
+            .strip_suffix(s)
+            .map(|rest| rest.trim_end().trim_end_matches(['-', '|', '–']).trim_end())
+            .filter(|rest| !rest.is_empty())
+            .or(Some(t)),
+        (t, _) => t,
+    };
+    match own {
         Some(t) => format!("\"{}\"", crate::extract::text::truncate_chars(t, 100)),
         None => format!("bài {}", page.final_url),
     }
