@@ -62,7 +62,7 @@ pub(super) fn extract(w: &Walk<'_>, resolved: &[Option<String>]) -> ArticleEnd {
             .skip(body_from)
             .filter(|(_, l)| l.in_paragraph && l.has_plain && !l.in_footer && !l.in_nav && !l.in_heading)
             .map(|(i, _)| i)
-            .last()
+            .next_back()
     });
     let Some(anchor) = anchor else {
         return ArticleEnd::default();

@@ -30,21 +30,21 @@ pub const RULE: RuleDef = RuleDef {
     check,
 };
 
-enum Judged {
+enum Outcome {
     Closed(Evidence),
     Open(Evidence),
     NotJudged(Evidence),
 }
 
-fn judge(crawl: &SiteCrawl, page: &CrawledPage) -> Judged {
+fn judge(crawl: &SiteCrawl, page: &CrawledPage) -> Outcome {
     let url = page.final_url.as_str();
     let name = title(crawl, page);
     let c = &page.facts.comments;
     if let Some(open) = &c.open {
-        return Judged::Open(Evidence::new(url, format!("{name}: có khung bình luận cho bạn đọc: {open}")));
+        return Outcome::Open(Evidence::new(url, format!("{name}: có khung bình luận cho bạn đọc: {open}")));
     }
     if page.facts.text_chars == 0 {
-        return Judged::NotJudged(Evidence::new(
+        return Outcome::NotJudged(Evidence::new(
             url,
             format!("{name}: không có nội dung bài trong HTML (do JavaScript vẽ), không xem được có khung bình luận hay không"),
         ));
@@ -53,7 +53,7 @@ fn judge(crawl: &SiteCrawl, page: &CrawledPage) -> Judged {
         Some(t) => format!("{name}: bình luận đã đóng (\"{t}\")"),
         None => format!("{name}: không có khung bình luận"),
     };
-    Judged::Closed(Evidence::new(url, detail))
+    Outcome::Closed(Evidence::new(url, detail))
 }
 
 fn check(ctx: &RuleContext) -> Verdict {
@@ -68,9 +68,9 @@ fn check(ctx: &RuleContext) -> Verdict {
     let (mut closed, mut open, mut not_judged) = (Vec::new(), Vec::new(), Vec::new());
     for page in pages {
         match judge(ctx.crawl, page) {
-            Judged::Closed(e) => closed.push(e),
-            Judged::Open(e) => open.push(e),
-            Judged::NotJudged(e) => not_judged.push(e),
+            Outcome::Closed(e) => closed.push(e),
+            Outcome::Open(e) => open.push(e),
+            Outcome::NotJudged(e) => not_judged.push(e),
         }
     }
     let judged = closed.len() + open.len();

@@ -34,7 +34,7 @@ pub const RULE: RuleDef = RuleDef {
     check,
 };
 
-enum Judged {
+enum Outcome {
     InTime(Evidence),
     TooSoon(Evidence),
     NotJudged(Evidence),
@@ -50,23 +50,23 @@ fn span(t: NaiveDateTime, hour: bool) -> (NaiveDateTime, NaiveDateTime) {
     }
 }
 
-fn judge(crawl: &SiteCrawl, page: &CrawledPage) -> Judged {
+fn judge(crawl: &SiteCrawl, page: &CrawledPage) -> Outcome {
     let url = page.final_url.as_str();
     let name = title(crawl, page);
     let Some(a) = &page.facts.attribution else {
-        return Judged::NotJudged(Evidence::new(
+        return Outcome::NotJudged(Evidence::new(
             url,
             format!("{name}: không ghi nguồn, không có thời điểm nguồn đăng"),
         ));
     };
     let Some(src) = a.original_time else {
-        return Judged::NotJudged(Evidence::new(
+        return Outcome::NotJudged(Evidence::new(
             url,
             format!("{name}: dòng ghi nguồn \"{}\" không có thời điểm nguồn đăng", a.text),
         ));
     };
     let Some(own) = page.facts.published else {
-        return Judged::NotJudged(Evidence::new(url, format!("{name}: không ghi thời điểm đăng trên trang")));
+        return Outcome::NotJudged(Evidence::new(url, format!("{name}: không ghi thời điểm đăng trên trang")));
     };
     // The hour as the source line wrote it: "22/11/2026" has none, even if
     // a time of 00:00 could be read into it.
@@ -74,7 +74,7 @@ fn judge(crawl: &SiteCrawl, page: &CrawledPage) -> Judged {
     let own_hour = has_hour(own);
     let (own_s, src_s) = (fmt_time(own, own_hour), fmt_time(src, src_hour));
     if own == src {
-        return Judged::NotJudged(Evidence::new(
+        return Outcome::NotJudged(Evidence::new(
             url,
             format!(
                 "{name}: thời điểm đăng trên trang ({own_s}) trùng với thời điểm nguồn đăng (\"{}\"); có thể trang chép lại thời điểm của nguồn thay vì ghi thời điểm đăng của mình",
@@ -92,7 +92,7 @@ fn judge(crawl: &SiteCrawl, page: &CrawledPage) -> Judged {
         } else {
             format!("chỉ sau nguồn {}", fmt_minutes(gap))
         };
-        return Judged::TooSoon(Evidence::new(
+        return Outcome::TooSoon(Evidence::new(
             url,
             format!(
                 "{name}: đăng trên trang lúc {own_s}, nguồn đăng lúc {src_s} (\"{}\"): {how}",
@@ -103,7 +103,7 @@ fn judge(crawl: &SiteCrawl, page: &CrawledPage) -> Judged {
     if own_lo >= src_hi + hour {
         let gap = (own_lo - src_hi).num_minutes();
         let least = if own_hour && src_hour { "" } else { "ít nhất " };
-        return Judged::InTime(Evidence::new(
+        return Outcome::InTime(Evidence::new(
             url,
             format!(
                 "{name}: đăng trên trang lúc {own_s}, sau thời điểm nguồn đăng ({src_s}) {least}{}",
@@ -111,7 +111,7 @@ fn judge(crawl: &SiteCrawl, page: &CrawledPage) -> Judged {
             ),
         ));
     }
-    Judged::NotJudged(Evidence::new(
+    Outcome::NotJudged(Evidence::new(
         url,
         format!(
             "{name}: đăng trên trang lúc {own_s}, nguồn đăng {src_s} (\"{}\"): không ghi giờ nên không xác định được đã đủ 01 giờ hay chưa",
@@ -132,9 +132,9 @@ fn check(ctx: &RuleContext) -> Verdict {
     let (mut in_time, mut too_soon, mut not_judged) = (Vec::new(), Vec::new(), Vec::new());
     for page in pages {
         match judge(ctx.crawl, page) {
-            Judged::InTime(e) => in_time.push(e),
-            Judged::TooSoon(e) => too_soon.push(e),
-            Judged::NotJudged(e) => not_judged.push(e),
+            Outcome::InTime(e) => in_time.push(e),
+            Outcome::TooSoon(e) => too_soon.push(e),
+            Outcome::NotJudged(e) => not_judged.push(e),
         }
     }
     let judged = in_time.len() + too_soon.len();

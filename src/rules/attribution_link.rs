@@ -27,18 +27,18 @@ pub const RULE: RuleDef = RuleDef {
     check,
 };
 
-enum Judged {
+enum Outcome {
     Linked(Evidence),
     Lacking(Evidence),
     NotJudged(Evidence),
 }
 
-fn judge(crawl: &SiteCrawl, page: &CrawledPage) -> Judged {
+fn judge(crawl: &SiteCrawl, page: &CrawledPage) -> Outcome {
     let url = page.final_url.as_str();
     let name = title(crawl, page);
     let end = &page.facts.article_end;
     if page.facts.text_chars == 0 || !end.anchored {
-        return Judged::NotJudged(Evidence::new(
+        return Outcome::NotJudged(Evidence::new(
             url,
             format!("{name}: không có nội dung bài trong HTML (do JavaScript vẽ), không xác định được cuối bài"),
         ));
@@ -50,7 +50,7 @@ fn judge(crawl: &SiteCrawl, page: &CrawledPage) -> Judged {
         .filter(|l| host(&l.url).is_some_and(|h| Some(&h) != own.as_ref()))
         .collect();
     if let Some(l) = elsewhere.iter().find(|l| !is_home_link(&l.url)) {
-        return Judged::Linked(Evidence::new(
+        return Outcome::Linked(Evidence::new(
             url,
             format!("{name}: cuối bài có liên kết đến bài viết gốc {} (\"{}\")", l.url, l.text),
         ));
@@ -68,7 +68,7 @@ fn judge(crawl: &SiteCrawl, page: &CrawledPage) -> Judged {
         ),
         None => format!("{name}: cuối bài không có liên kết đến bài viết gốc trên trang của nguồn{source}"),
     };
-    Judged::Lacking(Evidence::new(url, detail))
+    Outcome::Lacking(Evidence::new(url, detail))
 }
 
 fn check(ctx: &RuleContext) -> Verdict {
@@ -83,9 +83,9 @@ fn check(ctx: &RuleContext) -> Verdict {
     let (mut linked, mut lacking, mut not_judged) = (Vec::new(), Vec::new(), Vec::new());
     for page in pages {
         match judge(ctx.crawl, page) {
-            Judged::Linked(e) => linked.push(e),
-            Judged::Lacking(e) => lacking.push(e),
-            Judged::NotJudged(e) => not_judged.push(e),
+            Outcome::Linked(e) => linked.push(e),
+            Outcome::Lacking(e) => lacking.push(e),
+            Outcome::NotJudged(e) => not_judged.push(e),
         }
     }
     let judged = linked.len() + lacking.len();

@@ -134,7 +134,7 @@ const PROVINCES: &[&str] = &[
 
 /// Whether a labelled value reads as a postal address: an address word or
 /// a province as whole words, or a house number followed by a street name.
-pub(crate) fn looks_like_address(value: &str) -> bool {
+pub fn looks_like_address(value: &str) -> bool {
     let folded = fold(value);
     let words: Vec<&str> = folded.split(|c: char| !c.is_alphanumeric()).filter(|w| !w.is_empty()).collect();
     let spaced = format!(" {} ", words.join(" "));

@@ -86,7 +86,7 @@ const GENERIC_LABELS: &[&str] = &[
 ];
 
 /// The press words `name` uses as words of their own, as the law writes them.
-pub(crate) fn press_words(name: &str) -> Vec<String> {
+pub fn press_words(name: &str) -> Vec<String> {
     let lower = clean(name).to_lowercase();
     let words: Vec<&str> = lower.split(|c: char| !c.is_alphanumeric()).filter(|w| !w.is_empty()).collect();
     let mut found: Vec<String> = Vec::new();
@@ -117,7 +117,7 @@ pub(crate) fn press_words(name: &str) -> Vec<String> {
 }
 
 /// A note on a domain label that starts with an unaccented press word.
-pub(crate) fn domain_note(url: &url::Url) -> Option<String> {
+pub fn domain_note(url: &url::Url) -> Option<String> {
     let Some(url::Host::Domain(host)) = url.host() else {
         return None;
     };

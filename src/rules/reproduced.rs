@@ -95,6 +95,19 @@ mod tests {
     }
 
     #[test]
+    fn articles_are_named_without_the_site_name_suffix() {
+        use crate::crawler::PageRole;
+        use crate::rules::testkit::Fx;
+        let mut fx = Fx::aggregator();
+        fx.home().title = Some("Biển Xanh - Trang thông tin điện tử tổng hợp".into());
+        fx.page(PageRole::Article, "a").title = Some("Tin một - Biển Xanh - Trang thông tin điện tử tổng hợp".into());
+        fx.page(PageRole::Article, "b").title = Some("Tin hai".into());
+        fx.page(PageRole::Article, "c");
+        let names: Vec<String> = fx.crawl.pages.iter().skip(1).map(|p| title(&fx.crawl, p)).collect();
+        assert_eq!(names, vec!["\"Tin một\"", "\"Tin hai\"", "bài https://x.gov.vn/c"]);
+    }
+
+    #[test]
     fn home_links_and_hosts() {
         assert!(is_home_link("https://baokhanhhoa.vn/"));
         assert!(is_home_link("https://baokhanhhoa.vn"));
