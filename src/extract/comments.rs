@@ -6,7 +6,7 @@
 //! fills it. A text area of another kind (a search or contact form) is not
 //! a comment box; a note that comments are closed is kept for evidence.
 
-use super::dom::{NodeRef, attr, block, invisible, push_words, tokens, visit};
+use super::dom::{NodeRef, attr, block, class_id_into, invisible, push_words, visit};
 use super::facts147::Comments;
 use super::text::{fold, truncate_chars};
 
@@ -53,6 +53,8 @@ struct State {
     /// outside any form ("Bình luận" heading, then the box).
     recent: String,
     frames: Vec<u8>,
+    /// The current element's class/id tokens (reused buffer).
+    toks: String,
     out: Comments,
 }
 
@@ -86,9 +88,11 @@ impl State {
             scraper::Node::Element(el) => {
                 let name = el.name();
                 let mut mask = 0u8;
-                let toks: Vec<String> = tokens(el).collect();
+                let mut buf = std::mem::take(&mut self.toks);
+                class_id_into(el, &mut buf);
+                let toks = || buf.split(' ').filter(|t| !t.is_empty());
                 if self.out.open.is_none() {
-                    if let Some(t) = toks.iter().find(|t| t.starts_with("fb-comments") || *t == "disqus_thread") {
+                    if let Some(t) = toks().find(|t| t.starts_with("fb-comments") || *t == "disqus_thread") {
                         self.out.open = Some(format!("mã nhúng khung bình luận (\"{t}\")"));
                     } else if name == "fb:comments" {
                         self.out.open = Some("mã nhúng khung bình luận (\"fb:comments\")".to_string());
@@ -111,7 +115,7 @@ impl State {
                     }
                     self.forms.push(f);
                 }
-                if toks.iter().any(|t| COMMENT_TOKENS.iter().any(|c| t.contains(c))) {
+                if toks().any(|t| COMMENT_TOKENS.iter().any(|c| t.contains(c))) {
                     mask |= M_REGION;
                 }
                 if matches!(name, "input" | "button") {
@@ -132,6 +136,7 @@ impl State {
                 if invisible(name) {
                     mask |= M_SKIP;
                 }
+                self.toks = buf;
                 self.apply(mask, true);
                 self.frames.push(mask);
                 mask & M_SKIP == 0

@@ -44,12 +44,22 @@ pub(super) fn attr<'a>(el: &'a scraper::node::Element, name: &str) -> Option<&'a
     el.attrs().find(|(k, _)| *k == name).map(|(_, v)| v)
 }
 
-/// The class and id tokens of an element, lower-cased.
-pub(super) fn tokens(el: &scraper::node::Element) -> impl Iterator<Item = String> + '_ {
-    el.attrs()
-        .filter(|(k, _)| *k == "class" || *k == "id")
-        .flat_map(|(_, v)| v.split_ascii_whitespace())
-        .map(str::to_ascii_lowercase)
+/// The class and id tokens of an element, lower-cased and space-separated,
+/// into a buffer the caller reuses: no allocation per element, which on a
+/// page of thousands of elements is what a walk costs.
+pub(super) fn class_id_into(el: &scraper::node::Element, buf: &mut String) {
+    buf.clear();
+    for (k, v) in el.attrs() {
+        if k != "class" && k != "id" {
+            continue;
+        }
+        for t in v.split_ascii_whitespace() {
+            if !buf.is_empty() {
+                buf.push(' ');
+            }
+            buf.extend(t.chars().map(|c| c.to_ascii_lowercase()));
+        }
+    }
 }
 
 /// Elements whose content is not visible text.

@@ -9,7 +9,7 @@
 //! section heading) within the first few hundred characters of the page.
 //! Matching is folded (case, diacritics, NFD), like every label matcher.
 
-use super::dom::{NodeRef, around, attr, block, invisible, push_words, tokens, visit};
+use super::dom::{NodeRef, around, attr, block, class_id_into, invisible, push_words, visit};
 use super::facts::Found;
 use super::facts147::{Masthead, Placement, ServiceTypeMark};
 use super::text::{Folded, clean, truncate_chars};
@@ -66,6 +66,8 @@ struct State {
     blk: String,
     blk_place: Option<Placement>,
     frames: Vec<u8>,
+    /// The current element's class/id tokens (reused buffer).
+    toks: String,
     out: Masthead,
 }
 
@@ -132,11 +134,11 @@ impl State {
                         push_words(&mut self.logo_alt, alt, BUF_CAP);
                     }
                 }
-                let toks: Vec<String> = tokens(el).collect();
-                let footer = name == "footer"
-                    || toks
-                        .iter()
-                        .any(|t| t.contains("footer") || (t.starts_with("foot") && !t.starts_with("football")));
+                let mut buf = std::mem::take(&mut self.toks);
+                class_id_into(el, &mut buf);
+                let toks = || buf.split(' ').filter(|t| !t.is_empty());
+                let footer =
+                    name == "footer" || toks().any(|t| t.contains("footer") || (t.starts_with("foot") && !t.starts_with("football")));
                 if footer {
                     mask |= M_FOOTER;
                 }
@@ -151,11 +153,11 @@ impl State {
                 let header = !footer
                     && self.content == 0
                     && self.footer == 0
-                    && (name == "header" || toks.iter().any(|t| HEADER_TOKENS.iter().any(|h| t.contains(h))));
+                    && (name == "header" || toks().any(|t| HEADER_TOKENS.iter().any(|h| t.contains(h))));
                 if header {
                     mask |= M_HEADER;
                 }
-                if name == "nav" || toks.iter().any(|t| t.contains("menu") || t.contains("navbar") || t == "nav") {
+                if name == "nav" || toks().any(|t| t.contains("menu") || t.contains("navbar") || t == "nav") {
                     mask |= M_NAV;
                 }
                 let logo = !self.logo_done
@@ -163,10 +165,11 @@ impl State {
                     && self.content == 0
                     && self.footer == 0
                     && !footer
-                    && toks.iter().any(|t| LOGO_TOKENS.contains(&t.as_str()) || t.starts_with("logo"));
+                    && toks().any(|t| LOGO_TOKENS.contains(&t) || t.starts_with("logo"));
                 if logo {
                     mask |= M_LOGO;
                 }
+                self.toks = buf;
                 self.apply(mask, true);
                 self.frames.push(mask);
                 mask & M_SKIP == 0
