@@ -6,9 +6,9 @@
 //! fills it. A text area of another kind (a search or contact form) is not
 //! a comment box; a note that comments are closed is kept for evidence.
 
-use super::dom::{NodeRef, attr, block, class_id_into, invisible, push_words, visit};
+use super::dom::{NodeRef, attr, class_id_into, contains_ascii_ci, invisible, push_words, visit};
 use super::facts147::Comments;
-use super::text::{fold, truncate_chars};
+use super::text::{Line, fold, truncate_chars};
 
 /// Folded words that make a form or a region a comment one.
 const COMMENT_WORDS: &[&str] = &["binh luan", "y kien ban doc", "y kien cua ban", "gui y kien", "comment"];
@@ -28,6 +28,9 @@ const CLOSED: &[&str] = &[
     "chuc nang binh luan da bi tat",
     "comments are closed",
 ];
+/// Any class/id fragment this walk looks at: comment regions and widgets.
+static TOKEN_FILTER: std::sync::LazyLock<regex::Regex> =
+    std::sync::LazyLock::new(|| regex::Regex::new(r"(?i)comment|binh-?luan|y-?kien|disqus_thread").expect("static regex"));
 const CAP: usize = 2_000;
 const DETAIL_CHARS: usize = 120;
 
@@ -45,13 +48,14 @@ struct Form {
 }
 
 #[derive(Default)]
-struct State {
+struct State<'a> {
     forms: Vec<Form>,
     region: u32,
     skip: u32,
     /// The last visible text before the current point, for a text area
-    /// outside any form ("Bình luận" heading, then the box).
-    recent: String,
+    /// outside any form ("Bình luận" heading, then the box) and the heading
+    /// before a form; borrowed from the page, not copied.
+    last_text: &'a str,
     frames: Vec<u8>,
     /// The current element's class/id tokens (reused buffer).
     toks: String,
@@ -63,25 +67,17 @@ fn says_comment(s: &str) -> bool {
     COMMENT_WORDS.iter().any(|w| f.contains(w))
 }
 
-impl State {
-    fn open(&mut self, n: NodeRef<'_>) -> bool {
+impl<'a> State<'a> {
+    fn open(&mut self, n: NodeRef<'a>) -> bool {
         match n.value() {
             scraper::Node::Text(t) => {
+                let t: &'a str = t;
                 if self.skip == 0 && !t.trim().is_empty() {
                     if let Some(f) = self.forms.last_mut() {
                         push_words(&mut f.words, t, CAP);
                         push_words(&mut f.shown, t, CAP);
                     }
-                    if self.recent.len() > CAP {
-                        self.recent.clear();
-                    }
-                    push_words(&mut self.recent, t, CAP * 2);
-                    if self.out.closed.is_none() {
-                        let f = fold(t);
-                        if CLOSED.iter().any(|c| f.contains(c)) {
-                            self.out.closed = Some(truncate_chars(t.trim(), DETAIL_CHARS).to_string());
-                        }
-                    }
+                    self.last_text = t;
                 }
                 false
             }
@@ -89,7 +85,7 @@ impl State {
                 let name = el.name();
                 let mut mask = 0u8;
                 let mut buf = std::mem::take(&mut self.toks);
-                class_id_into(el, &mut buf);
+                class_id_into(el, &TOKEN_FILTER, &mut buf);
                 let toks = || buf.split(' ').filter(|t| !t.is_empty());
                 if self.out.open.is_none() {
                     if let Some(t) = toks().find(|t| t.starts_with("fb-comments") || *t == "disqus_thread") {
@@ -98,9 +94,6 @@ impl State {
                         self.out.open = Some("mã nhúng khung bình luận (\"fb:comments\")".to_string());
                     }
                 }
-                if block(name) {
-                    push_words(&mut self.recent, "|", CAP * 2);
-                }
                 if name == "form" {
                     mask |= M_FORM;
                     let mut f = Form::default();
@@ -108,7 +101,7 @@ impl State {
                         push_words(&mut f.words, attr(el, key).unwrap_or(""), CAP);
                     }
                     // The heading just before the form ("Ý kiến bạn đọc") names it.
-                    let lead = self.recent.rsplit('|').map(str::trim).find(|s| !s.is_empty()).unwrap_or("");
+                    let lead = truncate_chars(self.last_text.trim(), DETAIL_CHARS);
                     if !lead.is_empty() {
                         push_words(&mut f.words, lead, CAP);
                         push_words(&mut f.shown, &format!("{lead}:"), CAP);
@@ -159,7 +152,7 @@ impl State {
         // Outside a form (a box sent by script): its own wording, its
         // region, or the words just before it.
         if self.out.open.is_none() {
-            let tail = self.recent.rsplit('|').find(|s| !s.trim().is_empty()).unwrap_or("");
+            let tail = self.last_text;
             if self.region > 0 || says_comment(&own) || says_comment(tail) {
                 let what = if own.trim().is_empty() { tail.trim() } else { own.trim() };
                 self.out.open = Some(format!("ô nhập văn bản cho bạn đọc (\"{}\")", truncate_chars(what, DETAIL_CHARS)));
@@ -167,7 +160,7 @@ impl State {
         }
     }
 
-    fn close(&mut self, n: NodeRef<'_>) {
+    fn close(&mut self, n: NodeRef<'a>) {
         if !matches!(n.value(), scraper::Node::Element(_)) {
             return;
         }
@@ -197,8 +190,9 @@ impl State {
     }
 }
 
-/// The comment box of a parsed page, if readers can post with it.
-pub(super) fn extract(doc: &scraper::Html) -> Comments {
+/// The comment box of a parsed page, if readers can post with it, and a
+/// note from its visible `lines` that comments are closed.
+pub(super) fn extract(doc: &scraper::Html, lines: &[Line]) -> Comments {
     let mut st = State::default();
     visit(doc, |n, entering| {
         if entering {
@@ -208,6 +202,15 @@ pub(super) fn extract(doc: &scraper::Html) -> Comments {
             false
         }
     });
+    // "luận" keeps "lu" in ASCII in every case and form: most lines are not folded.
+    st.out.closed = lines
+        .iter()
+        .filter(|l| contains_ascii_ci(&l.text, "lu") || contains_ascii_ci(&l.text, "comment"))
+        .find(|l| {
+            let f = fold(&l.text);
+            CLOSED.iter().any(|c| f.contains(c))
+        })
+        .map(|l| truncate_chars(&l.text, DETAIL_CHARS).to_string());
     st.out
 }
 
@@ -216,7 +219,9 @@ mod tests {
     use super::*;
 
     fn run(html: &str) -> Comments {
-        extract(&scraper::Html::parse_document(html))
+        let doc = scraper::Html::parse_document(html);
+        let w = super::super::walk::walk_document(&doc);
+        extract(&doc, &w.lines)
     }
 
     #[test]

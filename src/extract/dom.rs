@@ -45,10 +45,16 @@ pub(super) fn attr<'a>(el: &'a scraper::node::Element, name: &str) -> Option<&'a
 }
 
 /// The class and id tokens of an element, lower-cased and space-separated,
-/// into a buffer the caller reuses: no allocation per element, which on a
-/// page of thousands of elements is what a walk costs.
-pub(super) fn class_id_into(el: &scraper::node::Element, buf: &mut String) {
+/// into a buffer the caller reuses, when its class or id holds one of the
+/// fragments `wanted` looks for; left empty otherwise. Most elements' classes
+/// ("item", "col-md-4") hold none, and one scan tells: no token is split,
+/// lower-cased or searched for them, which on a page of thousands of
+/// elements is what such a walk costs.
+pub(super) fn class_id_into(el: &scraper::node::Element, wanted: &regex::Regex, buf: &mut String) {
     buf.clear();
+    if !el.attrs().any(|(k, v)| (k == "class" || k == "id") && wanted.is_match(v)) {
+        return;
+    }
     for (k, v) in el.attrs() {
         if k != "class" && k != "id" {
             continue;
@@ -60,6 +66,13 @@ pub(super) fn class_id_into(el: &scraper::node::Element, buf: &mut String) {
             buf.extend(t.chars().map(|c| c.to_ascii_lowercase()));
         }
     }
+}
+
+/// ASCII case-insensitive substring test (`needle` lower case): a cheap
+/// filter before folding a whole piece of text.
+pub(super) fn contains_ascii_ci(hay: &str, needle: &str) -> bool {
+    let (h, n) = (hay.as_bytes(), needle.as_bytes());
+    n.is_empty() || h.windows(n.len()).any(|w| w.eq_ignore_ascii_case(n))
 }
 
 /// Elements whose content is not visible text.

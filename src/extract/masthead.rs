@@ -7,12 +7,17 @@
 //! an element whose class/id names a header, banner, logo or masthead), or
 //! text that comes before the main content (`<main>`, `<article>`, a
 //! section heading) within the first few hundred characters of the page.
-//! Matching is folded (case, diacritics, NFD), like every label matcher.
+//! Elsewhere the words are placed by the line walk (footer or body), which
+//! is only consulted when the top does not hold them. Matching is folded
+//! (case, diacritics, NFD), like every label matcher.
+//!
+//! Cost: one more pass over the nodes, which copies text only inside the
+//! header, the logo and the first few hundred characters.
 
-use super::dom::{NodeRef, around, attr, block, class_id_into, invisible, push_words, visit};
+use super::dom::{NodeRef, around, attr, block, class_id_into, contains_ascii_ci, invisible, push_words, visit};
 use super::facts::Found;
 use super::facts147::{Masthead, Placement, ServiceTypeMark};
-use super::text::{Folded, clean, truncate_chars};
+use super::text::{Folded, Line, clean, truncate_chars};
 
 /// The service type as written, folded; "TTĐT" is the abbreviation RULES.md lists.
 const PHRASES: &[&str] = &["trang thong tin dien tu tong hop", "trang ttdt tong hop"];
@@ -32,6 +37,11 @@ const LOGO_TOKENS: &[&str] = &[
 ];
 /// class/id fragments of a page header.
 const HEADER_TOKENS: &[&str] = &["header", "masthead", "banner", "logo", "brand", "slogan", "site-name", "sitename"];
+/// Any class/id fragment this walk looks at: footer, header, logo, menu.
+static TOKEN_FILTER: std::sync::LazyLock<regex::Regex> = std::sync::LazyLock::new(|| {
+    regex::Regex::new(r"(?i)foot|header|masthead|banner|logo|brand|slogan|site-?name|site-?title|ten-?trang|menu|nav")
+        .expect("static regex")
+});
 /// Text before the main content counts as the top only this far into the page.
 const TOP_CHARS: usize = 400;
 const MAX_MARKS: usize = 8;
@@ -63,8 +73,8 @@ struct State {
     head_alt: String,
     logo_text: String,
     logo_alt: String,
+    /// Text before the main content, within the first `TOP_CHARS`.
     blk: String,
-    blk_place: Option<Placement>,
     frames: Vec<u8>,
     /// The current element's class/id tokens (reused buffer).
     toks: String,
@@ -75,6 +85,11 @@ struct State {
 /// title ("Giấy phép thiết lập trang thông tin điện tử tổng hợp số …"),
 /// which names the kind of licence, not the site's service type under its name.
 fn find_phrase(buf: &str) -> Option<usize> {
+    // "tổng hợp" keeps "ng h" in ASCII in every case and form (NFC, NFD,
+    // upper case); most text has no such run and is not folded at all.
+    if !contains_ascii_ci(buf, "ng h") {
+        return None;
+    }
     let folded = Folded::new(buf);
     let f = folded.text.as_str();
     PHRASES
@@ -102,8 +117,9 @@ impl State {
     fn flush_block(&mut self) {
         if !self.blk.is_empty() {
             let blk = std::mem::take(&mut self.blk);
-            let place = self.blk_place.take().unwrap_or(Placement::Body);
-            self.mark(place, false, &blk);
+            self.mark(Placement::Top, false, &blk);
+            self.blk = blk;
+            self.blk.clear();
         }
     }
 
@@ -121,7 +137,7 @@ impl State {
                 if invisible(name) {
                     mask |= M_SKIP;
                 }
-                if block(name) {
+                if !self.blk.is_empty() && block(name) {
                     mask |= M_BLOCK;
                     self.flush_block();
                 }
@@ -135,7 +151,7 @@ impl State {
                     }
                 }
                 let mut buf = std::mem::take(&mut self.toks);
-                class_id_into(el, &mut buf);
+                class_id_into(el, &TOKEN_FILTER, &mut buf);
                 let toks = || buf.split(' ').filter(|t| !t.is_empty());
                 let footer =
                     name == "footer" || toks().any(|t| t.contains("footer") || (t.starts_with("foot") && !t.starts_with("football")));
@@ -183,7 +199,7 @@ impl State {
             return;
         }
         let Some(mask) = self.frames.pop() else { return };
-        if mask & M_BLOCK != 0 {
+        if !self.blk.is_empty() && (mask & M_BLOCK != 0 || block(n.value().as_element().map_or("", |e| e.name()))) {
             self.flush_block();
         }
         self.apply(mask, false);
@@ -240,17 +256,9 @@ impl State {
             }
             return;
         }
-        if self.blk.is_empty() {
-            self.blk_place = Some(if self.footer > 0 {
-                Placement::Footer
-            } else if !self.main_seen && self.chars_before_main < TOP_CHARS {
-                Placement::Top
-            } else {
-                Placement::Body
-            });
-        }
-        push_words(&mut self.blk, t, BUF_CAP);
-        if self.footer == 0 && !self.main_seen {
+        // Only the first words before the main content can be its top.
+        if self.footer == 0 && !self.main_seen && self.chars_before_main < TOP_CHARS {
+            push_words(&mut self.blk, t, BUF_CAP);
             self.chars_before_main = self.chars_before_main.saturating_add(t.trim().len());
         }
     }
@@ -269,8 +277,10 @@ impl State {
     }
 }
 
-/// The masthead of a parsed page; `metas` are the page's (name, content) metadata.
-pub(super) fn extract(doc: &scraper::Html, metas: &[(&str, &str)]) -> Masthead {
+/// The masthead of a parsed page; `metas` are the page's (name, content)
+/// metadata and `lines` its visible text from the line walk, which places
+/// the words in the footer or the body when the top does not hold them.
+pub(super) fn extract(doc: &scraper::Html, metas: &[(&str, &str)], lines: &[Line]) -> Masthead {
     let mut st = State::default();
     for key in NAME_METAS {
         if let Some((k, v)) = metas.iter().find(|(k, _)| k.eq_ignore_ascii_case(key)) {
@@ -286,6 +296,12 @@ pub(super) fn extract(doc: &scraper::Html, metas: &[(&str, &str)]) -> Masthead {
         }
     });
     st.flush_block();
+    if st.out.service_type.is_empty() {
+        for line in lines {
+            let place = if line.in_footer { Placement::Footer } else { Placement::Body };
+            st.mark(place, false, &line.text);
+        }
+    }
     st.out
 }
 
@@ -295,7 +311,8 @@ mod tests {
 
     fn run(html: &str) -> Masthead {
         let doc = scraper::Html::parse_document(html);
-        extract(&doc, &[])
+        let w = super::super::walk::walk_document(&doc);
+        extract(&doc, &[], &w.lines)
     }
 
     fn places(m: &Masthead) -> Vec<Placement> {
@@ -363,7 +380,7 @@ mod tests {
     #[test]
     fn names_from_metadata_and_nothing_without_the_words() {
         let doc = scraper::Html::parse_document("<p>Trang tin tổng hợp</p>");
-        let m = extract(&doc, &[("og:site_name", "Báo Mới"), ("application-name", "Báo Mới")]);
+        let m = extract(&doc, &[("og:site_name", "Báo Mới"), ("application-name", "Báo Mới")], &[]);
         assert!(m.service_type.is_empty());
         assert_eq!(m.names.len(), 1, "the same name once: {:?}", m.names);
         assert_eq!(m.names[0].label, "og:site_name");

@@ -11,9 +11,11 @@ use super::text::{Folded, Line, truncate_chars};
 const WORDS: &[&str] = &["gia han", "cap lai", "sua doi, bo sung", "sua doi bo sung", "cap doi"];
 const SNIPPET_CHARS: usize = 160;
 
-/// Whether a line speaks of a licence ("Giấy phép", "GP số", "…/GP-…").
-fn about_license(folded: &str) -> bool {
-    folded.contains("giay phep") || folded.contains("gp so") || folded.contains("/gp")
+/// Whether a line speaks of a licence: it holds a licence number ("…/GP-…",
+/// "GP số"), as `disclosures::find_license` requires, so only such lines
+/// and the one after each are folded, not the whole page.
+fn about_license(line: &str) -> bool {
+    line.contains("GP")
 }
 
 /// The latest renewal date written on a line that is, or follows, a licence line.
@@ -26,9 +28,9 @@ pub(super) fn find(lines: &[Line]) -> Option<LicenseRenewal> {
             prev_about = false;
             continue;
         }
-        let folded = Folded::new(t);
-        let about = about_license(&folded.text);
+        let about = about_license(t);
         if about || prev_about {
+            let folded = Folded::new(t);
             for w in WORDS {
                 let Some(at) = folded.text.find(w) else { continue };
                 let from = folded.orig(at);
