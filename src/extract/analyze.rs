@@ -106,8 +106,11 @@ fn analyze_parsed(url: &url::Url, html: &str) -> PageFacts {
     facts.machine_source = attribution::machine_source(&w.json_ld, w.title.as_deref());
     // What the Decree 147/2024 rules read (facts147.rs).
     facts.masthead = masthead::extract(&doc, &w.metas, &w.lines);
-    facts.article_end = article_end::extract(&w, &resolved);
-    facts.comments = comments::extract(&doc, &w.lines);
+    facts.article_end = article_end::extract(&w, &resolved, w.h1_line);
+    // Comments matter under reproduced articles only.
+    if facts.is_article {
+        facts.comments = comments::extract(&doc, &w.lines);
+    }
     facts.license_renewal = renewal::find(&w.lines);
     facts
 }

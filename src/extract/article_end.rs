@@ -50,11 +50,13 @@ fn labelled_author(line: &Line) -> Option<String> {
 }
 
 /// The end of an article from the page's walk; `resolved` are the walk's
-/// links made absolute (None where not followable).
-pub(super) fn extract(w: &Walk<'_>, resolved: &[Option<String>]) -> ArticleEnd {
+/// links made absolute (None where not followable), `title_line` the line
+/// of the article's title, from which its body (and source line) is read,
+/// as `attribution::find` reads it.
+pub(super) fn extract(w: &Walk<'_>, resolved: &[Option<String>], title_line: Option<usize>) -> ArticleEnd {
     let lines = &w.lines;
-    let body_from = w.h1_line.unwrap_or(0);
-    let source = attribution::find_at(lines, w.h1_line);
+    let body_from = title_line.unwrap_or(0);
+    let source = attribution::find_at(lines, title_line);
     let anchor = source.as_ref().map(|(i, _)| *i).or_else(|| {
         lines
             .iter()

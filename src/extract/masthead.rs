@@ -12,7 +12,8 @@
 //! (case, diacritics, NFD), like every label matcher.
 //!
 //! Cost: one more pass over the nodes, which copies text only inside the
-//! header, the logo and the first few hundred characters.
+//! header, the logo and the first few hundred characters, and does not
+//! descend into articles and footers.
 
 use super::dom::{NodeRef, around, attr, block, class_id_into, contains_ascii_ci, invisible, push_words, visit};
 use super::facts::Found;
@@ -158,9 +159,13 @@ impl State {
                 if footer {
                     mask |= M_FOOTER;
                 }
+                // The main content starts; a `<main>` may still wrap the page's
+                // header, an `<article>` holds only the article's own.
                 if matches!(name, "main" | "article") {
-                    mask |= M_CONTENT;
                     self.main_seen = true;
+                }
+                if name == "article" {
+                    mask |= M_CONTENT;
                 }
                 if self.header == 0 && matches!(name, "h2" | "h3" | "h4" | "h5" | "h6") {
                     self.main_seen = true;
@@ -188,7 +193,9 @@ impl State {
                 self.toks = buf;
                 self.apply(mask, true);
                 self.frames.push(mask);
-                mask & M_SKIP == 0
+                // Nothing inside an article or a footer is the page's top
+                // (the footer is placed from the line walk): not descended.
+                mask & (M_SKIP | M_CONTENT | M_FOOTER) == 0
             }
             _ => false,
         }
@@ -366,6 +373,13 @@ mod tests {
             <h1>Thế nào là trang thông tin điện tử tổng hợp?</h1></header></article></main>"#,
         );
         assert_eq!(places(&m), vec![Placement::Body]);
+    }
+
+    #[test]
+    fn a_main_element_may_wrap_the_page_header() {
+        let m = run(r#"<main id="app"><header class="top"><div class="site-name">Chè Xanh</div>
+            <p>Trang thông tin điện tử tổng hợp</p></header><section><h2>Tin</h2></section></main>"#);
+        assert_eq!(places(&m), vec![Placement::Top]);
     }
 
     #[test]
