@@ -6,6 +6,7 @@ use super::facts::{Link, PageFacts};
 use super::listing::listing_items;
 use super::urls::{resolve, resolve_fast};
 use super::walk::walk_document;
+use super::{article_end, comments, masthead, renewal};
 use super::{attribution, disclosures, documents, nesting, text};
 
 /// Full analysis of one decoded HTML page. `url` is the page's final URL,
@@ -104,6 +105,14 @@ fn analyze_parsed(url: &url::Url, html: &str) -> PageFacts {
     facts.is_article = is_article;
     facts.documents = documents::extract(&doc, &w, &resolved, &base);
     facts.machine_source = attribution::machine_source(&w.json_ld, w.title.as_deref());
+    // What the Decree 147/2024 rules read (facts147.rs).
+    facts.masthead = masthead::extract(&doc, &w.metas, &w.lines);
+    facts.article_end = article_end::extract(&w, &resolved, title.or(w.h1_line));
+    // Comments matter under reproduced articles only.
+    if facts.is_article {
+        facts.comments = comments::extract(&doc, &w.lines);
+    }
+    facts.license_renewal = renewal::find(&w.lines);
     facts
 }
 

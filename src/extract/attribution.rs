@@ -173,6 +173,12 @@ pub fn parse_line(text: &str) -> Option<Attribution> {
 /// The attribution of an article: the last source line of the body (after
 /// the title when there is one), not in the footer or menus.
 pub fn find(lines: &[Line], h1_line: Option<usize>) -> Option<Attribution> {
+    find_at(lines, h1_line).map(|(_, a)| a)
+}
+
+/// [`find`], with the index in `lines` of the source line, so what stands
+/// around it (the link to the source article) can be looked at.
+pub fn find_at(lines: &[Line], h1_line: Option<usize>) -> Option<(usize, Attribution)> {
     let from = h1_line.unwrap_or(0);
     let body = lines.get(from..).unwrap_or_default();
     let mut best = None;
@@ -199,13 +205,13 @@ pub fn find(lines: &[Line], h1_line: Option<usize>) -> Option<Attribution> {
             {
                 a.source = truncate_chars(&next.text, 80).to_string();
             }
-            best = Some(a);
+            best = Some((from + i, a));
         } else if matches!(super::text::fold(t.trim_end_matches([':', '：'])).as_str(), "nguon" | "nguon tin")
             && let Some(next) = body.get(i + 1)
             && let Some(mut a) = split_source(&next.text, false)
         {
             a.text = format!("{t} {}", next.text);
-            best = Some(a);
+            best = Some((from + i, a));
         }
     }
     best

@@ -4,6 +4,8 @@
 use chrono::{NaiveDate, NaiveDateTime};
 use serde::{Deserialize, Serialize};
 
+use super::facts147::{ArticleEnd, Comments, LicenseRenewal, Masthead};
+
 /// A labelled value found on a page, kept with the text around it so the
 /// evidence can quote what the officer will see.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, Default)]
@@ -122,4 +124,12 @@ pub struct PageFacts {
     /// Source named only in machine-readable form (JSON-LD author/publisher,
     /// `<title>` suffix); evidence for an officer, not enough to pass.
     pub machine_source: Option<String>,
+    /// The site's name and service type as the top of the page shows them.
+    pub masthead: Masthead,
+    /// The last part of an article: links and author beside the source line.
+    pub article_end: ArticleEnd,
+    /// A comment box readers can post with, or a note that comments are closed.
+    pub comments: Comments,
+    /// A renewal or re-issue date shown with the licence.
+    pub license_renewal: Option<LicenseRenewal>,
 }

@@ -15,6 +15,10 @@
 //! - `disclosures.rs`, `attribution.rs`, `documents.rs`: the identity
 //!   items, "Nguồn: …" lines, and legal-document rows.
 //! - `feeds.rs`: RSS/Atom feeds and sitemaps; `nesting.rs`: the depth bound.
+//! - `facts147.rs` and the extractors for the Decree 147/2024 rules:
+//!   `masthead.rs` (site name, service type at the top), `article_end.rs`
+//!   (link to the source article), `comments.rs` (comment boxes),
+//!   `renewal.rs` (licence renewal); `dom.rs` is their shared node walk.
 
 pub mod attribution;
 pub mod dates;
@@ -26,10 +30,17 @@ pub mod text;
 
 mod analyze;
 mod article;
+mod article_end;
+mod comments;
+mod dom;
 mod facts;
+mod facts147;
 mod listing;
+mod masthead;
+mod renewal;
 mod urls;
 mod walk;
 
 pub use analyze::{analyze_html, analyze_html_bounded};
 pub use facts::{Attribution, DateSource, Disclosures, Found, Item, LegalDocument, License, Link, PageFacts};
+pub use facts147::{ArticleEnd, Comments, LicenseRenewal, Masthead, Placement, ServiceTypeMark};

@@ -6,6 +6,9 @@
 //! thông tin đó". The aggregator's own date at the top of the page is not
 //! the source's time. Warning only: the author is required only where the
 //! source has one, and the time is often given elsewhere.
+//!
+//! From 25/12/2024, Decree 147/2024/NĐ-CP Art. 28(1)(đ): the author *and*
+//! the source's full name *and* its time (`decree147::details`).
 
 use crate::model::{Evidence, Severity};
 
@@ -22,6 +25,10 @@ pub const RULE: RuleDef = RuleDef {
 };
 
 fn check(ctx: &RuleContext) -> Verdict {
+    // From 25/12/2024 the author and the source's full name are wanted too.
+    if super::decree147::in_force(ctx) {
+        return super::decree147::details(ctx);
+    }
     let home = ctx.crawl.home_url.as_str();
     let attributed: Vec<_> = ctx
         .crawl
@@ -84,6 +91,8 @@ mod tests {
     #[test]
     fn source_with_time_passes() {
         let mut fx = Fx::aggregator();
+        // Decree 72/2013's reading; decree147.rs tests the one from 25/12/2024.
+        fx.as_of = d(2024, 12, 20);
         article(&mut fx, "bai-1", "(Theo TTXVN, 23/11/2026)", true);
         let v = fx.run(&RULE);
         assert_eq!(v.status, Status::Pass);
@@ -93,6 +102,8 @@ mod tests {
     #[test]
     fn source_without_time_fails_as_a_warning() {
         let mut fx = Fx::aggregator();
+        // Decree 72/2013's reading; decree147.rs tests the one from 25/12/2024.
+        fx.as_of = d(2024, 12, 20);
         article(&mut fx, "bai-1", "(Theo TTXVN, 23/11/2026)", true);
         article(&mut fx, "bai-2", "Nguồn: TTXVN", false);
         let v = fx.run(&RULE);
@@ -104,6 +115,8 @@ mod tests {
     #[test]
     fn no_attributed_article_is_unknown() {
         let mut fx = Fx::aggregator();
+        // Decree 72/2013's reading; decree147.rs tests the one from 25/12/2024.
+        fx.as_of = d(2024, 12, 20);
         fx.page(crate::crawler::PageRole::Article, "bai-1");
         let v = fx.run(&RULE);
         assert_eq!(v.status, Status::Unknown);

@@ -5,6 +5,10 @@
 //! Circular 09/2014/TT-BTTTT: the home page gives the licence number, its
 //! date and issuer. Numbers compare without spaces, case or diacritics
 //! ("378/GP - BTTTT" is "378/GP-BTTTT").
+//!
+//! From 25/12/2024, Decree 147/2024/NĐ-CP Art. 24(9)(a) and 24(7)(a): the
+//! date of issue and the issuing body too, and a licence issued more than
+//! five years before is no longer in force (`decree147::license`).
 
 use crate::extract::PageFacts;
 use crate::model::{Evidence, Severity, Status};
@@ -18,8 +22,13 @@ pub const RULE: RuleDef = RuleDef {
     severity: Severity::Violation,
     law: law::LICENSE,
     needs_home: true,
-    check,
+    check: check_by_date,
 };
+
+/// From 25/12/2024 the date of issue, the issuer and the five-year term too.
+fn check_by_date(ctx: &RuleContext) -> Verdict {
+    super::decree147::license(ctx, check(ctx))
+}
 
 fn find(facts: &PageFacts) -> Option<Hit> {
     facts.disclosures.license.as_ref().map(|l| Hit {
@@ -81,6 +90,8 @@ mod tests {
     #[test]
     fn licence_on_home_matching_registry_despite_spaces_passes() {
         let mut fx = Fx::aggregator();
+        // The number alone, as before 25/12/2024; decree147.rs tests date and issuer.
+        fx.as_of = d(2024, 12, 20);
         fx.site.license = Some("378/GP-BTTTT".into());
         fx.home().disclosures.license = Some(licence("378/GP - BTTTT"));
         let v = fx.run(&RULE);

@@ -1,14 +1,22 @@
 //! The rules of SPEC §5, one module per rule id (`update.daily` lives in
 //! `update_daily.rs`), each with its legal basis beside it.
 
+pub mod attribution_comments;
+pub mod attribution_delay;
 pub mod attribution_details;
+pub mod attribution_link;
 pub mod attribution_source;
+pub mod decree147;
+pub mod disclosure_address;
 pub mod disclosure_contact;
 pub mod disclosure_editorial_board;
 pub mod disclosure_governing_agency;
 pub mod disclosure_license;
+pub mod disclosure_name;
 pub mod disclosure_responsible_person;
+pub mod disclosure_service_type;
 pub mod law;
+pub(crate) mod reproduced;
 pub mod site_crawlable;
 pub mod site_reachable;
 pub mod update_daily;
@@ -92,7 +100,7 @@ pub const ALL_KINDS: &[Kind] = &[Kind::Government, Kind::Aggregator];
 pub const GOVERNMENT: &[Kind] = &[Kind::Government];
 pub const AGGREGATOR: &[Kind] = &[Kind::Aggregator];
 
-static ALL: [RuleDef; 11] = [
+static ALL: [RuleDef; 17] = [
     site_reachable::RULE,
     site_crawlable::RULE,
     update_daily::RULE,
@@ -104,6 +112,12 @@ static ALL: [RuleDef; 11] = [
     disclosure_license::RULE,
     attribution_source::RULE,
     attribution_details::RULE,
+    disclosure_address::RULE,
+    disclosure_service_type::RULE,
+    disclosure_name::RULE,
+    attribution_link::RULE,
+    attribution_delay::RULE,
+    attribution_comments::RULE,
 ];
 
 /// Every rule, in the order of SPEC §5 (reports list them in this order).
@@ -594,15 +608,15 @@ mod tests {
     fn rules_are_listed_in_spec_order_and_filtered_by_kind() {
         let ids: Vec<&str> = all().iter().map(|r| r.id).collect();
         assert_eq!(ids.first(), Some(&"site.reachable"));
-        assert_eq!(ids.len(), 11);
+        assert_eq!(ids.len(), 17);
         let checked_at = chrono::Utc::now().with_timezone(&crate::model::vn_offset());
         let gov = Fx::government();
         let rules: Vec<String> = evaluate(&gov.ctx(), checked_at).into_iter().map(|r| r.rule).collect();
-        assert_eq!(rules.len(), 8);
+        assert_eq!(rules.len(), 9);
         assert!(rules.contains(&"update.daily".to_string()) && !rules.contains(&"disclosure.license".to_string()));
         let agg = Fx::aggregator();
         let rules: Vec<String> = evaluate(&agg.ctx(), checked_at).into_iter().map(|r| r.rule).collect();
-        assert_eq!(rules.len(), 8);
+        assert_eq!(rules.len(), 14);
         assert!(rules.contains(&"attribution.source".to_string()) && !rules.contains(&"disclosure.editorial_board".to_string()));
         assert_eq!(find("attribution.details").map(|r| r.severity), Some(Severity::Warning));
     }

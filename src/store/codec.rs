@@ -13,7 +13,10 @@ pub(super) const RESULTS_V1: u8 = 1;
 /// `results`: postcard `DayRec`.
 pub(super) const RESULTS_V2: u8 = 2;
 /// `pages`: deflated postcard `PageRec` (with the role it was fetched as).
-pub(super) const PAGES_V2: u8 = 3;
+/// 5 since the Decree 147/2024 facts joined `PageFacts` (tag 3 before):
+/// postcard is not self-describing, so a page of the older layout must not
+/// be read as the new one; it does not unpack and is fetched in full again.
+pub(super) const PAGES_V2: u8 = 5;
 /// `verdicts`: deflated postcard `VerdictRec`.
 pub(super) const VERDICTS_V1: u8 = 4;
 /// A day of one site's results inflates to far less than this; more is not ours.

@@ -1,0 +1,184 @@
+//! A plain walk over the parsed page for the extractors that need to know
+//! which element a piece of text sits in (header, footer, form), which the
+//! line walk of `walk.rs` does not keep.
+
+/// A node of the parsed page (named without depending on ego_tree).
+pub(super) type NodeRef<'a> = <scraper::ElementRef<'a> as std::ops::Deref>::Target;
+
+/// Calls `f(node, true)` on every node in document order and `f(node,
+/// false)` after its children; the first call returns false to skip the
+/// children (the closing call still comes). Iterative, so deep pages cost
+/// no stack, and linear in the nodes.
+pub(super) fn visit<'a>(doc: &'a scraper::Html, mut f: impl FnMut(NodeRef<'a>, bool) -> bool) {
+    let root = doc.tree.root();
+    let mut node = root.first_child();
+    while let Some(n) = node {
+        if f(n, true)
+            && let Some(child) = n.first_child()
+        {
+            node = Some(child);
+            continue;
+        }
+        f(n, false);
+        // Climb until a next sibling exists, closing the elements we leave.
+        let mut cur = n;
+        node = None;
+        loop {
+            if let Some(s) = cur.next_sibling() {
+                node = Some(s);
+                break;
+            }
+            let Some(p) = cur.parent() else { break };
+            // The document itself was never opened.
+            if p.parent().is_none() {
+                break;
+            }
+            f(p, false);
+            cur = p;
+        }
+    }
+}
+
+/// Attribute lookup by string compare (see walk.rs: cheaper than interning).
+pub(super) fn attr<'a>(el: &'a scraper::node::Element, name: &str) -> Option<&'a str> {
+    el.attrs().find(|(k, _)| *k == name).map(|(_, v)| v)
+}
+
+/// The class and id tokens of an element, lower-cased and space-separated,
+/// into a buffer the caller reuses, when its class or id holds one of the
+/// fragments `wanted` looks for; left empty otherwise. Most elements' classes
+/// ("item", "col-md-4") hold none, and one scan tells: no token is split,
+/// lower-cased or searched for them, which on a page of thousands of
+/// elements is what such a walk costs.
+pub(super) fn class_id_into(el: &scraper::node::Element, wanted: &regex::Regex, buf: &mut String) {
+    buf.clear();
+    if !el.attrs().any(|(k, v)| (k == "class" || k == "id") && wanted.is_match(v)) {
+        return;
+    }
+    for (k, v) in el.attrs() {
+        if k != "class" && k != "id" {
+            continue;
+        }
+        for t in v.split_ascii_whitespace() {
+            if !buf.is_empty() {
+                buf.push(' ');
+            }
+            buf.extend(t.chars().map(|c| c.to_ascii_lowercase()));
+        }
+    }
+}
+
+/// ASCII case-insensitive substring test (`needle` lower case): a cheap
+/// filter before folding a whole piece of text.
+pub(super) fn contains_ascii_ci(hay: &str, needle: &str) -> bool {
+    let (h, n) = (hay.as_bytes(), needle.as_bytes());
+    n.is_empty() || h.windows(n.len()).any(|w| w.eq_ignore_ascii_case(n))
+}
+
+/// Elements whose content is not visible text.
+pub(super) fn invisible(name: &str) -> bool {
+    matches!(
+        name,
+        "script" | "style" | "noscript" | "template" | "head" | "title" | "svg" | "iframe" | "object" | "select" | "canvas" | "textarea"
+    )
+}
+
+/// Elements that end a run of text (a line), as walk.rs breaks lines.
+pub(super) fn block(name: &str) -> bool {
+    matches!(
+        name,
+        "p" | "div"
+            | "li"
+            | "ul"
+            | "ol"
+            | "tr"
+            | "td"
+            | "th"
+            | "br"
+            | "table"
+            | "section"
+            | "article"
+            | "main"
+            | "header"
+            | "footer"
+            | "nav"
+            | "aside"
+            | "h1"
+            | "h2"
+            | "h3"
+            | "h4"
+            | "h5"
+            | "h6"
+            | "form"
+            | "dd"
+            | "dt"
+            | "dl"
+            | "figure"
+            | "figcaption"
+            | "blockquote"
+            | "address"
+            | "center"
+            | "hr"
+    )
+}
+
+/// Appends a text node's words to `buf`, one space between words, up to
+/// `cap` bytes; keeps pathological pages linear.
+pub(super) fn push_words(buf: &mut String, text: &str, cap: usize) {
+    for w in text.split_whitespace() {
+        if buf.len() >= cap {
+            return;
+        }
+        if !buf.is_empty() {
+            buf.push(' ');
+        }
+        buf.push_str(w);
+    }
+}
+
+/// Up to `max` characters of `text` around byte offset `at`, starting a
+/// little before it, on character boundaries; for evidence.
+pub(super) fn around(text: &str, at: usize, max: usize) -> String {
+    let mut start = at.min(text.len()).saturating_sub(60);
+    while start > 0 && !text.is_char_boundary(start) {
+        start -= 1;
+    }
+    // Start at a word.
+    if start > 0
+        && let Some(sp) = text.get(start..).and_then(|t| t.find(' '))
+        && start + sp < at
+    {
+        start += sp + 1;
+    }
+    let rest = text.get(start..).unwrap_or(text);
+    super::text::truncate_chars(rest, max).trim().to_string()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn visits_every_element_once_in_order_and_closes_it() {
+        let doc = scraper::Html::parse_document("<div><p>a<b>b</b></p><p>c</p></div>");
+        let mut seen = Vec::new();
+        visit(&doc, |n, entering| {
+            if let scraper::Node::Element(e) = n.value() {
+                seen.push(format!("<{}{}>", if entering { "" } else { "/" }, e.name()));
+            }
+            true
+        });
+        let s = seen.join("");
+        assert!(s.contains("<div><p><b></b></p><p></p></div>"), "{s}");
+        assert!(s.starts_with("<html>") && s.ends_with("</html>"), "{s}");
+    }
+
+    #[test]
+    fn around_quotes_on_char_boundaries() {
+        let t = "Chào mừng quý vị đến với Biển Xanh - Trang thông tin điện tử tổng hợp của tỉnh Khánh Hòa";
+        let at = t.find("Trang").unwrap_or(0);
+        let s = around(t, at, 60);
+        assert!(s.contains("Trang thông tin"), "{s}");
+        assert_eq!(around("", 5, 10), "");
+    }
+}

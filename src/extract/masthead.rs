@@ -1,0 +1,425 @@
+//! The top of a page as Decree 147/2024 Art. 24(9) reads it: the name the
+//! site presents itself by, and whether "trang thông tin điện tử tổng hợp"
+//! stands at the top (under or beside the name), in the body, or only in
+//! the footer.
+//!
+//! "Top" is the page's header region (a `<header>` outside any article, or
+//! an element whose class/id names a header, banner, logo or masthead), or
+//! text that comes before the main content (`<main>`, `<article>`, a
+//! section heading) within the first few hundred characters of the page.
+//! Elsewhere the words are placed by the line walk (footer or body), which
+//! is only consulted when the top does not hold them. Matching is folded
+//! (case, diacritics, NFD), like every label matcher.
+//!
+//! Cost: one more pass over the nodes, which copies text only inside the
+//! header, the logo and the first few hundred characters, and does not
+//! descend into articles and footers.
+
+use super::dom::{NodeRef, around, attr, block, class_id_into, contains_ascii_ci, invisible, push_words, visit};
+use super::facts::Found;
+use super::facts147::{Masthead, Placement, ServiceTypeMark};
+use super::text::{Folded, Line, clean, truncate_chars};
+
+/// The service type as written, folded; "TTĐT" is the abbreviation RULES.md lists.
+const PHRASES: &[&str] = &["trang thong tin dien tu tong hop", "trang ttdt tong hop"];
+/// Metadata that names the site itself (not the article).
+const NAME_METAS: &[&str] = &["og:site_name", "application-name", "apple-mobile-web-app-title"];
+/// class/id tokens of the element holding the site's name.
+const LOGO_TOKENS: &[&str] = &[
+    "logo",
+    "brand",
+    "branding",
+    "site-name",
+    "sitename",
+    "site-title",
+    "sitetitle",
+    "ten-trang",
+    "tentrang",
+];
+/// class/id fragments of a page header.
+const HEADER_TOKENS: &[&str] = &["header", "masthead", "banner", "logo", "brand", "slogan", "site-name", "sitename"];
+/// Any class/id fragment this walk looks at: footer, header, logo, menu.
+static TOKEN_FILTER: std::sync::LazyLock<regex::Regex> = std::sync::LazyLock::new(|| {
+    regex::Regex::new(r"(?i)foot|header|masthead|banner|logo|brand|slogan|site-?name|site-?title|ten-?trang|menu|nav")
+        .expect("static regex")
+});
+/// Text before the main content counts as the top only this far into the page.
+const TOP_CHARS: usize = 400;
+const MAX_MARKS: usize = 8;
+const MAX_NAMES: usize = 5;
+const BUF_CAP: usize = 4_000;
+const SNIPPET_CHARS: usize = 160;
+
+const M_HEADER: u8 = 1;
+const M_FOOTER: u8 = 2;
+const M_SKIP: u8 = 4;
+const M_CONTENT: u8 = 8;
+const M_LOGO: u8 = 16;
+const M_BLOCK: u8 = 32;
+const M_NAV: u8 = 64;
+
+#[derive(Default)]
+struct State {
+    header: u32,
+    /// Menus inside the header: their words are neither name nor type.
+    nav: u32,
+    footer: u32,
+    skip: u32,
+    content: u32,
+    logo: u32,
+    logo_done: bool,
+    main_seen: bool,
+    chars_before_main: usize,
+    head_text: String,
+    head_alt: String,
+    logo_text: String,
+    logo_alt: String,
+    /// Text before the main content, within the first `TOP_CHARS`.
+    blk: String,
+    frames: Vec<u8>,
+    /// The current element's class/id tokens (reused buffer).
+    toks: String,
+    out: Masthead,
+}
+
+/// Where the service type is written in `buf`, skipping the licence's own
+/// title ("Giấy phép thiết lập trang thông tin điện tử tổng hợp số …"),
+/// which names the kind of licence, not the site's service type under its name.
+fn find_phrase(buf: &str) -> Option<usize> {
+    // "tổng hợp" keeps "ng h" in ASCII in every case and form (NFC, NFD,
+    // upper case); most text has no such run and is not folded at all.
+    if !contains_ascii_ci(buf, "ng h") {
+        return None;
+    }
+    let folded = Folded::new(buf);
+    let f = folded.text.as_str();
+    PHRASES
+        .iter()
+        .flat_map(|p| f.match_indices(p).map(|(at, _)| at))
+        .filter(|&at| !f[..at].trim_end().ends_with("giay phep thiet lap"))
+        .min()
+        .map(|at| folded.orig(at))
+}
+
+impl State {
+    fn mark(&mut self, placement: Placement, in_image: bool, buf: &str) {
+        if self.out.service_type.len() >= MAX_MARKS {
+            return;
+        }
+        if let Some(at) = find_phrase(buf) {
+            self.out.service_type.push(ServiceTypeMark {
+                placement,
+                in_image,
+                snippet: around(buf, at, SNIPPET_CHARS),
+            });
+        }
+    }
+
+    fn flush_block(&mut self) {
+        if !self.blk.is_empty() {
+            let blk = std::mem::take(&mut self.blk);
+            self.mark(Placement::Top, false, &blk);
+            self.blk = blk;
+            self.blk.clear();
+        }
+    }
+
+    fn open(&mut self, n: NodeRef<'_>) -> bool {
+        match n.value() {
+            scraper::Node::Text(t) => {
+                if self.skip == 0 {
+                    self.text(t);
+                }
+                false
+            }
+            scraper::Node::Element(el) => {
+                let name = el.name();
+                let mut mask = 0u8;
+                if invisible(name) {
+                    mask |= M_SKIP;
+                }
+                if !self.blk.is_empty() && block(name) {
+                    mask |= M_BLOCK;
+                    self.flush_block();
+                }
+                if name == "img" && self.skip == 0 {
+                    let alt = attr(el, "alt").unwrap_or("");
+                    if self.header > 0 {
+                        push_words(&mut self.head_alt, alt, BUF_CAP);
+                    }
+                    if self.logo > 0 && self.logo_alt.is_empty() {
+                        push_words(&mut self.logo_alt, alt, BUF_CAP);
+                    }
+                }
+                let mut buf = std::mem::take(&mut self.toks);
+                class_id_into(el, &TOKEN_FILTER, &mut buf);
+                let toks = || buf.split(' ').filter(|t| !t.is_empty());
+                let footer =
+                    name == "footer" || toks().any(|t| t.contains("footer") || (t.starts_with("foot") && !t.starts_with("football")));
+                if footer {
+                    mask |= M_FOOTER;
+                }
+                // The main content starts; a `<main>` may still wrap the page's
+                // header, an `<article>` holds only the article's own.
+                if matches!(name, "main" | "article") {
+                    self.main_seen = true;
+                }
+                if name == "article" {
+                    mask |= M_CONTENT;
+                }
+                if self.header == 0 && matches!(name, "h2" | "h3" | "h4" | "h5" | "h6") {
+                    self.main_seen = true;
+                }
+                // An article's own header is no page header; nor is a footer's.
+                let header = !footer
+                    && self.content == 0
+                    && self.footer == 0
+                    && (name == "header" || toks().any(|t| HEADER_TOKENS.iter().any(|h| t.contains(h))));
+                if header {
+                    mask |= M_HEADER;
+                }
+                if name == "nav" || toks().any(|t| t.contains("menu") || t.contains("navbar") || t == "nav") {
+                    mask |= M_NAV;
+                }
+                let logo = !self.logo_done
+                    && self.logo == 0
+                    && self.content == 0
+                    && self.footer == 0
+                    && !footer
+                    && toks().any(|t| LOGO_TOKENS.contains(&t) || t.starts_with("logo"));
+                if logo {
+                    mask |= M_LOGO;
+                }
+                self.toks = buf;
+                self.apply(mask, true);
+                self.frames.push(mask);
+                // Nothing inside an article or a footer is the page's top
+                // (the footer is placed from the line walk): not descended.
+                mask & (M_SKIP | M_CONTENT | M_FOOTER) == 0
+            }
+            _ => false,
+        }
+    }
+
+    fn close(&mut self, n: NodeRef<'_>) {
+        if !matches!(n.value(), scraper::Node::Element(_)) {
+            return;
+        }
+        let Some(mask) = self.frames.pop() else { return };
+        if !self.blk.is_empty() && (mask & M_BLOCK != 0 || block(n.value().as_element().map_or("", |e| e.name()))) {
+            self.flush_block();
+        }
+        self.apply(mask, false);
+        if mask & M_HEADER != 0 && self.header == 0 {
+            let text = std::mem::take(&mut self.head_text);
+            let alt = std::mem::take(&mut self.head_alt);
+            let before = self.out.service_type.len();
+            self.mark(Placement::Top, false, &text);
+            if self.out.service_type.len() == before {
+                self.mark(Placement::Top, true, &alt);
+            }
+        }
+        if mask & M_LOGO != 0 && self.logo == 0 {
+            self.logo_done = true;
+            let text = std::mem::take(&mut self.logo_text);
+            let alt = std::mem::take(&mut self.logo_alt);
+            let (label, value) = if text.is_empty() { ("logo (alt)", alt) } else { ("logo", text) };
+            self.name(label, &value);
+        }
+    }
+
+    fn apply(&mut self, mask: u8, entering: bool) {
+        let step = |c: &mut u32| *c = if entering { c.saturating_add(1) } else { c.saturating_sub(1) };
+        if mask & M_HEADER != 0 {
+            step(&mut self.header);
+        }
+        if mask & M_FOOTER != 0 {
+            step(&mut self.footer);
+        }
+        if mask & M_SKIP != 0 {
+            step(&mut self.skip);
+        }
+        if mask & M_CONTENT != 0 {
+            step(&mut self.content);
+        }
+        if mask & M_LOGO != 0 {
+            step(&mut self.logo);
+        }
+        if mask & M_NAV != 0 {
+            step(&mut self.nav);
+        }
+    }
+
+    fn text(&mut self, t: &str) {
+        if t.trim().is_empty() {
+            return;
+        }
+        if self.logo > 0 {
+            push_words(&mut self.logo_text, t, BUF_CAP);
+        }
+        if self.header > 0 {
+            if self.nav == 0 {
+                push_words(&mut self.head_text, t, BUF_CAP);
+            }
+            return;
+        }
+        // Only the first words before the main content can be its top.
+        if self.footer == 0 && !self.main_seen && self.chars_before_main < TOP_CHARS {
+            push_words(&mut self.blk, t, BUF_CAP);
+            self.chars_before_main = self.chars_before_main.saturating_add(t.trim().len());
+        }
+    }
+
+    fn name(&mut self, label: &str, value: &str) {
+        let value = clean(value);
+        if value.is_empty() || self.out.names.len() >= MAX_NAMES || self.out.names.iter().any(|f| f.value == value) {
+            return;
+        }
+        let value = truncate_chars(&value, 200).to_string();
+        self.out.names.push(Found {
+            label: label.to_string(),
+            snippet: value.clone(),
+            value,
+        });
+    }
+}
+
+/// The masthead of a parsed page; `metas` are the page's (name, content)
+/// metadata and `lines` its visible text from the line walk, which places
+/// the words in the footer or the body when the top does not hold them.
+pub(super) fn extract(doc: &scraper::Html, metas: &[(&str, &str)], lines: &[Line]) -> Masthead {
+    let mut st = State::default();
+    for key in NAME_METAS {
+        if let Some((k, v)) = metas.iter().find(|(k, _)| k.eq_ignore_ascii_case(key)) {
+            st.name(k, v);
+        }
+    }
+    visit(doc, |n, entering| {
+        if entering {
+            st.open(n)
+        } else {
+            st.close(n);
+            false
+        }
+    });
+    st.flush_block();
+    if st.out.service_type.is_empty() {
+        for line in lines {
+            let place = if line.in_footer { Placement::Footer } else { Placement::Body };
+            st.mark(place, false, &line.text);
+        }
+    }
+    st.out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn run(html: &str) -> Masthead {
+        let doc = scraper::Html::parse_document(html);
+        let w = super::super::walk::walk_document(&doc);
+        extract(&doc, &[], &w.lines)
+    }
+
+    fn places(m: &Masthead) -> Vec<Placement> {
+        m.service_type.iter().map(|s| s.placement).collect()
+    }
+
+    #[test]
+    fn service_type_beside_the_name_in_the_header_is_top() {
+        let m = run(
+            r#"<header class="site-header"><a class="logo" href="/">Biển Xanh - Trang thông tin điện tử tổng hợp</a>
+            <nav><a href="/">Trang chủ</a></nav></header><main><h2>Tin mới</h2><p>Bài</p></main>"#,
+        );
+        assert_eq!(places(&m), vec![Placement::Top]);
+        assert!(m.service_type[0].snippet.contains("Trang thông tin điện tử tổng hợp"));
+        assert_eq!(
+            m.names.first().map(|n| n.value.as_str()),
+            Some("Biển Xanh - Trang thông tin điện tử tổng hợp")
+        );
+    }
+
+    #[test]
+    fn under_the_name_split_across_elements_and_upper_case() {
+        let m = run(r#"<div id="banner"><div class="site-name">CHÈ XANH</div>
+            <div class="slogan"><span>TRANG THÔNG TIN ĐIỆN TỬ</span> <span>TỔNG HỢP</span></div></div>
+            <div class="content"><h2>Tin</h2></div>"#);
+        assert_eq!(places(&m), vec![Placement::Top]);
+        assert_eq!(m.names.first().map(|n| n.value.as_str()), Some("CHÈ XANH"));
+    }
+
+    #[test]
+    fn only_in_the_footer_is_footer() {
+        let m = run(
+            r#"<header><a class="logo" href="/">Tin Nhanh</a></header><main><h2>Tin</h2><p>x</p></main>
+            <footer><p>Trang thông tin điện tử tổng hợp Tin Nhanh</p><p>Giấy phép số 1/GP-STTTT</p></footer>"#,
+        );
+        assert_eq!(places(&m), vec![Placement::Footer]);
+        let m = run(r#"<div class="ft-wrap"><p>Trang thông tin điện tử tổng hợp</p></div>"#);
+        assert_eq!(
+            places(&m),
+            vec![Placement::Top],
+            "no header, no main: the first words of the page are its top"
+        );
+        let m = run(r#"<div class="footer-header"><p>Trang thông tin điện tử tổng hợp</p></div>"#);
+        assert_eq!(places(&m), vec![Placement::Footer]);
+    }
+
+    #[test]
+    fn inside_the_content_is_body_and_article_headers_are_not_page_headers() {
+        let m = run(
+            r#"<header><a class="logo" href="/">X</a></header><main><article><header class="article-header">
+            <h1>Thế nào là trang thông tin điện tử tổng hợp?</h1></header></article></main>"#,
+        );
+        assert_eq!(places(&m), vec![Placement::Body]);
+    }
+
+    #[test]
+    fn a_main_element_may_wrap_the_page_header() {
+        let m = run(r#"<main id="app"><header class="top"><div class="site-name">Chè Xanh</div>
+            <p>Trang thông tin điện tử tổng hợp</p></header><section><h2>Tin</h2></section></main>"#);
+        assert_eq!(places(&m), vec![Placement::Top]);
+    }
+
+    #[test]
+    fn logo_image_alt_counts_as_top_in_an_image() {
+        let m = run(
+            r#"<div class="header"><a href="/"><img src="/logo.png" alt="Biển Xanh - Trang TTĐT tổng hợp"></a></div><main><p>x</p></main>"#,
+        );
+        assert_eq!(places(&m), vec![Placement::Top]);
+        assert!(m.service_type[0].in_image);
+    }
+
+    #[test]
+    fn names_from_metadata_and_nothing_without_the_words() {
+        let doc = scraper::Html::parse_document("<p>Trang tin tổng hợp</p>");
+        let m = extract(&doc, &[("og:site_name", "Báo Mới"), ("application-name", "Báo Mới")], &[]);
+        assert!(m.service_type.is_empty());
+        assert_eq!(m.names.len(), 1, "the same name once: {:?}", m.names);
+        assert_eq!(m.names[0].label, "og:site_name");
+    }
+
+    #[test]
+    fn the_licence_title_is_not_the_service_type_and_menus_are_not_quoted() {
+        let m = run(
+            r#"<header><a class="logo" href="/">Phố Núi</a><nav><a href="/">Trang chủ</a></nav></header>
+            <main><h2>Tin</h2></main><footer><p>Giấy phép thiết lập trang thông tin điện tử tổng hợp số 03/GP-STTTT</p></footer>"#,
+        );
+        assert!(m.service_type.is_empty(), "{:?}", m.service_type);
+        let m = run(
+            r#"<header><a class="logo" href="/">Phố Núi</a> <span>Trang thông tin điện tử tổng hợp</span>
+            <nav><a href="/">Trang chủ</a></nav></header>"#,
+        );
+        assert_eq!(
+            m.service_type.first().map(|s| s.snippet.as_str()),
+            Some("Phố Núi Trang thông tin điện tử tổng hợp")
+        );
+    }
+
+    #[test]
+    fn scripts_are_not_text() {
+        let m = run(r#"<header><script>var s = "Trang thông tin điện tử tổng hợp";</script></header>"#);
+        assert!(m.service_type.is_empty());
+    }
+}
