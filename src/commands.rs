@@ -16,6 +16,7 @@ use crate::engine::Engine;
 use crate::findings::{self, open_store_for_reading, period_summary, report_context};
 use crate::fixtures::{self, FixtureSet, write_fixture_config};
 use crate::model::{ResultRecord, Severity, Status, vn_now, vn_today};
+use crate::progress::Progress;
 use crate::registry::{Registry, Site};
 use crate::report::{self, Format, ReportContext};
 use crate::settings::Settings;
@@ -147,6 +148,8 @@ pub struct CheckArgs {
     pub out: Option<PathBuf>,
     /// None: never exit 1 (`--fail-on never`).
     pub fail_on: Option<Severity>,
+    /// Draw progress on stderr: the binary's call (a terminal, no `--quiet`).
+    pub progress: bool,
 }
 
 /// The exit code for `--fail-on`: 1 when any result is at or above it.
@@ -178,9 +181,11 @@ pub fn check(config_path: &Path, args: CheckArgs) -> Result<Exit, Failure> {
         // other formats read the day back from the store at the end.
         let mut violations = false;
         let mut write_error: Option<anyhow::Error> = None;
+        let mut progress = Progress::new(sites.len(), args.progress);
         engine
             .check_each(&sites, as_of, rx, |o| {
                 violations |= exit_for(&o.results, fail_on) == Exit::Violations;
+                progress.site_done(o.results.iter().any(|r| r.status == Status::Fail));
                 if let (Some(out), None) = (lines.as_mut(), write_error.as_ref())
                     && let Err(e) = out.write_site(&o.results)
                 {
@@ -190,6 +195,7 @@ pub fn check(config_path: &Path, args: CheckArgs) -> Result<Exit, Failure> {
             .await
             .context("check failed")
             .map_err(fatal)?;
+        progress.finish();
         if let Some(e) = write_error {
             return Err(fatal(e));
         }

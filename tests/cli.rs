@@ -163,3 +163,41 @@ async fn check_exit_codes_and_formats() {
     assert!(String::from_utf8_lossy(&out.stderr).contains("another sitewarden process"));
     drop(held);
 }
+
+/// Progress (sites done, failing so far, time left) is for a person at a
+/// terminal: with stderr going to a pipe, as in a script or CI, stderr holds
+/// log lines only, no escape codes, no carriage returns, no summary; and
+/// `--quiet` is accepted. stdout has the results either way.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn no_progress_output_when_stderr_is_not_a_terminal() {
+    let set = small_set();
+    let running = serve(&set).await.expect("serve");
+    let dir = tempfile::tempdir().expect("tempdir");
+    let cfg = write_fixture_config(dir.path(), &set, &running.registry).expect("config");
+    for quiet in [false, true] {
+        let out = tokio::task::spawn_blocking({
+            let cfg = cfg.clone();
+            move || {
+                let mut cmd = Command::new(env!("CARGO_BIN_EXE_sitewarden"));
+                cmd.args(["check", "--as-of", "2026-11-25", "--fail-on", "never"]);
+                if quiet {
+                    cmd.arg("--quiet");
+                }
+                // Info, so the log is not empty: lines, but no bar among them.
+                cmd.arg("--config")
+                    .arg(&cfg)
+                    .env("SITEWARDEN_LOG", "info")
+                    .output()
+                    .expect("binary runs")
+            }
+        })
+        .await
+        .expect("join");
+        let err = String::from_utf8_lossy(&out.stderr);
+        assert_eq!(out.status.code(), Some(0), "{err}");
+        assert!(!err.is_empty(), "the log at info level is expected on stderr");
+        assert!(!err.contains('\x1b') && !err.contains('\r'), "escape codes or redraws in {err:?}");
+        assert!(!err.contains(" failing") && !err.contains("sites in"), "progress text in {err:?}");
+        assert!(String::from_utf8_lossy(&out.stdout).contains("\"site.reachable\""));
+    }
+}
