@@ -13,6 +13,12 @@
 //! `--nights 0`; the target they measure is a crawler peak RSS of at most
 //! 64 MB with 1,000 sites and 64 in flight.
 //!
+//! `--slope 1000,10000 --pages 3 --page-kb 8` runs one first pass at each
+//! registry size instead (a fresh store and server child each, the peak RSS
+//! reset in between) and prints peak RSS against registry size: with the
+//! results streamed to the store as each site finishes (issue 14) it should
+//! grow with the sites in flight (`--concurrency`), barely with the registry.
+//!
 //! The servers run in a child process, the bench itself re-executed with
 //! `--serve` (see "Server child" below), so the peak RSS and CPU printed for
 //! the crawler are those of the bench process alone; the child's are
@@ -36,9 +42,9 @@ use http_body_util::Full;
 use hyper::Response;
 use hyper::http::request::Parts;
 use sitewarden::config::{Config, parse_rate};
-use sitewarden::engine::{Engine, SiteOutcome};
+use sitewarden::engine::Engine;
 use sitewarden::fixtures::{self, LoopbackServer, Xorshift};
-use sitewarden::registry::Registry;
+use sitewarden::registry::{Registry, Site};
 use sitewarden::settings::Settings;
 use tokio::sync::watch;
 use xxhash_rust::xxh3::xxh3_64;
@@ -54,6 +60,12 @@ struct Args {
     serve: bool,
     /// Hidden, for the server child: seed of the nightly changes.
     seed: u64,
+    /// `--slope 1000,10000`: one first pass at each registry size, peak RSS
+    /// of each (issue 14: memory follows the sites in flight, not the registry).
+    slope: Vec<usize>,
+    /// `--page-kb N`: pages of about N KB instead of 30–80 KB, so that ten
+    /// thousand sites fit in the server child's memory.
+    page_kb: Option<usize>,
 }
 
 /// Seed of the nightly page changes, passed to the server child.
@@ -69,6 +81,8 @@ fn args() -> Args {
         night_rate: "100/1s".into(),
         serve: false,
         seed: NIGHT_SEED,
+        slope: Vec::new(),
+        page_kb: None,
     };
     let argv: Vec<String> = std::env::args().collect();
     let mut i = 1;
@@ -82,6 +96,8 @@ fn args() -> Args {
             "--nights" => a.nights = val.parse().unwrap_or(a.nights),
             "--night-rate" => a.night_rate = val,
             "--seed" => a.seed = val.parse().unwrap_or(a.seed),
+            "--slope" => a.slope = val.split(',').filter_map(|n| n.trim().parse().ok()).collect(),
+            "--page-kb" => a.page_kb = val.parse().ok(),
             "--serve" => {
                 a.serve = true;
                 i += 1;
@@ -205,6 +221,17 @@ fn page(r: &mut Xorshift, site: usize, title: &str, body: &str, target: usize, n
     p
 }
 
+/// `--page-kb`, set once at start (0: the usual 30–80 KB).
+static PAGE_KB: AtomicU64 = AtomicU64::new(0);
+
+/// How large a generated page grows: 30–80 KB, or about `--page-kb`.
+fn page_size(r: &mut Xorshift) -> usize {
+    match PAGE_KB.load(Ordering::Relaxed) as usize {
+        0 => 30_000 + r.below(50_000),
+        kb => kb * 1000 / 2 + r.below(kb * 1000),
+    }
+}
+
 /// Day of the first pass; the second is the day after.
 fn day0() -> NaiveDate {
     NaiveDate::from_ymd_opt(2026, 10, 1).expect("date")
@@ -269,7 +296,7 @@ fn gen_site(site: usize, pages: usize, day: NaiveDate) -> HashMap<String, Bytes>
     let articles = article_paths(pages);
     let nav = news_paths(pages);
     let mut files = HashMap::new();
-    let target = |r: &mut Xorshift| 30_000 + r.below(50_000);
+    let target = |r: &mut Xorshift| page_size(r);
 
     let mut home = String::from("<section class=\"hot\">");
     for l in &listings {
@@ -445,7 +472,7 @@ fn change_pages(r: &mut Xorshift, n: usize, sites: &[Pages], pages: usize) {
         };
         let mut g = Xorshift::new(r.next_u64() | 1);
         let art = article_body(&mut g, day, n as u32 + 1);
-        let size = 30_000 + g.below(50_000);
+        let size = page_size(&mut g);
         let body = page(&mut g, s, "Tin mới", &art, size, &nav);
         let e = etag(body.as_bytes());
         if let Ok(mut p) = sites[s].write() {
@@ -522,6 +549,8 @@ impl ServerChild {
                 &pages.to_string(),
                 "--seed",
                 &seed.to_string(),
+                "--page-kb",
+                &PAGE_KB.load(Ordering::Relaxed).to_string(),
             ])
             .stdin(Stdio::piped())
             .stdout(Stdio::piped())
@@ -652,6 +681,7 @@ fn dir_size(p: &Path) -> u64 {
         .sum()
 }
 
+#[derive(Default)]
 struct Pass {
     wall: Duration,
     /// Requests per site, registry order.
@@ -663,16 +693,34 @@ struct Pass {
     failed_homes: usize,
 }
 
-fn summarise(outcomes: &[SiteOutcome], wall: Duration) -> Pass {
-    Pass {
-        wall,
-        per_site: outcomes.iter().map(|o| o.crawl.requests).collect(),
-        requests: outcomes.iter().map(|o| u64::from(o.crawl.requests)).sum(),
-        not_modified: outcomes.iter().map(|o| u64::from(o.crawl.not_modified)).sum(),
-        bytes: outcomes.iter().map(|o| o.crawl.bytes).sum(),
-        partial: outcomes.iter().filter(|o| !o.crawl.partial.is_empty()).count(),
-        failed_homes: outcomes.iter().filter(|o| o.crawl.home.is_err()).count(),
-    }
+/// One pass through `Engine::check_each`, as `sitewarden check` runs it:
+/// each site's counts are added up as it finishes and nothing else of it
+/// is kept, so the peak RSS is the crawler's, not this bench's.
+fn pass(rt: &tokio::runtime::Runtime, engine: &Engine, sites: &[Site], day: NaiveDate, rx: &watch::Receiver<bool>) -> Pass {
+    let t = Instant::now();
+    let mut p = Pass {
+        per_site: vec![0; sites.len()],
+        ..Pass::default()
+    };
+    rt.block_on(engine.check_each(sites, day, rx.clone(), |o| {
+        let c = &o.crawl;
+        if let Some(slot) = c
+            .site_id
+            .strip_prefix("tinh-")
+            .and_then(|i| i.parse::<usize>().ok())
+            .and_then(|i| p.per_site.get_mut(i))
+        {
+            *slot = c.requests;
+        }
+        p.requests += u64::from(c.requests);
+        p.not_modified += u64::from(c.not_modified);
+        p.bytes += c.bytes;
+        p.partial += usize::from(!c.partial.is_empty());
+        p.failed_homes += usize::from(c.home.is_err());
+    }))
+    .expect("check");
+    p.wall = t.elapsed();
+    p
 }
 
 fn print_peak_rss(server: &mut ServerChild) {
@@ -692,6 +740,7 @@ static ALLOC: dhat::Alloc = dhat::Alloc;
 
 fn main() {
     let a = args();
+    PAGE_KB.store(a.page_kb.unwrap_or(0) as u64, Ordering::Relaxed);
     if a.serve {
         serve_main(&a);
     } else {
@@ -703,17 +752,18 @@ fn main() {
     }
 }
 
-fn bench_main(a: &Args) {
-    let rate = match parse_rate(&a.rate) {
-        Ok(r) => r,
-        Err(e) => {
-            eprintln!("--rate: {e}");
-            std::process::exit(2);
-        }
-    };
+/// A registry of `n` synthetic sites served by a server child, and an
+/// engine over it with its store in a temp directory.
+struct Setup {
+    server: ServerChild,
+    /// Holds the store and the findings until dropped.
+    dir: tempfile::TempDir,
+    engine: Engine,
+}
+
+fn setup(a: &Args, n: usize) -> Setup {
     let t_gen = Instant::now();
-    let (mut server, addrs, total_bytes) = ServerChild::start(a.sites, a.pages, NIGHT_SEED);
-    let server_pid = server.pid();
+    let (server, addrs, total_bytes) = ServerChild::start(n, a.pages, NIGHT_SEED);
     let mut registry = String::new();
     for (s, addr) in addrs.iter().enumerate() {
         // The registry names the listings, as an officer's would; the
@@ -726,15 +776,14 @@ fn bench_main(a: &Args) {
         ));
     }
     println!(
-        "generated {} sites x {} pages ({:.1} MB of pages, avg {:.0} KB) in {:?}, served by child {server_pid}",
-        a.sites,
+        "generated {} sites x {} pages ({:.1} MB of pages, avg {:.0} KB) in {:?}, served by child {}",
+        n,
         a.pages,
         total_bytes as f64 / 1e6,
-        total_bytes as f64 / 1e3 / (a.sites * (a.pages + 3)).max(1) as f64,
-        t_gen.elapsed()
+        total_bytes as f64 / 1e3 / (n * (a.pages + 3)).max(1) as f64,
+        t_gen.elapsed(),
+        server.pid()
     );
-
-    let rt = tokio::runtime::Builder::new_multi_thread().enable_all().build().expect("runtime");
     let dir = tempfile::tempdir().expect("tempdir");
     std::fs::write(dir.path().join("sites.toml"), &registry).expect("registry");
     drop(registry);
@@ -750,17 +799,85 @@ fn bench_main(a: &Args) {
     .expect("config");
     let config = Config::load(&dir.path().join("sitewarden.toml")).expect("config");
     let registry = Registry::load(&config.registry).expect("registry");
-    let sites = registry.sites.clone();
-    let retention = config.store.retention_days;
-    let db = config.db_path();
     let engine = Engine::new(Settings::new(config, registry).expect("holidays")).expect("engine");
+    Setup { server, dir, engine }
+}
+
+/// Linux: start this process's peak RSS (VmHWM) afresh, so that each
+/// registry size of `--slope` is measured on its own.
+fn reset_peak_rss() -> bool {
+    std::fs::write("/proc/self/clear_refs", "5").is_ok()
+}
+
+/// `--slope 1000,10000`: one first pass over each registry size, few pages
+/// per site, the same sites in flight; peak RSS against registry size.
+fn slope_main(a: &Args) {
+    let rt = tokio::runtime::Builder::new_multi_thread().enable_all().build().expect("runtime");
+    let (_tx, rx) = watch::channel(false);
+    let mut rows = Vec::new();
+    for &n in &a.slope {
+        let mut s = setup(a, n);
+        let reset = reset_peak_rss();
+        let rss0 = proc_status_kb("self", "VmRSS:") as f64 / 1024.0;
+        let p = pass(&rt, &s.engine, &s.engine.registry.sites, day0(), &rx);
+        let peak = peak_rss_mb("self");
+        println!(
+            "{n:>7} sites: {:>9.2?}, {} requests, {} failed homes, RSS before {rss0:.1} MB, peak {peak:.1} MB{} (server child {:.1} MB)",
+            p.wall,
+            p.requests,
+            p.failed_homes,
+            if reset {
+                ""
+            } else {
+                " (VmHWM not reset: includes the sizes before)"
+            },
+            s.server.peak_rss_mb()
+        );
+        rows.push((n, rss0, peak));
+        drop(s.engine);
+        drop(s.dir);
+    }
+    println!(
+        "\n== peak RSS against registry size ({} in flight, {} pages per site) ==",
+        a.concurrency, a.pages
+    );
+    for (n, rss0, peak) in &rows {
+        println!("{n:>7} sites   peak {peak:>7.1} MB   (before the pass {rss0:.1} MB)");
+    }
+    if let (Some(first), Some(last)) = (rows.first(), rows.last())
+        && last.0 > first.0
+    {
+        println!(
+            "slope              {:.1} KB of peak RSS per registered site",
+            (last.2 - first.2) * 1024.0 / (last.0 - first.0) as f64
+        );
+    }
+}
+
+fn bench_main(a: &Args) {
+    if !a.slope.is_empty() {
+        return slope_main(a);
+    }
+    let rate = match parse_rate(&a.rate) {
+        Ok(r) => r,
+        Err(e) => {
+            eprintln!("--rate: {e}");
+            std::process::exit(2);
+        }
+    };
+    let Setup {
+        mut server,
+        dir: _dir,
+        engine,
+    } = setup(a, a.sites);
+    let server_pid = server.pid();
+    let rt = tokio::runtime::Builder::new_multi_thread().enable_all().build().expect("runtime");
+    let sites = engine.registry.sites.clone();
+    let retention = engine.config.store.retention_days;
+    let db = engine.config.db_path();
     let (_tx, rx) = watch::channel(false);
 
-    let run = |engine: &Engine, day: NaiveDate| -> Pass {
-        let t = Instant::now();
-        let out = rt.block_on(engine.check(&sites, day, rx.clone())).expect("check");
-        summarise(&out, t.elapsed())
-    };
+    let run = |engine: &Engine, day: NaiveDate| -> Pass { pass(&rt, engine, &sites, day, &rx) };
 
     let cpu0 = cpu_seconds("self");
     let server_cpu0 = cpu_seconds(&server_pid);

@@ -68,6 +68,10 @@ pub struct CheckCli {
     /// Exit 1 when a result fails at or above this severity.
     #[arg(long, value_enum, ignore_case = true, default_value_t = FailOnArg::Violation)]
     pub fail_on: FailOnArg,
+    /// No progress line on the terminal (sites done, failing so far, time
+    /// left) and no summary; there is none anyway when stderr is not a terminal.
+    #[arg(long, short)]
+    pub quiet: bool,
 }
 
 #[derive(Args)]

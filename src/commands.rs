@@ -1,6 +1,7 @@
 //! The commands of SPEC §2, called by the thin binary. Errors become a
 //! message and an exit code here, at the edge.
 
+use std::collections::HashMap;
 use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
@@ -14,7 +15,8 @@ use crate::config::Config;
 use crate::engine::Engine;
 use crate::findings::{self, open_store_for_reading, period_summary, report_context};
 use crate::fixtures::{self, FixtureSet, write_fixture_config};
-use crate::model::{ResultRecord, Severity, Status, vn_today};
+use crate::model::{ResultRecord, Severity, Status, vn_now, vn_today};
+use crate::progress::Progress;
 use crate::registry::{Registry, Site};
 use crate::report::{self, Format, ReportContext};
 use crate::settings::Settings;
@@ -146,6 +148,8 @@ pub struct CheckArgs {
     pub out: Option<PathBuf>,
     /// None: never exit 1 (`--fail-on never`).
     pub fail_on: Option<Severity>,
+    /// Draw progress on stderr: the binary's call (a terminal, no `--quiet`).
+    pub progress: bool,
 }
 
 /// The exit code for `--fail-on`: 1 when any result is at or above it.
@@ -166,12 +170,107 @@ pub fn check(config_path: &Path, args: CheckArgs) -> Result<Exit, Failure> {
     rt.block_on(async {
         let engine = Engine::new(settings).context("cannot start the check").map_err(fatal)?;
         let (_tx, rx) = shutdown_signal();
-        let outcomes = engine.check(&sites, as_of, rx).await.context("check failed").map_err(fatal)?;
-        let results: Vec<ResultRecord> = outcomes.into_iter().flat_map(|o| o.results).collect();
+        // Results stored from here on are this run's; seconds, as stored.
+        let started = vn_now().timestamp();
+        let mut lines = match format {
+            Format::Jsonl => Some(JsonlOut::open(args.out.as_deref()).map_err(fatal)?),
+            _ => None,
+        };
+        // Nothing of a site is kept past its check (issue 14): the exit code
+        // needs one flag, jsonl is written as each site finishes, and the
+        // other formats read the day back from the store at the end.
+        let mut violations = false;
+        let mut write_error: Option<anyhow::Error> = None;
+        let mut progress = Progress::new(sites.len(), args.progress);
+        engine
+            .check_each(&sites, as_of, rx, |o| {
+                violations |= exit_for(&o.results, fail_on) == Exit::Violations;
+                progress.site_done(o.results.iter().any(|r| r.status == Status::Fail));
+                if let (Some(out), None) = (lines.as_mut(), write_error.as_ref())
+                    && let Err(e) = out.write_site(&o.results)
+                {
+                    write_error = Some(e);
+                }
+            })
+            .await
+            .context("check failed")
+            .map_err(fatal)?;
+        progress.finish();
+        if let Some(e) = write_error {
+            return Err(fatal(e));
+        }
+        let results = run_results(&engine.store, as_of, &sites, started).map_err(fatal)?;
         let ctx = report_context(&engine.config, &engine.registry, &engine.store, &engine.calendar, as_of);
-        write_output(format, args.out.as_deref(), &results, &ctx).map_err(fatal)?;
-        Ok(exit_for(&results, fail_on))
+        match lines {
+            Some(out) => out.finish(&results, &ctx).map_err(fatal)?,
+            None => write_output(format, args.out.as_deref(), &results, &ctx).map_err(fatal)?,
+        }
+        Ok(if violations { Exit::Violations } else { Exit::Ok })
     })
+}
+
+/// The results this run stored for `sites`, read back from the store, in
+/// registry order and rules in SPEC order as each site stored them. Results
+/// stored earlier the same day (a run cut short) are not this run's.
+fn run_results(store: &crate::store::Store, as_of: NaiveDate, sites: &[Site], started: i64) -> anyhow::Result<Vec<ResultRecord>> {
+    let order: HashMap<&str, usize> = sites.iter().enumerate().map(|(i, s)| (s.id.as_str(), i)).collect();
+    let mut results = store
+        .results_for_day(as_of)
+        .context("cannot read the results back from the database")?;
+    results.retain(|r| order.contains_key(r.site.as_str()) && r.checked_at.timestamp() >= started);
+    results.sort_by_key(|r| order.get(r.site.as_str()).copied().unwrap_or(usize::MAX));
+    Ok(results)
+}
+
+/// Where `check --format jsonl` writes: each site's lines as the site
+/// finishes, in completion order (no reorder buffer: a slow site would hold
+/// back every line behind it), and the changes line once all are done.
+/// A file is written under a temp name and renamed over `--out` at the end.
+enum JsonlOut {
+    Stdout,
+    File(report::AtomicFile, PathBuf),
+}
+
+impl JsonlOut {
+    fn open(out: Option<&Path>) -> anyhow::Result<JsonlOut> {
+        Ok(match out {
+            Some(path) => JsonlOut::File(
+                report::AtomicFile::create(path).with_context(|| format!("cannot write {}", path.display()))?,
+                path.to_path_buf(),
+            ),
+            None => JsonlOut::Stdout,
+        })
+    }
+
+    fn write_site(&mut self, results: &[ResultRecord]) -> anyhow::Result<()> {
+        match self {
+            JsonlOut::Stdout => {
+                let stdout = std::io::stdout();
+                let mut lock = stdout.lock();
+                report::jsonl::write_records(results, &mut lock)
+                    .and_then(|()| lock.flush())
+                    .context("cannot write to standard output")
+            }
+            JsonlOut::File(file, path) => {
+                report::jsonl::write_records(results, file.writer()).with_context(|| format!("cannot write {}", path.display()))
+            }
+        }
+    }
+
+    fn finish(self, results: &[ResultRecord], ctx: &ReportContext) -> anyhow::Result<()> {
+        match self {
+            JsonlOut::Stdout => {
+                let stdout = std::io::stdout();
+                let mut lock = stdout.lock();
+                report::jsonl::write_changes(results, ctx, &mut lock)
+                    .and_then(|()| lock.flush())
+                    .context("cannot write to standard output")
+            }
+            JsonlOut::File(mut file, path) => report::jsonl::write_changes(results, ctx, file.writer())
+                .and_then(|()| file.commit())
+                .with_context(|| format!("cannot write {}", path.display())),
+        }
+    }
 }
 
 pub struct ReportArgs {

@@ -187,6 +187,7 @@ struct RawCrawl {
     allow_private_addresses: Option<bool>,
     max_crawl_delay: Option<Spanned<String>>,
     max_retry_after: Option<Spanned<String>>,
+    missing_recheck: Option<Spanned<String>>,
     proxy: Option<Spanned<String>>,
 }
 
@@ -256,6 +257,9 @@ pub struct CrawlConfig {
     pub max_crawl_delay: Duration,
     /// Longest `Retry-After` we wait for before giving up on a page.
     pub max_retry_after: Duration,
+    /// A sitemap or feed that answered 404 or 410 is not asked for again
+    /// until this long after (issue 14: no request whose answer is known).
+    pub missing_recheck: Duration,
     /// Every request goes through this HTTP proxy when set; the `*_PROXY`
     /// environment variables are ignored either way.
     pub proxy: Option<url::Url>,
@@ -276,6 +280,7 @@ impl Default for CrawlConfig {
             allow_private_addresses: false,
             max_crawl_delay: Duration::from_secs(30),
             max_retry_after: Duration::from_secs(60),
+            missing_recheck: Duration::from_secs(7 * 86_400),
             proxy: None,
         }
     }
@@ -401,6 +406,7 @@ impl Config {
             allow_private_addresses: c.allow_private_addresses.unwrap_or(false),
             max_crawl_delay: duration(&c.max_crawl_delay, d.max_crawl_delay)?,
             max_retry_after: duration(&c.max_retry_after, d.max_retry_after)?,
+            missing_recheck: duration(&c.missing_recheck, d.missing_recheck)?,
             proxy: match &c.proxy {
                 None => None,
                 Some(s) => Some(parse_proxy(s.get_ref()).map_err(|m| at(s.span(), m))?),

@@ -220,31 +220,53 @@ impl Engine {
         (crawl, results)
     }
 
-    /// Check `sites` with at most `max_concurrent_sites` in flight. Results
-    /// come back in registry order, rules in SPEC order.
-    pub async fn check(&self, sites: &[Site], as_of: NaiveDate, shutdown: watch::Receiver<bool>) -> Result<Vec<SiteOutcome>, EngineError> {
+    /// Check `sites` with at most `max_concurrent_sites` in flight, handing
+    /// each site's outcome (counts and results, without its pages) to `each`
+    /// as soon as its check is stored, in completion order. Nothing of a
+    /// site is kept here once `each` returns, so a run's memory follows the
+    /// sites in flight, not the size of the registry: whoever needs the
+    /// whole day reads it back from the store (`results_for_day`).
+    ///
+    /// A store error does not stop the other sites; the first one is
+    /// returned once every site has run, as before.
+    pub async fn check_each(
+        &self,
+        sites: &[Site],
+        as_of: NaiveDate,
+        shutdown: watch::Receiver<bool>,
+        mut each: impl FnMut(SiteOutcome),
+    ) -> Result<(), EngineError> {
         let limit = self.config.crawl.max_concurrent_sites.max(1);
-        let outcomes: Vec<Result<Option<SiteOutcome>, EngineError>> = stream::iter(sites)
-            // A province's crawls are kept as counts and results only: the
-            // pages' facts are in the store, and holding every site's here
-            // would grow with the registry.
+        let mut finished = stream::iter(sites)
             .map(|s| async {
                 self.check_site(s, as_of, shutdown.clone())
                     .await
                     .map(|o| o.map(SiteOutcome::without_pages))
             })
-            .buffer_unordered(limit)
-            .collect()
-            .await;
-        let mut done = Vec::with_capacity(outcomes.len());
-        for o in outcomes {
-            if let Some(o) = o? {
-                done.push(o);
+            .buffer_unordered(limit);
+        let mut first_error = None;
+        while let Some(outcome) = finished.next().await {
+            match outcome {
+                Ok(Some(o)) => each(o),
+                Ok(None) => {}
+                Err(e) => {
+                    tracing::error!(error = %e, "a site's check could not be stored");
+                    first_error.get_or_insert(e);
+                }
             }
         }
+        self.fetcher.limits.clear();
+        first_error.map_or(Ok(()), Err)
+    }
+
+    /// [`Engine::check_each`], collected in registry order. Holds every
+    /// site's results until the end: for tests and small sets (the demo's
+    /// fixtures); `check` and the daemon stream.
+    pub async fn check(&self, sites: &[Site], as_of: NaiveDate, shutdown: watch::Receiver<bool>) -> Result<Vec<SiteOutcome>, EngineError> {
+        let mut done = Vec::new();
+        self.check_each(sites, as_of, shutdown, |o| done.push(o)).await?;
         let order: HashMap<&str, usize> = sites.iter().enumerate().map(|(i, s)| (s.id.as_str(), i)).collect();
         done.sort_by_key(|o| order.get(o.crawl.site_id.as_str()).copied().unwrap_or(usize::MAX));
-        self.fetcher.limits.clear();
         Ok(done)
     }
 }

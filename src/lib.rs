@@ -21,6 +21,7 @@ pub mod findings;
 pub mod fixtures;
 pub mod metrics;
 pub mod model;
+pub mod progress;
 pub mod registry;
 pub mod report;
 pub mod rules;

@@ -31,7 +31,8 @@ fn init_logging(format: LogFormat, default_level: &str) {
     let colour = !journal && std::io::stderr().is_terminal() && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty());
     let builder = tracing_subscriber::fmt()
         .with_env_filter(filter)
-        .with_writer(std::io::stderr)
+        // Through check's progress bar, when one is drawn.
+        .with_writer(|| sitewarden::progress::LogWriter)
         .with_ansi(colour);
     let _ = match (format, journal) {
         (LogFormat::Json, false) => builder.json().try_init(),
@@ -110,6 +111,7 @@ fn main() -> ExitCode {
                     FailOnArg::Warning => Some(Severity::Warning),
                     FailOnArg::Never => None,
                 },
+                progress: !c.quiet && std::io::stderr().is_terminal(),
             },
         ),
         Command::Report(r) => commands::report(

@@ -163,3 +163,89 @@ async fn check_exit_codes_and_formats() {
     assert!(String::from_utf8_lossy(&out.stderr).contains("another sitewarden process"));
     drop(held);
 }
+
+/// Progress (sites done, failing so far, time left) is for a person at a
+/// terminal: with stderr going to a pipe, as in a script or CI, stderr holds
+/// log lines only, no escape codes, no carriage returns, no summary; and
+/// `--quiet` is accepted. stdout has the results either way.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn no_progress_output_when_stderr_is_not_a_terminal() {
+    let set = small_set();
+    let running = serve(&set).await.expect("serve");
+    let dir = tempfile::tempdir().expect("tempdir");
+    let cfg = write_fixture_config(dir.path(), &set, &running.registry).expect("config");
+    for quiet in [false, true] {
+        let out = tokio::task::spawn_blocking({
+            let cfg = cfg.clone();
+            move || {
+                let mut cmd = Command::new(env!("CARGO_BIN_EXE_sitewarden"));
+                cmd.args(["check", "--as-of", "2026-11-25", "--fail-on", "never"]);
+                if quiet {
+                    cmd.arg("--quiet");
+                }
+                // Info, so the log is not empty: lines, but no bar among them.
+                cmd.arg("--config")
+                    .arg(&cfg)
+                    .env("SITEWARDEN_LOG", "info")
+                    .output()
+                    .expect("binary runs")
+            }
+        })
+        .await
+        .expect("join");
+        let err = String::from_utf8_lossy(&out.stderr);
+        assert_eq!(out.status.code(), Some(0), "{err}");
+        assert!(!err.is_empty(), "the log at info level is expected on stderr");
+        assert!(!err.contains('\x1b') && !err.contains('\r'), "escape codes or redraws in {err:?}");
+        assert!(!err.contains(" failing") && !err.contains("sites in"), "progress text in {err:?}");
+        assert!(String::from_utf8_lossy(&out.stdout).contains("\"site.reachable\""));
+    }
+}
+
+/// `check` keeps no site's results past its check (issue 14): jsonl is
+/// written site by site (to a file through a temp name), the other formats
+/// are read back from the store at the end, and either way a run's output
+/// holds that run's results once each, whatever ran earlier that day.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn check_output_streamed_or_read_back_holds_the_runs_results_once() {
+    let set = small_set();
+    let running = serve(&set).await.expect("serve");
+    let dir = tempfile::tempdir().expect("tempdir");
+    let cfg = write_fixture_config(dir.path(), &set, &running.registry).expect("config");
+    let jsonl = dir.path().join("out.jsonl");
+    let junit = dir.path().join("out.xml");
+    let path = |p: &Path| p.to_str().unwrap_or_default().to_string();
+    for _ in 0..2 {
+        for (format, out) in [("jsonl", &jsonl), ("junit", &junit)] {
+            let args = [
+                "check",
+                "--as-of",
+                "2026-11-25",
+                "--fail-on",
+                "never",
+                "--format",
+                format,
+                "--out",
+                &path(out),
+            ];
+            let out = sitewarden_async(args.iter().map(|a| a.to_string()).collect(), cfg.clone()).await;
+            assert_eq!(out.status.code(), Some(0), "{}", String::from_utf8_lossy(&out.stderr));
+        }
+    }
+    let text = std::fs::read_to_string(&jsonl).expect("jsonl written");
+    let reachable: Vec<serde_json::Value> = text
+        .lines()
+        .filter_map(|l| serde_json::from_str::<serde_json::Value>(l).ok())
+        .filter(|v| v["rule"] == "site.reachable")
+        .collect();
+    assert_eq!(reachable.len(), 2, "{text}");
+    let leftovers = std::fs::read_dir(dir.path())
+        .expect("dir")
+        .flatten()
+        .filter(|e| e.file_name().to_string_lossy().contains(".tmp-"))
+        .count();
+    assert_eq!(leftovers, 0, "temp files left behind");
+    let xml = std::fs::read_to_string(&junit).expect("junit written");
+    assert_eq!(xml.matches("<testsuite ").count(), 2, "{xml}");
+    assert_eq!(xml.matches("name=\"site.reachable\"").count(), 2, "{xml}");
+}

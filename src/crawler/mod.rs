@@ -31,6 +31,28 @@ pub struct CachedPage {
     pub feed_items: Vec<Item>,
 }
 
+/// What the store kept of a site's robots.txt: RFC 9309 §2.4 lets a
+/// crawler use it for 24 hours without asking, and after that the
+/// validators make the request conditional.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct CachedRobots {
+    /// The status of the last full answer: 2xx (with `body`) or 4xx
+    /// (everything allowed, no body). 5xx and unreachable are never kept.
+    pub status: u16,
+    /// The text as decoded and parsed, within `MAX_ROBOTS_BYTES`.
+    pub body: String,
+    pub validators: Validators,
+    /// Unix seconds of the server's last answer (full, 304 or 4xx).
+    pub fetched_at: i64,
+}
+
+/// A sitemap or feed that answered 404 or 410, and since when (unix seconds).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Missing {
+    pub status: u16,
+    pub since: i64,
+}
+
 /// Where the crawler looks up earlier fetches; the store implements it, so
 /// the crawler does not depend on the store.
 pub trait PageCache: Send + Sync {
@@ -39,6 +61,17 @@ pub trait PageCache: Send + Sync {
     /// Called as each page is analysed, so the crawl itself need not hold
     /// every page's links until it ends.
     fn remember(&self, _url: &str, _page: &CachedPage, _content_hash: u64) {}
+    /// The robots.txt at `url` as last answered.
+    fn robots(&self, _url: &str) -> Option<CachedRobots> {
+        None
+    }
+    fn remember_robots(&self, _url: &str, _robots: &CachedRobots) {}
+    /// Whether the sitemap or feed at `url` last answered 404 or 410.
+    fn missing(&self, _url: &str) -> Option<Missing> {
+        None
+    }
+    /// Record that `url` answered 404 or 410, or with `None` that it is there again.
+    fn remember_missing(&self, _url: &str, _missing: Option<Missing>) {}
 }
 
 /// Why a page was fetched; disclosure pages are the one-hop introduction /

@@ -4,18 +4,42 @@
 use std::collections::HashMap;
 use std::num::NonZeroU32;
 use std::sync::{Arc, Mutex};
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
 use governor::{DefaultDirectRateLimiter, Quota, RateLimiter};
 
 struct HostPace {
     interval: Duration,
     limiter: Arc<DefaultDirectRateLimiter>,
+    /// When the last request it let through went.
+    last: Instant,
 }
+
+impl HostPace {
+    /// Nothing waits on it and its interval has passed since the last
+    /// request: a fresh limiter would let the next one through as soon, so
+    /// forgetting it changes no pace.
+    fn idle(&self, now: Instant) -> bool {
+        Arc::strong_count(&self.limiter) == 1 && now.saturating_duration_since(self.last) > self.interval
+    }
+}
+
+/// Hosts kept before the idle ones are looked for.
+const PRUNE_FROM: usize = 256;
 
 #[derive(Default)]
 pub struct HostLimits {
-    hosts: Mutex<HashMap<String, HostPace>>,
+    hosts: Mutex<Hosts>,
+}
+
+#[derive(Default)]
+struct Hosts {
+    map: HashMap<String, HostPace>,
+    /// Look for idle hosts once the map is this large: a pass over a
+    /// province meets every host once, and the limiters of hosts whose
+    /// crawls are done would otherwise pile up until the pass ends
+    /// (issue 14: memory follows the sites in flight, not the registry).
+    prune_at: usize,
 }
 
 fn limiter(interval: Duration) -> DefaultDirectRateLimiter {
@@ -31,24 +55,27 @@ impl HostLimits {
     /// `Crawl-delay`) replaces a looser one and never the other way round.
     pub async fn until_ready(&self, host: &str, interval: Duration) {
         let (lim, fresh) = {
-            let mut hosts = match self.hosts.lock() {
-                Ok(h) => h,
-                Err(poisoned) => poisoned.into_inner(),
-            };
-            match hosts.get(host) {
+            let mut hosts = self.lock();
+            match hosts.map.get(host) {
                 Some(p) if p.interval >= interval => (p.limiter.clone(), false),
                 existing => {
                     // Replacing a limiter that has just let a request through
                     // must not grant a free burst: the new one starts "used".
                     let had_one = existing.is_some();
                     let lim = Arc::new(limiter(interval));
-                    hosts.insert(
+                    hosts.map.insert(
                         host.to_string(),
                         HostPace {
                             interval,
                             limiter: lim.clone(),
+                            last: Instant::now(),
                         },
                     );
+                    if hosts.map.len() >= hosts.prune_at.max(PRUNE_FROM) {
+                        let now = Instant::now();
+                        hosts.map.retain(|_, p| !p.idle(now));
+                        hosts.prune_at = hosts.map.len() * 2;
+                    }
                     (lim, had_one)
                 }
             }
@@ -57,20 +84,32 @@ impl HostLimits {
             lim.until_ready().await;
         }
         lim.until_ready().await;
+        if let Some(p) = self.lock().map.get_mut(host).filter(|p| Arc::ptr_eq(&p.limiter, &lim)) {
+            p.last = Instant::now();
+        }
+    }
+
+    fn lock(&self) -> std::sync::MutexGuard<'_, Hosts> {
+        match self.hosts.lock() {
+            Ok(h) => h,
+            Err(poisoned) => poisoned.into_inner(),
+        }
     }
 
     /// Forget hosts after a pass so a province's worth of limiters is not kept forever.
     pub fn clear(&self) {
-        if let Ok(mut h) = self.hosts.lock() {
-            h.clear();
-        }
+        *self.lock() = Hosts::default();
+    }
+
+    #[cfg(test)]
+    fn hosts(&self) -> usize {
+        self.lock().map.len()
     }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
-    use std::time::Instant;
 
     #[tokio::test]
     async fn paces_requests_per_host() {
@@ -92,5 +131,34 @@ mod tests {
         let t = Instant::now();
         l.until_ready("a:80", Duration::from_millis(80)).await;
         assert!(t.elapsed() >= Duration::from_millis(70), "{:?}", t.elapsed());
+    }
+
+    #[tokio::test]
+    async fn limiters_of_idle_hosts_are_forgotten_during_a_pass() {
+        let l = HostLimits::default();
+        let pace = Duration::from_millis(1);
+        for i in 0..PRUNE_FROM * 4 {
+            l.until_ready(&format!("h{i}:80"), pace).await;
+            if i % 64 == 0 {
+                tokio::time::sleep(Duration::from_millis(3)).await;
+            }
+        }
+        tokio::time::sleep(Duration::from_millis(5)).await;
+        l.until_ready("last:80", pace).await;
+        assert!(l.hosts() < PRUNE_FROM * 2, "{} hosts kept", l.hosts());
+    }
+
+    #[tokio::test]
+    async fn a_host_within_its_interval_is_not_forgotten() {
+        let l = HostLimits::default();
+        let slow = Duration::from_millis(300);
+        l.until_ready("slow:80", slow).await;
+        for i in 0..PRUNE_FROM * 2 {
+            l.until_ready(&format!("h{i}:80"), Duration::from_micros(1)).await;
+        }
+        // Pruned meanwhile, it would answer at once.
+        let t = Instant::now();
+        l.until_ready("slow:80", slow).await;
+        assert!(t.elapsed() >= Duration::from_millis(100), "{:?}", t.elapsed());
     }
 }

@@ -13,9 +13,9 @@ use super::fetch::{Fetcher, Response};
 use super::limits;
 use super::quirks;
 use super::robots::{MAX_ROBOTS_BYTES, Robots};
-use super::{CachedPage, CrawledPage, PageCache, PageRole, RobotsOutcome, RobotsStatus, SiteCrawl, charset};
+use super::{CachedPage, CachedRobots, CrawledPage, Missing, PageCache, PageRole, RobotsOutcome, RobotsStatus, SiteCrawl, charset};
 use crate::extract::{self, Link, PageFacts};
-use crate::model::{FailureKind, FetchFailure};
+use crate::model::{FailureKind, FetchFailure, vn_now};
 use crate::registry::Site;
 
 /// How many pages of each kind one crawl visits at most, so articles never
@@ -49,35 +49,101 @@ fn http_failure(r: &Response) -> Option<FetchFailure> {
     None
 }
 
-async fn fetch_robots(fetcher: &Fetcher, home: &Url, interval: Duration) -> (RobotsOutcome, Robots, Option<FetchFailure>, u32, u64) {
+/// RFC 9309 §2.4: a robots.txt may be used this long without asking again.
+const ROBOTS_FRESH_SECS: i64 = 24 * 3600;
+
+/// What [`fetch_robots`] found, with the requests it took.
+struct RobotsFetch {
+    outcome: RobotsOutcome,
+    robots: Robots,
+    failure: Option<FetchFailure>,
+    requests: u32,
+    bytes: u64,
+    /// Answered 304 to the kept validators.
+    not_modified: bool,
+}
+
+/// robots.txt for `home`: the kept copy while it is under 24 hours old,
+/// else asked for with the kept validators (a 304 renews the copy), else in
+/// full. 2xx and 4xx answers are kept; 5xx and failures never are, so the
+/// next crawl asks again.
+async fn fetch_robots(fetcher: &Fetcher, home: &Url, interval: Duration, cache: &dyn PageCache) -> RobotsFetch {
     let url = home.join("/robots.txt").unwrap_or_else(|_| home.clone());
-    let outcome = |status, home_allowed, robots: &Robots| RobotsOutcome {
-        url: url.to_string(),
-        status,
-        home_allowed,
-        crawl_delay: robots.crawl_delay,
-        rule_line: robots.disallows.first().map(|d| format!("Disallow: {d}")),
+    let done = |status, robots: Robots, failure: Option<FetchFailure>, requests, bytes, not_modified| RobotsFetch {
+        outcome: RobotsOutcome {
+            url: url.to_string(),
+            home_allowed: failure.is_none() && robots.allowed(home),
+            status,
+            crawl_delay: robots.crawl_delay,
+            rule_line: robots.disallows.first().map(|d| format!("Disallow: {d}")),
+        },
+        robots,
+        failure,
+        requests,
+        bytes,
+        not_modified,
     };
-    match fetcher.get(&url, None, interval, MAX_ROBOTS_BYTES).await {
+    let from_kept = |kept: &CachedRobots| {
+        if (200..300).contains(&kept.status) {
+            (RobotsStatus::Parsed, Robots::parse(&kept.body))
+        } else {
+            (RobotsStatus::Missing(kept.status), Robots::allow_all())
+        }
+    };
+    let now = vn_now().timestamp();
+    let kept = cache.robots(url.as_str());
+    if let Some(k) = &kept
+        && (0..ROBOTS_FRESH_SECS).contains(&(now - k.fetched_at))
+    {
+        let (status, robots) = from_kept(k);
+        return done(status, robots, None, 0, 0, false);
+    }
+    // Only a kept text can answer a 304, and only validators the server
+    // gave can earn one.
+    let kept = kept.filter(|k| (200..300).contains(&k.status) && (k.validators.etag.is_some() || k.validators.last_modified.is_some()));
+    let resp = fetcher
+        .get(&url, kept.as_ref().map(|k| &k.validators), interval, MAX_ROBOTS_BYTES)
+        .await;
+    if let (Ok(r), Some(mut k)) = (&resp, kept)
+        && r.not_modified()
+    {
+        k.fetched_at = now;
+        cache.remember_robots(url.as_str(), &k);
+        let (status, robots) = from_kept(&k);
+        return done(status, robots, None, r.requests, 0, true);
+    }
+    match resp {
         Ok(r) if (200..300).contains(&r.status) => {
-            let robots = Robots::parse(&charset::decode_text(&r.body, r.content_type.as_deref()));
-            let allowed = robots.allowed(home);
-            (
-                outcome(RobotsStatus::Parsed, allowed, &robots),
-                robots,
-                None,
-                r.requests,
-                r.body.len() as u64,
-            )
+            let text = charset::decode_text(&r.body, r.content_type.as_deref());
+            let robots = Robots::parse(&text);
+            cache.remember_robots(
+                url.as_str(),
+                &CachedRobots {
+                    status: r.status,
+                    body: text,
+                    validators: r.validators.clone(),
+                    fetched_at: now,
+                },
+            );
+            done(RobotsStatus::Parsed, robots, None, r.requests, r.body.len() as u64, false)
         }
         Ok(r) if (400..500).contains(&r.status) => {
-            let robots = Robots::allow_all();
-            (
-                outcome(RobotsStatus::Missing(r.status), true, &robots),
-                robots,
+            cache.remember_robots(
+                url.as_str(),
+                &CachedRobots {
+                    status: r.status,
+                    body: String::new(),
+                    validators: Default::default(),
+                    fetched_at: now,
+                },
+            );
+            done(
+                RobotsStatus::Missing(r.status),
+                Robots::allow_all(),
                 None,
                 r.requests,
                 r.body.len() as u64,
+                false,
             )
         }
         Ok(r) => {
@@ -92,19 +158,16 @@ async fn fetch_robots(fetcher: &Fetcher, home: &Url, interval: Duration) -> (Rob
                     r.status
                 ),
             };
-            let robots = Robots::deny_all();
-            (
-                outcome(RobotsStatus::Unavailable(f.clone()), false, &robots),
-                robots,
+            done(
+                RobotsStatus::Unavailable(f.clone()),
+                Robots::deny_all(),
                 Some(f),
                 r.requests,
                 r.body.len() as u64,
+                false,
             )
         }
-        Err(f) => {
-            let robots = Robots::deny_all();
-            (outcome(RobotsStatus::Unavailable(f.clone()), false, &robots), robots, Some(f), 1, 0)
-        }
+        Err(f) => done(RobotsStatus::Unavailable(f.clone()), Robots::deny_all(), Some(f), 1, 0, false),
     }
 }
 
@@ -135,10 +198,18 @@ pub async fn crawl_site(fetcher: Arc<Fetcher>, site: &Site, cache: &dyn PageCach
         duration_ms: 0,
     };
 
-    let (outcome, robots, robots_failure, reqs, bytes) = fetch_robots(&fetcher, &home, interval).await;
+    let RobotsFetch {
+        outcome,
+        robots,
+        failure: robots_failure,
+        requests,
+        bytes,
+        not_modified,
+    } = fetch_robots(&fetcher, &home, interval, cache).await;
     crawl.robots = outcome;
-    crawl.requests += reqs;
+    crawl.requests += requests;
     crawl.bytes += bytes;
+    crawl.not_modified += u32::from(not_modified);
     if let Some(f) = robots_failure {
         crawl.home = Err(f);
         crawl.duration_ms = started.elapsed().as_millis() as u64;
@@ -203,6 +274,7 @@ pub async fn crawl_site(fetcher: Arc<Fetcher>, site: &Site, cache: &dyn PageCach
 
     let mut counts = [0usize; 7];
     let cap = cfg.max_pages_per_site;
+    let missing_recheck = i64::try_from(cfg.missing_recheck.as_secs()).unwrap_or(i64::MAX);
     let mut skipped_for_cap: Vec<PageRole> = Vec::new();
     let mut articles: VecDeque<Url> = VecDeque::new();
     // Menu links that look like listings beyond MAX_LISTINGS: fetched last,
@@ -253,8 +325,26 @@ pub async fn crawl_site(fetcher: Arc<Fetcher>, site: &Site, cache: &dyn PageCach
             }
             continue;
         }
-        let cached = cache.cached(url.as_str()).filter(|c| c.role == role);
         let is_html = !matches!(role, PageRole::Feed | PageRole::Sitemap);
+        // A sitemap or feed that answered 404/410 lately is not asked again
+        // (`missing_recheck`); a feed's absence is reported as asking would.
+        let missing = if is_html { None } else { cache.missing(url.as_str()) };
+        if let Some(m) = missing
+            && (0..missing_recheck).contains(&(vn_now().timestamp() - m.since))
+        {
+            if !(role == PageRole::Sitemap && m.status == 404) {
+                crawl.failures.push((
+                    url.to_string(),
+                    FetchFailure {
+                        kind: FailureKind::HttpStatus,
+                        status: Some(m.status),
+                        detail: format!("{url} trả về mã HTTP {}", m.status),
+                    },
+                ));
+            }
+            continue;
+        }
+        let cached = cache.cached(url.as_str()).filter(|c| c.role == role);
         let resp = match fetcher
             .get(&url, cached.as_ref().map(|c| &c.validators), interval, cfg.max_body_bytes)
             .await
@@ -271,6 +361,18 @@ pub async fn crawl_site(fetcher: Arc<Fetcher>, site: &Site, cache: &dyn PageCach
         };
         crawl.requests += resp.requests;
         crawl.bytes += resp.body.len() as u64;
+        if !is_html && matches!(resp.status, 404 | 410) {
+            let since = vn_now().timestamp();
+            cache.remember_missing(
+                url.as_str(),
+                Some(Missing {
+                    status: resp.status,
+                    since,
+                }),
+            );
+        } else if missing.is_some() {
+            cache.remember_missing(url.as_str(), None);
+        }
         if let Some(f) = http_failure(&resp) {
             if role == PageRole::Home {
                 crawl.home = Err(f);

@@ -20,16 +20,27 @@ struct ChangesLine<'a> {
 
 impl Renderer for JsonlRenderer {
     fn render(&self, results: &[ResultRecord], ctx: &ReportContext, out: &mut dyn Write) -> std::io::Result<()> {
-        for r in results {
-            serde_json::to_writer(&mut *out, r)?;
-            out.write_all(b"\n")?;
-        }
-        if let Some(changes) = ctx.changes(results) {
-            serde_json::to_writer(&mut *out, &ChangesLine { changes: &changes })?;
-            out.write_all(b"\n")?;
-        }
-        Ok(())
+        write_records(results, out)?;
+        write_changes(results, ctx, out)
     }
+}
+
+/// The result lines alone: `check` writes each site's as the site finishes.
+pub fn write_records(results: &[ResultRecord], out: &mut dyn Write) -> std::io::Result<()> {
+    for r in results {
+        serde_json::to_writer(&mut *out, r)?;
+        out.write_all(b"\n")?;
+    }
+    Ok(())
+}
+
+/// The closing changes line, when the context knows a previous day.
+pub fn write_changes(results: &[ResultRecord], ctx: &ReportContext, out: &mut dyn Write) -> std::io::Result<()> {
+    if let Some(changes) = ctx.changes(results) {
+        serde_json::to_writer(&mut *out, &ChangesLine { changes: &changes })?;
+        out.write_all(b"\n")?;
+    }
+    Ok(())
 }
 
 #[cfg(test)]

@@ -150,37 +150,65 @@ pub fn renderer_for(format: Format) -> Box<dyn Renderer> {
 /// followed or overwritten; the rename replaces a link at `path` itself
 /// rather than writing through it.
 pub fn write_atomically(path: &Path, f: impl FnOnce(&mut dyn Write) -> io::Result<()>) -> io::Result<()> {
-    let dir = match path.parent() {
-        Some(d) if !d.as_os_str().is_empty() => d.to_path_buf(),
-        _ => std::path::PathBuf::from("."),
-    };
-    let file_name = path
-        .file_name()
-        .ok_or_else(|| io::Error::new(io::ErrorKind::InvalidInput, format!("{} names no file", path.display())))?;
-    let mut prefix = std::ffi::OsString::from(".");
-    prefix.push(file_name);
-    prefix.push(".tmp-");
-    let mut builder = tempfile::Builder::new();
-    builder.prefix(&prefix);
-    // tempfile creates 0600; findings files are read by officers, so keep
-    // what the umask allows, as a plain create would.
-    #[cfg(unix)]
-    {
-        use std::os::unix::fs::PermissionsExt;
-        builder.permissions(std::fs::Permissions::from_mode(0o666));
+    let mut file = AtomicFile::create(path)?;
+    f(file.writer())?;
+    file.commit()
+}
+
+/// A file written as [`write_atomically`] does, for a writer that cannot be
+/// one closure: `check --format jsonl --out` writes each site's lines as the
+/// site finishes. Dropped without [`AtomicFile::commit`], the temp file goes
+/// and `path` keeps what it had.
+pub struct AtomicFile {
+    path: std::path::PathBuf,
+    dir: std::path::PathBuf,
+    w: io::BufWriter<tempfile::NamedTempFile>,
+}
+
+impl AtomicFile {
+    pub fn create(path: &Path) -> io::Result<AtomicFile> {
+        let dir = match path.parent() {
+            Some(d) if !d.as_os_str().is_empty() => d.to_path_buf(),
+            _ => std::path::PathBuf::from("."),
+        };
+        let file_name = path
+            .file_name()
+            .ok_or_else(|| io::Error::new(io::ErrorKind::InvalidInput, format!("{} names no file", path.display())))?;
+        let mut prefix = std::ffi::OsString::from(".");
+        prefix.push(file_name);
+        prefix.push(".tmp-");
+        let mut builder = tempfile::Builder::new();
+        builder.prefix(&prefix);
+        // tempfile creates 0600; findings files are read by officers, so keep
+        // what the umask allows, as a plain create would.
+        #[cfg(unix)]
+        {
+            use std::os::unix::fs::PermissionsExt;
+            builder.permissions(std::fs::Permissions::from_mode(0o666));
+        }
+        let tmp = builder.tempfile_in(&dir)?;
+        Ok(AtomicFile {
+            path: path.to_path_buf(),
+            dir,
+            w: io::BufWriter::new(tmp),
+        })
     }
-    // Dropped on any error below, which removes the temp file.
-    let tmp = builder.tempfile_in(&dir)?;
-    let mut w = io::BufWriter::new(tmp);
-    f(&mut w)?;
-    let tmp = w.into_inner().map_err(|e| e.into_error())?;
-    tmp.as_file().sync_all()?;
-    tmp.persist(path).map_err(|e| e.error)?;
-    // The rename itself must survive a power cut too.
-    if let Ok(d) = std::fs::File::open(&dir) {
-        let _ = d.sync_all();
+
+    pub fn writer(&mut self) -> &mut dyn Write {
+        &mut self.w
     }
-    Ok(())
+
+    /// fsync, rename over `path`, fsync the directory.
+    pub fn commit(self) -> io::Result<()> {
+        let tmp = self.w.into_inner().map_err(|e| e.into_error())?;
+        tmp.as_file().sync_all()?;
+        tmp.persist(&self.path).map_err(|e| e.error)?;
+        // The rename itself must survive a power cut too.
+        if let Ok(d) = std::fs::File::open(&self.dir) {
+            let _ = d.sync_all();
+        }
+        Ok(())
+    }
 }
 
 /// A (site, rule) pair named in [`Changes`].

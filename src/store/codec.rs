@@ -19,6 +19,9 @@ pub(super) const RESULTS_V2: u8 = 2;
 pub(super) const PAGES_V2: u8 = 5;
 /// `verdicts`: deflated postcard `VerdictRec`.
 pub(super) const VERDICTS_V1: u8 = 4;
+/// `meta` under `robots`: deflated postcard `CachedRobots` (its own number,
+/// so no tag means two things anywhere in the store).
+pub(super) const ROBOTS_V1: u8 = 6;
 /// A day of one site's results inflates to far less than this; more is not ours.
 const MAX_RESULTS_BYTES: u64 = 16 * 1024 * 1024;
 

@@ -4,10 +4,10 @@
 use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 
-use super::codec::{PAGES_V2, dec, enc, key, pack, unpack};
+use super::codec::{PAGES_V2, ROBOTS_V1, dec, enc, key, pack, unpack};
 use super::{Result, Store};
 use crate::crawler::limits::ItemLimits;
-use crate::crawler::{CachedPage, PageCache, PageRole, SiteCrawl, Validators};
+use crate::crawler::{CachedPage, CachedRobots, Missing, PageCache, PageRole, SiteCrawl, Validators};
 use crate::extract::{Item, LegalDocument, PageFacts};
 use crate::model::{KnownDocument, KnownItem, vn_now};
 
@@ -196,6 +196,34 @@ impl PageCache for Store {
         // log line, not a failed crawl.
         if let Err(e) = pack(PAGES_V2, &rec).and_then(|v| Ok(self.pages.insert(url.as_bytes(), v)?)) {
             tracing::warn!(url, error = %e, "cannot keep a fetched page for the next crawl");
+        }
+    }
+
+    // robots.txt and known-missing sitemaps and feeds are crawl bookkeeping
+    // in `meta`, keyed by URL; like a page, one that cannot be kept only
+    // costs a request next time.
+    fn robots(&self, url: &str) -> Option<CachedRobots> {
+        unpack(ROBOTS_V1, &self.meta.get(key(&["robots", url])).ok()??)
+    }
+
+    fn remember_robots(&self, url: &str, robots: &CachedRobots) {
+        if let Err(e) = pack(ROBOTS_V1, robots).and_then(|v| Ok(self.meta.insert(key(&["robots", url]), v)?)) {
+            tracing::warn!(url, error = %e, "cannot keep robots.txt for the next crawl");
+        }
+    }
+
+    fn missing(&self, url: &str) -> Option<Missing> {
+        dec(&self.meta.get(key(&["missing", url])).ok()??)
+    }
+
+    fn remember_missing(&self, url: &str, missing: Option<Missing>) {
+        let k = key(&["missing", url]);
+        let done = match missing {
+            Some(m) => enc(&m).and_then(|v| Ok(self.meta.insert(k, v)?)).map(drop),
+            None => self.meta.remove(k).map(drop).map_err(Into::into),
+        };
+        if let Err(e) = done {
+            tracing::warn!(url, error = %e, "cannot keep whether a sitemap or feed is missing");
         }
     }
 
