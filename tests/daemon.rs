@@ -211,8 +211,19 @@ async fn runs_on_schedule_reloads_and_stops_cleanly() {
             "findings-{today}.{ext} missing"
         );
     }
-    let (status, metrics) = wait_http(port, "/metrics", &d).await;
-    assert_eq!(status, 200);
+    // The report is counted once its last file is written: the files may
+    // be seen a moment before the count.
+    let mut metrics = String::new();
+    let start = Instant::now();
+    while start.elapsed() < Duration::from_secs(30) {
+        let (status, body) = wait_http(port, "/metrics", &d).await;
+        assert_eq!(status, 200);
+        metrics = body;
+        if metrics.contains("sitewarden_reports_total{outcome=\"ok\"}") {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(200)).await;
+    }
     assert!(metrics.contains("sitewarden_crawls_total{site=\"gov\""), "{metrics}");
     assert!(metrics.contains("sitewarden_pages_fetched_total{class=\"2xx\"}"), "{metrics}");
     assert!(
