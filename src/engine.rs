@@ -13,7 +13,7 @@ use tokio::sync::watch;
 use crate::calendar::Calendar;
 use crate::config::Config;
 use crate::crawler::limits::ItemLimits;
-use crate::crawler::{Fetcher, RobotsOutcome, RobotsStatus, SiteCrawl, crawl_site};
+use crate::crawler::{Fetcher, RobotsStatus, SiteCrawl, crawl_site};
 use crate::events;
 use crate::model::{Evidence, FailureKind, FetchFailure, ResultRecord, Status, vn_now};
 use crate::registry::{Registry, Site};
@@ -198,25 +198,13 @@ impl Engine {
                 })
             })
             .collect();
-        let crawl = SiteCrawl {
-            site_id: site.id.clone(),
-            home_url: site.url.to_string(),
-            home: Err(failure.clone()),
-            robots: RobotsOutcome {
-                url: String::new(),
-                status: RobotsStatus::Unavailable(failure),
-                home_allowed: false,
-                crawl_delay: None,
-                rule_line: None,
-            },
-            pages: Vec::new(),
-            failures: Vec::new(),
-            partial: Vec::new(),
-            requests: 0,
-            bytes: 0,
-            not_modified: 0,
-            duration_ms: 0,
-        };
+        let crawl = SiteCrawl::nothing_yet(
+            &site.id,
+            site.url.as_str(),
+            Err(failure.clone()),
+            RobotsStatus::Unavailable(failure),
+            false,
+        );
         (crawl, results)
     }
 

@@ -149,6 +149,36 @@ pub struct SiteCrawl {
 }
 
 impl SiteCrawl {
+    /// A crawl of `site_id` that has fetched nothing yet: robots.txt as
+    /// given, no pages, no counts.
+    pub fn nothing_yet(
+        site_id: &str,
+        home_url: &str,
+        home: Result<(), FetchFailure>,
+        robots: RobotsStatus,
+        home_allowed: bool,
+    ) -> SiteCrawl {
+        SiteCrawl {
+            site_id: site_id.to_string(),
+            home_url: home_url.to_string(),
+            home,
+            robots: RobotsOutcome {
+                url: String::new(),
+                status: robots,
+                home_allowed,
+                crawl_delay: None,
+                rule_line: None,
+            },
+            pages: Vec::new(),
+            failures: Vec::new(),
+            partial: Vec::new(),
+            requests: 0,
+            bytes: 0,
+            not_modified: 0,
+            duration_ms: 0,
+        }
+    }
+
     pub fn home_page(&self) -> Option<&CrawledPage> {
         self.pages.iter().find(|p| p.role == PageRole::Home)
     }

@@ -178,25 +178,7 @@ pub async fn crawl_site(fetcher: Arc<Fetcher>, site: &Site, cache: &dyn PageCach
     let cfg = fetcher.config().clone();
     let mut interval = site.per_host_rate.unwrap_or(cfg.per_host_rate).interval();
     let home = site.url.clone();
-    let mut crawl = SiteCrawl {
-        site_id: site.id.clone(),
-        home_url: home.to_string(),
-        home: Ok(()),
-        robots: RobotsOutcome {
-            url: String::new(),
-            status: RobotsStatus::Missing(404),
-            home_allowed: true,
-            crawl_delay: None,
-            rule_line: None,
-        },
-        pages: Vec::new(),
-        failures: Vec::new(),
-        partial: Vec::new(),
-        requests: 0,
-        bytes: 0,
-        not_modified: 0,
-        duration_ms: 0,
-    };
+    let mut crawl = SiteCrawl::nothing_yet(&site.id, home.as_str(), Ok(()), RobotsStatus::Missing(404), true);
 
     let RobotsFetch {
         outcome,
