@@ -17,8 +17,8 @@
 use crate::crawler::{CrawledPage, SiteCrawl};
 use crate::model::{Evidence, Severity};
 
-use super::reproduced::{articles, title};
-use super::{AGGREGATOR, RuleContext, RuleDef, Verdict, law, push_capped};
+use super::reproduced::{Judged, Wording, judge_articles, title};
+use super::{AGGREGATOR, RuleContext, RuleDef, Verdict, law};
 
 pub const RULE: RuleDef = RuleDef {
     id: "attribution.comments",
@@ -30,21 +30,15 @@ pub const RULE: RuleDef = RuleDef {
     check,
 };
 
-enum Outcome {
-    Closed(Evidence),
-    Open(Evidence),
-    NotJudged(Evidence),
-}
-
-fn judge(crawl: &SiteCrawl, page: &CrawledPage) -> Outcome {
+fn judge(crawl: &SiteCrawl, page: &CrawledPage) -> Judged {
     let url = page.final_url.as_str();
     let name = title(crawl, page);
     let c = &page.facts.comments;
     if let Some(open) = &c.open {
-        return Outcome::Open(Evidence::new(url, format!("{name}: có khung bình luận cho bạn đọc: {open}")));
+        return Judged::Breaks(Evidence::new(url, format!("{name}: có khung bình luận cho bạn đọc: {open}")));
     }
     if page.facts.text_chars == 0 {
-        return Outcome::NotJudged(Evidence::new(
+        return Judged::Unjudged(Evidence::new(
             url,
             format!("{name}: không có nội dung bài trong HTML (do JavaScript vẽ), không xem được có khung bình luận hay không"),
         ));
@@ -53,47 +47,19 @@ fn judge(crawl: &SiteCrawl, page: &CrawledPage) -> Outcome {
         Some(t) => format!("{name}: bình luận đã đóng (\"{t}\")"),
         None => format!("{name}: không có khung bình luận"),
     };
-    Outcome::Closed(Evidence::new(url, detail))
+    Judged::Meets(Evidence::new(url, detail))
 }
 
 fn check(ctx: &RuleContext) -> Verdict {
-    let home = ctx.crawl.home_url.as_str();
-    let pages = articles(ctx.crawl);
-    if pages.is_empty() {
-        return Verdict::unknown(
-            "Chưa xác định được vì không thu thập được bài viết nào",
-            vec![Evidence::new(home, "không có trang bài viết nào trong kết quả thu thập")],
-        );
-    }
-    let (mut closed, mut open, mut not_judged) = (Vec::new(), Vec::new(), Vec::new());
-    for page in pages {
-        match judge(ctx.crawl, page) {
-            Outcome::Closed(e) => closed.push(e),
-            Outcome::Open(e) => open.push(e),
-            Outcome::NotJudged(e) => not_judged.push(e),
-        }
-    }
-    let judged = closed.len() + open.len();
-    let mut evidence = Vec::new();
-    if judged == 0 {
-        push_capped(&mut evidence, not_judged, home);
-        return Verdict::unknown("Chưa xác định được vì không xem được nội dung bài viết nào", evidence);
-    }
-    if open.is_empty() {
-        push_capped(&mut evidence, closed, home);
-        push_capped(&mut evidence, not_judged, home);
-        return Verdict::pass(
-            format!("Cả {judged} bài viết dẫn lại đã xem đều không cho bạn đọc bình luận"),
-            evidence,
-        );
-    }
-    let n = open.len();
-    push_capped(&mut evidence, open, home);
-    push_capped(&mut evidence, not_judged, home);
-    Verdict::fail(
-        format!("{n}/{judged} bài viết dẫn lại cho phép bạn đọc đăng bình luận"),
-        evidence,
-        "Gỡ khung bình luận (biểu mẫu gửi bình luận, mã nhúng Facebook hoặc Disqus) khỏi các bài viết dẫn lại.",
+    judge_articles(
+        ctx,
+        judge,
+        &Wording {
+            none_judged: "Chưa xác định được vì không xem được nội dung bài viết nào",
+            pass: |judged| format!("Cả {judged} bài viết dẫn lại đã xem đều không cho bạn đọc bình luận"),
+            fail: |n, judged| format!("{n}/{judged} bài viết dẫn lại cho phép bạn đọc đăng bình luận"),
+            hint: "Gỡ khung bình luận (biểu mẫu gửi bình luận, mã nhúng Facebook hoặc Disqus) khỏi các bài viết dẫn lại.",
+        },
     )
 }
 

@@ -21,8 +21,8 @@ use crate::crawler::{CrawledPage, SiteCrawl};
 use crate::extract::dates;
 use crate::model::{Evidence, Severity};
 
-use super::reproduced::{articles, fmt_minutes, fmt_time, has_hour, title};
-use super::{AGGREGATOR, RuleContext, RuleDef, Verdict, law, push_capped};
+use super::reproduced::{Judged, Wording, fmt_minutes, fmt_time, has_hour, judge_articles, title};
+use super::{AGGREGATOR, RuleContext, RuleDef, Verdict, law};
 
 pub const RULE: RuleDef = RuleDef {
     id: "attribution.delay",
@@ -34,12 +34,6 @@ pub const RULE: RuleDef = RuleDef {
     check,
 };
 
-enum Outcome {
-    InTime(Evidence),
-    TooSoon(Evidence),
-    NotJudged(Evidence),
-}
-
 /// The earliest and latest moment a time may stand for.
 fn span(t: NaiveDateTime, hour: bool) -> (NaiveDateTime, NaiveDateTime) {
     if hour {
@@ -50,23 +44,23 @@ fn span(t: NaiveDateTime, hour: bool) -> (NaiveDateTime, NaiveDateTime) {
     }
 }
 
-fn judge(crawl: &SiteCrawl, page: &CrawledPage) -> Outcome {
+fn judge(crawl: &SiteCrawl, page: &CrawledPage) -> Judged {
     let url = page.final_url.as_str();
     let name = title(crawl, page);
     let Some(a) = &page.facts.attribution else {
-        return Outcome::NotJudged(Evidence::new(
+        return Judged::Unjudged(Evidence::new(
             url,
             format!("{name}: không ghi nguồn, không có thời điểm nguồn đăng"),
         ));
     };
     let Some(src) = a.original_time else {
-        return Outcome::NotJudged(Evidence::new(
+        return Judged::Unjudged(Evidence::new(
             url,
             format!("{name}: dòng ghi nguồn \"{}\" không có thời điểm nguồn đăng", a.text),
         ));
     };
     let Some(own) = page.facts.published else {
-        return Outcome::NotJudged(Evidence::new(url, format!("{name}: không ghi thời điểm đăng trên trang")));
+        return Judged::Unjudged(Evidence::new(url, format!("{name}: không ghi thời điểm đăng trên trang")));
     };
     // The hour as the source line wrote it: "22/11/2026" has none, even if
     // a time of 00:00 could be read into it.
@@ -74,7 +68,7 @@ fn judge(crawl: &SiteCrawl, page: &CrawledPage) -> Outcome {
     let own_hour = has_hour(own);
     let (own_s, src_s) = (fmt_time(own, own_hour), fmt_time(src, src_hour));
     if own == src {
-        return Outcome::NotJudged(Evidence::new(
+        return Judged::Unjudged(Evidence::new(
             url,
             format!(
                 "{name}: thời điểm đăng trên trang ({own_s}) trùng với thời điểm nguồn đăng (\"{}\"); có thể trang chép lại thời điểm của nguồn thay vì ghi thời điểm đăng của mình",
@@ -92,7 +86,7 @@ fn judge(crawl: &SiteCrawl, page: &CrawledPage) -> Outcome {
         } else {
             format!("chỉ sau nguồn {}", fmt_minutes(gap))
         };
-        return Outcome::TooSoon(Evidence::new(
+        return Judged::Breaks(Evidence::new(
             url,
             format!(
                 "{name}: đăng trên trang lúc {own_s}, nguồn đăng lúc {src_s} (\"{}\"): {how}",
@@ -103,7 +97,7 @@ fn judge(crawl: &SiteCrawl, page: &CrawledPage) -> Outcome {
     if own_lo >= src_hi + hour {
         let gap = (own_lo - src_hi).num_minutes();
         let least = if own_hour && src_hour { "" } else { "ít nhất " };
-        return Outcome::InTime(Evidence::new(
+        return Judged::Meets(Evidence::new(
             url,
             format!(
                 "{name}: đăng trên trang lúc {own_s}, sau thời điểm nguồn đăng ({src_s}) {least}{}",
@@ -111,7 +105,7 @@ fn judge(crawl: &SiteCrawl, page: &CrawledPage) -> Outcome {
             ),
         ));
     }
-    Outcome::NotJudged(Evidence::new(
+    Judged::Unjudged(Evidence::new(
         url,
         format!(
             "{name}: đăng trên trang lúc {own_s}, nguồn đăng {src_s} (\"{}\"): không ghi giờ nên không xác định được đã đủ 01 giờ hay chưa",
@@ -121,46 +115,15 @@ fn judge(crawl: &SiteCrawl, page: &CrawledPage) -> Outcome {
 }
 
 fn check(ctx: &RuleContext) -> Verdict {
-    let home = ctx.crawl.home_url.as_str();
-    let pages = articles(ctx.crawl);
-    if pages.is_empty() {
-        return Verdict::unknown(
-            "Chưa xác định được vì không thu thập được bài viết nào",
-            vec![Evidence::new(home, "không có trang bài viết nào trong kết quả thu thập")],
-        );
-    }
-    let (mut in_time, mut too_soon, mut not_judged) = (Vec::new(), Vec::new(), Vec::new());
-    for page in pages {
-        match judge(ctx.crawl, page) {
-            Outcome::InTime(e) => in_time.push(e),
-            Outcome::TooSoon(e) => too_soon.push(e),
-            Outcome::NotJudged(e) => not_judged.push(e),
-        }
-    }
-    let judged = in_time.len() + too_soon.len();
-    let mut evidence = Vec::new();
-    if judged == 0 {
-        push_capped(&mut evidence, not_judged, home);
-        return Verdict::unknown(
-            "Chưa xác định được vì không bài viết nào ghi đủ thời điểm đăng trên trang và thời điểm nguồn đăng",
-            evidence,
-        );
-    }
-    if too_soon.is_empty() {
-        push_capped(&mut evidence, in_time, home);
-        push_capped(&mut evidence, not_judged, home);
-        return Verdict::pass(
-            format!("Cả {judged} bài viết xác định được đều đăng lại sau nguồn ít nhất 01 giờ"),
-            evidence,
-        );
-    }
-    let n = too_soon.len();
-    push_capped(&mut evidence, too_soon, home);
-    push_capped(&mut evidence, not_judged, home);
-    Verdict::fail(
-        format!("{n}/{judged} bài viết được đăng lại chưa đủ 01 giờ kể từ khi nguồn đăng"),
-        evidence,
-        "Chỉ đăng lại nội dung sau ít nhất 01 giờ kể từ thời điểm cơ quan báo chí nguồn đăng, và ghi rõ cả thời điểm đăng của trang và của nguồn.",
+    judge_articles(
+        ctx,
+        judge,
+        &Wording {
+            none_judged: "Chưa xác định được vì không bài viết nào ghi đủ thời điểm đăng trên trang và thời điểm nguồn đăng",
+            pass: |judged| format!("Cả {judged} bài viết xác định được đều đăng lại sau nguồn ít nhất 01 giờ"),
+            fail: |n, judged| format!("{n}/{judged} bài viết được đăng lại chưa đủ 01 giờ kể từ khi nguồn đăng"),
+            hint: "Chỉ đăng lại nội dung sau ít nhất 01 giờ kể từ thời điểm cơ quan báo chí nguồn đăng, và ghi rõ cả thời điểm đăng của trang và của nguồn.",
+        },
     )
 }
 

@@ -14,8 +14,8 @@
 use crate::crawler::{CrawledPage, SiteCrawl};
 use crate::model::{Evidence, Severity};
 
-use super::reproduced::{articles, host, is_home_link, title};
-use super::{AGGREGATOR, RuleContext, RuleDef, Verdict, law, push_capped};
+use super::reproduced::{Judged, Wording, host, is_home_link, judge_articles, title};
+use super::{AGGREGATOR, RuleContext, RuleDef, Verdict, law};
 
 pub const RULE: RuleDef = RuleDef {
     id: "attribution.link",
@@ -27,18 +27,12 @@ pub const RULE: RuleDef = RuleDef {
     check,
 };
 
-enum Outcome {
-    Linked(Evidence),
-    Lacking(Evidence),
-    NotJudged(Evidence),
-}
-
-fn judge(crawl: &SiteCrawl, page: &CrawledPage) -> Outcome {
+fn judge(crawl: &SiteCrawl, page: &CrawledPage) -> Judged {
     let url = page.final_url.as_str();
     let name = title(crawl, page);
     let end = &page.facts.article_end;
     if page.facts.text_chars == 0 || !end.anchored {
-        return Outcome::NotJudged(Evidence::new(
+        return Judged::Unjudged(Evidence::new(
             url,
             format!("{name}: không có nội dung bài trong HTML (do JavaScript vẽ), không xác định được cuối bài"),
         ));
@@ -50,7 +44,7 @@ fn judge(crawl: &SiteCrawl, page: &CrawledPage) -> Outcome {
         .filter(|l| host(&l.url).is_some_and(|h| Some(&h) != own.as_ref()))
         .collect();
     if let Some(l) = elsewhere.iter().find(|l| !is_home_link(&l.url)) {
-        return Outcome::Linked(Evidence::new(
+        return Judged::Meets(Evidence::new(
             url,
             format!("{name}: cuối bài có liên kết đến bài viết gốc {} (\"{}\")", l.url, l.text),
         ));
@@ -68,47 +62,19 @@ fn judge(crawl: &SiteCrawl, page: &CrawledPage) -> Outcome {
         ),
         None => format!("{name}: cuối bài không có liên kết đến bài viết gốc trên trang của nguồn{source}"),
     };
-    Outcome::Lacking(Evidence::new(url, detail))
+    Judged::Breaks(Evidence::new(url, detail))
 }
 
 fn check(ctx: &RuleContext) -> Verdict {
-    let home = ctx.crawl.home_url.as_str();
-    let pages = articles(ctx.crawl);
-    if pages.is_empty() {
-        return Verdict::unknown(
-            "Chưa xác định được vì không thu thập được bài viết nào",
-            vec![Evidence::new(home, "không có trang bài viết nào trong kết quả thu thập")],
-        );
-    }
-    let (mut linked, mut lacking, mut not_judged) = (Vec::new(), Vec::new(), Vec::new());
-    for page in pages {
-        match judge(ctx.crawl, page) {
-            Outcome::Linked(e) => linked.push(e),
-            Outcome::Lacking(e) => lacking.push(e),
-            Outcome::NotJudged(e) => not_judged.push(e),
-        }
-    }
-    let judged = linked.len() + lacking.len();
-    let mut evidence = Vec::new();
-    if judged == 0 {
-        push_capped(&mut evidence, not_judged, home);
-        return Verdict::unknown("Chưa xác định được vì không xem được cuối bài của bài viết nào", evidence);
-    }
-    if lacking.is_empty() {
-        push_capped(&mut evidence, linked, home);
-        push_capped(&mut evidence, not_judged, home);
-        return Verdict::pass(
-            format!("Cả {judged} bài viết dẫn lại đã xem đều có liên kết đến bài viết gốc ở cuối bài"),
-            evidence,
-        );
-    }
-    let n = lacking.len();
-    push_capped(&mut evidence, lacking, home);
-    push_capped(&mut evidence, not_judged, home);
-    Verdict::fail(
-        format!("{n}/{judged} bài viết dẫn lại không có liên kết đến bài viết gốc ở cuối bài"),
-        evidence,
-        "Đặt đường dẫn liên kết đến bài viết gốc (trên trang của cơ quan báo chí nguồn, không phải trang chủ của họ) ngay cuối mỗi bài dẫn lại, cạnh dòng ghi nguồn.",
+    judge_articles(
+        ctx,
+        judge,
+        &Wording {
+            none_judged: "Chưa xác định được vì không xem được cuối bài của bài viết nào",
+            pass: |judged| format!("Cả {judged} bài viết dẫn lại đã xem đều có liên kết đến bài viết gốc ở cuối bài"),
+            fail: |n, judged| format!("{n}/{judged} bài viết dẫn lại không có liên kết đến bài viết gốc ở cuối bài"),
+            hint: "Đặt đường dẫn liên kết đến bài viết gốc (trên trang của cơ quan báo chí nguồn, không phải trang chủ của họ) ngay cuối mỗi bài dẫn lại, cạnh dòng ghi nguồn.",
+        },
     )
 }
 

@@ -5,7 +5,67 @@
 
 use chrono::{NaiveDateTime, NaiveTime};
 
+use super::{RuleContext, Verdict, push_capped};
 use crate::crawler::{CrawledPage, SiteCrawl};
+use crate::model::Evidence;
+
+/// What one reproduced article shows for a rule judged article by article.
+pub(crate) enum Judged {
+    Meets(Evidence),
+    Breaks(Evidence),
+    /// The page lacks what the rule needs to judge it: said in evidence,
+    /// never counted either way.
+    Unjudged(Evidence),
+}
+
+/// How a rule judged article by article words its verdicts.
+pub(crate) struct Wording {
+    /// The message when articles were found but none could be judged.
+    pub none_judged: &'static str,
+    /// The message when every judged article meets the rule, from their count.
+    pub pass: fn(usize) -> String,
+    /// The message from the number that break it and the number judged.
+    pub fail: fn(usize, usize) -> String,
+    pub hint: &'static str,
+}
+
+/// One verdict from every article of the crawl: `unknown` without articles
+/// or without one that could be judged, `fail` when any breaks the rule.
+/// The evidence lists the breaking (or meeting) articles first, then those
+/// not judged.
+pub(crate) fn judge_articles(ctx: &RuleContext, judge: impl Fn(&SiteCrawl, &CrawledPage) -> Judged, wording: &Wording) -> Verdict {
+    let home = ctx.crawl.home_url.as_str();
+    let pages = articles(ctx.crawl);
+    if pages.is_empty() {
+        return Verdict::unknown(
+            "Chưa xác định được vì không thu thập được bài viết nào",
+            vec![Evidence::new(home, "không có trang bài viết nào trong kết quả thu thập")],
+        );
+    }
+    let (mut meets, mut breaks, mut not_judged) = (Vec::new(), Vec::new(), Vec::new());
+    for page in pages {
+        match judge(ctx.crawl, page) {
+            Judged::Meets(e) => meets.push(e),
+            Judged::Breaks(e) => breaks.push(e),
+            Judged::Unjudged(e) => not_judged.push(e),
+        }
+    }
+    let judged = meets.len() + breaks.len();
+    let mut evidence = Vec::new();
+    if judged == 0 {
+        push_capped(&mut evidence, not_judged, home);
+        return Verdict::unknown(wording.none_judged, evidence);
+    }
+    if breaks.is_empty() {
+        push_capped(&mut evidence, meets, home);
+        push_capped(&mut evidence, not_judged, home);
+        return Verdict::pass((wording.pass)(judged), evidence);
+    }
+    let n = breaks.len();
+    push_capped(&mut evidence, breaks, home);
+    push_capped(&mut evidence, not_judged, home);
+    Verdict::fail((wording.fail)(n, judged), evidence, wording.hint)
+}
 
 /// The article pages of a crawl. An aggregator only reproduces, so every
 /// article it carries is a reproduced one.
