@@ -111,12 +111,26 @@ pub fn period_summary(
 ) -> Result<report::period::PeriodSummary, StoreError> {
     let names: Vec<(String, String)> = sites.iter().map(|s| (s.id.clone(), s.name.clone())).collect();
     let kinds: Vec<(String, Kind)> = sites.iter().map(|s| (s.id.clone(), s.kind)).collect();
-    let mut items = Vec::with_capacity(sites.len());
-    let mut documents = Vec::with_capacity(sites.len());
-    for s in sites {
-        items.push((s.id.clone(), store.known_items(&s.id)?));
-        documents.push((s.id.clone(), store.known_documents(&s.id)?));
-    }
+    // Items and documents are read one site at a time, as the summary
+    // makes that site's figures: a year of a province's items (half a
+    // million) held at once was most of the report's memory. Only the
+    // days of the items are read, without their titles and URLs.
+    let read_error = std::cell::RefCell::new(None);
+    let keep_error = |e: StoreError| {
+        read_error.borrow_mut().get_or_insert(e);
+    };
+    let item_days = |site: &str| {
+        store.known_item_days(site).unwrap_or_else(|e| {
+            keep_error(e);
+            Vec::new()
+        })
+    };
+    let documents = |site: &str| {
+        store.known_documents(site).unwrap_or_else(|e| {
+            keep_error(e);
+            Vec::new()
+        })
+    };
     let is_working_day = |d: NaiveDate| calendar.is_working_day(d);
     let input = report::period::PeriodInput {
         from,
@@ -125,21 +139,20 @@ pub fn period_summary(
         sites: &names,
         kinds: &kinds,
         is_working_day: &is_working_day,
-        items: &items,
+        item_days: &item_days,
         documents: &documents,
         covered_from: store.earliest_day()?,
         max_doc_delay_working_days: i64::from(max_working_days),
     };
-    let mut read_error = None;
     let days = store.statuses_by_day(from, to).map_while(|r| match r {
         Ok(day) => Some(day),
         Err(e) => {
-            read_error = Some(e);
+            keep_error(e);
             None
         }
     });
     let summary = report::period::summarize(&input, days);
-    match read_error {
+    match read_error.into_inner() {
         Some(e) => Err(e),
         None => Ok(summary),
     }

@@ -5,17 +5,52 @@
 /// 100,000 nested ones take minutes; browsers stop nesting at 512 levels.
 pub const MAX_NESTING: usize = 1000;
 
+// The lists [`classify`] matches on, kept as its tests' reference.
+#[cfg(test)]
 const VOID: &[&str] = &[
     "area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "source", "track", "wbr", "param", "keygen", "frame",
     "basefont", "bgsound",
 ];
 /// End tags that real pages leave out all the time; counting them would
 /// make a long article of unclosed `<p>` look deep.
+#[cfg(test)]
 const OPTIONAL_END: &[&str] = &[
     "p", "li", "dt", "dd", "tr", "td", "th", "option", "optgroup", "rb", "rt", "rp", "thead", "tbody", "tfoot", "colgroup", "caption",
     "head", "body", "html",
 ];
+#[cfg(test)]
 const RAW_TEXT: &[&str] = &["script", "style", "textarea", "title", "xmp", "noembed", "noframes", "plaintext"];
+
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Class {
+    /// Opens a level until its end tag.
+    Counted,
+    /// Void, or its end tag is often left out: not counted.
+    Uncounted,
+    /// Counted, and its content is text up to its end tag.
+    RawText,
+}
+
+/// Which of the lists above a tag name is in, by one match on the
+/// lower-cased name instead of a walk over the lists per tag.
+fn classify(name: &[u8]) -> Class {
+    // No listed name is longer than 9 bytes.
+    let mut buf = [0u8; 10];
+    let Some(lower) = buf.get_mut(..name.len()) else {
+        return Class::Counted;
+    };
+    for (d, s) in lower.iter_mut().zip(name) {
+        *d = s.to_ascii_lowercase();
+    }
+    match &*lower {
+        b"area" | b"base" | b"br" | b"col" | b"embed" | b"hr" | b"img" | b"input" | b"link" | b"meta" | b"source" | b"track" | b"wbr"
+        | b"param" | b"keygen" | b"frame" | b"basefont" | b"bgsound" => Class::Uncounted,
+        b"p" | b"li" | b"dt" | b"dd" | b"tr" | b"td" | b"th" | b"option" | b"optgroup" | b"rb" | b"rt" | b"rp" | b"thead" | b"tbody"
+        | b"tfoot" | b"colgroup" | b"caption" | b"head" | b"body" | b"html" => Class::Uncounted,
+        b"script" | b"style" | b"textarea" | b"title" | b"xmp" | b"noembed" | b"noframes" | b"plaintext" => Class::RawText,
+        _ => Class::Counted,
+    }
+}
 
 /// Cut `html` where its element nesting first goes deeper than `max_depth`,
 /// in one linear scan. Returns None when the page is within bounds.
@@ -35,10 +70,6 @@ pub fn cut_deep_nesting(html: &str, max_depth: usize) -> Option<&str> {
             at = p + 1;
         }
         None
-    };
-    let is = |list: &[&str], name: &[u8]| {
-        list.iter()
-            .any(|n| n.len() == name.len() && n.as_bytes().eq_ignore_ascii_case(name))
     };
     while let Some(lt) = find_byte(i, b'<') {
         let next = b.get(lt + 1).copied().unwrap_or(0);
@@ -63,7 +94,8 @@ pub fn cut_deep_nesting(html: &str, max_depth: usize) -> Option<&str> {
         let name = b.get(name_start..name_start + name_len).unwrap_or_default();
         let tag_end = find_byte(name_start, b'>').unwrap_or(b.len());
         let self_closing = tag_end > 0 && b.get(tag_end - 1) == Some(&b'/');
-        let counted = !is(VOID, name) && !is(OPTIONAL_END, name);
+        let class = classify(name);
+        let counted = class != Class::Uncounted;
         if closing {
             if counted {
                 depth = depth.saturating_sub(1);
@@ -75,7 +107,7 @@ pub fn cut_deep_nesting(html: &str, max_depth: usize) -> Option<&str> {
                     return html.get(..lt);
                 }
             }
-            if is(RAW_TEXT, name) {
+            if class == Class::RawText {
                 let mut close = b"</".to_vec();
                 close.extend_from_slice(name);
                 i = find(tag_end, &close).unwrap_or(b.len());
@@ -90,6 +122,28 @@ pub fn cut_deep_nesting(html: &str, max_depth: usize) -> Option<&str> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn classify_matches_the_lists() {
+        let names = VOID
+            .iter()
+            .chain(OPTIONAL_END)
+            .chain(RAW_TEXT)
+            .chain(&["div", "span", "a", "DIV", "Script", "x", "plaintexts"]);
+        for n in names {
+            for name in [n.to_string(), n.to_ascii_uppercase()] {
+                let is = |list: &[&str]| list.iter().any(|l| l.eq_ignore_ascii_case(&name));
+                let want = if is(VOID) || is(OPTIONAL_END) {
+                    Class::Uncounted
+                } else if is(RAW_TEXT) {
+                    Class::RawText
+                } else {
+                    Class::Counted
+                };
+                assert!(classify(name.as_bytes()) == want, "{name}");
+            }
+        }
+    }
 
     #[test]
     fn cuts_only_pathological_nesting() {

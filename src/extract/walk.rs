@@ -164,26 +164,61 @@ const F_LINK: u8 = 16;
 const F_HEAD: u8 = 32;
 
 /// Footer or menu named by an element's class or id ("footer-wrapper",
-/// "footleft", "main-menu", "navbar"), in one pass over the tokens.
+/// "footleft", "main-menu", "navbar"). Tokens are split at ASCII
+/// whitespace and '_'; a token names a footer when it contains "footer" or
+/// starts with "foot" (not "football"), a menu when it contains "menu" or
+/// "navbar" or is "nav". One byte pass over the value, testing only at the
+/// bytes that can start a pattern: portal class lists are long, and
+/// splitting them into chars and scanning each token once per pattern was
+/// the walk's largest cost.
 fn region_of(el: &scraper::node::Element) -> u8 {
     let mut mask = 0;
     for (k, v) in el.attrs() {
         if k != "class" && k != "id" {
             continue;
         }
-        for t in v.split(|c: char| c.is_ascii_whitespace() || c == '_').map(str::as_bytes) {
-            if t.len() < 3 {
-                continue;
+        mask |= region_of_value(v.as_bytes());
+    }
+    mask
+}
+
+fn region_of_value(v: &[u8]) -> u8 {
+    let mut mask = 0;
+    let mut token_start = 0;
+    for (i, &b) in v.iter().enumerate() {
+        match b | 0x20 {
+            b'f' => {
+                let rest = v.get(i..).unwrap_or_default();
+                if starts_ci(rest, b"footer") || (i == token_start && starts_ci(rest, b"foot") && !starts_ci(rest, b"football")) {
+                    mask |= F_FOOTER;
+                }
             }
-            if contains_ci(t, b"foot") && (contains_ci(t, b"footer") || (starts_ci(t, b"foot") && !starts_ci(t, b"football"))) {
-                mask |= F_FOOTER;
+            b'm' => {
+                if starts_ci(v.get(i..).unwrap_or_default(), b"menu") {
+                    mask |= F_NAV;
+                }
             }
-            if contains_ci(t, b"menu") || contains_ci(t, b"navbar") || t.eq_ignore_ascii_case(b"nav") {
-                mask |= F_NAV;
+            b'n' => {
+                let rest = v.get(i..).unwrap_or_default();
+                let whole_nav = i == token_start && starts_ci(rest, b"nav") && rest.get(3).is_none_or(|&c| is_token_sep(c));
+                if whole_nav || starts_ci(rest, b"navbar") {
+                    mask |= F_NAV;
+                }
+            }
+            _ => {
+                if is_token_sep(b) {
+                    token_start = i + 1;
+                }
             }
         }
     }
     mask
+}
+
+/// Separates class tokens for [`region_of`]: ASCII whitespace and '_'.
+#[inline]
+fn is_token_sep(b: u8) -> bool {
+    b.is_ascii_whitespace() || b == b'_'
 }
 
 /// `needle` must be lower-case ASCII.
@@ -449,5 +484,62 @@ fn finish_link<'a>(w: &mut Walk<'a>, open: &mut Option<WalkLink<'a>>, b: &text::
         l.pos_end = b.cur_len();
         l.text = text::nfc(std::mem::take(&mut l.text));
         w.links.push(l);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The token-by-token definition `region_of_value` must agree with.
+    fn region_by_tokens(v: &str) -> u8 {
+        let mut mask = 0;
+        for t in v.split(|c: char| c.is_ascii_whitespace() || c == '_').map(str::as_bytes) {
+            if contains_ci(t, b"footer") || (starts_ci(t, b"foot") && !starts_ci(t, b"football")) {
+                mask |= F_FOOTER;
+            }
+            if contains_ci(t, b"menu") || contains_ci(t, b"navbar") || t.eq_ignore_ascii_case(b"nav") {
+                mask |= F_NAV;
+            }
+        }
+        mask
+    }
+
+    #[test]
+    fn region_in_one_pass_equals_per_token() {
+        let parts = [
+            "footer",
+            "FOOTleft",
+            "football",
+            "site_footer",
+            "x-foot",
+            "foo",
+            "nav",
+            "NAV",
+            "navx",
+            "xnav",
+            "navbar",
+            "main-menu",
+            "Menu",
+            "me",
+            "n",
+            "f",
+            "_",
+            " ",
+            "\t",
+            "\n",
+            "đfoot",
+            "ftfoot",
+            "portlet-boundary",
+            "",
+        ];
+        for a in parts {
+            for b in parts {
+                for sep in ["", " ", "_", "\t"] {
+                    let v = format!("{a}{sep}{b}");
+                    assert_eq!(region_of_value(v.as_bytes()), region_by_tokens(&v), "{v:?}");
+                }
+            }
+        }
     }
 }

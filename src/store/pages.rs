@@ -31,6 +31,16 @@ pub(super) struct ItemRec {
     seen_on: String,
 }
 
+/// The leading fields of an [`ItemRec`], borrowed: postcard reads fields
+/// in order and leaves the rest (`seen_on`) unread.
+#[derive(Deserialize)]
+struct ItemDayRec<'a> {
+    #[serde(borrow)]
+    _title: &'a str,
+    published: Option<NaiveDate>,
+    first_seen: NaiveDate,
+}
+
 #[derive(Debug, Clone, Serialize, Deserialize)]
 pub(super) struct DocRec {
     doc: LegalDocument,
@@ -165,6 +175,24 @@ impl Store {
         Ok(out)
     }
 
+    /// The days of a site's items ([`KnownItem::day`]), each once, in
+    /// order: what a period summary counts, read without the titles and
+    /// URLs of [`Store::known_items`].
+    pub fn known_item_days(&self, site: &str) -> Result<Vec<NaiveDate>> {
+        let mut days = Vec::new();
+        for kv in self.items.scan_prefix(key(&[site, ""])) {
+            let (_, v) = kv?;
+            // As `dec`, for a record that borrows from its bytes.
+            match postcard::from_bytes::<ItemDayRec>(&v) {
+                Ok(rec) => days.push(rec.published.unwrap_or(rec.first_seen)),
+                Err(e) => tracing::warn!(error = %e, "skipping a stored record that does not decode"),
+            }
+        }
+        days.sort_unstable();
+        days.dedup();
+        Ok(days)
+    }
+
     pub fn known_documents(&self, site: &str) -> Result<Vec<KnownDocument>> {
         let mut out = Vec::new();
         for kv in self.docs.scan_prefix(key(&[site, ""])) {
@@ -237,5 +265,36 @@ impl PageCache for Store {
             facts: rec.facts,
             feed_items: rec.feed_items,
         })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn item_days_are_the_known_items_days() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let store = Store::open(dir.path(), 1 << 20).expect("open");
+        let d = |n: u32| NaiveDate::from_ymd_opt(2026, 3, n).unwrap_or_default();
+        for (site, url, published, first_seen) in [
+            ("a", "https://a.vn/1", Some(d(2)), d(5)),
+            ("a", "https://a.vn/2", None, d(4)),
+            ("a", "https://a.vn/3", Some(d(2)), d(2)),
+            ("ab", "https://ab.vn/1", Some(d(9)), d(9)),
+        ] {
+            let rec = ItemRec {
+                title: format!("Tin {url}"),
+                published,
+                first_seen,
+                seen_on: format!("https://{site}.vn/tin-tuc/"),
+            };
+            store.items.insert(key(&[site, url]), enc(&rec).expect("enc")).expect("insert");
+        }
+        let mut want: Vec<NaiveDate> = store.known_items("a").expect("items").iter().map(KnownItem::day).collect();
+        want.sort();
+        want.dedup();
+        assert_eq!(store.known_item_days("a").expect("days"), want);
+        assert_eq!(want, vec![d(2), d(4)]);
     }
 }

@@ -8,7 +8,7 @@ use std::collections::{BTreeMap, HashMap, HashSet};
 use chrono::{Datelike, Duration, NaiveDate};
 
 use super::types::{DocumentStats, MonthSummary, PeriodInput, PeriodSummary, RuleSummary, SiteSummary, ViolationCount};
-use crate::model::{Kind, KnownDocument, KnownItem};
+use crate::model::{Kind, KnownDocument};
 use crate::model::{ResultRecord, Severity, Status};
 use crate::report::rule_order;
 use crate::rules::{self, ALL_KINDS};
@@ -287,17 +287,14 @@ fn finish_site(input: &PeriodInput, days: &CountedDays, id: &str, name: &str, ac
     // Days with a new item (news or document), within the counted days.
     let mut item_days: HashSet<NaiveDate> = HashSet::new();
     let in_range = |d: NaiveDate| days.from.is_some_and(|f| d >= f && d <= input.to);
-    for (_, items) in input.items.iter().filter(|(s, _)| s == id) {
-        item_days.extend(items.iter().map(KnownItem::day).filter(|d| in_range(*d)));
-    }
+    item_days.extend((input.item_days)(id).into_iter().filter(|d| in_range(*d)));
+    let docs = (input.documents)(id);
     let mut delays: Vec<(i64, &KnownDocument)> = Vec::new();
-    for (_, docs) in input.documents.iter().filter(|(s, _)| s == id) {
-        for doc in docs {
-            let posted = doc.doc.posted.unwrap_or(doc.first_seen);
-            if in_range(posted) {
-                item_days.insert(posted);
-                delays.push((delay_working_days(doc.doc.signed, posted, input.is_working_day), doc));
-            }
+    for doc in &docs {
+        let posted = doc.doc.posted.unwrap_or(doc.first_seen);
+        if in_range(posted) {
+            item_days.insert(posted);
+            delays.push((delay_working_days(doc.doc.signed, posted, input.is_working_day), doc));
         }
     }
     let mut working_days_with_item = 0;

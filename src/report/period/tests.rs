@@ -162,8 +162,20 @@ fn run(fx: &Fixture, covered_from: Option<NaiveDate>, dup: bool) -> PeriodSummar
         sites: &fx.sites,
         kinds: &fx.kinds,
         is_working_day: &is_wd,
-        items: &fx.items,
-        documents: &fx.documents,
+        item_days: &|id| {
+            fx.items
+                .iter()
+                .filter(|(s, _)| s == id)
+                .flat_map(|(_, items)| items.iter().map(KnownItem::day))
+                .collect()
+        },
+        documents: &|id| {
+            fx.documents
+                .iter()
+                .filter(|(s, _)| s == id)
+                .flat_map(|(_, docs)| docs.iter().cloned())
+                .collect()
+        },
         covered_from,
         max_doc_delay_working_days: 2,
     };
@@ -400,8 +412,8 @@ fn summarize_kinds(
         sites: &names,
         kinds: &kinds,
         is_working_day: &is_wd,
-        items: &[],
-        documents: &[],
+        item_days: &|_| Vec::new(),
+        documents: &|_| Vec::new(),
         covered_from: Some(from),
         max_doc_delay_working_days: 2,
     };

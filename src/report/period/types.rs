@@ -4,7 +4,7 @@
 use chrono::NaiveDate;
 use serde::Serialize;
 
-use crate::model::{Kind, KnownDocument, KnownItem};
+use crate::model::{Kind, KnownDocument};
 use crate::model::{Severity, Status};
 
 pub struct PeriodInput<'a> {
@@ -20,10 +20,12 @@ pub struct PeriodInput<'a> {
     /// date"); for a site not listed here, on every counted day.
     pub kinds: &'a [(String, Kind)],
     pub is_working_day: &'a dyn Fn(NaiveDate) -> bool,
-    /// Per site id: the items the store knows.
-    pub items: &'a [(String, Vec<KnownItem>)],
-    /// Per site id: the legal documents the store knows.
-    pub documents: &'a [(String, Vec<KnownDocument>)],
+    /// A site's item days (an item's day: published, else first seen; each
+    /// day once is enough). Asked once per site, when its figures are made,
+    /// so a year of a province's items is never in memory at once.
+    pub item_days: &'a dyn Fn(&str) -> Vec<NaiveDate>,
+    /// A site's legal documents, asked likewise.
+    pub documents: &'a dyn Fn(&str) -> Vec<KnownDocument>,
     /// The earliest day the store still holds results for.
     pub covered_from: Option<NaiveDate>,
     /// `rules.legal_documents.max_working_days`.
