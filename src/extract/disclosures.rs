@@ -10,6 +10,7 @@ use std::sync::LazyLock;
 
 use regex::Regex;
 
+use super::contacts::{MAX_CONTACTS, add_phone, digit_groups, find_emails, find_phones, phone_key, phone_ok, split_phone};
 use super::dates;
 use super::facts::{Disclosures, Found, License};
 use super::text::{Folded, Line, truncate_chars};
@@ -104,19 +105,12 @@ static LABEL_RE: LazyLock<Regex> = LazyLock::new(|| {
     let alts: Vec<String> = LABELS.iter().map(|(l, _)| regex::escape(l)).collect();
     Regex::new(&format!(r"(?-u:\b)(?:{})(?-u:\b)", alts.join("|"))).expect("static regex")
 });
-static PHONE_RE: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"(?:\+[ \t\r\n]?84|(?-u:\b)84[-. ][0-9]|\([ \t\r\n]*\+?[ \t\r\n]?84[[0-9].[ \t\r\n]]*\)|\([ \t\r\n]*0[0-9]{1,4}[ \t\r\n]*\)|(?-u:\b)0[0-9]|(?-u:\b)1[89]00)[[0-9] .\-–()]{3,18}[0-9]")
-        .expect("static regex")
-});
-static EMAIL_RE: LazyLock<Regex> =
-    LazyLock::new(|| Regex::new(r"[A-Za-z0-9][A-Za-z0-9._%+\-]*@[A-Za-z0-9\-]+(?:\.[A-Za-z0-9\-]+)*\.[A-Za-z]{2,}").expect("static regex"));
 static LICENSE_RE: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(r"(?-u:\b)[0-9]{1,5}[ \t\r\n]*/[ \t\r\n]*GP[ \t\r\n]*[-–][ \t\r\n]*[A-ZĐ&]{2,}(?:[-–][A-ZĐ&]{2,})?").expect("static regex")
 });
 static ISSUER_RE: LazyLock<Regex> =
     LazyLock::new(|| Regex::new(r"(?-u:\b)do[ \t\r\n]+(.{3,90}?)[ \t\r\n]+cap(?-u:\b)").expect("static regex"));
 
-const MAX_CONTACTS: usize = 20;
 const MAX_VALUE_CHARS: usize = 200;
 const SNIPPET_CHARS: usize = 160;
 
@@ -211,109 +205,6 @@ fn label_hits(line: &Line) -> Vec<LabelHit> {
     hits
 }
 
-/// "84 24 …" and "024 …" are the same number.
-fn phone_key(digits: &str) -> String {
-    match digits.strip_prefix("84") {
-        Some(rest) if digits.len() >= 10 => format!("0{rest}"),
-        _ => digits.to_string(),
-    }
-}
-
-fn phone_ok(digits: &str) -> bool {
-    let n = digits.len();
-    if digits.starts_with("84") {
-        (10..=12).contains(&n)
-    } else if digits.starts_with("1800") || digits.starts_with("1900") {
-        (8..=10).contains(&n)
-    } else if digits.starts_with("080") && n == 8 {
-        // The government's own network: 080 and five digits ("080 43162").
-        true
-    } else if digits.starts_with('0') {
-        (10..=11).contains(&n)
-    } else {
-        false
-    }
-}
-
-/// Telephone numbers in a piece of text, as written, with their digits.
-pub fn find_phones(text: &str) -> Vec<(String, String)> {
-    let mut out = Vec::new();
-    if text.bytes().filter(u8::is_ascii_digit).count() < 8 {
-        return out;
-    }
-    for m in PHONE_RE.find_iter(text) {
-        let before = text[..m.start()].chars().next_back();
-        if matches!(before, Some(c) if c.is_ascii_digit() || c == '/' || c.is_alphabetic()) {
-            continue;
-        }
-        let after = text[m.end()..].chars().next();
-        if matches!(after, Some(c) if c.is_ascii_digit() || c == '/') {
-            continue;
-        }
-        // "0273 3873 333 - 0273 3873 334": two numbers joined by a dash.
-        for piece in m.as_str().split([';', '–']).flat_map(|p| p.split(" - ")) {
-            let piece = piece.trim_matches(|c: char| c.is_whitespace() || c == '-' || c == '.');
-            let digits: String = piece.chars().filter(char::is_ascii_digit).collect();
-            if phone_ok(&digits) {
-                out.push((piece.to_string(), digits));
-            }
-        }
-    }
-    out
-}
-
-/// A line of nothing but digit groups ("710", "3930.3270").
-fn digit_groups(t: &str) -> bool {
-    t.bytes().any(|b| b.is_ascii_digit())
-        && t.chars()
-            .all(|c| c.is_ascii_digit() || matches!(c, ' ' | '.' | '-' | '(' | ')' | '+'))
-}
-
-/// A number split over elements after a telephone label ("05013" / "710" /
-/// "979" in three cells or lines): the label's own digits, if any, and the
-/// digit groups of the lines that follow, read as one number.
-fn split_phone(first: &str, lines: &[Line], from: usize) -> Option<(String, String)> {
-    let mut joined = first.trim().to_string();
-    for l in lines.iter().skip(from).take(4) {
-        // The last group may lead a line that goes on ("979 - Email: …").
-        let whole = digit_groups(&l.text);
-        let groups = if whole {
-            l.text.as_str()
-        } else {
-            let end = l
-                .text
-                .find(|c: char| !(c.is_ascii_digit() || c == ' ' || c == '.'))
-                .unwrap_or(l.text.len());
-            l.text.get(..end).unwrap_or("").trim_end_matches([' ', '.'])
-        };
-        if !groups.bytes().any(|b| b.is_ascii_digit()) {
-            break;
-        }
-        if !joined.is_empty() {
-            joined.push(' ');
-        }
-        joined.push_str(groups);
-        if let Some(p) = find_phones(&joined).into_iter().next() {
-            return Some(p);
-        }
-        if !whole {
-            break;
-        }
-    }
-    None
-}
-
-/// E-mail addresses in a piece of text.
-pub fn find_emails(text: &str) -> Vec<String> {
-    if !text.contains('@') {
-        return Vec::new();
-    }
-    EMAIL_RE
-        .find_iter(text)
-        .map(|m| m.as_str().trim_end_matches('.').to_string())
-        .collect()
-}
-
 fn snippet(text: &str, from: usize) -> String {
     let from = floor_boundary(text, from);
     truncate_chars(text.get(from..).unwrap_or(text), SNIPPET_CHARS).to_string()
@@ -383,23 +274,6 @@ fn find_license(lines: &[Line]) -> Option<License> {
         });
     }
     None
-}
-
-/// Adds a phone once per number; a labelled sighting replaces a bare one.
-fn add_phone(phones: &mut Vec<Found>, keys: &mut Vec<String>, key: String, found: Found) {
-    if let Some(i) = keys.iter().position(|k| *k == key) {
-        if let Some(old) = phones.get_mut(i)
-            && old.label.is_empty()
-            && !found.label.is_empty()
-        {
-            *old = found;
-        }
-        return;
-    }
-    if keys.len() < MAX_CONTACTS {
-        keys.push(key);
-        phones.push(found);
-    }
 }
 
 /// The disclosures of one page from its lines, plus the `mailto:`/`tel:`

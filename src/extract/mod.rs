@@ -21,6 +21,7 @@
 //!   `renewal.rs` (licence renewal); `dom.rs` is their shared node walk.
 
 pub mod attribution;
+pub mod contacts;
 pub mod dates;
 pub mod disclosures;
 pub mod documents;
