@@ -4,6 +4,7 @@
 pub mod charset;
 pub mod discover;
 pub mod fetch;
+pub mod guard;
 pub mod limits;
 pub mod quirks;
 pub mod rate;

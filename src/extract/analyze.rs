@@ -105,7 +105,7 @@ fn analyze_parsed(url: &url::Url, html: &str) -> PageFacts {
     facts.is_article = is_article;
     facts.documents = documents::extract(&doc, &w, &resolved, &base);
     facts.machine_source = attribution::machine_source(&w.json_ld, w.title.as_deref());
-    // What the Decree 147/2024 rules read (facts147.rs).
+    // What the Decree 147/2024 rules read (facts.rs).
     facts.masthead = masthead::extract(&doc, &w.metas, &w.lines);
     facts.article_end = article_end::extract(&w, &resolved, title.or(w.h1_line));
     // Comments matter under reproduced articles only.

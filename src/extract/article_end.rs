@@ -9,8 +9,8 @@
 //! is the rule's judgement; this only says what stands at the end.
 
 use super::attribution;
+use super::facts::ArticleEnd;
 use super::facts::Link;
-use super::facts147::ArticleEnd;
 use super::text::{Folded, Line, clean, truncate_chars};
 use super::walk::Walk;
 

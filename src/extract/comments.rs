@@ -7,7 +7,7 @@
 //! a comment box; a note that comments are closed is kept for evidence.
 
 use super::dom::{NodeRef, attr, class_id_into, contains_ascii_ci, invisible, push_words, visit};
-use super::facts147::Comments;
+use super::facts::Comments;
 use super::text::{Line, fold, truncate_chars};
 
 /// Folded words that make a form or a region a comment one.

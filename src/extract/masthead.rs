@@ -17,7 +17,7 @@
 
 use super::dom::{NodeRef, around, attr, block, class_id_into, contains_ascii_ci, invisible, push_words, visit};
 use super::facts::Found;
-use super::facts147::{Masthead, Placement, ServiceTypeMark};
+use super::facts::{Masthead, Placement, ServiceTypeMark};
 use super::text::{Folded, Line, clean, truncate_chars};
 
 /// The service type as written, folded; "TTĐT" is the abbreviation RULES.md lists.

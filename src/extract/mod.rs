@@ -12,10 +12,11 @@
 //! - `listing.rs`: dates next to the items of a listing.
 //! - `article.rs`: an article's own date.
 //! - `text.rs`, `dates.rs`: lines, folding, and dates in Vietnamese text.
-//! - `disclosures.rs`, `attribution.rs`, `documents.rs`: the identity
+//! - `disclosures.rs` (with `contacts.rs` for telephone numbers and e-mail),
+//!   `attribution.rs`, `documents.rs`: the identity
 //!   items, "Nguồn: …" lines, and legal-document rows.
 //! - `feeds.rs`: RSS/Atom feeds and sitemaps; `nesting.rs`: the depth bound.
-//! - `facts147.rs` and the extractors for the Decree 147/2024 rules:
+//! - the extractors for the Decree 147/2024 rules:
 //!   `masthead.rs` (site name, service type at the top), `article_end.rs`
 //!   (link to the source article), `comments.rs` (comment boxes),
 //!   `renewal.rs` (licence renewal); `dom.rs` is their shared node walk.
@@ -35,7 +36,6 @@ mod article_end;
 mod comments;
 mod dom;
 mod facts;
-mod facts147;
 mod listing;
 mod masthead;
 mod renewal;
@@ -43,5 +43,5 @@ mod urls;
 mod walk;
 
 pub use analyze::{analyze_html, analyze_html_bounded};
+pub use facts::{ArticleEnd, Comments, LicenseRenewal, Masthead, Placement, ServiceTypeMark};
 pub use facts::{Attribution, DateSource, Disclosures, Found, Item, LegalDocument, License, Link, PageFacts};
-pub use facts147::{ArticleEnd, Comments, LicenseRenewal, Masthead, Placement, ServiceTypeMark};

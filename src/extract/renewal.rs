@@ -4,7 +4,7 @@
 //! unless the page shows such a later date (Decree 147/2024 Art. 24(7)(a)).
 
 use super::dates;
-use super::facts147::LicenseRenewal;
+use super::facts::LicenseRenewal;
 use super::text::{Folded, Line, truncate_chars};
 
 /// Folded words that introduce a renewal date.
