@@ -9,6 +9,7 @@ pub mod limits;
 pub mod quirks;
 pub mod rate;
 pub mod robots;
+mod robots_fetch;
 pub mod site;
 
 use serde::{Deserialize, Serialize};
