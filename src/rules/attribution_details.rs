@@ -30,18 +30,10 @@ fn check(ctx: &RuleContext) -> Verdict {
         return super::decree147::details(ctx);
     }
     let home = ctx.crawl.home_url.as_str();
-    let attributed: Vec<_> = ctx
-        .crawl
-        .pages
-        .iter()
-        .filter_map(|p| p.facts.attribution.as_ref().filter(|_| p.facts.is_article).map(|a| (p, a)))
-        .collect();
-    if attributed.is_empty() {
-        return Verdict::unknown(
-            "Chưa xác định được vì không có bài viết nào ghi nguồn tin để kiểm tra",
-            vec![Evidence::new(home, "không bài viết nào đã thu thập có ghi nguồn tin")],
-        );
-    }
+    let attributed = match super::reproduced::attributed_articles(ctx) {
+        Ok(a) => a,
+        Err(unknown) => return unknown,
+    };
     let mut complete = Vec::new();
     let mut lacking = Vec::new();
     for (page, a) in &attributed {

@@ -70,18 +70,10 @@ pub(crate) fn full_source_name(source: &str) -> bool {
 /// `attribution.details` from 25/12/2024: author and full source name and time.
 pub(crate) fn details(ctx: &RuleContext) -> Verdict {
     let home = ctx.crawl.home_url.as_str();
-    let attributed: Vec<_> = ctx
-        .crawl
-        .pages
-        .iter()
-        .filter_map(|p| p.facts.attribution.as_ref().filter(|_| p.facts.is_article).map(|a| (p, a)))
-        .collect();
-    if attributed.is_empty() {
-        return Verdict::unknown(
-            "Chưa xác định được vì không có bài viết nào ghi nguồn tin để kiểm tra",
-            vec![Evidence::new(home, "không có bài viết nào trong kết quả thu thập ghi nguồn tin")],
-        );
-    }
+    let attributed = match super::reproduced::attributed_articles(ctx) {
+        Ok(a) => a,
+        Err(unknown) => return unknown,
+    };
     let mut complete = Vec::new();
     let mut lacking = Vec::new();
     let mut missing_any: Vec<&str> = Vec::new();

@@ -7,7 +7,29 @@ use chrono::{NaiveDateTime, NaiveTime};
 
 use super::{RuleContext, Verdict, push_capped};
 use crate::crawler::{CrawledPage, SiteCrawl};
+use crate::extract::Attribution;
 use crate::model::Evidence;
+
+/// The articles that name a source, with their attribution; without any, the
+/// `unknown` verdict both readings of `attribution.details` give.
+pub(crate) fn attributed_articles<'a>(ctx: &RuleContext<'a>) -> Result<Vec<(&'a CrawledPage, &'a Attribution)>, Verdict> {
+    let attributed: Vec<_> = ctx
+        .crawl
+        .pages
+        .iter()
+        .filter_map(|p| p.facts.attribution.as_ref().filter(|_| p.facts.is_article).map(|a| (p, a)))
+        .collect();
+    if attributed.is_empty() {
+        return Err(Verdict::unknown(
+            "Chưa xác định được vì không có bài viết nào ghi nguồn tin để kiểm tra",
+            vec![Evidence::new(
+                &ctx.crawl.home_url,
+                "không bài viết nào đã thu thập có ghi nguồn tin",
+            )],
+        ));
+    }
+    Ok(attributed)
+}
 
 /// What one reproduced article shows for a rule judged article by article.
 pub(crate) enum Judged {
