@@ -14,10 +14,12 @@
 //! 64 MB with 1,000 sites and 64 in flight.
 //!
 //! `--slope 1000,10000 --pages 3 --page-kb 8` runs one first pass at each
-//! registry size instead (a fresh store and server child each, the peak RSS
-//! reset in between) and prints peak RSS against registry size: with the
-//! results streamed to the store as each site finishes (issue 14) it should
-//! grow with the sites in flight (`--concurrency`), barely with the registry.
+//! registry size instead, each in a process of its own (the bench re-run
+//! with `--slope N`: what one size leaves in the allocator must not count
+//! against the next), `--repeat R` times each, and prints peak RSS against
+//! registry size: with the registry packed and the results streamed to the
+//! store as each site finishes (issue 14) it should grow with the sites in
+//! flight (`--concurrency`), barely with the registry.
 //!
 //! The servers run in a child process, the bench itself re-executed with
 //! `--serve` (see "Server child" below), so the peak RSS and CPU printed for
@@ -44,7 +46,7 @@ use hyper::http::request::Parts;
 use sitewarden::config::{Config, parse_rate};
 use sitewarden::engine::Engine;
 use sitewarden::fixtures::{self, LoopbackServer, Xorshift};
-use sitewarden::registry::{Registry, Site};
+use sitewarden::registry::Registry;
 use sitewarden::settings::Settings;
 use tokio::sync::watch;
 use xxhash_rust::xxh3::xxh3_64;
@@ -63,6 +65,8 @@ struct Args {
     /// `--slope 1000,10000`: one first pass at each registry size, peak RSS
     /// of each (issue 14: memory follows the sites in flight, not the registry).
     slope: Vec<usize>,
+    /// `--repeat R`: runs of each `--slope` size.
+    repeat: usize,
     /// `--page-kb N`: pages of about N KB instead of 30–80 KB, so that ten
     /// thousand sites fit in the server child's memory.
     page_kb: Option<usize>,
@@ -82,6 +86,7 @@ fn args() -> Args {
         serve: false,
         seed: NIGHT_SEED,
         slope: Vec::new(),
+        repeat: 1,
         page_kb: None,
     };
     let argv: Vec<String> = std::env::args().collect();
@@ -97,6 +102,7 @@ fn args() -> Args {
             "--night-rate" => a.night_rate = val,
             "--seed" => a.seed = val.parse().unwrap_or(a.seed),
             "--slope" => a.slope = val.split(',').filter_map(|n| n.trim().parse().ok()).collect(),
+            "--repeat" => a.repeat = val.parse().unwrap_or(a.repeat).max(1),
             "--page-kb" => a.page_kb = val.parse().ok(),
             "--serve" => {
                 a.serve = true;
@@ -696,13 +702,13 @@ struct Pass {
 /// One pass through `Engine::check_each`, as `sitewarden check` runs it:
 /// each site's counts are added up as it finishes and nothing else of it
 /// is kept, so the peak RSS is the crawler's, not this bench's.
-fn pass(rt: &tokio::runtime::Runtime, engine: &Engine, sites: &[Site], day: NaiveDate, rx: &watch::Receiver<bool>) -> Pass {
+fn pass(rt: &tokio::runtime::Runtime, engine: &Engine, day: NaiveDate, rx: &watch::Receiver<bool>) -> Pass {
     let t = Instant::now();
     let mut p = Pass {
-        per_site: vec![0; sites.len()],
+        per_site: vec![0; engine.registry.len()],
         ..Pass::default()
     };
-    rt.block_on(engine.check_each(sites, day, rx.clone(), |o| {
+    rt.block_on(engine.check_each(engine.registry.sites(), day, rx.clone(), |o| {
         let c = &o.crawl;
         if let Some(slot) = c
             .site_id
@@ -739,6 +745,8 @@ fn print_peak_rss(server: &mut ServerChild) {
 static ALLOC: dhat::Alloc = dhat::Alloc;
 
 fn main() {
+    // As the binary does first thing: the heaps glibc may use.
+    sitewarden::memory::limit_heaps();
     let a = args();
     PAGE_KB.store(a.page_kb.unwrap_or(0) as u64, Ordering::Relaxed);
     if a.serve {
@@ -810,48 +818,104 @@ fn reset_peak_rss() -> bool {
 }
 
 /// `--slope 1000,10000`: one first pass over each registry size, few pages
-/// per site, the same sites in flight; peak RSS against registry size.
+/// per site, the same sites in flight; peak RSS against registry size. Each
+/// size runs in a fresh process (the bench with `--slope N`), which prints
+/// a `slope-row` line for this one to gather.
 fn slope_main(a: &Args) {
-    let rt = tokio::runtime::Builder::new_multi_thread().enable_all().build().expect("runtime");
-    let (_tx, rx) = watch::channel(false);
-    let mut rows = Vec::new();
+    if let [n] = a.slope[..]
+        && a.repeat == 1
+    {
+        return slope_one(a, n);
+    }
+    let exe = std::env::current_exe().expect("own path, to run each size");
+    let mut rows: Vec<(usize, Vec<(f64, f64)>)> = Vec::new();
     for &n in &a.slope {
-        let mut s = setup(a, n);
-        let reset = reset_peak_rss();
-        let rss0 = proc_status_kb("self", "VmRSS:") as f64 / 1024.0;
-        let p = pass(&rt, &s.engine, &s.engine.registry.sites, day0(), &rx);
-        let peak = peak_rss_mb("self");
-        println!(
-            "{n:>7} sites: {:>9.2?}, {} requests, {} failed homes, RSS before {rss0:.1} MB, peak {peak:.1} MB{} (server child {:.1} MB)",
-            p.wall,
-            p.requests,
-            p.failed_homes,
-            if reset {
-                ""
-            } else {
-                " (VmHWM not reset: includes the sizes before)"
-            },
-            s.server.peak_rss_mb()
-        );
-        rows.push((n, rss0, peak));
-        drop(s.engine);
-        drop(s.dir);
+        let mut runs = Vec::new();
+        for _ in 0..a.repeat {
+            let out = Command::new(&exe)
+                .args([
+                    "--slope",
+                    &n.to_string(),
+                    "--pages",
+                    &a.pages.to_string(),
+                    "--rate",
+                    &a.rate,
+                    "--concurrency",
+                    &a.concurrency.to_string(),
+                    "--page-kb",
+                    &a.page_kb.unwrap_or(0).to_string(),
+                ])
+                .stderr(Stdio::inherit())
+                .output()
+                .expect("run one registry size");
+            let text = String::from_utf8_lossy(&out.stdout);
+            print!("{text}");
+            let row = text.lines().find_map(|l| {
+                let mut f = l
+                    .strip_prefix("slope-row ")?
+                    .split_whitespace()
+                    .filter_map(|x| x.parse::<f64>().ok());
+                let (_, before, peak) = (f.next()?, f.next()?, f.next()?);
+                Some((before, peak))
+            });
+            match row {
+                Some(r) => runs.push(r),
+                None => eprintln!("{n} sites: the run printed no result ({})", out.status),
+            }
+        }
+        rows.push((n, runs));
     }
     println!(
-        "\n== peak RSS against registry size ({} in flight, {} pages per site) ==",
+        "\n== peak RSS against registry size ({} in flight, {} pages per site, a fresh process per run) ==",
         a.concurrency, a.pages
     );
-    for (n, rss0, peak) in &rows {
-        println!("{n:>7} sites   peak {peak:>7.1} MB   (before the pass {rss0:.1} MB)");
+    let median = |runs: &[(f64, f64)]| {
+        let mut peaks: Vec<f64> = runs.iter().map(|r| r.1).collect();
+        peaks.sort_by(f64::total_cmp);
+        peaks.get(peaks.len() / 2).copied()
+    };
+    for (n, runs) in &rows {
+        let peaks: Vec<String> = runs.iter().map(|r| format!("{:.1}", r.1)).collect();
+        let befores: Vec<String> = runs.iter().map(|r| format!("{:.1}", r.0)).collect();
+        println!(
+            "{n:>7} sites   peak {} MB (median {:.1})   before the pass {} MB",
+            peaks.join(" / "),
+            median(runs).unwrap_or(0.0),
+            befores.join(" / ")
+        );
     }
     if let (Some(first), Some(last)) = (rows.first(), rows.last())
         && last.0 > first.0
+        && let (Some(p0), Some(p1)) = (median(&first.1), median(&last.1))
     {
         println!(
-            "slope              {:.1} KB of peak RSS per registered site",
-            (last.2 - first.2) * 1024.0 / (last.0 - first.0) as f64
+            "slope              {:.2} KB of peak RSS per registered site (medians); {} sites at {:+.0} % of {}",
+            (p1 - p0) * 1024.0 / (last.0 - first.0) as f64,
+            last.0,
+            (p1 / p0 - 1.0) * 100.0,
+            first.0
         );
     }
+}
+
+/// One registry size, in this process: what `slope_main` runs per size.
+fn slope_one(a: &Args, n: usize) {
+    let rt = tokio::runtime::Builder::new_multi_thread().enable_all().build().expect("runtime");
+    let (_tx, rx) = watch::channel(false);
+    let mut s = setup(a, n);
+    let reset = reset_peak_rss();
+    let rss0 = proc_status_kb("self", "VmRSS:") as f64 / 1024.0;
+    let p = pass(&rt, &s.engine, day0(), &rx);
+    let peak = peak_rss_mb("self");
+    println!(
+        "{n:>7} sites: {:>9.2?}, {} requests, {} failed homes, RSS before {rss0:.1} MB, peak {peak:.1} MB{} (server child {:.1} MB)",
+        p.wall,
+        p.requests,
+        p.failed_homes,
+        if reset { "" } else { " (VmHWM not reset: includes the set-up)" },
+        s.server.peak_rss_mb()
+    );
+    println!("slope-row {n} {rss0:.2} {peak:.2}");
 }
 
 fn bench_main(a: &Args) {
@@ -872,12 +936,11 @@ fn bench_main(a: &Args) {
     } = setup(a, a.sites);
     let server_pid = server.pid();
     let rt = tokio::runtime::Builder::new_multi_thread().enable_all().build().expect("runtime");
-    let sites = engine.registry.sites.clone();
     let retention = engine.config.store.retention_days;
     let db = engine.config.db_path();
     let (_tx, rx) = watch::channel(false);
 
-    let run = |engine: &Engine, day: NaiveDate| -> Pass { pass(&rt, engine, &sites, day, &rx) };
+    let run = |engine: &Engine, day: NaiveDate| -> Pass { pass(&rt, engine, day, &rx) };
 
     let cpu0 = cpu_seconds("self");
     let server_cpu0 = cpu_seconds(&server_pid);

@@ -76,18 +76,20 @@ fn parse_date(s: Option<&str>, flag: &str) -> Result<Option<NaiveDate>, Failure>
     .transpose()
 }
 
-fn select_sites(registry: &Registry, ids: &[String]) -> Result<Vec<Site>, Failure> {
+/// The sites `--site` names, or `None` for the whole registry: those are
+/// decoded one by one as the check reaches them, never held all at once.
+fn select_sites(registry: &Registry, ids: &[String]) -> Result<Option<Vec<Site>>, Failure> {
     if ids.is_empty() {
-        return Ok(registry.sites.clone());
+        return Ok(None);
     }
     ids.iter()
         .map(|id| {
             registry
                 .get(id)
-                .cloned()
                 .ok_or_else(|| usage(format!("--site {id:?}: no such site in the registry")))
         })
-        .collect()
+        .collect::<Result<_, _>>()
+        .map(Some)
 }
 
 /// Watch SIGINT/SIGTERM and tell every task through a watch channel.
@@ -162,7 +164,7 @@ pub fn exit_for(results: &[ResultRecord], fail_on: Option<Severity>) -> Exit {
 
 pub fn check(config_path: &Path, args: CheckArgs) -> Result<Exit, Failure> {
     let settings = load(config_path)?;
-    let sites = select_sites(&settings.registry, &args.sites)?;
+    let chosen = select_sites(&settings.registry, &args.sites)?;
     let as_of = parse_date(args.as_of.as_deref(), "--as-of")?.unwrap_or_else(vn_today);
     let format = args.format.unwrap_or(Format::Jsonl);
     let fail_on = args.fail_on;
@@ -181,9 +183,14 @@ pub fn check(config_path: &Path, args: CheckArgs) -> Result<Exit, Failure> {
         // other formats read the day back from the store at the end.
         let mut violations = false;
         let mut write_error: Option<anyhow::Error> = None;
-        let mut progress = Progress::new(sites.len(), args.progress);
+        let total = chosen.as_ref().map_or(engine.registry.len(), Vec::len);
+        let mut progress = Progress::new(total, args.progress);
+        let sites: Box<dyn Iterator<Item = Site> + '_> = match &chosen {
+            Some(list) => Box::new(list.iter().cloned()),
+            None => Box::new(engine.registry.sites()),
+        };
         engine
-            .check_each(&sites, as_of, rx, |o| {
+            .check_each(sites, as_of, rx, |o| {
                 violations |= exit_for(&o.results, fail_on) == Exit::Violations;
                 progress.site_done(o.results.iter().any(|r| r.status == Status::Fail));
                 if let (Some(out), None) = (lines.as_mut(), write_error.as_ref())
@@ -199,7 +206,11 @@ pub fn check(config_path: &Path, args: CheckArgs) -> Result<Exit, Failure> {
         if let Some(e) = write_error {
             return Err(fatal(e));
         }
-        let results = run_results(&engine.store, as_of, &sites, started).map_err(fatal)?;
+        let order: Vec<&str> = match &chosen {
+            Some(list) => list.iter().map(|s| s.id.as_str()).collect(),
+            None => engine.registry.ids().collect(),
+        };
+        let results = run_results(&engine.store, as_of, &order, started).map_err(fatal)?;
         let ctx = report_context(&engine.config, &engine.registry, &engine.store, &engine.calendar, as_of);
         match lines {
             Some(out) => out.finish(&results, &ctx).map_err(fatal)?,
@@ -212,8 +223,8 @@ pub fn check(config_path: &Path, args: CheckArgs) -> Result<Exit, Failure> {
 /// The results this run stored for `sites`, read back from the store, in
 /// registry order and rules in SPEC order as each site stored them. Results
 /// stored earlier the same day (a run cut short) are not this run's.
-fn run_results(store: &crate::store::Store, as_of: NaiveDate, sites: &[Site], started: i64) -> anyhow::Result<Vec<ResultRecord>> {
-    let order: HashMap<&str, usize> = sites.iter().enumerate().map(|(i, s)| (s.id.as_str(), i)).collect();
+fn run_results(store: &crate::store::Store, as_of: NaiveDate, ids: &[&str], started: i64) -> anyhow::Result<Vec<ResultRecord>> {
+    let order: HashMap<&str, usize> = ids.iter().enumerate().map(|(i, id)| (*id, i)).collect();
     let mut results = store
         .results_for_day(as_of)
         .context("cannot read the results back from the database")?;
@@ -293,11 +304,14 @@ pub fn report(config_path: &Path, args: ReportArgs) -> Result<Exit, Failure> {
     }
     let date = parse_date(args.date.as_deref(), "--date")?.unwrap_or_else(vn_today);
     let format = args.format.unwrap_or(Format::Jsonl);
-    let sites = select_sites(&registry, &args.sites)?;
+    let chosen = select_sites(&registry, &args.sites)?;
     let read = open_store_for_reading(&config).map_err(|e| fatal(e.into()))?;
     let store = &read.store;
     let mut results = store.results_for_day(date).context("cannot read the database").map_err(fatal)?;
-    results.retain(|r| sites.iter().any(|s| s.id == r.site));
+    results.retain(|r| match &chosen {
+        Some(list) => list.iter().any(|s| s.id == r.site),
+        None => registry.contains(&r.site),
+    });
     let ctx = report_context(&config, &registry, store, &calendar, date);
     write_output(format, args.out.as_deref(), &results, &ctx).map_err(fatal)?;
     Ok(Exit::Ok)
@@ -305,14 +319,14 @@ pub fn report(config_path: &Path, args: ReportArgs) -> Result<Exit, Failure> {
 
 pub fn config_check(config_path: &Path) -> Result<Exit, Failure> {
     let Settings { config, registry, .. } = load(config_path)?;
-    let gov = registry.sites.iter().filter(|s| s.kind == crate::model::Kind::Government).count();
+    let gov = registry.sites().filter(|s| s.kind == crate::model::Kind::Government).count();
     println!("{}: OK", config.source.display());
     println!(
         "registry   {}: {} sites ({} government, {} aggregator)",
         config.registry.display(),
-        registry.sites.len(),
+        registry.len(),
         gov,
-        registry.sites.len() - gov
+        registry.len() - gov
     );
     println!("state      {}", config.db_path().display());
     println!("findings   {} ({})", config.report.dir.display(), config.report.formats.join(", "));
@@ -377,7 +391,7 @@ pub fn demo(args: DemoArgs) -> Result<Exit, Failure> {
             .map_err(fatal)?;
         let settings = load(&config_path)?;
         let as_of = set.as_of.unwrap_or_else(vn_today);
-        let sites = settings.registry.sites.clone();
+        let sites: Vec<Site> = settings.registry.sites().collect();
         let engine = Engine::new(settings).context("cannot start the check").map_err(fatal)?;
         let (_tx, rx) = shutdown_signal();
         let outcomes = engine.check(&sites, as_of, rx).await.context("check failed").map_err(fatal)?;
@@ -427,7 +441,8 @@ fn period_report(config: &Config, registry: &Registry, calendar: &Calendar, args
     if to > vn_today() {
         tracing::warn!(%to, "--to is after today: the days still to come count as not checked");
     }
-    let sites = select_sites(registry, &args.sites)?;
+    // The summary has a row per site, so every site is needed here.
+    let sites = select_sites(registry, &args.sites)?.unwrap_or_else(|| registry.sites().collect());
     let read = open_store_for_reading(config).map_err(|e| fatal(e.into()))?;
     let store = &read.store;
     let summary = period_summary(

@@ -35,8 +35,7 @@ pub fn report_context(config: &Config, registry: &Registry, store: &Store, calen
         .filter_map(|back| date.checked_sub_days(chrono::Days::new(back)))
         .collect();
     let daily_items = registry
-        .sites
-        .iter()
+        .sites()
         .map(|s| {
             let items = store.known_items(&s.id).unwrap_or_default();
             let per_day = days
@@ -49,13 +48,13 @@ pub fn report_context(config: &Config, registry: &Registry, store: &Store, calen
                     )
                 })
                 .collect();
-            (s.id.clone(), per_day)
+            (s.id, per_day)
         })
         .collect();
     ReportContext {
         date: Some(date),
-        site_names: registry.sites.iter().map(|s| (s.id.clone(), s.name.clone())).collect(),
-        site_kinds: registry.sites.iter().map(|s| (s.id.clone(), s.kind)).collect(),
+        site_names: registry.sites().map(|s| (s.id, s.name)).collect(),
+        site_kinds: registry.sites().map(|s| (s.id, s.kind)).collect(),
         province: config.report.province.clone(),
         previous,
         previous_date,
@@ -78,7 +77,7 @@ pub fn write_findings(
         source,
     })?;
     let mut results = store.results_for_day(date)?;
-    results.retain(|r| registry.get(&r.site).is_some());
+    results.retain(|r| registry.contains(&r.site));
     let ctx = report_context(config, registry, store, calendar, date);
     let mut written = Vec::new();
     for name in &config.report.formats {

@@ -19,6 +19,7 @@ pub mod events;
 pub mod extract;
 pub mod findings;
 pub mod fixtures;
+pub mod memory;
 pub mod metrics;
 pub mod model;
 pub mod progress;

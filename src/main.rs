@@ -86,6 +86,7 @@ where
 }
 
 fn main() -> ExitCode {
+    sitewarden::memory::limit_heaps();
     let cli = match Cli::try_parse() {
         Ok(c) => c,
         Err(e) => {

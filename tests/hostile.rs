@@ -404,7 +404,7 @@ async fn a_panic_while_checking_one_site_makes_its_results_internal_error_and_sp
         "",
     );
     let settings = Settings::load(&config).expect("settings");
-    let sites = settings.registry.sites.clone();
+    let sites = settings.registry.sites().collect::<Vec<_>>();
     let engine = Engine::new(settings).expect("engine").panic_on_site("b");
     let as_of = chrono::NaiveDate::from_ymd_opt(2026, 11, 25).expect("date");
     let (_tx, rx) = watch::channel(false);
@@ -534,7 +534,7 @@ async fn exhaust_file_descriptors_child() {
     let server = Loopback::start(|_| answer(200, "text/html; charset=utf-8", portal("Cổng thông tin"))).await;
     let config = write_settings(std::path::Path::new(&dir), &[("xa", server.url("/"))], "");
     let settings = Settings::load(&config).expect("settings");
-    let sites = settings.registry.sites.clone();
+    let sites = settings.registry.sites().collect::<Vec<_>>();
     let engine = Engine::new(settings).expect("engine");
     // Hold every descriptor the process may still open.
     let mut held = Vec::new();
@@ -735,7 +735,7 @@ async fn three_sitemaps_of_50000_new_urls_a_night_store_a_bounded_number_of_item
     let settings = Settings::load(&config).expect("settings");
     let db = settings.config.db_path();
     let window = ItemLimits::for_window(settings.config.rules.window_working_days);
-    let sites = settings.registry.sites.clone();
+    let sites = settings.registry.sites().collect::<Vec<_>>();
     let engine = Engine::new(settings).expect("engine");
 
     let (mut items_before, mut bytes_before) = (0usize, dir_bytes(&db));
@@ -852,7 +852,7 @@ async fn a_damaged_database_is_refused_with_exit_3_and_left_as_it_was() {
     let made = tempfile::tempdir().expect("tempdir");
     let config = write_settings(made.path(), &sites, "");
     let settings = Settings::load(&config).expect("settings");
-    let registry = settings.registry.sites.clone();
+    let registry = settings.registry.sites().collect::<Vec<_>>();
     let engine = Engine::new(settings).expect("engine");
     let (_tx, rx) = watch::channel(false);
     engine
@@ -928,7 +928,7 @@ async fn a_live_copy_taken_flush_count_first_opens_and_reads_every_day() {
     let config = write_settings(dir.path(), &named, "per_host_rate = \"1000/1s\"\n");
     let settings = Settings::load(&config).expect("settings");
     let db = settings.config.db_path();
-    let registry = settings.registry.sites.clone();
+    let registry = settings.registry.sites().collect::<Vec<_>>();
     let engine = Engine::new(settings).expect("engine");
     let day = |n: u64| chrono::NaiveDate::from_ymd_opt(2026, 11, 1).expect("date") + chrono::Days::new(n);
     let done_days = 5;

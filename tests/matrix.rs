@@ -114,7 +114,7 @@ async fn generated_sites_are_decided_as_their_parameters_say() {
         .map(|(k, case)| {
             let shutdown = shutdown.clone();
             async move {
-                let site = engine.registry.get(&case.id).cloned().expect("site in registry");
+                let site = engine.registry.get(&case.id).expect("site in registry");
                 let outcome = engine
                     .check_site(&site, case.as_of, shutdown)
                     .await

@@ -454,7 +454,7 @@ mod as_sites {
         let (_stop, shutdown) = watch::channel(false);
         let mut problems = Vec::new();
         for (id, as_of, expected) in wanted {
-            let site = engine.registry.get(id).cloned().expect("site");
+            let site = engine.registry.get(id).expect("site");
             let outcome = engine
                 .check_site(&site, as_of, shutdown.clone())
                 .await

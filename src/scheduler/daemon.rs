@@ -137,8 +137,8 @@ impl Scheduler {
     fn plan_startup(&mut self) -> Result<(), StoreError> {
         let now = vn_now();
         let engine = self.engine.clone();
-        for site in &engine.registry.sites {
-            let expr = crawl_expr(&engine.config, site).to_string();
+        for site in engine.registry.sites() {
+            let expr = crawl_expr(&engine.config, &site).to_string();
             let state = engine.store.crawl_state(&site.id)?;
             let prev = previous_slot(&expr, now);
             if due_at_startup(&state, prev) {
@@ -176,7 +176,7 @@ impl Scheduler {
     }
 
     fn spawn_crawl(&mut self, site_id: &str) {
-        let Some(site) = self.engine.registry.get(site_id).cloned() else {
+        let Some(site) = self.engine.registry.get(site_id) else {
             return;
         };
         self.running.insert(site.id.clone(), vn_now());
@@ -358,13 +358,13 @@ impl Scheduler {
                 }
                 self.replan(&old.config);
                 events::Reloaded {
-                    sites: self.engine.registry.sites.len(),
+                    sites: self.engine.registry.len(),
                     error: None,
                 }
                 .emit();
             }
             Err(e) => events::Reloaded {
-                sites: self.engine.registry.sites.len(),
+                sites: self.engine.registry.len(),
                 error: Some(&e),
             }
             .emit(),
@@ -407,8 +407,8 @@ impl Scheduler {
         let now = vn_now();
         let engine = self.engine.clone();
         let mut keep: HashMap<String, (String, DateTime<FixedOffset>)> = HashMap::new();
-        for site in &engine.registry.sites {
-            let expr = crawl_expr(&engine.config, site).to_string();
+        for site in engine.registry.sites() {
+            let expr = crawl_expr(&engine.config, &site).to_string();
             match self.next_crawl.get(&site.id) {
                 Some((e, t)) if *e == expr => {
                     keep.insert(site.id.clone(), (expr, *t));
@@ -421,7 +421,7 @@ impl Scheduler {
                 }
             }
         }
-        let known: HashSet<&str> = engine.registry.sites.iter().map(|s| s.id.as_str()).collect();
+        let known: HashSet<&str> = engine.registry.ids().collect();
         for id in self.next_crawl.keys().filter(|id| !known.contains(id.as_str())) {
             tracing::info!(site = %id, "site removed from the registry; no longer scheduled");
         }
@@ -483,7 +483,7 @@ pub async fn run(config_path: PathBuf, settings: Settings) -> Result<(), DaemonE
     let (stop_tx, stop_rx) = watch::channel(false);
     let mut s = Scheduler::new(config_path, engine, stop_rx);
     s.plan_startup().map_err(DaemonError::Plan)?;
-    tracing::info!(sites = s.engine.registry.sites.len(), state = %s.engine.config.db_path().display(), "sitewarden started");
+    tracing::info!(sites = s.engine.registry.len(), state = %s.engine.config.db_path().display(), "sitewarden started");
     notify(&[NotifyState::Ready]);
 
     loop {
