@@ -13,6 +13,10 @@
 //! serves none, so this errs on the heavy side).
 //!
 //! `cargo bench --bench period_summary -- --sites 500 --days 365`
+//!
+//! `seed-phase DIR` and `report-phase DIR` run one phase on a kept store
+//! (same flags); `report-phase DIR --dump FILE` also writes the figures as
+//! JSON lines, to compare versions on the same store.
 
 use std::path::Path;
 use std::process::Command;
@@ -232,7 +236,7 @@ fn seed(dir: &Path, n_sites: usize, days: u64, density: Density) {
     );
 }
 
-fn report(dir: &Path, n_sites: usize, days: u64) {
+fn report(dir: &Path, n_sites: usize, days: u64, dump: Option<&Path>) {
     let t = Instant::now();
     let store = Store::open(dir, CACHE).expect("open store");
     let calendar = Calendar::builtin();
@@ -249,6 +253,12 @@ fn report(dir: &Path, n_sites: usize, days: u64) {
         t.elapsed().as_secs_f64(),
         peak_rss_kb() as f64 / 1024.0
     );
+    // The figures as JSON lines, to compare one version's with another's.
+    if let Some(path) = dump {
+        let mut jsonl = Vec::new();
+        period::render(&s, Format::Jsonl, &mut jsonl).expect("render");
+        std::fs::write(path, jsonl).expect("write the figures");
+    }
 }
 
 fn peak_rss_kb() -> u64 {
@@ -280,7 +290,10 @@ fn main() {
     };
     match argv.get(1).map(String::as_str) {
         Some("seed-phase") => return seed(Path::new(&argv[2]), n_sites, days, density),
-        Some("report-phase") => return report(Path::new(&argv[2]), n_sites, days),
+        Some("report-phase") => {
+            let dump = argv.iter().position(|a| a == "--dump").and_then(|i| argv.get(i + 1));
+            return report(Path::new(&argv[2]), n_sites, days, dump.map(Path::new));
+        }
         _ => {}
     }
     let dir = tempfile::tempdir().expect("tempdir");
