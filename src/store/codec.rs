@@ -22,6 +22,8 @@ pub(super) const VERDICTS_V1: u8 = 4;
 /// `meta` under `robots`: deflated postcard `CachedRobots` (its own number,
 /// so no tag means two things anywhere in the store).
 pub(super) const ROBOTS_V1: u8 = 6;
+/// `item_days`: postcard `Vec<(i32, u32)>`, a site's item counts by day.
+pub(super) const ITEM_DAYS_V1: u8 = 7;
 /// A day of one site's results inflates to far less than this; more is not ours.
 const MAX_RESULTS_BYTES: u64 = 16 * 1024 * 1024;
 

@@ -1,8 +1,8 @@
 //! How many of a site's items fall on each day, kept beside the items in
-//! `item_days`: site \0 YYYY-MM-DD → count (u32, big-endian). A period
-//! summary needs only which days a site published on, and reading a year
-//! of a province's items for that (half a million records, most of the
-//! bytes titles and URLs) was most of the report's time.
+//! `item_days`: site → its days and their counts, one value a site. A
+//! period summary needs only which days a site published on, and reading
+//! a year of a province's items for that (half a million records, most of
+//! the bytes titles and URLs) was most of the report's time.
 //!
 //! The counts are trusted only once they cover every stored item, which a
 //! note in `meta` says. A database written before they existed has no note
@@ -12,63 +12,96 @@
 use std::collections::BTreeMap;
 use std::sync::{Mutex, MutexGuard};
 
-use chrono::NaiveDate;
+use chrono::{Datelike, NaiveDate};
 
-use super::codec::{dec, key};
+use super::codec::{ITEM_DAYS_V1, dec, enc, key};
 use super::pages::ItemRec;
 use super::{Result, Store, StoreError};
 
 const TREE: &str = "item_days";
-/// In `meta`: present once `item_days` counts every stored item.
+/// In `meta`: [`COUNTED_AS`] once `item_days` counts every stored item.
 const COUNTED: &str = "items.days_counted";
+/// The layout of the counts the note vouches for: counts of another
+/// layout are counted again.
+const COUNTED_AS: &str = "site-values-1";
 
 /// Held while items or their counts change, so that counting every item
-/// (on first use, and after a sweep) never races a crawl's save.
+/// on first use never races a crawl's save or the sweep.
 static WRITER: Mutex<()> = Mutex::new(());
 
 pub(super) fn writer() -> MutexGuard<'static, ()> {
     WRITER.lock().unwrap_or_else(|poisoned| poisoned.into_inner())
 }
 
-fn day_key(site: &str, day: NaiveDate) -> Vec<u8> {
-    key(&[site, &day.to_string()])
+/// One site's counts: day (as days from the Common Era, which postcard
+/// keeps in two or three bytes) → items on that day.
+type Counts = BTreeMap<i32, u32>;
+
+fn decode(v: &[u8]) -> Option<Counts> {
+    let (&tag, body) = v.split_first()?;
+    if tag != ITEM_DAYS_V1 {
+        return None;
+    }
+    let days: Vec<(i32, u32)> = postcard::from_bytes(body).ok()?;
+    Some(days.into_iter().collect())
 }
 
-fn count_of(v: Option<&[u8]>) -> u32 {
-    v.and_then(|v| <[u8; 4]>::try_from(v).ok()).map_or(0, u32::from_be_bytes)
+fn encode(counts: &Counts) -> Result<Vec<u8>> {
+    let days: Vec<(i32, u32)> = counts.iter().map(|(d, n)| (*d, *n)).collect();
+    let mut v = vec![ITEM_DAYS_V1];
+    v.extend_from_slice(&enc(&days)?);
+    Ok(v)
 }
 
-/// How a change of items moves the counts: per day key, items added (or
-/// taken away, negative).
-pub(super) type DayDeltas = BTreeMap<Vec<u8>, i64>;
+/// How a change of one site's items moves its counts: per day, items
+/// added (or taken away, negative).
+#[derive(Default)]
+pub(super) struct DayDeltas(BTreeMap<i32, i64>);
 
-pub(super) fn note_change(deltas: &mut DayDeltas, site: &str, old: Option<NaiveDate>, new: Option<NaiveDate>) {
-    if old == new {
-        return;
-    }
-    if let Some(d) = old {
-        *deltas.entry(day_key(site, d)).or_default() -= 1;
-    }
-    if let Some(d) = new {
-        *deltas.entry(day_key(site, d)).or_default() += 1;
-    }
-}
-
-/// Apply `deltas` inside a transaction on the `item_days` tree.
-pub(super) fn apply(
-    tree: &sled::transaction::TransactionalTree,
-    deltas: &DayDeltas,
-) -> std::result::Result<(), sled::transaction::UnabortableTransactionError> {
-    for (k, delta) in deltas {
-        let now = i64::from(count_of(tree.get(k)?.as_deref())) + delta;
-        if now > 0 {
-            tree.insert(k.as_slice(), &u32::try_from(now).unwrap_or(u32::MAX).to_be_bytes())?;
-        } else {
-            tree.remove(k.as_slice())?;
+impl DayDeltas {
+    pub(super) fn note(&mut self, old: Option<NaiveDate>, new: Option<NaiveDate>) {
+        if old == new {
+            return;
         }
+        if let Some(d) = old {
+            *self.0.entry(d.num_days_from_ce()).or_default() -= 1;
+        }
+        if let Some(d) = new {
+            *self.0.entry(d.num_days_from_ce()).or_default() += 1;
+        }
+    }
+
+    pub(super) fn is_empty(&self) -> bool {
+        self.0.values().all(|d| *d == 0)
+    }
+}
+
+/// Apply `site`'s `deltas` inside a transaction on the `item_days` tree.
+pub(super) fn apply(tree: &sled::transaction::TransactionalTree, site: &str, deltas: &DayDeltas) -> std::result::Result<(), Abort> {
+    if deltas.is_empty() {
+        return Ok(());
+    }
+    let k = key(&[site]);
+    // The caller checked under the lock that the value decodes (see
+    // `Store::check_item_day_counts`).
+    let mut counts = tree.get(&k)?.as_deref().and_then(decode).unwrap_or_default();
+    for (d, delta) in &deltas.0 {
+        let now = counts.get(d).map_or(0, |n| i64::from(*n)) + delta;
+        if now > 0 {
+            counts.insert(*d, u32::try_from(now).unwrap_or(u32::MAX));
+        } else {
+            counts.remove(d);
+        }
+    }
+    if counts.is_empty() {
+        tree.remove(k)?;
+    } else {
+        tree.insert(k, encode(&counts).map_err(Abort::Abort)?)?;
     }
     Ok(())
 }
+
+pub(super) type Abort = sled::transaction::ConflictableTransactionError<StoreError>;
 
 impl Store {
     pub(super) fn item_days_tree(&self) -> Result<sled::Tree> {
@@ -77,7 +110,31 @@ impl Store {
 
     /// Whether `item_days` counts every stored item.
     pub(super) fn item_days_counted(&self) -> Result<bool> {
-        Ok(self.meta_get(COUNTED)?.is_some())
+        Ok(self.meta_get(COUNTED)?.as_deref() == Some(COUNTED_AS))
+    }
+
+    /// A site's counts from its items themselves.
+    fn count_site_items(&self, site: &str) -> Result<Counts> {
+        let mut counts = Counts::new();
+        for kv in self.items.scan_prefix(key(&[site, ""])) {
+            let (_, v) = kv?;
+            if let Some(rec) = dec::<ItemRec>(&v) {
+                *counts.entry(rec.day().num_days_from_ce()).or_default() += 1;
+            }
+        }
+        Ok(counts)
+    }
+
+    /// Before counts move: a site's value that does not decode (damaged,
+    /// or written by another version) is counted again from its items.
+    /// The caller holds [`writer`].
+    pub(super) fn check_item_day_counts(&self, site: &str) -> Result<()> {
+        let tree = self.item_days_tree()?;
+        if tree.get(key(&[site]))?.is_some_and(|v| decode(&v).is_none()) {
+            tracing::warn!(site, "item day counts that do not decode; counting the site's items again");
+            tree.insert(key(&[site]), encode(&self.count_site_items(site)?)?)?;
+        }
+        Ok(())
     }
 
     /// Count every stored item, when that was never done (a database from
@@ -91,13 +148,10 @@ impl Store {
         tree.clear()?;
         // Items are keyed site first: one site's days at a time.
         let mut site: Option<String> = None;
-        let mut days: BTreeMap<NaiveDate, u32> = BTreeMap::new();
-        let write = |site: &str, days: &mut BTreeMap<NaiveDate, u32>| -> Result<()> {
-            let mut batch = sled::Batch::default();
-            for (d, n) in std::mem::take(days) {
-                batch.insert(day_key(site, d), &n.to_be_bytes());
-            }
-            Ok(tree.apply_batch(batch)?)
+        let mut counts = Counts::new();
+        let write = |site: &str, counts: &mut Counts| -> Result<()> {
+            tree.insert(key(&[site]), encode(&std::mem::take(counts))?)?;
+            Ok(())
         };
         let mut items = 0usize;
         for kv in self.items.iter() {
@@ -108,17 +162,17 @@ impl Store {
             let Some(rec) = dec::<ItemRec>(&v) else { continue };
             if site.as_deref() != Some(&*s) {
                 if let Some(done) = &site {
-                    write(done, &mut days)?;
+                    write(done, &mut counts)?;
                 }
                 site = Some(s.into_owned());
             }
-            *days.entry(rec.day()).or_default() += 1;
+            *counts.entry(rec.day().num_days_from_ce()).or_default() += 1;
             items += 1;
         }
         if let Some(done) = &site {
-            write(done, &mut days)?;
+            write(done, &mut counts)?;
         }
-        self.meta_set(COUNTED, "1")?;
+        self.meta_set(COUNTED, COUNTED_AS)?;
         tracing::info!(items, ms = started.elapsed().as_millis() as u64, "counted the stored items by day");
         Ok(())
     }
@@ -128,40 +182,35 @@ impl Store {
     pub(super) fn remove_item(&self, k: &[u8], rec: Option<&ItemRec>, counted: bool) -> Result<()> {
         use sled::Transactional;
         let site = k.split(|b| *b == 0).next().map(String::from_utf8_lossy);
-        let mut deltas = DayDeltas::new();
-        if let (true, Some(site), Some(rec)) = (counted, site, rec) {
-            note_change(&mut deltas, &site, Some(rec.day()), None);
-        }
-        if deltas.is_empty() {
+        let (Some(site), Some(rec), true) = (site, rec, counted) else {
             self.items.remove(k)?;
             return Ok(());
-        }
+        };
+        let mut deltas = DayDeltas::default();
+        deltas.note(Some(rec.day()), None);
+        self.check_item_day_counts(&site)?;
         let days = self.item_days_tree()?;
         (&self.items, &days).transaction(|(it, dt)| {
             it.remove(k)?;
-            apply(dt, &deltas)?;
-            Ok::<_, sled::transaction::ConflictableTransactionError<StoreError>>(())
+            apply(dt, &site, &deltas)
         })?;
         Ok(())
     }
 
-    /// A site's item days from the counts, in order.
+    /// A site's item days from its counts, in order.
     pub(super) fn counted_item_days(&self, site: &str) -> Result<Vec<NaiveDate>> {
-        let prefix = key(&[site, ""]);
-        let mut days = Vec::new();
-        for kv in self.item_days_tree()?.scan_prefix(&prefix) {
-            let (k, v) = kv?;
-            if count_of(Some(&v)) == 0 {
-                continue;
-            }
-            match std::str::from_utf8(k.get(prefix.len()..).unwrap_or_default()).map(str::parse::<NaiveDate>) {
-                Ok(Ok(d)) => days.push(d),
-                _ => tracing::warn!("skipping an item day count that does not decode"),
-            }
-        }
-        days.sort_unstable();
-        days.dedup();
-        Ok(days)
+        let Some(v) = self.item_days_tree()?.get(key(&[site]))? else {
+            return Ok(Vec::new());
+        };
+        let Some(counts) = decode(&v) else {
+            tracing::warn!(site, "item day counts that do not decode; reading the site's items instead");
+            return self.scanned_item_days(site);
+        };
+        Ok(counts
+            .into_iter()
+            .filter(|(_, n)| *n > 0)
+            .filter_map(|(d, _)| NaiveDate::from_num_days_from_ce_opt(d))
+            .collect())
     }
 }
 
@@ -192,6 +241,7 @@ pub(crate) mod tests {
     use crate::extract::{DateSource, Item, LegalDocument, PageFacts};
     use crate::model::KnownItem;
     use crate::store::Store;
+    use crate::store::codec::key;
 
     fn d(n: u32) -> NaiveDate {
         NaiveDate::from_ymd_opt(2026, 3, n).unwrap_or_default()
@@ -321,11 +371,25 @@ pub(crate) mod tests {
         assert_counts_agree(&store, &["a", "ab", "b"]);
         assert_eq!(store.known_item_days("a").expect("days"), vec![d(1), d(2), d(3)]);
 
+        // Counts that do not decode are not trusted: read from the items,
+        // and counted again before they next move.
+        store
+            .item_days_tree()
+            .expect("tree")
+            .insert(key(&["a"]), vec![super::ITEM_DAYS_V1 + 1, 1, 2])
+            .expect("insert");
+        assert_eq!(store.known_item_days("a").expect("days"), vec![d(1), d(2), d(3)]);
+        store
+            .save_crawl(&crawl("a", vec![item(&format!("{a}4"), None)], Vec::new()), d(8))
+            .expect("save");
+        assert_counts_agree(&store, &["a", "ab", "b"]);
+        assert_eq!(store.known_item_days("a").expect("days"), vec![d(1), d(2), d(3), d(8)]);
+
         // The sweep takes the counts of the items it drops (first seen
         // before the 6th): the one first seen then stays, on its own day.
         store.sweep(d(14), 8).expect("sweep");
         assert_counts_agree(&store, &["a", "ab", "b"]);
-        assert_eq!(store.known_item_days("a").expect("days"), vec![d(1)]);
+        assert_eq!(store.known_item_days("a").expect("days"), vec![d(1), d(8)]);
         assert_eq!(store.known_item_days("ab").expect("days"), Vec::<NaiveDate>::new());
     }
 }

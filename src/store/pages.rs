@@ -7,7 +7,7 @@ use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 
 use super::codec::{PAGES_V2, ROBOTS_V1, dec, enc, key, pack, unpack};
-use super::{Result, Store, StoreError, item_days};
+use super::{Result, Store, item_days};
 use crate::crawler::limits::ItemLimits;
 use crate::crawler::{CachedPage, CachedRobots, Missing, PageCache, PageRole, SiteCrawl, Validators};
 use crate::extract::{Item, LegalDocument, PageFacts};
@@ -183,23 +183,22 @@ impl Store {
     /// in one transaction: a crash leaves both as they were or both new.
     fn write_items(&self, site: &str, writes: HashMap<Vec<u8>, (Option<NaiveDate>, ItemRec)>) -> Result<()> {
         use sled::Transactional;
-        use sled::transaction::ConflictableTransactionError;
         if writes.is_empty() {
             return Ok(());
         }
-        let mut deltas = item_days::DayDeltas::new();
+        let mut deltas = item_days::DayDeltas::default();
         let mut values = Vec::with_capacity(writes.len());
         for (k, (stored_day, rec)) in writes {
-            item_days::note_change(&mut deltas, site, stored_day, Some(rec.day()));
+            deltas.note(stored_day, Some(rec.day()));
             values.push((k, enc(&rec)?));
         }
+        self.check_item_day_counts(site)?;
         let days = self.item_days_tree()?;
         (&self.items, &days).transaction(|(it, dt)| {
             for (k, v) in &values {
                 it.insert(k.as_slice(), v.as_slice())?;
             }
-            item_days::apply(dt, &deltas)?;
-            Ok::<_, ConflictableTransactionError<StoreError>>(())
+            item_days::apply(dt, site, &deltas)
         })?;
         Ok(())
     }
