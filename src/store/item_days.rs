@@ -7,9 +7,14 @@
 //! The counts are trusted only once they cover every stored item, which a
 //! note in `meta` says. A database written before they existed has no note
 //! and is read item by item as before, until the first save of a crawl
-//! counts its items (once, under the same lock as every later change).
+//! counts its items. Every process that writes items counts them all once
+//! more, at its first save: a version from before the counts, run against
+//! the database in between (after a rollback, say), adds items without
+//! counting them, and nothing else would notice. A year of a province is
+//! counted in a second or two, once a run of the daemon or of `check`.
 
 use std::collections::BTreeMap;
+use std::path::PathBuf;
 use std::sync::{Mutex, MutexGuard};
 
 use chrono::{Datelike, NaiveDate};
@@ -26,10 +31,13 @@ const COUNTED: &str = "items.days_counted";
 const COUNTED_AS: &str = "site-values-1";
 
 /// Held while items or their counts change, so that counting every item
-/// on first use never races a crawl's save or the sweep.
-static WRITER: Mutex<()> = Mutex::new(());
+/// never races a crawl's save or the sweep. It holds the databases whose
+/// items this process has counted.
+static WRITER: Mutex<Vec<PathBuf>> = Mutex::new(Vec::new());
 
-pub(super) fn writer() -> MutexGuard<'static, ()> {
+pub(super) type Writer = MutexGuard<'static, Vec<PathBuf>>;
+
+pub(super) fn writer() -> Writer {
     WRITER.lock().unwrap_or_else(|poisoned| poisoned.into_inner())
 }
 
@@ -137,12 +145,21 @@ impl Store {
         Ok(())
     }
 
-    /// Count every stored item, when that was never done (a database from
-    /// before the counts) or was interrupted. The caller holds [`writer`].
-    pub(super) fn count_item_days_once(&self) -> Result<()> {
-        if self.item_days_counted()? {
+    /// Count every stored item, once in this process (see the module's
+    /// comment), with the lock `held`.
+    pub(super) fn count_item_days_once(&self, held: &mut Writer) -> Result<()> {
+        if held.contains(&self.path) && self.item_days_counted()? {
             return Ok(());
         }
+        self.count_item_days()?;
+        held.push(self.path.clone());
+        Ok(())
+    }
+
+    /// Count every stored item, anew.
+    fn count_item_days(&self) -> Result<()> {
+        // Readers go back to the items until the counts are whole again.
+        self.meta.remove(key(&["kv", COUNTED]))?;
         let started = std::time::Instant::now();
         let tree = self.item_days_tree()?;
         tree.clear()?;
@@ -235,7 +252,7 @@ impl Store {
 
 #[cfg(test)]
 pub(crate) mod tests {
-    use chrono::NaiveDate;
+    use chrono::{Datelike, NaiveDate};
 
     use crate::crawler::{CrawledPage, PageRole, RobotsOutcome, RobotsStatus, SiteCrawl, Validators};
     use crate::extract::{DateSource, Item, LegalDocument, PageFacts};
@@ -384,6 +401,22 @@ pub(crate) mod tests {
             .expect("save");
         assert_counts_agree(&store, &["a", "ab", "b"]);
         assert_eq!(store.known_item_days("a").expect("days"), vec![d(1), d(2), d(3), d(8)]);
+
+        // An item written by a version that does not count (rolled back
+        // to, in between) is counted by the next process's first save.
+        let written = store.items.get(key(&["a", &format!("{a}4")])).expect("get").expect("item a4");
+        store.items.insert(key(&["a", &format!("{a}5")]), written).expect("insert");
+        super::writer().retain(|p| *p != store.path);
+        store.save_crawl(&crawl("ab", Vec::new(), Vec::new()), d(9)).expect("save");
+        assert_counts_agree(&store, &["a", "ab", "b"]);
+        assert_eq!(store.counted_item_days("a").expect("days"), vec![d(1), d(2), d(3), d(8)],);
+        let stored = store
+            .item_days_tree()
+            .expect("tree")
+            .get(key(&["a"]))
+            .expect("get")
+            .expect("counts");
+        assert_eq!(super::decode(&stored).expect("decode").get(&d(8).num_days_from_ce()), Some(&2));
 
         // The sweep takes the counts of the items it drops (first seen
         // before the 6th): the one first seen then stays, on its own day.

@@ -6,7 +6,7 @@ use std::collections::HashMap;
 use chrono::{DateTime, Duration as Days, NaiveDate};
 use serde::{Deserialize, Serialize};
 
-use super::codec::{RESULTS_V1, RESULTS_V2, VERDICTS_V1, dec, deflate, enc, key, unpack, unpack_with};
+use super::codec::{RESULTS_V1, RESULTS_V2, VERDICTS_V1, dec, deflate, enc, key, unpack, unpack_prefix, unpack_with};
 use super::{Result, Store, StoreError};
 use crate::model::{Evidence, ResultRecord, Severity, Status};
 
@@ -303,10 +303,13 @@ impl Store {
     /// What a summary counts of one verdict, read without its message and evidence.
     fn lean_verdict_raw(&self, vk: VerdictKey) -> Option<(Box<str>, Status, Severity)> {
         let v = self.verdicts.get(vk).ok()??;
-        unpack_with(VERDICTS_V1, &v, |raw| {
+        let lean = |raw: &[u8]| {
             let r: LeanVerdict = postcard::from_bytes(raw).ok()?;
             Some((r.rule.into(), r.status, r.severity))
-        })
+        };
+        // The leading fields are all a summary reads; a verdict whose rule
+        // name does not fit the prefix is inflated whole.
+        unpack_prefix(VERDICTS_V1, &v, lean).or_else(|| unpack_with(VERDICTS_V1, &v, lean))
     }
 
     fn decode_lean_v1(v: &[u8], record: impl Fn(String, Status, Severity, i64) -> ResultRecord) -> Option<Vec<ResultRecord>> {

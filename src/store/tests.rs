@@ -239,3 +239,20 @@ fn visited(store: &Store, from: NaiveDate, to: NaiveDate) -> Vec<(NaiveDate, Str
         .expect("read");
     out
 }
+
+#[test]
+fn a_prefix_inflates_to_the_value_s_first_bytes() {
+    let long: Vec<u8> = (0..5000u32).map(|i| (i * 7 % 251) as u8).collect();
+    let packed = deflate(VERDICTS_V1, &long).expect("deflate");
+    let got = unpack_prefix(VERDICTS_V1, &packed, |p| Some(p.to_vec())).expect("prefix");
+    assert!(!got.is_empty() && got.len() < long.len());
+    assert_eq!(got, long[..got.len()]);
+    let short = deflate(VERDICTS_V1, b"disclosure.contact").expect("deflate");
+    assert_eq!(
+        unpack_prefix(VERDICTS_V1, &short, |p| Some(p.to_vec())),
+        Some(b"disclosure.contact".to_vec())
+    );
+    assert_eq!(unpack_prefix(RESULTS_V2, &short, |p| Some(p.to_vec())), None);
+    // Cut short before any byte comes out: nothing, not a hang.
+    assert_eq!(unpack_prefix(VERDICTS_V1, &short[..2], |p| Some(p.to_vec())), None);
+}

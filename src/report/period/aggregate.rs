@@ -86,6 +86,9 @@ pub struct Summarizer<'i, 'a> {
     index: HashMap<&'i str, usize>,
     kinds: Vec<Option<Kind>>,
     accs: Vec<SiteAcc>,
+    /// The rule met at each place of a site's results last time, looked
+    /// up (see [`Summarizer::add`]).
+    defs: Vec<(Box<str>, Option<&'static rules::RuleDef>)>,
     /// Counts the groups of results given (a day, in the store's order);
     /// a site counts one day with a failure per group.
     group: u64,
@@ -114,6 +117,7 @@ impl<'i, 'a> Summarizer<'i, 'a> {
             index,
             kinds,
             accs,
+            defs: Vec::new(),
             group: 0,
             last_day: None,
         }
@@ -142,15 +146,29 @@ impl<'i, 'a> Summarizer<'i, 'a> {
         let Some(acc) = self.accs.get_mut(si) else {
             return;
         };
-        for (rule, status, severity) in results {
+        for (at, (rule, status, severity)) in results.into_iter().enumerate() {
+            // A site's results come in the same order day after day: the
+            // rule met at this place last time is most likely this one.
+            let def = match self.defs.get(at) {
+                Some((id, def)) if **id == *rule => *def,
+                _ => {
+                    let def = rules::find(rule);
+                    let met = (Box::from(rule), def);
+                    match self.defs.get_mut(at) {
+                        Some(slot) => *slot = met,
+                        None => self.defs.push(met),
+                    }
+                    def
+                }
+            };
             // A result stored for a day its rule did not apply (by an older
             // law table) says nothing about that day.
-            if let (Some(k), Some(def)) = (kind, rules::find(rule))
+            if let (Some(k), Some(def)) = (kind, def)
                 && !def.applies_on(k, day)
             {
                 continue;
             }
-            add_result(acc, rule, status, severity, day, self.group);
+            add_result(acc, at, rule, status, severity, day, self.group);
         }
     }
 
@@ -240,8 +258,9 @@ fn kind_of(input: &PeriodInput, site: &str) -> Option<Kind> {
     input.kinds.iter().find(|(id, _)| id == site).map(|(_, k)| *k)
 }
 
-/// One stored result of a site on `day`, in the group of results `group`.
-fn add_result(acc: &mut SiteAcc, rule: &str, status: Status, severity: Severity, day: NaiveDate, group: u64) {
+/// One stored result of a site on `day`, in the group of results `group`,
+/// at place `at` among the site's results of the day.
+fn add_result(acc: &mut SiteAcc, at: usize, rule: &str, status: Status, severity: Severity, day: NaiveDate, group: u64) {
     let month_key = (day.year(), day.month());
     if acc.last_day != Some(day) {
         acc.last_day = Some(day);
@@ -250,7 +269,12 @@ fn add_result(acc: &mut SiteAcc, rule: &str, status: Status, severity: Severity,
             m.days_checked += 1;
         }
     }
-    let rs = match acc.rules.iter().position(|x| x.rule == rule) {
+    // The rules are met in the order the site's results come in.
+    let found = match acc.rules.get(at) {
+        Some(x) if x.rule == rule => Some(at),
+        _ => acc.rules.iter().position(|x| x.rule == rule),
+    };
+    let rs = match found {
         Some(p) => &mut acc.rules[p],
         None => {
             acc.rules.push(RuleSummary {
