@@ -13,6 +13,11 @@
 //! serves none, so this errs on the heavy side).
 //!
 //! `cargo bench --bench period_summary -- --sites 500 --days 365`
+//!
+//! `seed-phase DIR` and `report-phase DIR` run one phase on a kept store
+//! (same flags); `report-phase DIR --dump FILE` also writes the figures as
+//! JSON lines, to compare versions on the same store, and `--copy` reads a
+//! checked copy of the store as `sitewarden report` does.
 
 use std::path::Path;
 use std::process::Command;
@@ -232,9 +237,21 @@ fn seed(dir: &Path, n_sites: usize, days: u64, density: Density) {
     );
 }
 
-fn report(dir: &Path, n_sites: usize, days: u64) {
+fn report(dir: &Path, n_sites: usize, days: u64, dump: Option<&Path>, copy: bool) {
     let t = Instant::now();
-    let store = Store::open(dir, CACHE).expect("open store");
+    // `sitewarden report` reads a checked copy of the database, never the
+    // database itself: with --copy, so does this, and says what it cost.
+    // Declared before the store, so dropped after it: the database
+    // closes before its copy is removed.
+    let mut _kept_copy = None;
+    let store = if copy {
+        let (store, copy) = Store::open_copy(dir, CACHE).expect("open a copy");
+        println!("report: copied, opened and verified the store in {:.2}s", t.elapsed().as_secs_f64());
+        _kept_copy = Some(copy);
+        store
+    } else {
+        Store::open(dir, CACHE).expect("open store")
+    };
     let calendar = Calendar::builtin();
     let to = start() + Days::new(days.saturating_sub(1));
     let s = period_summary(&store, &calendar, &sites(n_sites), start(), to, Some("tỉnh Tiền Giang"), 2).expect("summary");
@@ -249,6 +266,12 @@ fn report(dir: &Path, n_sites: usize, days: u64) {
         t.elapsed().as_secs_f64(),
         peak_rss_kb() as f64 / 1024.0
     );
+    // The figures as JSON lines, to compare one version's with another's.
+    if let Some(path) = dump {
+        let mut jsonl = Vec::new();
+        period::render(&s, Format::Jsonl, &mut jsonl).expect("render");
+        std::fs::write(path, jsonl).expect("write the figures");
+    }
 }
 
 fn peak_rss_kb() -> u64 {
@@ -280,7 +303,11 @@ fn main() {
     };
     match argv.get(1).map(String::as_str) {
         Some("seed-phase") => return seed(Path::new(&argv[2]), n_sites, days, density),
-        Some("report-phase") => return report(Path::new(&argv[2]), n_sites, days),
+        Some("report-phase") => {
+            let dump = argv.iter().position(|a| a == "--dump").and_then(|i| argv.get(i + 1));
+            let copy = argv.iter().any(|a| a == "--copy");
+            return report(Path::new(&argv[2]), n_sites, days, dump.map(Path::new), copy);
+        }
         _ => {}
     }
     let dir = tempfile::tempdir().expect("tempdir");

@@ -143,14 +143,11 @@ pub fn period_summary(
         covered_from: store.earliest_day()?,
         max_doc_delay_working_days: i64::from(max_working_days),
     };
-    let days = store.statuses_by_day(from, to).map_while(|r| match r {
-        Ok(day) => Some(day),
-        Err(e) => {
-            keep_error(e);
-            None
-        }
-    });
-    let summary = report::period::summarize(&input, days);
+    let mut summarizer = report::period::Summarizer::new(&input);
+    store.visit_statuses(from, to, |day, site, results| {
+        summarizer.add(day, site, results.iter().map(|r| (r.rule, r.status, r.severity)));
+    })?;
+    let summary = summarizer.finish();
     match read_error.into_inner() {
         Some(e) => Err(e),
         None => Ok(summary),
@@ -180,4 +177,141 @@ pub fn open_store_for_reading(config: &Config) -> Result<ReadStore, FindingsErro
     let (store, copy) = Store::open_copy(&config.db_path(), config.store.cache_capacity_bytes)?;
     tracing::debug!(copy = %copy.path().display(), "reading a copy of the database");
     Ok(ReadStore { store, copy })
+}
+
+#[cfg(test)]
+mod tests {
+    use chrono::{Datelike, Days, NaiveDate};
+
+    use super::*;
+    use crate::extract::LegalDocument;
+    use crate::model::{Evidence, KnownItem, ResultRecord, Status, vn_offset};
+    use crate::report::period::{PeriodInput, summarize};
+    use crate::store::item_days_tests::{crawl_with_documents, item};
+
+    fn site(id: &str, kind: Kind) -> Site {
+        Site {
+            id: id.into(),
+            name: format!("Cổng {id}"),
+            url: url::Url::parse(&format!("https://{id}.vn/")).expect("url"),
+            kind,
+            agency: None,
+            license: None,
+            news: Vec::new(),
+            documents: Vec::new(),
+            schedule: None,
+            per_host_rate: None,
+        }
+    }
+
+    /// A site's results on day `n` of the period, varied by site, rule and
+    /// day; a rule no longer known among them.
+    fn results(s: &Site, n: usize, day: NaiveDate) -> Vec<ResultRecord> {
+        let checked_at = day
+            .and_hms_opt(1, 3, 0)
+            .and_then(|t| t.and_local_timezone(vn_offset()).single())
+            .unwrap_or_default();
+        let mut rules: Vec<(String, crate::model::Severity)> = crate::rules::all().iter().map(|r| (r.id.to_string(), r.severity)).collect();
+        rules.push(("retired.rule".into(), crate::model::Severity::Warning));
+        rules
+            .into_iter()
+            .enumerate()
+            .map(|(k, (rule, severity))| {
+                let status = match (n * 7 + k * 3 + s.id.len()) % 11 {
+                    0 | 1 => Status::Fail,
+                    2 => Status::Unknown,
+                    _ => Status::Pass,
+                };
+                ResultRecord {
+                    site: s.id.clone(),
+                    rule,
+                    status,
+                    severity,
+                    as_of: day,
+                    checked_at,
+                    basis: "Thông tư".into(),
+                    message: format!("Ngày {n}"),
+                    evidence: vec![Evidence::new(s.url.as_str(), "chân trang")],
+                    hint: None,
+                }
+            })
+            .collect()
+    }
+
+    #[test]
+    fn the_summary_from_the_store_is_the_one_of_its_full_records() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let store = Store::open(dir.path(), 1 << 20).expect("open");
+        let calendar = Calendar::builtin();
+        let sites = vec![
+            site("so", Kind::Government),
+            site("tonghop", Kind::Aggregator),
+            site("xa", Kind::Government),
+        ];
+        // Results of a site no longer in the registry are stored too.
+        let gone = site("cu", Kind::Government);
+        let (from, to) = (
+            NaiveDate::from_ymd_opt(2026, 1, 5).expect("date"),
+            NaiveDate::from_ymd_opt(2026, 3, 20).expect("date"),
+        );
+        let first = NaiveDate::from_ymd_opt(2026, 1, 1).expect("date");
+        for n in 0..90usize {
+            let day = first + Days::new(n as u64);
+            for (i, s) in sites.iter().chain([&gone]).enumerate() {
+                // Some sites go unchecked on some days.
+                if (n + i) % 9 != 4 {
+                    store.save_results(day, &s.id, &results(s, n, day)).expect("save");
+                }
+                let news = (0..(n + i) % 3)
+                    .map(|k| item(&format!("{}tin/{n}-{k}", s.url), (k == 1).then(|| day - Days::new(2))))
+                    .collect();
+                let documents = (day.weekday().number_from_monday() == 3)
+                    .then(|| LegalDocument {
+                        url: format!("{}van-ban/{n}.pdf", s.url),
+                        number: format!("{n}/QĐ-UBND"),
+                        title: format!("Quyết định {n}"),
+                        signed: day - Days::new(1 + (n as u64 % 6)),
+                        posted: (n % 2 == 0).then_some(day),
+                    })
+                    .into_iter()
+                    .collect();
+                store
+                    .save_crawl(&crawl_with_documents(&s.id, news, Vec::new(), documents), day)
+                    .expect("save crawl");
+            }
+        }
+
+        let names: Vec<(String, String)> = sites.iter().map(|s| (s.id.clone(), s.name.clone())).collect();
+        let kinds: Vec<(String, Kind)> = sites.iter().map(|s| (s.id.clone(), s.kind)).collect();
+        let is_working_day = |d: NaiveDate| calendar.is_working_day(d);
+        let item_days = |id: &str| store.known_items(id).expect("items").iter().map(KnownItem::day).collect();
+        let documents = |id: &str| store.known_documents(id).expect("documents");
+        let input = PeriodInput {
+            from,
+            to,
+            province: Some("tỉnh Tiền Giang"),
+            sites: &names,
+            kinds: &kinds,
+            is_working_day: &is_working_day,
+            item_days: &item_days,
+            documents: &documents,
+            covered_from: store.earliest_day().expect("read"),
+            max_doc_delay_working_days: 2,
+        };
+        let want = summarize(&input, store.results_by_day(from, to).map(|r| r.expect("read")));
+        assert!(
+            want.sites
+                .iter()
+                .all(|s| s.days_checked > 0 && s.working_days_with_item > 0 && s.documents.posted > 0)
+        );
+        assert!(want.top_violations.iter().any(|v| v.rule == "retired.rule"));
+
+        let got = period_summary(&store, &calendar, &sites, from, to, Some("tỉnh Tiền Giang"), 2).expect("summary");
+        assert_eq!(got, want);
+        // A store whose items were never counted by day (written by an
+        // older version) reads them one by one, to the same figures.
+        store.forget_item_day_counts().expect("forget");
+        let got = period_summary(&store, &calendar, &sites, from, to, Some("tỉnh Tiền Giang"), 2).expect("summary");
+        assert_eq!(got, want);
+    }
 }

@@ -22,6 +22,8 @@ pub(super) const VERDICTS_V1: u8 = 4;
 /// `meta` under `robots`: deflated postcard `CachedRobots` (its own number,
 /// so no tag means two things anywhere in the store).
 pub(super) const ROBOTS_V1: u8 = 6;
+/// `item_days`: postcard `Vec<(i32, u32)>`, a site's item counts by day.
+pub(super) const ITEM_DAYS_V1: u8 = 7;
 /// A day of one site's results inflates to far less than this; more is not ours.
 const MAX_RESULTS_BYTES: u64 = 16 * 1024 * 1024;
 
@@ -81,6 +83,40 @@ pub(super) fn unpack_with<R>(tag: u8, bytes: &[u8], decode: impl FnOnce(&[u8]) -
         }
         decode(buf)
     })
+}
+
+/// The leading fields of a value written by [`pack`] with `tag`: `decode`
+/// is given what the first bytes inflate to (at most a few hundred), and
+/// the rest of the value is never inflated. None when `decode` finds too
+/// little there, or the value is not of that format or does not inflate.
+pub(super) fn unpack_prefix<R>(tag: u8, bytes: &[u8], decode: impl FnOnce(&[u8]) -> Option<R>) -> Option<R> {
+    const PREFIX: usize = 512;
+    thread_local! {
+        static INFLATE: std::cell::RefCell<flate2::Decompress> = std::cell::RefCell::new(flate2::Decompress::new(false));
+    }
+    let (&found, body) = bytes.split_first()?;
+    if found != tag {
+        return None;
+    }
+    let mut out = [0u8; PREFIX];
+    let filled = INFLATE.with(|cell| {
+        let z = &mut *cell.borrow_mut();
+        z.reset(false);
+        loop {
+            let (was_in, was_out) = (z.total_in(), z.total_out());
+            let input = body.get(usize::try_from(was_in).ok()?..).unwrap_or_default();
+            let output = out.get_mut(usize::try_from(was_out).ok()?..).unwrap_or_default();
+            let status = z.decompress(input, output, flate2::FlushDecompress::None).ok()?;
+            let filled = usize::try_from(z.total_out()).ok()?;
+            if status == flate2::Status::StreamEnd || filled == PREFIX {
+                return Some(filled);
+            }
+            if z.total_in() == was_in && z.total_out() == was_out {
+                return None;
+            }
+        }
+    })?;
+    decode(out.get(..filled)?)
 }
 
 pub(super) fn unpack<T: DeserializeOwned>(tag: u8, bytes: &[u8]) -> Option<T> {

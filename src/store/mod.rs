@@ -3,6 +3,7 @@
 //! Few trees, compact postcard values and no page bodies keep it small:
 //! - `pages`:   url → what was extracted last time, validators, content hash
 //! - `items`:   site \0 url → title, publication day, first seen
+//! - `item_days`: site \0 YYYY-MM-DD → how many items fall on that day
 //! - `docs`:    site \0 url \0 number \0 signed → legal document, first seen
 //! - `results`: YYYY-MM-DD \0 site → that day's results for the site, as
 //!   references into `verdicts` with the time they were checked
@@ -19,6 +20,7 @@
 mod codec;
 mod copy;
 mod integrity;
+mod item_days;
 mod pages;
 mod results;
 mod state;
@@ -31,6 +33,9 @@ use std::sync::{Arc, Mutex};
 
 pub use copy::DbCopy;
 pub use integrity::FLUSH_FILE;
+#[cfg(test)]
+pub(crate) use item_days::tests as item_days_tests;
+pub use results::Checked;
 pub use state::CrawlState;
 
 #[derive(Debug, thiserror::Error)]

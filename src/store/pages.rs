@@ -1,11 +1,13 @@
 //! Crawl memory: pages with their validators and facts, and the news items
 //! and legal documents each site has shown.
 
+use std::collections::HashMap;
+
 use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 
 use super::codec::{PAGES_V2, ROBOTS_V1, dec, enc, key, pack, unpack};
-use super::{Result, Store};
+use super::{Result, Store, item_days};
 use crate::crawler::limits::ItemLimits;
 use crate::crawler::{CachedPage, CachedRobots, Missing, PageCache, PageRole, SiteCrawl, Validators};
 use crate::extract::{Item, LegalDocument, PageFacts};
@@ -48,6 +50,13 @@ pub(super) struct DocRec {
     seen_on: String,
 }
 
+impl ItemRec {
+    /// The item's day, as [`KnownItem::day`].
+    pub(super) fn day(&self) -> NaiveDate {
+        self.published.unwrap_or(self.first_seen)
+    }
+}
+
 impl Store {
     /// Remember pages, items and documents of a finished crawl. `today` is
     /// the as-of day: the day a new item is first seen.
@@ -62,6 +71,12 @@ impl Store {
     pub fn save_crawl_with(&self, crawl: &SiteCrawl, today: NaiveDate, limits: &ItemLimits) -> Result<()> {
         let site = crawl.site_id.as_str();
         let (mut stored, mut left) = (0usize, 0usize);
+        // The items to write, by key: the day each had in the store before
+        // (to move its count) and its new record. Later sightings of the
+        // same item in this crawl see the pending record, as if written.
+        let mut writes: HashMap<Vec<u8>, (Option<NaiveDate>, ItemRec)> = HashMap::new();
+        let mut held = item_days::writer();
+        self.count_item_days_once(&mut held)?;
         // The items the site's pages show first, then sitemap and feed
         // entries: a page's own list must not lose its place to a sitemap.
         for listed in [false, true] {
@@ -91,7 +106,13 @@ impl Store {
                 }
                 for (url, title, published) in found {
                     let k = key(&[site, url]);
-                    let old: Option<ItemRec> = self.items.get(&k)?.and_then(|v| dec(&v));
+                    let (stored_day, old) = match writes.get(&k) {
+                        Some((day, pending)) => (*day, Some(pending.clone())),
+                        None => {
+                            let old: Option<ItemRec> = self.items.get(&k)?.and_then(|v| dec(&v));
+                            (old.as_ref().map(ItemRec::day), old)
+                        }
+                    };
                     let rec = match old {
                         // Rewriting an unchanged record every night is what
                         // makes a log-structured store grow.
@@ -120,10 +141,11 @@ impl Store {
                             }
                         }
                     };
-                    self.items.insert(k, enc(&rec)?)?;
+                    writes.insert(k, (stored_day, rec));
                 }
             }
         }
+        self.write_items(site, writes)?;
         if left > 0 {
             tracing::info!(
                 site,
@@ -157,6 +179,30 @@ impl Store {
         Ok(())
     }
 
+    /// Write a crawl's new and changed items and move their day counts,
+    /// in one transaction: a crash leaves both as they were or both new.
+    fn write_items(&self, site: &str, writes: HashMap<Vec<u8>, (Option<NaiveDate>, ItemRec)>) -> Result<()> {
+        use sled::Transactional;
+        if writes.is_empty() {
+            return Ok(());
+        }
+        let mut deltas = item_days::DayDeltas::default();
+        let mut values = Vec::with_capacity(writes.len());
+        for (k, (stored_day, rec)) in writes {
+            deltas.note(stored_day, Some(rec.day()));
+            values.push((k, enc(&rec)?));
+        }
+        self.check_item_day_counts(site)?;
+        let days = self.item_days_tree()?;
+        (&self.items, &days).transaction(|(it, dt)| {
+            for (k, v) in &values {
+                it.insert(k.as_slice(), v.as_slice())?;
+            }
+            item_days::apply(dt, site, &deltas)
+        })?;
+        Ok(())
+    }
+
     pub fn known_items(&self, site: &str) -> Result<Vec<KnownItem>> {
         let prefix = key(&[site, ""]);
         let mut out = Vec::new();
@@ -179,6 +225,15 @@ impl Store {
     /// order: what a period summary counts, read without the titles and
     /// URLs of [`Store::known_items`].
     pub fn known_item_days(&self, site: &str) -> Result<Vec<NaiveDate>> {
+        if self.item_days_counted()? {
+            return self.counted_item_days(site);
+        }
+        self.scanned_item_days(site)
+    }
+
+    /// [`Store::known_item_days`] from the items themselves: for a
+    /// database whose items were never counted by day (see item_days.rs).
+    pub(super) fn scanned_item_days(&self, site: &str) -> Result<Vec<NaiveDate>> {
         let mut days = Vec::new();
         for kv in self.items.scan_prefix(key(&[site, ""])) {
             let (_, v) = kv?;

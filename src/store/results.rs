@@ -6,7 +6,7 @@ use std::collections::HashMap;
 use chrono::{DateTime, Duration as Days, NaiveDate};
 use serde::{Deserialize, Serialize};
 
-use super::codec::{RESULTS_V1, RESULTS_V2, VERDICTS_V1, dec, deflate, enc, key, unpack, unpack_with};
+use super::codec::{RESULTS_V1, RESULTS_V2, VERDICTS_V1, dec, deflate, enc, key, unpack, unpack_prefix, unpack_with};
 use super::{Result, Store, StoreError};
 use crate::model::{Evidence, ResultRecord, Severity, Status};
 
@@ -61,6 +61,14 @@ struct LeanVerdict<'a> {
     rule: &'a str,
     status: Status,
     severity: Severity,
+}
+
+/// One stored result as a period summary counts it (see [`Store::visit_statuses`]).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Checked<'a> {
+    pub rule: &'a str,
+    pub status: Status,
+    pub severity: Severity,
 }
 
 /// A verdict's key: 32 bits of its hash, moved on past any other verdict
@@ -285,15 +293,23 @@ impl Store {
         if let Some(hit) = memo.get(&vk) {
             return hit.clone();
         }
-        let v = self.verdicts.get(vk).ok()?;
-        let got = v.and_then(|v| {
-            unpack_with(VERDICTS_V1, &v, |raw| {
-                let r: LeanVerdict = postcard::from_bytes(raw).ok()?;
-                Some((r.rule.to_string(), r.status, r.severity))
-            })
-        });
+        let got = self
+            .lean_verdict_raw(vk)
+            .map(|(rule, status, severity)| (rule.into(), status, severity));
         memo.insert(vk, got.clone());
         got
+    }
+
+    /// What a summary counts of one verdict, read without its message and evidence.
+    fn lean_verdict_raw(&self, vk: VerdictKey) -> Option<(Box<str>, Status, Severity)> {
+        let v = self.verdicts.get(vk).ok()??;
+        let lean = |raw: &[u8]| {
+            let r: LeanVerdict = postcard::from_bytes(raw).ok()?;
+            Some((r.rule.into(), r.status, r.severity))
+        };
+        // The leading fields are all a summary reads; a verdict whose rule
+        // name does not fit the prefix is inflated whole.
+        unpack_prefix(VERDICTS_V1, &v, lean).or_else(|| unpack_with(VERDICTS_V1, &v, lean))
     }
 
     fn decode_lean_v1(v: &[u8], record: impl Fn(String, Status, Severity, i64) -> ResultRecord) -> Option<Vec<ResultRecord>> {
@@ -373,6 +389,82 @@ impl Store {
             }
             day.map(|d| Ok((d, acc)))
         })
+    }
+
+    /// What a period summary counts of the results from `from` to `to`
+    /// inclusive, in day order: `visit(day, site, results)` once per site
+    /// and day, with each result as (rule, status, severity) borrowed from
+    /// what was read. No [`ResultRecord`] is built and nothing is copied per
+    /// result: a year of a province is millions of them.
+    pub fn visit_statuses(&self, from: NaiveDate, to: NaiveDate, mut visit: impl FnMut(NaiveDate, &str, &[Checked<'_>])) -> Result<()> {
+        let start = key(&[&from.to_string(), ""]);
+        let end = key(&[&(to + Days::days(1)).to_string(), ""]);
+        // Verdicts repeat from day to day: each is inflated once per period,
+        // into `seen`, which the memo indexes.
+        let mut memo: HashMap<VerdictKey, Option<usize>> = HashMap::new();
+        let mut seen: Vec<(Box<str>, Status, Severity)> = Vec::new();
+        let mut refs: Vec<usize> = Vec::new();
+        for kv in self.results.range(start..end) {
+            let (k, v) = kv?;
+            let Some((day, site)) = std::str::from_utf8(&k).ok().and_then(|k| k.split_once('\0')) else {
+                continue;
+            };
+            let Ok(day) = day.parse::<NaiveDate>() else { continue };
+            match v.first() {
+                Some(&RESULTS_V2) => {
+                    let Some(rec) = v.get(1..).and_then(dec::<DayRec>) else { continue };
+                    refs.clear();
+                    for (vk, _) in &rec.rules {
+                        let at = match memo.get(vk) {
+                            Some(at) => *at,
+                            None => {
+                                let got = self.lean_verdict_raw(*vk).map(|r| {
+                                    seen.push(r);
+                                    seen.len() - 1
+                                });
+                                memo.insert(*vk, got);
+                                got
+                            }
+                        };
+                        match at {
+                            Some(at) => refs.push(at),
+                            None => tracing::warn!(site, %day, "a stored result refers to a verdict that cannot be read; skipped"),
+                        }
+                    }
+                    let checked: Vec<Checked> = refs
+                        .iter()
+                        .filter_map(|&at| seen.get(at))
+                        .map(|(rule, status, severity)| Checked {
+                            rule,
+                            status: *status,
+                            severity: *severity,
+                        })
+                        .collect();
+                    visit(day, site, &checked);
+                }
+                Some(&RESULTS_V1) => {
+                    unpack_with(RESULTS_V1, &v, |raw| {
+                        match postcard::from_bytes::<Vec<LeanRec>>(raw) {
+                            Ok(recs) => {
+                                let checked: Vec<Checked> = recs
+                                    .iter()
+                                    .map(|r| Checked {
+                                        rule: r.rule,
+                                        status: r.status,
+                                        severity: r.severity,
+                                    })
+                                    .collect();
+                                visit(day, site, &checked);
+                            }
+                            Err(e) => tracing::warn!(error = %e, "skipping a stored record that does not decode"),
+                        }
+                        Some(())
+                    });
+                }
+                tag => tracing::warn!(tag = tag.copied(), site, %day, "skipping stored results in an unknown format"),
+            }
+        }
+        Ok(())
     }
 
     /// The latest day before `day` that has stored results.

@@ -22,11 +22,20 @@ impl Store {
             self.results.remove(k)?;
             removed += 1;
         }
-        for kv in self.items.iter() {
-            let (k, v) = kv?;
-            if dec::<ItemRec>(&v).is_none_or(|r| r.first_seen < cutoff && r.published.is_none_or(|p| p < cutoff)) {
-                self.items.remove(k)?;
-                removed += 1;
+        {
+            // Items leave with their day counts (see item_days.rs).
+            let _held = super::item_days::writer();
+            let counted = self.item_days_counted()?;
+            for kv in self.items.iter() {
+                let (k, v) = kv?;
+                let rec = dec::<ItemRec>(&v);
+                if rec
+                    .as_ref()
+                    .is_none_or(|r| r.first_seen < cutoff && r.published.is_none_or(|p| p < cutoff))
+                {
+                    self.remove_item(&k, rec.as_ref(), counted)?;
+                    removed += 1;
+                }
             }
         }
         for kv in self.docs.iter() {

@@ -69,6 +69,15 @@ fn results_come_back_as_stored_day_by_day() {
         .map(|r| (r.site, r.rule, r.status, r.severity))
         .collect();
     assert_eq!(lean, full);
+    assert_eq!(visited(&store, day(1), day(30)), {
+        let mut all: Vec<(NaiveDate, String, String, Status, Severity)> = store
+            .results_by_day(day(1), day(30))
+            .flat_map(|r| r.expect("read").1)
+            .map(|r| (r.as_of, r.site, r.rule, r.status, r.severity))
+            .collect();
+        all.sort_by(|x, y| (x.0, &x.1).cmp(&(y.0, &y.1)));
+        all
+    });
     assert_eq!(store.previous_day_with_results(day(24)).expect("read"), Some(day(23)));
     assert_eq!(store.earliest_day().expect("read"), Some(day(23)));
 }
@@ -84,6 +93,8 @@ fn a_value_in_an_unknown_format_is_skipped_not_fatal() {
     let got = store.results_for_day(day(23)).expect("read");
     assert_eq!(got.len(), 1);
     assert_eq!(got[0].site, "y");
+    let sites: Vec<String> = visited(&store, day(23), day(23)).into_iter().map(|r| r.1).collect();
+    assert_eq!(sites, vec!["y".to_string()]);
 }
 
 #[test]
@@ -207,5 +218,41 @@ fn results_in_the_first_format_are_still_read() {
         .flat_map(|d| d.expect("read").1)
         .map(|x| (x.rule, x.status))
         .collect();
-    assert_eq!(lean, vec![(r.rule, r.status)]);
+    assert_eq!(lean, vec![(r.rule.clone(), r.status)]);
+    assert_eq!(
+        visited(&store, day(23), day(23)),
+        vec![(day(23), "a".to_string(), r.rule, r.status, r.severity)]
+    );
+}
+
+/// What [`Store::visit_statuses`] gives, one line per result.
+fn visited(store: &Store, from: NaiveDate, to: NaiveDate) -> Vec<(NaiveDate, String, String, Status, Severity)> {
+    let mut out = Vec::new();
+    store
+        .visit_statuses(from, to, |d, site, results| {
+            out.extend(
+                results
+                    .iter()
+                    .map(|r| (d, site.to_string(), r.rule.to_string(), r.status, r.severity)),
+            );
+        })
+        .expect("read");
+    out
+}
+
+#[test]
+fn a_prefix_inflates_to_the_value_s_first_bytes() {
+    let long: Vec<u8> = (0..5000u32).map(|i| (i * 7 % 251) as u8).collect();
+    let packed = deflate(VERDICTS_V1, &long).expect("deflate");
+    let got = unpack_prefix(VERDICTS_V1, &packed, |p| Some(p.to_vec())).expect("prefix");
+    assert!(!got.is_empty() && got.len() < long.len());
+    assert_eq!(got, long[..got.len()]);
+    let short = deflate(VERDICTS_V1, b"disclosure.contact").expect("deflate");
+    assert_eq!(
+        unpack_prefix(VERDICTS_V1, &short, |p| Some(p.to_vec())),
+        Some(b"disclosure.contact".to_vec())
+    );
+    assert_eq!(unpack_prefix(RESULTS_V2, &short, |p| Some(p.to_vec())), None);
+    // Cut short before any byte comes out: nothing, not a hang.
+    assert_eq!(unpack_prefix(VERDICTS_V1, &short[..2], |p| Some(p.to_vec())), None);
 }

@@ -41,6 +41,9 @@ struct SiteAcc {
     last_day: Option<NaiveDate>,
     days_checked: u32,
     months: BTreeMap<(i32, u32), MonthSummary>,
+    /// The last group of results in which the site failed a rule of
+    /// severity warning or more (see [`Summarizer`]).
+    failed_group: Option<u64>,
 }
 
 /// Working days after `signed` up to and including `posted`.
@@ -64,27 +67,133 @@ pub(super) fn days_in(from: NaiveDate, to: NaiveDate) -> impl Iterator<Item = Na
 }
 
 pub fn summarize(input: &PeriodInput, results: impl Iterator<Item = (NaiveDate, Vec<ResultRecord>)>) -> PeriodSummary {
-    let days = counted_days(input);
-    let accs = accumulate(input, &days, results);
-    let mut sites: Vec<SiteSummary> = Vec::with_capacity(input.sites.len());
-    for ((id, name), acc) in input.sites.iter().zip(accs) {
-        sites.push(finish_site(input, &days, id, name, acc));
+    let mut summarizer = Summarizer::new(input);
+    for (day, records) in results {
+        summarizer.next_group();
+        for r in &records {
+            summarizer.add(day, &r.site, std::iter::once((r.rule.as_str(), r.status, r.severity)));
+        }
     }
-    let ranking = rank(&mut sites);
-    let top_violations = top_violations(&sites);
+    summarizer.finish()
+}
 
-    PeriodSummary {
-        from: input.from,
-        to: input.to,
-        province: input.province.map(String::from),
-        covered_from: input.covered_from,
-        effective_from: days.from,
-        covered_days: days.count,
-        fully_compliant: sites.iter().filter(|s| s.fully_compliant()).count(),
-        sites_not_checked: sites.iter().filter(|s| s.days_checked == 0).count(),
-        top_violations,
-        ranking,
-        sites,
+/// The aggregation fed one site's results of a day at a time, for a
+/// caller that reads them without building [`ResultRecord`]s (a year of a
+/// province is millions of them): [`summarize`] over borrowed fields.
+pub struct Summarizer<'i, 'a> {
+    input: &'i PeriodInput<'a>,
+    days: CountedDays,
+    index: HashMap<&'i str, usize>,
+    kinds: Vec<Option<Kind>>,
+    accs: Vec<SiteAcc>,
+    /// The rule met at each place of a site's results last time, looked
+    /// up (see [`Summarizer::add`]).
+    defs: Vec<(Box<str>, Option<&'static rules::RuleDef>)>,
+    /// Counts the groups of results given (a day, in the store's order);
+    /// a site counts one day with a failure per group.
+    group: u64,
+    last_day: Option<NaiveDate>,
+}
+
+impl<'i, 'a> Summarizer<'i, 'a> {
+    pub fn new(input: &'i PeriodInput<'a>) -> Summarizer<'i, 'a> {
+        let days = counted_days(input);
+        let index = input.sites.iter().enumerate().map(|(i, (id, _))| (id.as_str(), i)).collect();
+        let kinds = input.sites.iter().map(|(id, _)| kind_of(input, id)).collect();
+        let accs = input
+            .sites
+            .iter()
+            .map(|_| SiteAcc {
+                rules: Vec::new(),
+                last_day: None,
+                days_checked: 0,
+                months: days.months.clone(),
+                failed_group: None,
+            })
+            .collect();
+        Summarizer {
+            input,
+            days,
+            index,
+            kinds,
+            accs,
+            defs: Vec::new(),
+            group: 0,
+            last_day: None,
+        }
+    }
+
+    /// Starts a new group of results: what [`summarize`] is given as one day.
+    fn next_group(&mut self) {
+        self.group += 1;
+    }
+
+    /// Results of `site` on `day` as (rule, status, severity). Days come in
+    /// order; a change of day starts a new group.
+    pub fn add<'r>(&mut self, day: NaiveDate, site: &str, results: impl IntoIterator<Item = (&'r str, Status, Severity)>) {
+        if self.last_day != Some(day) {
+            self.last_day = Some(day);
+            self.group += 1;
+        }
+        let Some(f) = self.days.from else { return };
+        if day < f || day > self.input.to {
+            return;
+        }
+        let Some(&si) = self.index.get(site) else {
+            return;
+        };
+        let kind = self.kinds.get(si).copied().flatten();
+        let Some(acc) = self.accs.get_mut(si) else {
+            return;
+        };
+        for (at, (rule, status, severity)) in results.into_iter().enumerate() {
+            // A site's results come in the same order day after day: the
+            // rule met at this place last time is most likely this one.
+            let def = match self.defs.get(at) {
+                Some((id, def)) if **id == *rule => *def,
+                _ => {
+                    let def = rules::find(rule);
+                    let met = (Box::from(rule), def);
+                    match self.defs.get_mut(at) {
+                        Some(slot) => *slot = met,
+                        None => self.defs.push(met),
+                    }
+                    def
+                }
+            };
+            // A result stored for a day its rule did not apply (by an older
+            // law table) says nothing about that day.
+            if let (Some(k), Some(def)) = (kind, def)
+                && !def.applies_on(k, day)
+            {
+                continue;
+            }
+            add_result(acc, at, rule, status, severity, day, self.group);
+        }
+    }
+
+    pub fn finish(self) -> PeriodSummary {
+        let Summarizer { input, days, accs, .. } = self;
+        let mut sites: Vec<SiteSummary> = Vec::with_capacity(input.sites.len());
+        for ((id, name), acc) in input.sites.iter().zip(accs) {
+            sites.push(finish_site(input, &days, id, name, acc));
+        }
+        let ranking = rank(&mut sites);
+        let top_violations = top_violations(&sites);
+
+        PeriodSummary {
+            from: input.from,
+            to: input.to,
+            province: input.province.map(String::from),
+            covered_from: input.covered_from,
+            effective_from: days.from,
+            covered_days: days.count,
+            fully_compliant: sites.iter().filter(|s| s.fully_compliant()).count(),
+            sites_not_checked: sites.iter().filter(|s| s.days_checked == 0).count(),
+            top_violations,
+            ranking,
+            sites,
+        }
     }
 }
 
@@ -149,58 +258,9 @@ fn kind_of(input: &PeriodInput, site: &str) -> Option<Kind> {
     input.kinds.iter().find(|(id, _)| id == site).map(|(_, k)| *k)
 }
 
-/// Whether a result of `rule` on `day` counts for a site of `kind`: not
-/// when the rule did not apply then. Rules and kinds we do not know count.
-fn counts(kind: Option<Kind>, rule: &str, day: NaiveDate) -> bool {
-    match (kind, rules::find(rule)) {
-        (Some(k), Some(r)) => r.applies_on(k, day),
-        _ => true,
-    }
-}
-
-/// Streams the stored results one day at a time into one accumulator per
-/// site of the input, in the input's order.
-fn accumulate(input: &PeriodInput, days: &CountedDays, results: impl Iterator<Item = (NaiveDate, Vec<ResultRecord>)>) -> Vec<SiteAcc> {
-    let index: HashMap<&str, usize> = input.sites.iter().enumerate().map(|(i, (id, _))| (id.as_str(), i)).collect();
-    let kinds: Vec<Option<Kind>> = input.sites.iter().map(|(id, _)| kind_of(input, id)).collect();
-    let mut accs: Vec<SiteAcc> = input
-        .sites
-        .iter()
-        .map(|_| SiteAcc {
-            rules: Vec::new(),
-            last_day: None,
-            days_checked: 0,
-            months: days.months.clone(),
-        })
-        .collect();
-
-    for (day, records) in results {
-        let Some(f) = days.from else { break };
-        if day < f || day > input.to {
-            continue;
-        }
-        let mut failed_today: HashSet<usize> = HashSet::new();
-        for r in &records {
-            let Some(&si) = index.get(r.site.as_str()) else {
-                continue;
-            };
-            // A result stored for a day its rule did not apply (by an older
-            // law table) says nothing about that day.
-            if !counts(kinds.get(si).copied().flatten(), &r.rule, day) {
-                continue;
-            }
-            let Some(acc) = accs.get_mut(si) else {
-                continue;
-            };
-            add_result(acc, si, r, day, &mut failed_today);
-        }
-    }
-    accs
-}
-
-/// One stored result of site `si` on `day`; `failed_today` holds the sites
-/// already counted as failing that day.
-fn add_result(acc: &mut SiteAcc, si: usize, r: &ResultRecord, day: NaiveDate, failed_today: &mut HashSet<usize>) {
+/// One stored result of a site on `day`, in the group of results `group`,
+/// at place `at` among the site's results of the day.
+fn add_result(acc: &mut SiteAcc, at: usize, rule: &str, status: Status, severity: Severity, day: NaiveDate, group: u64) {
     let month_key = (day.year(), day.month());
     if acc.last_day != Some(day) {
         acc.last_day = Some(day);
@@ -209,12 +269,17 @@ fn add_result(acc: &mut SiteAcc, si: usize, r: &ResultRecord, day: NaiveDate, fa
             m.days_checked += 1;
         }
     }
-    let rs = match acc.rules.iter().position(|x| x.rule == r.rule) {
+    // The rules are met in the order the site's results come in.
+    let found = match acc.rules.get(at) {
+        Some(x) if x.rule == rule => Some(at),
+        _ => acc.rules.iter().position(|x| x.rule == rule),
+    };
+    let rs = match found {
         Some(p) => &mut acc.rules[p],
         None => {
             acc.rules.push(RuleSummary {
-                rule: r.rule.clone(),
-                severity: r.severity,
+                rule: rule.to_string(),
+                severity,
                 days_checked: 0,
                 days_passed: 0,
                 days_failed: 0,
@@ -236,25 +301,28 @@ fn add_result(acc: &mut SiteAcc, si: usize, r: &ResultRecord, day: NaiveDate, fa
     if rs.end_status_date == Some(day) {
         return;
     }
-    rs.severity = r.severity;
+    rs.severity = severity;
     rs.days_checked += 1;
-    match r.status {
+    match status {
         Status::Pass => rs.days_passed += 1,
         Status::Unknown => rs.days_unknown += 1,
         Status::Fail => {
             rs.days_failed += 1;
             rs.first_failure = Some(rs.first_failure.map_or(day, |d| d.min(day)));
             rs.last_failure = Some(rs.last_failure.map_or(day, |d| d.max(day)));
-            if r.severity >= Severity::Warning
-                && failed_today.insert(si)
+            if severity >= Severity::Warning
+                && acc.failed_group != Some(group)
                 && let Some(m) = acc.months.get_mut(&month_key)
             {
                 m.days_with_failure += 1;
             }
+            if severity >= Severity::Warning {
+                acc.failed_group = Some(group);
+            }
         }
     }
     if rs.end_status_date.is_none_or(|d| day > d) {
-        rs.end_status = Some(r.status);
+        rs.end_status = Some(status);
         rs.end_status_date = Some(day);
     }
 }

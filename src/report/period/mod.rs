@@ -38,7 +38,7 @@ mod types;
 
 use std::io::Write;
 
-pub use aggregate::{delay_working_days, summarize};
+pub use aggregate::{Summarizer, delay_working_days, summarize};
 pub use csv::{SUMMARY_HEADERS, render_csv};
 pub use html::render as render_html;
 pub use jsonl::render_jsonl;
