@@ -15,7 +15,7 @@
 //! header, the logo and the first few hundred characters, and does not
 //! descend into articles and footers.
 
-use super::dom::{NodeRef, around, attr, block, class_id_into, contains_ascii_ci, invisible, push_words, visit};
+use super::dom::{Fragments, NodeRef, around, attr, block, class_id_into, contains_ascii_ci, invisible, push_words, visit};
 use super::facts::Found;
 use super::facts::{Masthead, Placement, ServiceTypeMark};
 use super::text::{Folded, Line, clean, truncate_chars};
@@ -39,10 +39,25 @@ const LOGO_TOKENS: &[&str] = &[
 /// class/id fragments of a page header.
 const HEADER_TOKENS: &[&str] = &["header", "masthead", "banner", "logo", "brand", "slogan", "site-name", "sitename"];
 /// Any class/id fragment this walk looks at: footer, header, logo, menu.
-static TOKEN_FILTER: std::sync::LazyLock<regex::Regex> = std::sync::LazyLock::new(|| {
-    regex::Regex::new(r"(?i)foot|header|masthead|banner|logo|brand|slogan|site-?name|site-?title|ten-?trang|menu|nav")
-        .expect("static regex")
-});
+/// Every token test below needs one of them in the value.
+pub(super) const TOKEN_FRAGMENTS: &[&str] = &[
+    "foot",
+    "header",
+    "masthead",
+    "banner",
+    "logo",
+    "brand",
+    "slogan",
+    "site-name",
+    "sitename",
+    "site-title",
+    "sitetitle",
+    "ten-trang",
+    "tentrang",
+    "menu",
+    "nav",
+];
+static TOKEN_FILTER: Fragments = Fragments::new(TOKEN_FRAGMENTS);
 /// Text before the main content counts as the top only this far into the page.
 const TOP_CHARS: usize = 400;
 const MAX_MARKS: usize = 8;
@@ -324,6 +339,17 @@ mod tests {
 
     fn places(m: &Masthead) -> Vec<Placement> {
         m.service_type.iter().map(|s| s.placement).collect()
+    }
+
+    #[test]
+    fn every_token_looked_for_passes_the_filter() {
+        for t in LOGO_TOKENS
+            .iter()
+            .chain(HEADER_TOKENS)
+            .chain(&["footer", "foot", "menu", "navbar", "nav", "logox"])
+        {
+            assert!(TOKEN_FILTER.found_in(t.to_ascii_uppercase().as_bytes()), "{t}");
+        }
     }
 
     #[test]
