@@ -73,6 +73,30 @@ impl Fragments {
         Fragments { list, starts }
     }
 
+    /// Which fragments `v` holds, ASCII case-insensitively: bit k for the
+    /// k-th of the list.
+    pub(super) fn found_mask(&self, v: &[u8]) -> u32 {
+        let mut found = 0;
+        let Some((&first, rest)) = v.split_first() else {
+            return found;
+        };
+        let mut a = first;
+        for (i, &b) in rest.iter().enumerate() {
+            let mut cands = self.starts[(a & 31) as usize][(b & 31) as usize] & !found;
+            while cands != 0 {
+                let k = cands.trailing_zeros() as usize;
+                cands &= cands - 1;
+                if let Some(f) = self.list.get(k)
+                    && v.get(i..i + f.len()).is_some_and(|x| x.eq_ignore_ascii_case(f.as_bytes()))
+                {
+                    found |= 1 << k;
+                }
+            }
+            a = b;
+        }
+        found
+    }
+
     /// Whether `v` holds one of the fragments, ASCII case-insensitively.
     pub(super) fn found_in(&self, v: &[u8]) -> bool {
         let Some((&first, rest)) = v.split_first() else {

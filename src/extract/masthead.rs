@@ -36,7 +36,9 @@ const LOGO_TOKENS: &[&str] = &[
     "ten-trang",
     "tentrang",
 ];
-/// class/id fragments of a page header.
+/// class/id fragments of a page header, as [`token_marks`] reads them
+/// (`HEADER_PARTS`); kept as its tests' reference.
+#[cfg(test)]
 const HEADER_TOKENS: &[&str] = &["header", "masthead", "banner", "logo", "brand", "slogan", "site-name", "sitename"];
 /// Any class/id fragment this walk looks at: footer, header, logo, menu.
 /// Every token test below needs one of them in the value.
@@ -58,6 +60,40 @@ pub(super) const TOKEN_FRAGMENTS: &[&str] = &[
     "nav",
 ];
 static TOKEN_FILTER: Fragments = Fragments::new(TOKEN_FRAGMENTS);
+/// The fragments a token is searched for: `FOOTER_PART`, then
+/// [`HEADER_TOKENS`], then the menu ones.
+static TOKEN_PARTS: Fragments = Fragments::new(&[
+    "footer",
+    "header",
+    "masthead",
+    "banner",
+    "logo",
+    "brand",
+    "slogan",
+    "site-name",
+    "sitename",
+    "menu",
+    "navbar",
+]);
+const FOOTER_PART: u32 = 1;
+const HEADER_PARTS: u32 = 0b1_1111_1110;
+const MENU_PARTS: u32 = 0b110_0000_0000;
+
+/// What class/id tokens (lower case, space-separated) name, one search per
+/// token: (footer, header, menu, logo). Tested on every element whose class
+/// passed the filter; a substring search per token and per word was most
+/// of the masthead walk.
+fn token_marks(toks: &str) -> (bool, bool, bool, bool) {
+    let (mut footer, mut header, mut nav, mut logo) = (false, false, false, false);
+    for t in toks.split(' ').filter(|t| !t.is_empty()) {
+        let parts = TOKEN_PARTS.found_mask(t.as_bytes());
+        footer |= parts & FOOTER_PART != 0 || (t.starts_with("foot") && !t.starts_with("football"));
+        header |= parts & HEADER_PARTS != 0;
+        nav |= parts & MENU_PARTS != 0 || t == "nav";
+        logo |= LOGO_TOKENS.contains(&t) || t.starts_with("logo");
+    }
+    (footer, header, nav, logo)
+}
 /// Text before the main content counts as the top only this far into the page.
 const TOP_CHARS: usize = 400;
 const MAX_MARKS: usize = 8;
@@ -168,9 +204,8 @@ impl State {
                 }
                 let mut buf = std::mem::take(&mut self.toks);
                 class_id_into(el, &TOKEN_FILTER, &mut buf);
-                let toks = || buf.split(' ').filter(|t| !t.is_empty());
-                let footer =
-                    name == "footer" || toks().any(|t| t.contains("footer") || (t.starts_with("foot") && !t.starts_with("football")));
+                let (footer_tok, header_tok, nav_tok, logo_tok) = token_marks(&buf);
+                let footer = name == "footer" || footer_tok;
                 if footer {
                     mask |= M_FOOTER;
                 }
@@ -186,22 +221,14 @@ impl State {
                     self.main_seen = true;
                 }
                 // An article's own header is no page header; nor is a footer's.
-                let header = !footer
-                    && self.content == 0
-                    && self.footer == 0
-                    && (name == "header" || toks().any(|t| HEADER_TOKENS.iter().any(|h| t.contains(h))));
+                let header = !footer && self.content == 0 && self.footer == 0 && (name == "header" || header_tok);
                 if header {
                     mask |= M_HEADER;
                 }
-                if name == "nav" || toks().any(|t| t.contains("menu") || t.contains("navbar") || t == "nav") {
+                if name == "nav" || nav_tok {
                     mask |= M_NAV;
                 }
-                let logo = !self.logo_done
-                    && self.logo == 0
-                    && self.content == 0
-                    && self.footer == 0
-                    && !footer
-                    && toks().any(|t| LOGO_TOKENS.contains(&t) || t.starts_with("logo"));
+                let logo = !self.logo_done && self.logo == 0 && self.content == 0 && self.footer == 0 && !footer && logo_tok;
                 if logo {
                     mask |= M_LOGO;
                 }
@@ -266,7 +293,9 @@ impl State {
     }
 
     fn text(&mut self, t: &str) {
-        if t.trim().is_empty() {
+        let top = self.footer == 0 && !self.main_seen && self.chars_before_main < TOP_CHARS;
+        // Most text is in none of the places kept: not even trimmed.
+        if (self.logo == 0 && self.header == 0 && !top) || t.trim().is_empty() {
             return;
         }
         if self.logo > 0 {
@@ -279,7 +308,7 @@ impl State {
             return;
         }
         // Only the first words before the main content can be its top.
-        if self.footer == 0 && !self.main_seen && self.chars_before_main < TOP_CHARS {
+        if top {
             push_words(&mut self.blk, t, BUF_CAP);
             self.chars_before_main = self.chars_before_main.saturating_add(t.trim().len());
         }
@@ -339,6 +368,58 @@ mod tests {
 
     fn places(m: &Masthead) -> Vec<Placement> {
         m.service_type.iter().map(|s| s.placement).collect()
+    }
+
+    /// The word-by-word reading `token_marks` must agree with.
+    fn marks_by_words(toks: &str) -> (bool, bool, bool, bool) {
+        let toks = || toks.split(' ').filter(|t| !t.is_empty());
+        (
+            toks().any(|t| t.contains("footer") || (t.starts_with("foot") && !t.starts_with("football"))),
+            toks().any(|t| HEADER_TOKENS.iter().any(|h| t.contains(h))),
+            toks().any(|t| t.contains("menu") || t.contains("navbar") || t == "nav"),
+            toks().any(|t| LOGO_TOKENS.contains(&t) || t.starts_with("logo")),
+        )
+    }
+
+    #[test]
+    fn token_marks_equal_the_word_by_word_reading() {
+        let parts = [
+            "footer",
+            "foot",
+            "football",
+            "x-foot",
+            "header",
+            "masthead",
+            "banner",
+            "logo",
+            "logox",
+            "xlogo",
+            "brand",
+            "branding",
+            "slogan",
+            "site-name",
+            "sitename",
+            "site-title",
+            "sitetitle",
+            "ten-trang",
+            "tentrang",
+            "menu",
+            "navbar",
+            "nav",
+            "navx",
+            "ſite",
+            "đ",
+            "a",
+            "",
+        ];
+        for a in parts {
+            for b in parts {
+                for sep in ["", " ", "  ", "-"] {
+                    let v = format!("{a}{sep}{b}");
+                    assert_eq!(token_marks(&v), marks_by_words(&v), "{v:?}");
+                }
+            }
+        }
     }
 
     #[test]
