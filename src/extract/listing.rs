@@ -25,11 +25,12 @@ fn is_item_link(l: &WalkLink<'_>, resolved: Option<&str>) -> bool {
 
 /// "https://host/", "https://host/index.html": the home page.
 pub(super) fn is_site_root(url: &str) -> bool {
-    let Some(rest) = url.split_once("://").map(|(_, r)| r) else {
+    // Asked of every link: byte searches, not a substring searcher set up per call.
+    let Some(rest) = url.as_bytes().windows(3).position(|w| w == b"://").and_then(|i| url.get(i + 3..)) else {
         return false;
     };
     let path = rest.find('/').map_or("", |i| &rest[i..]);
-    let path = path.split('#').next().unwrap_or("");
+    let path = path.find('#').map_or(path, |i| &path[..i]);
     matches!(
         path,
         "" | "/" | "/index.html" | "/index.htm" | "/index.php" | "/default.aspx" | "/Default.aspx"
