@@ -33,10 +33,11 @@ fn analyze_parsed(url: &url::Url, html: &str) -> PageFacts {
         ..Default::default()
     };
 
-    // Listings link each item twice (picture and title): resolve each href once.
+    // Listings link each item twice (picture and title): resolve each href
+    // once, remembering where its first resolution sits.
     // xxh3 instead of SipHash: keys come from one page, not an adversary's
     // table, and hashing every href twice is visible in the profile.
-    let mut by_href: std::collections::HashMap<&str, Option<String>, xxhash_rust::xxh3::Xxh3DefaultBuilder> =
+    let mut by_href: std::collections::HashMap<&str, usize, xxhash_rust::xxh3::Xxh3DefaultBuilder> =
         std::collections::HashMap::with_capacity_and_hasher(w.links.len(), Default::default());
     let origin = base.origin().ascii_serialization();
     let base_str = base.as_str();
@@ -46,22 +47,16 @@ fn analyze_parsed(url: &url::Url, html: &str) -> PageFacts {
         .and_then(|p| p.rfind('/').map(|i| &base_str[..=i]))
         .unwrap_or(base_str);
     let simple_base = matches!(base.scheme(), "http" | "https") && base.path().starts_with('/');
-    let resolved: Vec<Option<String>> = w
-        .links
-        .iter()
-        .map(|l| {
-            by_href
-                .entry(l.href)
-                .or_insert_with(|| {
-                    if simple_base {
-                        resolve_fast(&base, &origin, dir, l.href)
-                    } else {
-                        resolve(&base, l.href).map(String::from)
-                    }
-                })
-                .clone()
-        })
-        .collect();
+    let mut resolved: Vec<Option<String>> = Vec::with_capacity(w.links.len());
+    for (i, l) in w.links.iter().enumerate() {
+        let first = *by_href.entry(l.href).or_insert(i);
+        let r = match resolved.get(first) {
+            Some(r) => r.clone(),
+            None if simple_base => resolve_fast(&base, &origin, dir, l.href),
+            None => resolve(&base, l.href).map(String::from),
+        };
+        resolved.push(r);
+    }
     let mut seen: std::collections::HashSet<&str, xxhash_rust::xxh3::Xxh3DefaultBuilder> =
         std::collections::HashSet::with_capacity_and_hasher(resolved.len(), Default::default());
     for (l, abs) in w.links.iter().zip(&resolved) {
@@ -92,8 +87,9 @@ fn analyze_parsed(url: &url::Url, html: &str) -> PageFacts {
         .iter()
         .map(|l| (l.href, l.text.as_str()))
         .filter(|(h, _)| {
-            let h = h.get(..7).unwrap_or("").to_ascii_lowercase();
-            h.starts_with("mailto:") || h.starts_with("tel:")
+            // Only hrefs of seven bytes or more, as the scheme is read from the first seven.
+            h.get(..7)
+                .is_some_and(|p| starts_ci(p.as_bytes(), b"mailto:") || starts_ci(p.as_bytes(), b"tel:"))
         })
         .collect();
     facts.disclosures = disclosures::extract(&w.lines, &contact_links);
@@ -114,6 +110,10 @@ fn analyze_parsed(url: &url::Url, html: &str) -> PageFacts {
     }
     facts.license_renewal = renewal::find(&w.lines);
     facts
+}
+
+fn starts_ci(s: &[u8], prefix: &[u8]) -> bool {
+    s.get(..prefix.len()).is_some_and(|p| p.eq_ignore_ascii_case(prefix))
 }
 
 /// The line of the page's own title: the first `<h1>` that holds text,

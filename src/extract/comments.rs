@@ -6,7 +6,7 @@
 //! fills it. A text area of another kind (a search or contact form) is not
 //! a comment box; a note that comments are closed is kept for evidence.
 
-use super::dom::{NodeRef, attr, class_id_into, contains_ascii_ci, invisible, push_words, visit};
+use super::dom::{Fragments, NodeRef, attr, class_id_into, contains_ascii_ci, invisible, push_words, visit};
 use super::facts::Comments;
 use super::text::{Line, fold, truncate_chars};
 
@@ -29,8 +29,9 @@ const CLOSED: &[&str] = &[
     "comments are closed",
 ];
 /// Any class/id fragment this walk looks at: comment regions and widgets.
-static TOKEN_FILTER: std::sync::LazyLock<regex::Regex> =
-    std::sync::LazyLock::new(|| regex::Regex::new(r"(?i)comment|binh-?luan|y-?kien|disqus_thread").expect("static regex"));
+/// Every token test below needs one of them in the value.
+pub(super) const TOKEN_FRAGMENTS: &[&str] = &["comment", "binhluan", "binh-luan", "ykien", "y-kien", "disqus_thread"];
+static TOKEN_FILTER: Fragments = Fragments::new(TOKEN_FRAGMENTS);
 const CAP: usize = 2_000;
 const DETAIL_CHARS: usize = 120;
 
@@ -222,6 +223,13 @@ mod tests {
         let doc = scraper::Html::parse_document(html);
         let w = super::super::walk::walk_document(&doc);
         extract(&doc, &w.lines)
+    }
+
+    #[test]
+    fn every_token_looked_for_passes_the_filter() {
+        for t in COMMENT_TOKENS.iter().chain(&["fb-comments", "disqus_thread"]) {
+            assert!(TOKEN_FILTER.found_in(t.to_ascii_uppercase().as_bytes()), "{t}");
+        }
     }
 
     #[test]

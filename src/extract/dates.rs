@@ -137,9 +137,50 @@ pub fn find_dates(text: &str) -> Vec<FoundDate> {
     find_dates_folded(text, &folded)
 }
 
+/// The moment of the first date in `text`: what `find_dates(text).first()`
+/// holds in `at`, without reading the time and label of the dates after it
+/// (listings ask this of every line next to an item).
+pub fn first_date_time(text: &str) -> Option<NaiveDateTime> {
+    if !text.bytes().any(|b| b.is_ascii_digit()) {
+        return None;
+    }
+    let folded = Folded::new(text);
+    let f = folded.text.as_str();
+    // The first span always opens the output: nothing ends before it.
+    let &(s, e, d) = date_spans(f).first()?;
+    let (time, _, _) = time_near(f, s, e);
+    Some(d.and_time(time.unwrap_or(NaiveTime::MIN)))
+}
+
 /// As [`find_dates`] on an already folded text.
 pub fn find_dates_folded(text: &str, folded: &Folded) -> Vec<FoundDate> {
     let f = folded.text.as_str();
+    let spans = date_spans(f);
+    let mut out = Vec::with_capacity(spans.len());
+    let mut last_end = 0;
+    for (s, e, d) in spans {
+        if s < last_end {
+            continue;
+        }
+        last_end = e;
+        let (time, ds, de) = time_near(f, s, e);
+        let from = ceil_char(f, ds.saturating_sub(40));
+        let labelled = LABEL.is_match(&f[from..ds]) || (s <= 40 && f[..s].contains("ngay") && LINE_NGAY.is_match(&f[..s]));
+        out.push(FoundDate {
+            at: d.and_time(time.unwrap_or(NaiveTime::MIN)),
+            has_time: time.is_some(),
+            labelled,
+            start: folded.orig(ds).min(text.len()),
+            end: folded.orig(de).min(text.len()),
+        });
+        last_end = last_end.max(de);
+    }
+    out
+}
+
+/// The dates written in folded text `f` as (start, end, day), by start;
+/// overlapping ones are all kept (the caller skips them).
+fn date_spans(f: &str) -> Vec<(usize, usize, NaiveDate)> {
     let mut spans: Vec<(usize, usize, NaiveDate)> = Vec::new();
     // Raw numeric matches, valid or not, so anniversary ranges
     // ("27/7/1947 - 27/7/2022") can be recognised and skipped as a whole.
@@ -185,15 +226,16 @@ pub fn find_dates_folded(text: &str, folded: &Folded) -> Vec<FoundDate> {
         }
         spans.push((s, e, d));
     }
-    for c in LONG.captures_iter(f) {
-        let Some(all) = c.get(0) else { continue };
-        if let (Some(d), Some(m), Some(y)) = (num(c.get(1)), num(c.get(2)), num(c.get(3)))
-            && let Some(date) = make_date(y as i32, m, d)
-        {
-            spans.push((all.start(), all.end(), date));
-        }
-    }
+    // Both word forms spell out "thang" (month): most text has none.
     if f.contains("thang") {
+        for c in LONG.captures_iter(f) {
+            let Some(all) = c.get(0) else { continue };
+            if let (Some(d), Some(m), Some(y)) = (num(c.get(1)), num(c.get(2)), num(c.get(3)))
+                && let Some(date) = make_date(y as i32, m, d)
+            {
+                spans.push((all.start(), all.end(), date));
+            }
+        }
         for c in MONTH_NAME.captures_iter(f) {
             let Some(all) = c.get(0) else { continue };
             let day = match (num(c.get(1)), num(c.get(3))) {
@@ -211,45 +253,33 @@ pub fn find_dates_folded(text: &str, folded: &Folded) -> Vec<FoundDate> {
         }
     }
     spans.sort_by_key(|s| s.0);
-    let mut out = Vec::with_capacity(spans.len());
-    let mut last_end = 0;
-    for (s, e, d) in spans {
-        if s < last_end {
-            continue;
-        }
-        last_end = e;
-        let (mut ds, mut de) = (s, e);
-        let mut time = None;
-        // Time after the date: "13/2/2022, 16:08", "27/07/2022 | 04:04 PM".
-        let after_end = floor_char(f, (e + 24).min(f.len()));
-        if let Some(c) = TIME_AFTER.captures(&f[e..after_end])
-            && let Some(t) = time_from(&c)
-        {
-            time = Some(t);
-            de = e + c.get(0).map(|m| m.end()).unwrap_or(0);
-        }
-        if time.is_none() {
-            // Time before: "15:51 | 17/04/2020", "17:42 Ngày 04/06/2018".
-            let from = ceil_char(f, s.saturating_sub(24));
-            if let Some(c) = TIME_BEFORE.captures(&f[from..s])
-                && let Some(t) = time_from(&c)
-            {
-                time = Some(t);
-                ds = from + c.get(0).map(|m| m.start()).unwrap_or(0);
-            }
-        }
-        let from = ceil_char(f, ds.saturating_sub(40));
-        let labelled = LABEL.is_match(&f[from..ds]) || (s <= 40 && LINE_NGAY.is_match(&f[..s]));
-        out.push(FoundDate {
-            at: d.and_time(time.unwrap_or(NaiveTime::MIN)),
-            has_time: time.is_some(),
-            labelled,
-            start: folded.orig(ds).min(text.len()),
-            end: folded.orig(de).min(text.len()),
-        });
-        last_end = last_end.max(de);
+    spans
+}
+
+/// The time written next to the date at `s..e` of folded text `f`, and the
+/// range of date and time together.
+fn time_near(f: &str, s: usize, e: usize) -> (Option<NaiveTime>, usize, usize) {
+    // Both time forms start with a digit: a window without one holds none.
+    let has_digit = |w: &str| w.bytes().any(|b| b.is_ascii_digit());
+    // Time after the date: "13/2/2022, 16:08", "27/07/2022 | 04:04 PM".
+    let after_end = floor_char(f, (e + 24).min(f.len()));
+    let after = &f[e..after_end];
+    if has_digit(after)
+        && let Some(c) = TIME_AFTER.captures(after)
+        && let Some(t) = time_from(&c)
+    {
+        return (Some(t), s, e + c.get(0).map(|m| m.end()).unwrap_or(0));
     }
-    out
+    // Time before: "15:51 | 17/04/2020", "17:42 Ngày 04/06/2018".
+    let from = ceil_char(f, s.saturating_sub(24));
+    let before = &f[from..s];
+    if has_digit(before)
+        && let Some(c) = TIME_BEFORE.captures(before)
+        && let Some(t) = time_from(&c)
+    {
+        return (Some(t), from + c.get(0).map(|m| m.start()).unwrap_or(0), e);
+    }
+    (None, s, e)
 }
 
 fn floor_char(s: &str, mut i: usize) -> usize {
@@ -432,6 +462,50 @@ mod tests {
             end: 0,
         });
         assert_eq!(s.get(d.start..d.end), Some("23/11/2026 - 15:30"));
+    }
+
+    /// The listing's shortcut must read what the full search reads first,
+    /// on NFC and NFD text, upper case, non-breaking spaces, ranges, codes
+    /// and times before or after the date.
+    #[test]
+    fn first_date_time_equals_the_first_found_date() {
+        use unicode_normalization::UnicodeNormalization;
+        let parts = [
+            "27/07/2022",
+            " | 04:04 PM",
+            "15:51 | ",
+            "Ngày ",
+            "NGÀY ",
+            "ngày 23 tháng 11 năm 2026",
+            "THÁNG MƯỜI MỘT 3, 2026",
+            "Tháng Bảy 8, 2024",
+            " - ",
+            "27/7/1947",
+            "28/2004/QH11",
+            "Cập nhật lúc: ",
+            "\u{a0}",
+            ", 7giờ 20 phút",
+            "8h00 ",
+            "Kỷ niệm ",
+            "31/02/2026",
+            "23-11-2026",
+            "2026-11-23",
+            "Thứ 4",
+        ];
+        for a in parts {
+            for b in parts {
+                for c in ["", " ", "x"] {
+                    for text in [
+                        format!("{a}{c}{b}"),
+                        format!("{a}{c}{b}").nfd().collect::<String>(),
+                        format!("{b}{a}{c}{a}"),
+                    ] {
+                        let want = find_dates(&text).first().map(|d| d.at);
+                        assert_eq!(first_date_time(&text), want, "{text:?}");
+                    }
+                }
+            }
+        }
     }
 
     #[test]

@@ -44,15 +44,94 @@ pub(super) fn attr<'a>(el: &'a scraper::node::Element, name: &str) -> Option<&'a
     el.attrs().find(|(k, _)| *k == name).map(|(_, v)| v)
 }
 
+/// Lower-case ASCII fragments looked for in class and id values, ASCII
+/// case-insensitively, in one pass over a value: each pair of neighbouring
+/// bytes indexes a table of the fragments that start with it, so whole
+/// fragments are compared only where their first two bytes stand. Every
+/// element with a class is tested, and a regex search cost several
+/// hundred instructions each.
+pub(super) struct Fragments {
+    list: &'static [&'static str],
+    /// Bit k of `starts[a & 31][b & 31]` is set when fragment k starts with
+    /// the bytes `a`, `b`; ASCII case only changes bit 5, so both cases
+    /// index the same entry (other bytes may share it: the compare decides).
+    starts: [[u32; 32]; 32],
+}
+
+impl Fragments {
+    /// `list`: at most 32 lower-case ASCII fragments of two bytes or more.
+    pub(super) const fn new(list: &'static [&'static str]) -> Self {
+        assert!(list.len() <= 32, "one bit per fragment");
+        let mut starts = [[0u32; 32]; 32];
+        let mut k = 0;
+        while k < list.len() {
+            let f = list[k].as_bytes();
+            assert!(f.len() >= 2, "fragments have two bytes at least");
+            starts[(f[0] & 31) as usize][(f[1] & 31) as usize] |= 1 << k;
+            k += 1;
+        }
+        Fragments { list, starts }
+    }
+
+    /// Which fragments `v` holds, ASCII case-insensitively: bit k for the
+    /// k-th of the list.
+    pub(super) fn found_mask(&self, v: &[u8]) -> u32 {
+        let mut found = 0;
+        let Some((&first, rest)) = v.split_first() else {
+            return found;
+        };
+        let mut a = first;
+        for (i, &b) in rest.iter().enumerate() {
+            let mut cands = self.starts[(a & 31) as usize][(b & 31) as usize] & !found;
+            while cands != 0 {
+                let k = cands.trailing_zeros() as usize;
+                cands &= cands - 1;
+                if let Some(f) = self.list.get(k)
+                    && v.get(i..i + f.len()).is_some_and(|x| x.eq_ignore_ascii_case(f.as_bytes()))
+                {
+                    found |= 1 << k;
+                }
+            }
+            a = b;
+        }
+        found
+    }
+
+    /// Whether `v` holds one of the fragments, ASCII case-insensitively.
+    pub(super) fn found_in(&self, v: &[u8]) -> bool {
+        let Some((&first, rest)) = v.split_first() else {
+            return false;
+        };
+        let mut a = first;
+        for (i, &b) in rest.iter().enumerate() {
+            let mut cands = self.starts[(a & 31) as usize][(b & 31) as usize];
+            while cands != 0 {
+                let k = cands.trailing_zeros() as usize;
+                cands &= cands - 1;
+                if let Some(f) = self.list.get(k)
+                    && v.get(i..i + f.len()).is_some_and(|x| x.eq_ignore_ascii_case(f.as_bytes()))
+                {
+                    return true;
+                }
+            }
+            a = b;
+        }
+        false
+    }
+}
+
 /// The class and id tokens of an element, lower-cased and space-separated,
 /// into a buffer the caller reuses, when its class or id holds one of the
 /// fragments `wanted` looks for; left empty otherwise. Most elements' classes
 /// ("item", "col-md-4") hold none, and one scan tells: no token is split,
 /// lower-cased or searched for them, which on a page of thousands of
 /// elements is what such a walk costs.
-pub(super) fn class_id_into(el: &scraper::node::Element, wanted: &regex::Regex, buf: &mut String) {
+pub(super) fn class_id_into(el: &scraper::node::Element, wanted: &Fragments, buf: &mut String) {
     buf.clear();
-    if !el.attrs().any(|(k, v)| (k == "class" || k == "id") && wanted.is_match(v)) {
+    if !el
+        .attrs()
+        .any(|(k, v)| (k == "class" || k == "id") && wanted.found_in(v.as_bytes()))
+    {
         return;
     }
     for (k, v) in el.attrs() {
@@ -68,11 +147,19 @@ pub(super) fn class_id_into(el: &scraper::node::Element, wanted: &regex::Regex, 
     }
 }
 
-/// ASCII case-insensitive substring test (`needle` lower case): a cheap
-/// filter before folding a whole piece of text.
+/// ASCII case-insensitive substring test: a cheap filter before folding a
+/// whole piece of text. The first byte is found by `memchr` in both cases
+/// (lines of article text are long, and most of their bytes start nothing).
 pub(super) fn contains_ascii_ci(hay: &str, needle: &str) -> bool {
     let (h, n) = (hay.as_bytes(), needle.as_bytes());
-    n.is_empty() || h.windows(n.len()).any(|w| w.eq_ignore_ascii_case(n))
+    let Some((&first, rest)) = n.split_first() else {
+        return true;
+    };
+    let Some(starts) = h.len().checked_sub(n.len()).and_then(|last| h.get(..=last)) else {
+        return false;
+    };
+    memchr::memchr2_iter(first.to_ascii_lowercase(), first.to_ascii_uppercase(), starts)
+        .any(|i| h.get(i + 1..i + n.len()).is_some_and(|w| w.eq_ignore_ascii_case(rest)))
 }
 
 /// Elements whose content is not visible text.
@@ -171,6 +258,90 @@ mod tests {
         let s = seen.join("");
         assert!(s.contains("<div><p><b></b></p><p></p></div>"), "{s}");
         assert!(s.starts_with("<html>") && s.ends_with("</html>"), "{s}");
+    }
+
+    /// The windowed definition `contains_ascii_ci` must agree with.
+    fn contains_by_windows(hay: &str, needle: &str) -> bool {
+        let (h, n) = (hay.as_bytes(), needle.as_bytes());
+        n.is_empty() || h.windows(n.len()).any(|w| w.eq_ignore_ascii_case(n))
+    }
+
+    /// Pieces of class values and text: Vietnamese in NFC and NFD, upper
+    /// case, non-breaking spaces, non-ASCII case variants of ASCII letters
+    /// (long s, Kelvin sign) and bytes that differ from letters by bit 5.
+    const PIECES: &[&str] = &[
+        "foot",
+        "FOOTER",
+        "Header",
+        "nav",
+        "NAVbar",
+        "me",
+        "nu",
+        "logo",
+        "ſite-name",
+        "sitename",
+        "ten-trang",
+        "TENTRANG",
+        "y-Kien",
+        "yKien",
+        "y\u{212a}ien",
+        "comment",
+        "COMMENTS",
+        "binh-luan",
+        "disqus_thread",
+        "ng h",
+        "NG H",
+        "tổng hợp",
+        "TỔNG HỢP",
+        "to\u{302}\u{309}ng",
+        "h\u{1ee3}p",
+        "\u{a0}",
+        " ",
+        "-",
+        "_",
+        "@",
+        "`",
+        "[",
+        "{",
+        "fo",
+        "ot",
+        "n",
+        "g",
+        "x",
+        "",
+    ];
+
+    #[test]
+    fn fragment_scan_equals_ascii_case_insensitive_regex() {
+        for list in [super::super::masthead::TOKEN_FRAGMENTS, super::super::comments::TOKEN_FRAGMENTS] {
+            let frags = Fragments::new(list);
+            let alts: Vec<String> = list.iter().map(|f| regex::escape(f)).collect();
+            let re = regex::Regex::new(&format!("(?i-u:{})", alts.join("|"))).expect("test regex");
+            for a in PIECES {
+                for b in PIECES {
+                    for c in ["", "x", " ", "-"] {
+                        let v = format!("{a}{c}{b}");
+                        assert_eq!(frags.found_in(v.as_bytes()), re.is_match(&v), "{v:?} in {list:?}");
+                    }
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn memchr_substring_test_equals_windows() {
+        for needle in ["ng h", "lu", "comment", "N", " h", "", "x"] {
+            for a in PIECES {
+                for b in PIECES {
+                    let hay = format!("{a}{b}");
+                    assert_eq!(
+                        contains_ascii_ci(&hay, needle),
+                        contains_by_windows(&hay, needle),
+                        "{hay:?} / {needle:?}"
+                    );
+                }
+            }
+        }
     }
 
     #[test]

@@ -25,11 +25,12 @@ fn is_item_link(l: &WalkLink<'_>, resolved: Option<&str>) -> bool {
 
 /// "https://host/", "https://host/index.html": the home page.
 pub(super) fn is_site_root(url: &str) -> bool {
-    let Some(rest) = url.split_once("://").map(|(_, r)| r) else {
+    // Asked of every link: byte searches, not a substring searcher set up per call.
+    let Some(rest) = url.as_bytes().windows(3).position(|w| w == b"://").and_then(|i| url.get(i + 3..)) else {
         return false;
     };
     let path = rest.find('/').map_or("", |i| &rest[i..]);
-    let path = path.split('#').next().unwrap_or("");
+    let path = path.find('#').map_or(path, |i| &path[..i]);
     matches!(
         path,
         "" | "/" | "/index.html" | "/index.htm" | "/index.php" | "/default.aspx" | "/Default.aspx"
@@ -41,9 +42,28 @@ pub(super) fn short(s: &str) -> bool {
     s.chars().count() <= 70
 }
 
+/// The first date of each line, read once: both passes over the items ask
+/// it of the same lines.
+struct LineDates(Vec<Option<Option<NaiveDateTime>>>);
+
+impl LineDates {
+    fn new(lines: usize) -> Self {
+        LineDates(vec![None; lines])
+    }
+
+    fn of(&mut self, w: &Walk<'_>, j: usize) -> Option<NaiveDateTime> {
+        let line = w.lines.get(j)?;
+        match self.0.get_mut(j) {
+            Some(Some(d)) => *d,
+            Some(slot) => *slot.insert(first_date(&line.text)),
+            None => first_date(&line.text),
+        }
+    }
+}
+
 /// The date of a short line right above a link: a card's date when the
 /// listing prints dates above the titles.
-fn date_above(w: &Walk<'_>, l: &WalkLink<'_>, claimed: &[bool], linked: &[bool]) -> Option<(usize, NaiveDateTime)> {
+fn date_above(w: &Walk<'_>, l: &WalkLink<'_>, claimed: &[bool], linked: &[bool], dates: &mut LineDates) -> Option<(usize, NaiveDateTime)> {
     let j = l.line_start.checked_sub(1)?;
     let line = w.lines.get(j)?;
     if claimed.get(j).copied().unwrap_or(true) || line.in_heading || line.in_nav || line.in_footer || !short(&line.text) {
@@ -53,7 +73,7 @@ fn date_above(w: &Walk<'_>, l: &WalkLink<'_>, claimed: &[bool], linked: &[bool])
     if linked.get(j).copied().unwrap_or(true) {
         return None;
     }
-    first_date(&line.text).map(|d| (j, d))
+    dates.of(w, j).map(|d| (j, d))
 }
 
 /// A date on the link's own line: after it ("Tiêu đề (23/11/2026)") or before it.
@@ -97,22 +117,32 @@ pub(super) fn listing_items(w: &Walk<'_>, resolved: &[Option<String>]) -> Vec<It
             }
         }
     }
+    let mut dates = LineDates::new(w.lines.len());
+    // The date on each candidate's own line, for both passes.
+    let own_line: Vec<Option<NaiveDateTime>> = candidates
+        .iter()
+        .enumerate()
+        .map(|(k, &i)| same_line_date(w, &w.links[i], next_start_of(k)))
+        .collect();
     // Dates on separate lines: above each title, or below it?
     let mut above = 0usize;
     let mut below = 0usize;
     for (k, &i) in candidates.iter().enumerate() {
         let l = &w.links[i];
-        if same_line_date(w, l, next_start_of(k)).is_some() {
+        if own_line.get(k).copied().flatten().is_some() {
             continue;
         }
-        if date_above(w, l, &claimed, &linked).is_some() {
+        if date_above(w, l, &claimed, &linked, &mut dates).is_some() {
             above += 1;
         }
         let next_start = next_start_of(k);
         let has_below = ((l.line_end + 1)..(l.line_end + 4).min(w.lines.len()))
             .take_while(|j| *j < next_start)
-            .filter_map(|j| w.lines.get(j))
-            .any(|line| !line.in_heading && !line.in_footer && !line.in_nav && short(&line.text) && first_date(&line.text).is_some());
+            .any(|j| {
+                w.lines.get(j).is_some_and(|line| {
+                    !line.in_heading && !line.in_footer && !line.in_nav && short(&line.text) && dates.of(w, j).is_some()
+                })
+            });
         if has_below {
             below += 1;
         }
@@ -129,11 +159,11 @@ pub(super) fn listing_items(w: &Walk<'_>, resolved: &[Option<String>]) -> Vec<It
             continue;
         };
         let next_start = next_start_of(k);
-        let mut date = same_line_date(w, l, next_start);
+        let mut date = own_line.get(k).copied().flatten();
         // Cards: the line right above the title.
         if date.is_none()
             && dates_above
-            && let Some((j, d)) = date_above(w, l, &claimed, &linked)
+            && let Some((j, d)) = date_above(w, l, &claimed, &linked, &mut dates)
         {
             date = Some(d);
             if let Some(c) = claimed.get_mut(j) {
@@ -152,7 +182,7 @@ pub(super) fn listing_items(w: &Walk<'_>, resolved: &[Option<String>]) -> Vec<It
                     continue;
                 }
                 if short(&line.text)
-                    && let Some(d) = first_date(&line.text)
+                    && let Some(d) = dates.of(w, j)
                 {
                     date = Some(d);
                     if let Some(c) = claimed.get_mut(j) {
@@ -171,7 +201,7 @@ pub(super) fn listing_items(w: &Walk<'_>, resolved: &[Option<String>]) -> Vec<It
                 && !line.in_nav
                 && !line.in_footer
                 && short(&line.text)
-                && let Some(d) = first_date(&line.text)
+                && let Some(d) = dates.of(w, j)
             {
                 // Only a line that is nothing but the date, so a header
                 // clock or a neighbour's summary is not taken.
@@ -199,7 +229,7 @@ pub(super) fn listing_items(w: &Walk<'_>, resolved: &[Option<String>]) -> Vec<It
 }
 
 fn first_date(s: &str) -> Option<NaiveDateTime> {
-    dates::find_dates(s).first().map(|d| d.at)
+    dates::first_date_time(s)
 }
 
 #[cfg(test)]

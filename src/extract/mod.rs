@@ -11,7 +11,8 @@
 //! - `urls.rs`: links made absolute.
 //! - `listing.rs`: dates next to the items of a listing.
 //! - `article.rs`: an article's own date.
-//! - `text.rs`, `dates.rs`: lines, folding, and dates in Vietnamese text.
+//! - `lines.rs`, `text.rs`, `dates.rs`: lines of visible text, folding, and
+//!   dates in Vietnamese text.
 //! - `disclosures.rs` (with `contacts.rs` for telephone numbers and e-mail),
 //!   `attribution.rs`, `documents.rs`: the identity
 //!   items, "Nguồn: …" lines, and legal-document rows.
@@ -36,6 +37,7 @@ mod article_end;
 mod comments;
 mod dom;
 mod facts;
+mod lines;
 mod listing;
 mod masthead;
 mod renewal;

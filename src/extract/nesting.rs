@@ -55,6 +55,29 @@ fn classify(name: &[u8]) -> Class {
 /// Cut `html` where its element nesting first goes deeper than `max_depth`,
 /// in one linear scan. Returns None when the page is within bounds.
 pub fn cut_deep_nesting(html: &str, max_depth: usize) -> Option<&str> {
+    if opening_tags_at_most(html.as_bytes(), max_depth) {
+        return None;
+    }
+    scan(html, max_depth)
+}
+
+/// Each level is opened by a '<' not followed by '/', so a page with no
+/// more of them than the bound cannot pass it. Most pages have far fewer,
+/// and counting them is a byte search, not a parse of every tag.
+fn opening_tags_at_most(b: &[u8], max: usize) -> bool {
+    let mut n = 0usize;
+    for p in memchr::memchr_iter(b'<', b) {
+        if b.get(p + 1) != Some(&b'/') {
+            n += 1;
+            if n > max {
+                return false;
+            }
+        }
+    }
+    true
+}
+
+fn scan(html: &str, max_depth: usize) -> Option<&str> {
     let b = html.as_bytes();
     let mut depth = 0usize;
     let mut i = 0;
@@ -141,6 +164,35 @@ mod tests {
                     Class::Counted
                 };
                 assert!(classify(name.as_bytes()) == want, "{name}");
+            }
+        }
+    }
+
+    #[test]
+    fn counting_opening_tags_never_hides_a_cut() {
+        let parts = [
+            "<div>",
+            "</div>",
+            "<p>",
+            "<br/>",
+            "<img src=x>",
+            "<!-- <div> -->",
+            "<script>'<div>'</script>",
+            "<",
+            "</",
+            "x",
+            "<DIV>",
+            "<ul><li>",
+            "</ul>",
+        ];
+        for a in parts {
+            for b in parts {
+                for c in parts {
+                    let html = format!("{a}{b}{c}{a}{b}");
+                    for max in 0..8 {
+                        assert_eq!(cut_deep_nesting(&html, max), scan(&html, max), "{html:?} {max}");
+                    }
+                }
             }
         }
     }

@@ -22,23 +22,33 @@ pub(super) fn resolve(base: &url::Url, href: &str) -> Option<url::Url> {
 /// Characters the URL parser leaves untouched in a path or query, so a
 /// plain href made only of them can be resolved by string concatenation.
 fn plain_href(h: &str) -> bool {
-    // One pass (a page has hundreds of links): the allowed bytes, and no
-    // "./" or "%2e" that the parser would treat as a dot segment.
+    // A table lookup per byte (a page has hundreds of links), then no "./"
+    // or "%2e" that the parser would treat as a dot segment.
     let b = h.as_bytes();
-    let mut prev = [0u8; 2];
-    for &c in b {
-        let allowed = c.is_ascii_alphanumeric()
+    if b.is_empty() || !b.iter().all(|&c| PLAIN[usize::from(c)]) || b.windows(2).any(|w| w == b"./") {
+        return false;
+    }
+    if b.contains(&b'%') && b.windows(3).any(|w| w[..2] == *b"%2" && (w[2] | 0x20) == b'e') {
+        return false;
+    }
+    !h.ends_with("/.") && !h.ends_with("/..") && h != "." && h != ".."
+}
+
+/// The bytes [`plain_href`] allows: ASCII letters, digits and `-._~/?=&+%,;:`.
+static PLAIN: [bool; 256] = {
+    let mut t = [false; 256];
+    let mut c = 0;
+    while c < 256 {
+        let b = c as u8;
+        t[c] = b.is_ascii_alphanumeric()
             || matches!(
-                c,
+                b,
                 b'-' | b'.' | b'_' | b'~' | b'/' | b'?' | b'=' | b'&' | b'+' | b'%' | b',' | b';' | b':'
             );
-        if !allowed || (c == b'/' && prev[1] == b'.') || ((c | 0x20) == b'e' && prev == *b"%2") {
-            return false;
-        }
-        prev = [prev[1], c];
+        c += 1;
     }
-    !b.is_empty() && !h.ends_with("/.") && !h.ends_with("/..") && h != "." && h != ".."
-}
+    t
+};
 
 /// A host the URL parser keeps exactly as written: lower-case letters,
 /// digits, dots and hyphens, no empty label, and a last label that is not
