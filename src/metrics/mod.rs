@@ -4,6 +4,7 @@
 //! line with the same facts. `sitewarden run` serves it on `[metrics] listen`.
 
 use std::sync::OnceLock;
+use std::sync::atomic::{AtomicBool, Ordering};
 
 use prometheus_client::encoding::EncodeLabelSet;
 use prometheus_client::metrics::counter::Counter;
@@ -16,6 +17,21 @@ use crate::crawler::{RobotsStatus, SiteCrawl};
 use crate::model::{FailureKind, ResultRecord, vn_now};
 
 pub mod server;
+
+/// Whether the series labelled by site are kept: only once the metrics are
+/// served ([`server::serve_metrics`]). They are a few hundred bytes a site,
+/// kept for the life of the process, and a `check` over a national registry
+/// (or a daemon without `[metrics] listen`) has nobody to read them.
+static PER_SITE: AtomicBool = AtomicBool::new(false);
+
+/// Start keeping the per-site series: the metrics are being served.
+pub fn keep_per_site_series() {
+    PER_SITE.store(true, Ordering::Relaxed);
+}
+
+fn per_site() -> bool {
+    PER_SITE.load(Ordering::Relaxed)
+}
 
 #[derive(Clone, Debug, Hash, PartialEq, Eq, EncodeLabelSet)]
 struct SiteOutcomeLabels {
@@ -134,12 +150,14 @@ pub fn crawl_outcome(c: &SiteCrawl) -> &'static str {
 pub fn record_site_checked(c: &SiteCrawl, results: &[ResultRecord]) {
     let m = metrics();
     let outcome = crawl_outcome(c);
-    m.crawls
-        .get_or_create(&SiteOutcomeLabels {
-            site: c.site_id.clone(),
-            outcome,
-        })
-        .inc();
+    if per_site() {
+        m.crawls
+            .get_or_create(&SiteOutcomeLabels {
+                site: c.site_id.clone(),
+                outcome,
+            })
+            .inc();
+    }
     for p in &c.pages {
         let class = if p.not_modified { "304" } else { "2xx" };
         m.pages.get_or_create(&ClassLabels { class }).inc();
@@ -159,7 +177,7 @@ pub fn record_site_checked(c: &SiteCrawl, results: &[ResultRecord]) {
     if matches!(c.robots.status, RobotsStatus::Parsed) && !c.robots.home_allowed && denials == 0 {
         denials = 1;
     }
-    if denials > 0 {
+    if denials > 0 && per_site() {
         m.robots_denials
             .get_or_create(&SiteLabels { site: c.site_id.clone() })
             .inc_by(denials);
@@ -174,7 +192,7 @@ pub fn record_site_checked(c: &SiteCrawl, results: &[ResultRecord]) {
             })
             .inc();
     }
-    if c.home.is_ok() {
+    if c.home.is_ok() && per_site() {
         m.last_success
             .get_or_create(&SiteLabels { site: c.site_id.clone() })
             .set(vn_now().timestamp());
@@ -193,6 +211,9 @@ pub fn record_reload(ok: bool) {
 }
 
 pub fn record_skipped_slot(site: &str) {
+    if !per_site() {
+        return;
+    }
     metrics().skipped.get_or_create(&SiteLabels { site: site.to_string() }).inc();
 }
 

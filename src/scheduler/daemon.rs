@@ -477,6 +477,8 @@ pub async fn run(config_path: PathBuf, settings: Settings) -> Result<(), DaemonE
             .await
             .map_err(|source| DaemonError::Listen { addr, source })?;
         tracing::info!(%addr, "metrics on /metrics, health on /healthz");
+        // Before the first crawl can finish, not when the task first runs.
+        crate::metrics::keep_per_site_series();
         tokio::spawn(serve_metrics(listener, health.clone()));
     }
 
