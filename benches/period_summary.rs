@@ -43,18 +43,14 @@ fn start() -> NaiveDate {
 
 fn sites(n: usize) -> Vec<Site> {
     (0..n)
-        .map(|i| Site {
-            id: format!("site-{i:04}"),
-            name: format!("Cổng Thông tin điện tử xã số {i}"),
-            url: url::Url::parse(&format!("https://xa{i}.example.gov.vn/"))
-                .unwrap_or_else(|_| url::Url::parse("https://a.vn/").expect("url")),
-            kind: if i % 5 == 0 { Kind::Aggregator } else { Kind::Government },
-            agency: None,
-            license: None,
-            news: Vec::new(),
-            documents: Vec::new(),
-            schedule: None,
-            per_host_rate: None,
+        .map(|i| {
+            Site::new(
+                format!("site-{i:04}"),
+                format!("Cổng Thông tin điện tử xã số {i}"),
+                url::Url::parse(&format!("https://xa{i}.example.gov.vn/"))
+                    .unwrap_or_else(|_| url::Url::parse("https://a.vn/").expect("url")),
+                if i % 5 == 0 { Kind::Aggregator } else { Kind::Government },
+            )
         })
         .collect()
 }

@@ -190,18 +190,12 @@ mod tests {
     use crate::store::item_days_tests::{crawl_with_documents, item};
 
     fn site(id: &str, kind: Kind) -> Site {
-        Site {
-            id: id.into(),
-            name: format!("Cổng {id}"),
-            url: url::Url::parse(&format!("https://{id}.vn/")).expect("url"),
+        Site::new(
+            id,
+            format!("Cổng {id}"),
+            url::Url::parse(&format!("https://{id}.vn/")).expect("url"),
             kind,
-            agency: None,
-            license: None,
-            news: Vec::new(),
-            documents: Vec::new(),
-            schedule: None,
-            per_host_rate: None,
-        }
+        )
     }
 
     /// A site's results on day `n` of the period, varied by site, rule and

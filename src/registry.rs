@@ -25,6 +25,25 @@ pub struct Site {
     pub per_host_rate: Option<Rate>,
 }
 
+impl Site {
+    /// A site with only what every entry of `sites.toml` must give; the
+    /// optional keys left out.
+    pub fn new(id: impl Into<String>, name: impl Into<String>, url: Url, kind: Kind) -> Site {
+        Site {
+            id: id.into(),
+            name: name.into(),
+            url,
+            kind,
+            agency: None,
+            license: None,
+            news: Vec::new(),
+            documents: Vec::new(),
+            schedule: None,
+            per_host_rate: None,
+        }
+    }
+}
+
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
 struct RawRegistry {

@@ -102,18 +102,7 @@ fn config(allow_private: bool) -> CrawlConfig {
 }
 
 fn site(url: Url) -> Site {
-    Site {
-        id: "xa".into(),
-        name: "Cổng xã".into(),
-        url,
-        kind: Kind::Government,
-        agency: None,
-        license: None,
-        news: Vec::new(),
-        documents: Vec::new(),
-        schedule: None,
-        per_host_rate: None,
-    }
+    Site::new("xa", "Cổng xã", url, Kind::Government)
 }
 
 async fn crawl(cfg: &CrawlConfig, home: Url) -> SiteCrawl {

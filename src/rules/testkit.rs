@@ -55,18 +55,7 @@ impl Fx {
             content_hash: 0,
         };
         Fx {
-            site: Site {
-                id: "x".into(),
-                name: "Cổng X".into(),
-                url,
-                kind,
-                agency: None,
-                license: None,
-                news: Vec::new(),
-                documents: Vec::new(),
-                schedule: None,
-                per_host_rate: None,
-            },
+            site: Site::new("x", "Cổng X", url, kind),
             crawl: SiteCrawl {
                 site_id: "x".into(),
                 home_url: HOME.into(),

@@ -35,18 +35,7 @@ use url::Url;
 
 /// A government site registered with nothing but its home page.
 pub fn site(id: &str, url: &str) -> Site {
-    Site {
-        id: id.to_string(),
-        name: id.to_string(),
-        url: Url::parse(url).expect("url"),
-        kind: Kind::Government,
-        agency: None,
-        license: None,
-        news: Vec::new(),
-        documents: Vec::new(),
-        schedule: None,
-        per_host_rate: None,
-    }
+    Site::new(id, id, Url::parse(url).expect("url"), Kind::Government)
 }
 
 /// Short timeouts and a 10-page cap; `allow_private` lets it crawl loopback.
