@@ -241,7 +241,7 @@ fn report(dir: &Path, n_sites: usize, days: u64, dump: Option<&Path>, copy: bool
     // closes before its copy is removed.
     let mut _kept_copy = None;
     let store = if copy {
-        let (store, copy) = Store::open_copy(dir, CACHE).expect("open a copy");
+        let (store, copy) = Store::open_copy_checking(dir, CACHE, &sitewarden::store::PERIOD_SUMMARY_TREES).expect("open a copy");
         println!("report: copied, opened and verified the store in {:.2}s", t.elapsed().as_secs_f64());
         _kept_copy = Some(copy);
         store

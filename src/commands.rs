@@ -13,7 +13,7 @@ use tokio::sync::watch;
 use crate::calendar::Calendar;
 use crate::config::Config;
 use crate::engine::Engine;
-use crate::findings::{self, open_store_for_reading, period_summary, report_context};
+use crate::findings::{self, open_store_for_period, open_store_for_reading, period_summary, report_context};
 use crate::fixtures::{self, FixtureSet, write_fixture_config};
 use crate::model::{ResultRecord, Severity, Status, vn_now, vn_today};
 use crate::progress::Progress;
@@ -443,7 +443,7 @@ fn period_report(config: &Config, registry: &Registry, calendar: &Calendar, args
     }
     // The summary has a row per site, so every site is needed here.
     let sites = select_sites(registry, &args.sites)?.unwrap_or_else(|| registry.sites().collect());
-    let read = open_store_for_reading(config).map_err(|e| fatal(e.into()))?;
+    let read = open_store_for_period(config).map_err(|e| fatal(e.into()))?;
     let store = &read.store;
     let summary = period_summary(
         store,

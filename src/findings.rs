@@ -11,7 +11,7 @@ use crate::config::Config;
 use crate::model::Kind;
 use crate::registry::{Registry, Site};
 use crate::report::{self, Format, ReportContext};
-use crate::store::{DbCopy, Store, StoreError};
+use crate::store::{DbCopy, PERIOD_SUMMARY_TREES, Store, StoreError, Trees};
 
 #[derive(Debug, thiserror::Error)]
 pub enum FindingsError {
@@ -174,7 +174,17 @@ impl ReadStore {
 /// database itself, since sled writes to what it opens (a snapshot, or the
 /// repair of a damaged log), and works the same while the daemon holds it.
 pub fn open_store_for_reading(config: &Config) -> Result<ReadStore, FindingsError> {
-    let (store, copy) = Store::open_copy(&config.db_path(), config.store.cache_capacity_bytes)?;
+    open_store_checking(config, &Trees::All)
+}
+
+/// [`open_store_for_reading`] for the period summary: the copy is read
+/// through beforehand only in the trees the summary reads.
+pub fn open_store_for_period(config: &Config) -> Result<ReadStore, FindingsError> {
+    open_store_checking(config, &PERIOD_SUMMARY_TREES)
+}
+
+fn open_store_checking(config: &Config, trees: &Trees) -> Result<ReadStore, FindingsError> {
+    let (store, copy) = Store::open_copy_checking(&config.db_path(), config.store.cache_capacity_bytes, trees)?;
     tracing::debug!(copy = %copy.path().display(), "reading a copy of the database");
     Ok(ReadStore { store, copy })
 }

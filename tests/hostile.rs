@@ -886,7 +886,8 @@ async fn a_damaged_database_is_refused_with_exit_3_and_left_as_it_was() {
         let db = damaged.path().join("state/db");
         flip_bit(&db.join(file), if file == "conf" { 10 } else { 100 });
         let before = fingerprint(&db);
-        for args in [&report[..], &["check", "--as-of", "2026-11-26"][..], &["run"][..]] {
+        let period = ["report", "--from", "2026-11-01", "--to", "2026-11-25", "--format", "csv"];
+        for args in [&report[..], &period[..], &["check", "--as-of", "2026-11-26"][..], &["run"][..]] {
             let (code, stdout, stderr) = sitewarden_cli(&damaged_config, args);
             assert_eq!(code, Some(3), "{what}, {args:?}: {stdout}\n{stderr}");
             assert!(stderr.contains("database damaged"), "{what}, {args:?}: {stderr}");

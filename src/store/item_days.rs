@@ -23,7 +23,7 @@ use super::codec::{ITEM_DAYS_V1, dec, enc, key};
 use super::pages::ItemRec;
 use super::{Result, Store, StoreError};
 
-const TREE: &str = "item_days";
+pub(super) const TREE: &str = "item_days";
 /// In `meta`: [`COUNTED_AS`] once `item_days` counts every stored item.
 const COUNTED: &str = "items.days_counted";
 /// The layout of the counts the note vouches for: counts of another

@@ -32,7 +32,7 @@ use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex};
 
 pub use copy::DbCopy;
-pub use integrity::FLUSH_FILE;
+pub use integrity::{FLUSH_FILE, PERIOD_SUMMARY_TREES, Trees};
 #[cfg(test)]
 pub(crate) use item_days::tests as item_days_tests;
 pub use results::Checked;
