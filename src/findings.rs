@@ -34,27 +34,28 @@ pub fn report_context(config: &Config, registry: &Registry, store: &Store, calen
         .rev()
         .filter_map(|back| date.checked_sub_days(chrono::Days::new(back)))
         .collect();
-    let daily_items = registry
-        .sites()
-        .map(|s| {
-            let items = store.known_items(&s.id).unwrap_or_default();
-            let per_day = days
-                .iter()
-                .map(|d| {
-                    (
-                        *d,
-                        items.iter().filter(|i| i.day() == *d).count() as u32,
-                        calendar.is_working_day(*d),
-                    )
-                })
-                .collect();
-            (s.id, per_day)
-        })
-        .collect();
+    // One pass: each site is decoded from the packed registry once.
+    let (mut site_names, mut site_kinds, mut daily_items) = (Vec::new(), Vec::new(), Vec::new());
+    for s in registry.sites() {
+        let items = store.known_items(&s.id).unwrap_or_default();
+        let per_day = days
+            .iter()
+            .map(|d| {
+                (
+                    *d,
+                    items.iter().filter(|i| i.day() == *d).count() as u32,
+                    calendar.is_working_day(*d),
+                )
+            })
+            .collect();
+        daily_items.push((s.id.clone(), per_day));
+        site_kinds.push((s.id.clone(), s.kind));
+        site_names.push((s.id, s.name));
+    }
     ReportContext {
         date: Some(date),
-        site_names: registry.sites().map(|s| (s.id, s.name)).collect(),
-        site_kinds: registry.sites().map(|s| (s.id, s.kind)).collect(),
+        site_names,
+        site_kinds,
         province: config.report.province.clone(),
         previous,
         previous_date,

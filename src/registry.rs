@@ -206,13 +206,18 @@ impl Registry {
         (0..self.len()).map(|i| self.id_at(i))
     }
 
-    pub fn get(&self, id: &str) -> Option<Site> {
+    /// Where the site `id` is in registry order.
+    fn position(&self, id: &str) -> Option<usize> {
         let at = self.by_id.binary_search_by(|i| self.id_at(*i as usize).cmp(id)).ok()?;
-        self.site_at(*self.by_id.get(at)? as usize)
+        self.by_id.get(at).map(|i| *i as usize)
+    }
+
+    pub fn get(&self, id: &str) -> Option<Site> {
+        self.site_at(self.position(id)?)
     }
 
     pub fn contains(&self, id: &str) -> bool {
-        self.by_id.binary_search_by(|i| self.id_at(*i as usize).cmp(id)).is_ok()
+        self.position(id).is_some()
     }
 
     pub fn load(file: &Path) -> Result<Registry, ConfigError> {

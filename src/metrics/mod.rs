@@ -18,8 +18,8 @@ use crate::model::{FailureKind, ResultRecord, vn_now};
 
 pub mod server;
 
-/// Whether the series labelled by site are kept: only once the metrics are
-/// served ([`server::serve_metrics`]). They are a few hundred bytes a site,
+/// Whether the series labelled by site are kept: only once the daemon
+/// serves the metrics (it calls [`keep_per_site_series`] as it binds). They are a few hundred bytes a site,
 /// kept for the life of the process, and a `check` over a national registry
 /// (or a daemon without `[metrics] listen`) has nobody to read them.
 static PER_SITE: AtomicBool = AtomicBool::new(false);

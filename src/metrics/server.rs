@@ -114,7 +114,6 @@ pub async fn serve_metrics(listener: TcpListener, health: Arc<Health>) {
 }
 
 pub async fn serve_metrics_with(listener: TcpListener, health: Arc<Health>, limits: ServerLimits) {
-    super::keep_per_site_series();
     let open: Arc<std::sync::Mutex<Open>> = Arc::default();
     let max = limits.max_connections.max(1);
     loop {
