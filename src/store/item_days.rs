@@ -15,7 +15,7 @@
 
 use std::collections::BTreeMap;
 use std::path::PathBuf;
-use std::sync::{Mutex, MutexGuard};
+use std::sync::{RwLock, RwLockReadGuard, RwLockWriteGuard};
 
 use chrono::{Datelike, NaiveDate};
 
@@ -30,15 +30,25 @@ const COUNTED: &str = "items.days_counted";
 /// layout are counted again.
 const COUNTED_AS: &str = "site-values-1";
 
-/// Held while items or their counts change, so that counting every item
-/// never races a crawl's save or the sweep. It holds the databases whose
-/// items this process has counted.
-static WRITER: Mutex<Vec<PathBuf>> = Mutex::new(Vec::new());
+/// Taken while items or their counts change, so that counting every item
+/// never races a crawl's save or the sweep: shared by the saves of
+/// different sites (each moves only its own site's counts, in a
+/// transaction), exclusive for a recount and the sweep. It holds the
+/// databases whose items this process has counted.
+static WRITER: RwLock<Vec<PathBuf>> = RwLock::new(Vec::new());
 
-pub(super) type Writer = MutexGuard<'static, Vec<PathBuf>>;
+/// The exclusive hold: a recount, the sweep.
+pub(super) type Writer = RwLockWriteGuard<'static, Vec<PathBuf>>;
+
+/// The shared hold of one site's save.
+pub(super) type Saver = RwLockReadGuard<'static, Vec<PathBuf>>;
 
 pub(super) fn writer() -> Writer {
-    WRITER.lock().unwrap_or_else(|poisoned| poisoned.into_inner())
+    WRITER.write().unwrap_or_else(|poisoned| poisoned.into_inner())
+}
+
+fn reader() -> Saver {
+    WRITER.read().unwrap_or_else(|poisoned| poisoned.into_inner())
 }
 
 /// One site's counts: day (as days from the Common Era, which postcard
@@ -143,6 +153,21 @@ impl Store {
             tree.insert(key(&[site]), encode(&self.count_site_items(site)?)?)?;
         }
         Ok(())
+    }
+
+    /// The hold for saving one site's items: shared with other sites'
+    /// saves, after every stored item was counted once in this process.
+    /// A sweep or another recount may run between the count and the hold;
+    /// both leave the counts whole.
+    pub(super) fn hold_for_save(&self) -> Result<Saver> {
+        {
+            let shared = reader();
+            if shared.contains(&self.path) && self.item_days_counted()? {
+                return Ok(shared);
+            }
+        }
+        self.count_item_days_once(&mut writer())?;
+        Ok(reader())
     }
 
     /// Count every stored item, once in this process (see the module's

@@ -75,8 +75,7 @@ impl Store {
         // (to move its count) and its new record. Later sightings of the
         // same item in this crawl see the pending record, as if written.
         let mut writes: HashMap<Vec<u8>, (Option<NaiveDate>, ItemRec)> = HashMap::new();
-        let mut held = item_days::writer();
-        self.count_item_days_once(&mut held)?;
+        let _held = self.hold_for_save()?;
         // The items the site's pages show first, then sitemap and feed
         // entries: a page's own list must not lose its place to a sitemap.
         for listed in [false, true] {
