@@ -916,6 +916,9 @@ fn slope_one(a: &Args, n: usize) {
         s.server.peak_rss_mb()
     );
     println!("slope-row {n} {rss0:.2} {peak:.2}");
+    for (tree, entries, bytes) in s.engine.store.stats() {
+        println!("  {tree:<8} {entries:>8} entries {:>8.2} MB stored", bytes as f64 / 1e6);
+    }
 }
 
 fn bench_main(a: &Args) {
