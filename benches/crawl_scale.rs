@@ -70,6 +70,10 @@ struct Args {
     /// `--page-kb N`: pages of about N KB instead of 30–80 KB, so that ten
     /// thousand sites fit in the server child's memory.
     page_kb: Option<usize>,
+    /// `--check FORMAT`: with `--slope`, run the release `sitewarden check`
+    /// itself over each registry, findings in FORMAT included, and report
+    /// its peak RSS instead of the pass's.
+    check: Option<String>,
 }
 
 /// Seed of the nightly page changes, passed to the server child.
@@ -88,6 +92,7 @@ fn args() -> Args {
         slope: Vec::new(),
         repeat: 1,
         page_kb: None,
+        check: None,
     };
     let argv: Vec<String> = std::env::args().collect();
     let mut i = 1;
@@ -104,6 +109,7 @@ fn args() -> Args {
             "--slope" => a.slope = val.split(',').filter_map(|n| n.trim().parse().ok()).collect(),
             "--repeat" => a.repeat = val.parse().unwrap_or(a.repeat).max(1),
             "--page-kb" => a.page_kb = val.parse().ok(),
+            "--check" => a.check = Some(val),
             "--serve" => {
                 a.serve = true;
                 i += 1;
@@ -845,6 +851,7 @@ fn slope_main(a: &Args) {
                     "--page-kb",
                     &a.page_kb.unwrap_or(0).to_string(),
                 ])
+                .args(a.check.iter().flat_map(|f| ["--check", f.as_str()]))
                 .stderr(Stdio::inherit())
                 .output()
                 .expect("run one registry size");
@@ -900,6 +907,9 @@ fn slope_main(a: &Args) {
 
 /// One registry size, in this process: what `slope_main` runs per size.
 fn slope_one(a: &Args, n: usize) {
+    if let Some(format) = &a.check {
+        return slope_check(a, n, format);
+    }
     let rt = tokio::runtime::Builder::new_multi_thread().enable_all().build().expect("runtime");
     let (_tx, rx) = watch::channel(false);
     let mut s = setup(a, n);
@@ -919,6 +929,54 @@ fn slope_one(a: &Args, n: usize) {
     for (tree, entries, bytes) in s.engine.store.stats() {
         println!("  {tree:<8} {entries:>8} entries {:>8.2} MB stored", bytes as f64 / 1e6);
     }
+}
+
+/// `--slope N --check FORMAT`: the release binary's `check` over the same
+/// registry, from its start to the findings written, under `/usr/bin/time`.
+fn slope_check(a: &Args, n: usize, format: &str) {
+    let Setup { mut server, dir, engine } = setup(a, n);
+    // The binary opens the database itself; this process must let go of it.
+    drop(engine);
+    let out = dir.path().join(format!("findings.{format}"));
+    let started = Instant::now();
+    let run = Command::new("/usr/bin/time")
+        .arg("-v")
+        .arg(env!("CARGO_BIN_EXE_sitewarden"))
+        .arg("--config")
+        .arg(dir.path().join("sitewarden.toml"))
+        .args([
+            "check",
+            "--as-of",
+            &day0().to_string(),
+            "--fail-on",
+            "never",
+            "--quiet",
+            "--format",
+            format,
+            "--out",
+        ])
+        .arg(&out)
+        .env("SITEWARDEN_LOG", "warn")
+        .output()
+        .expect("run /usr/bin/time -v sitewarden check");
+    let stderr = String::from_utf8_lossy(&run.stderr);
+    let peak_kb: u64 = stderr
+        .lines()
+        .find_map(|l| l.trim().strip_prefix("Maximum resident set size (kbytes):"))
+        .and_then(|v| v.trim().parse().ok())
+        .unwrap_or(0);
+    let [requests, _, _] = server.stats();
+    println!(
+        "{n:>7} sites: `check --format {format}` {:>9.2?}, exit {:?}, {requests} requests, findings {:.1} MB, peak {:.1} MB",
+        started.elapsed(),
+        run.status.code(),
+        std::fs::metadata(&out).map(|m| m.len()).unwrap_or(0) as f64 / 1e6,
+        peak_kb as f64 / 1024.0
+    );
+    if !run.status.success() {
+        eprintln!("{}", stderr.lines().rev().take(15).collect::<Vec<_>>().join("\n"));
+    }
+    println!("slope-row {n} 0 {:.2}", peak_kb as f64 / 1024.0);
 }
 
 fn bench_main(a: &Args) {

@@ -1,7 +1,6 @@
 //! The commands of SPEC §2, called by the thin binary. Errors become a
 //! message and an exit code here, at the edge.
 
-use std::collections::HashMap;
 use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
@@ -13,12 +12,12 @@ use tokio::sync::watch;
 use crate::calendar::Calendar;
 use crate::config::Config;
 use crate::engine::Engine;
-use crate::findings::{self, open_store_for_period, open_store_for_reading, period_summary, report_context};
+use crate::findings::{self, StoredDay, open_store_for_period, open_store_for_reading, period_summary, report_context};
 use crate::fixtures::{self, FixtureSet, write_fixture_config};
 use crate::model::{ResultRecord, Severity, Status, vn_now, vn_today};
 use crate::progress::Progress;
 use crate::registry::{Registry, Site};
-use crate::report::{self, Format, ReportContext};
+use crate::report::{self, Format, ReportContext, SiteResults};
 use crate::settings::Settings;
 
 /// Exit codes of SPEC §2.
@@ -126,7 +125,7 @@ pub(crate) async fn wait_for_stop() {
     }
 }
 
-fn write_output(format: Format, out: Option<&Path>, results: &[ResultRecord], ctx: &ReportContext) -> anyhow::Result<()> {
+fn write_output(format: Format, out: Option<&Path>, results: &dyn SiteResults, ctx: &ReportContext) -> anyhow::Result<()> {
     let renderer = report::renderer_for(format);
     match out {
         Some(path) => {
@@ -206,11 +205,7 @@ pub fn check(config_path: &Path, args: CheckArgs) -> Result<Exit, Failure> {
         if let Some(e) = write_error {
             return Err(fatal(e));
         }
-        let order: Vec<&str> = match &chosen {
-            Some(list) => list.iter().map(|s| s.id.as_str()).collect(),
-            None => engine.registry.ids().collect(),
-        };
-        let results = run_results(&engine.store, as_of, &order, started).map_err(fatal)?;
+        let results = StoredDay::new(&engine.store, as_of, report_sites(&engine.registry, chosen.as_deref())).checked_since(started);
         let ctx = report_context(&engine.config, &engine.registry, &engine.store, &engine.calendar, as_of);
         match lines {
             Some(out) => out.finish(&results, &ctx).map_err(fatal)?,
@@ -220,17 +215,18 @@ pub fn check(config_path: &Path, args: CheckArgs) -> Result<Exit, Failure> {
     })
 }
 
-/// The results this run stored for `sites`, read back from the store, in
-/// registry order and rules in SPEC order as each site stored them. Results
-/// stored earlier the same day (a run cut short) are not this run's.
-fn run_results(store: &crate::store::Store, as_of: NaiveDate, ids: &[&str], started: i64) -> anyhow::Result<Vec<ResultRecord>> {
-    let order: HashMap<&str, usize> = ids.iter().enumerate().map(|(i, id)| (*id, i)).collect();
-    let mut results = store
-        .results_for_day(as_of)
-        .context("cannot read the results back from the database")?;
-    results.retain(|r| order.contains_key(r.site.as_str()) && r.checked_at.timestamp() >= started);
-    results.sort_by_key(|r| order.get(r.site.as_str()).copied().unwrap_or(usize::MAX));
-    Ok(results)
+/// The sites a findings file lists, in registry order: the chosen ones, or
+/// the whole registry. Results are read back from the store one site at a
+/// time in this order.
+fn report_sites(registry: &Registry, chosen: Option<&[Site]>) -> Vec<String> {
+    match chosen {
+        Some(list) => registry
+            .ids()
+            .filter(|id| list.iter().any(|s| s.id == *id))
+            .map(str::to_string)
+            .collect(),
+        None => registry.ids().map(str::to_string).collect(),
+    }
 }
 
 /// Where `check --format jsonl` writes: each site's lines as the site
@@ -268,7 +264,7 @@ impl JsonlOut {
         }
     }
 
-    fn finish(self, results: &[ResultRecord], ctx: &ReportContext) -> anyhow::Result<()> {
+    fn finish(self, results: &dyn SiteResults, ctx: &ReportContext) -> anyhow::Result<()> {
         match self {
             JsonlOut::Stdout => {
                 let stdout = std::io::stdout();
@@ -307,11 +303,7 @@ pub fn report(config_path: &Path, args: ReportArgs) -> Result<Exit, Failure> {
     let chosen = select_sites(&registry, &args.sites)?;
     let read = open_store_for_reading(&config).map_err(|e| fatal(e.into()))?;
     let store = &read.store;
-    let mut results = store.results_for_day(date).context("cannot read the database").map_err(fatal)?;
-    results.retain(|r| match &chosen {
-        Some(list) => list.iter().any(|s| s.id == r.site),
-        None => registry.contains(&r.site),
-    });
+    let results = StoredDay::new(store, date, report_sites(&registry, chosen.as_deref()));
     let ctx = report_context(&config, &registry, store, &calendar, date);
     write_output(format, args.out.as_deref(), &results, &ctx).map_err(fatal)?;
     Ok(Exit::Ok)

@@ -8,9 +8,9 @@ use chrono::NaiveDate;
 
 use crate::calendar::Calendar;
 use crate::config::Config;
-use crate::model::Kind;
+use crate::model::{Kind, ResultRecord};
 use crate::registry::{Registry, Site};
-use crate::report::{self, Format, ReportContext};
+use crate::report::{self, Format, PreviousDay, ReportContext, SiteInfo, SiteResults};
 use crate::store::{DbCopy, PERIOD_SUMMARY_TREES, Store, StoreError, Trees};
 
 #[derive(Debug, thiserror::Error)]
@@ -26,16 +26,35 @@ pub enum FindingsError {
 }
 
 /// Everything the findings renderers show besides the day's results: names,
-/// the previous day's results (for "what changed") and new items per day.
+/// the previous day's statuses (for "what changed") and new items per day.
 pub fn report_context(config: &Config, registry: &Registry, store: &Store, calendar: &Calendar, date: NaiveDate) -> ReportContext {
     let previous_date = store.previous_day_with_results(date).ok().flatten();
-    let previous = previous_date.and_then(|d| store.results_for_day(d).ok());
+    // Site, rule and status only: a province's previous day in full would be
+    // a hundred megabytes of messages and evidence nobody shows.
+    let previous = previous_date.and_then(|d| {
+        let mut prev = PreviousDay::new(Some(d));
+        let read = store.visit_statuses(d, d, |_, site, checked| {
+            for c in checked {
+                prev.add(site, c.rule, c.status);
+            }
+        });
+        match read {
+            Ok(()) => Some(prev),
+            Err(e) => {
+                tracing::warn!(error = %e, day = %d, "cannot read the previous day's results; the findings say nothing of changes");
+                None
+            }
+        }
+    });
     let days: Vec<NaiveDate> = (0..30)
         .rev()
         .filter_map(|back| date.checked_sub_days(chrono::Days::new(back)))
         .collect();
+    let mut ctx = ReportContext::default();
+    ctx.date = Some(date);
+    ctx.province = config.report.province.clone();
+    ctx.previous = previous;
     // One pass: each site is decoded from the packed registry once.
-    let (mut site_names, mut site_kinds, mut daily_items) = (Vec::new(), Vec::new(), Vec::new());
     for s in registry.sites() {
         let items = store.known_items(&s.id).unwrap_or_default();
         let per_day = days
@@ -48,18 +67,55 @@ pub fn report_context(config: &Config, registry: &Registry, store: &Store, calen
                 )
             })
             .collect();
-        daily_items.push((s.id.clone(), per_day));
-        site_kinds.push((s.id.clone(), s.kind));
-        site_names.push((s.id, s.name));
+        ctx.add_site(SiteInfo {
+            id: s.id,
+            name: s.name,
+            kind: Some(s.kind),
+            daily_items: Some(per_day),
+        });
     }
-    ReportContext {
-        date: Some(date),
-        site_names,
-        site_kinds,
-        province: config.report.province.clone(),
-        previous,
-        previous_date,
-        daily_items,
+    ctx
+}
+
+/// A day's results as stored, read one site at a time in the order given
+/// (the registry's): what the findings files are rendered from.
+pub struct StoredDay<'a> {
+    store: &'a Store,
+    day: NaiveDate,
+    sites: Vec<String>,
+    /// Only results checked at or after this time (unix seconds): a `check`
+    /// shows its own, not those of an earlier run the same day.
+    since: Option<i64>,
+}
+
+impl<'a> StoredDay<'a> {
+    pub fn new(store: &'a Store, day: NaiveDate, sites: impl IntoIterator<Item = String>) -> StoredDay<'a> {
+        StoredDay {
+            store,
+            day,
+            sites: sites.into_iter().collect(),
+            since: None,
+        }
+    }
+
+    pub fn checked_since(mut self, since: i64) -> StoredDay<'a> {
+        self.since = Some(since);
+        self
+    }
+}
+
+impl SiteResults for StoredDay<'_> {
+    fn each_site(&self, each: &mut dyn FnMut(&[ResultRecord]) -> std::io::Result<()>) -> std::io::Result<()> {
+        for site in &self.sites {
+            let mut rs = self.store.site_results(self.day, site).map_err(std::io::Error::other)?;
+            if let Some(since) = self.since {
+                rs.retain(|r| r.checked_at.timestamp() >= since);
+            }
+            if !rs.is_empty() {
+                each(&rs)?;
+            }
+        }
+        Ok(())
     }
 }
 
@@ -77,8 +133,13 @@ pub fn write_findings(
         path: dir.display().to_string(),
         source,
     })?;
-    let mut results = store.results_for_day(date)?;
-    results.retain(|r| registry.contains(&r.site));
+    let mut count = 0;
+    store.visit_statuses(date, date, |_, site, checked| {
+        if registry.contains(site) {
+            count += checked.len();
+        }
+    })?;
+    let results = StoredDay::new(store, date, registry.ids().map(str::to_string));
     let ctx = report_context(config, registry, store, calendar, date);
     let mut written = Vec::new();
     for name in &config.report.formats {
@@ -94,7 +155,7 @@ pub fn write_findings(
         })?;
         written.push(path);
     }
-    Ok((written, results.len()))
+    Ok((written, count))
 }
 
 /// The period summary of SPEC §9 for `sites`, from the store alone,
@@ -241,6 +302,84 @@ mod tests {
                 }
             })
             .collect()
+    }
+
+    /// One result of `rule` for `site` on `day`, checked at `hour`.
+    fn one(site: &str, rule: &str, status: Status, day: NaiveDate, hour: u32) -> ResultRecord {
+        ResultRecord {
+            site: site.into(),
+            rule: rule.into(),
+            status,
+            severity: crate::model::Severity::Violation,
+            as_of: day,
+            checked_at: day
+                .and_hms_opt(hour, 0, 0)
+                .and_then(|t| t.and_local_timezone(vn_offset()).single())
+                .unwrap_or_default(),
+            basis: "Thông tư 26/2009/TT-BTTTT, Điều 12".into(),
+            message: format!("{site} {rule} {day}"),
+            evidence: vec![Evidence::new(format!("https://{site}.vn/"), "chân trang")],
+            hint: None,
+        }
+    }
+
+    #[test]
+    fn findings_read_from_the_store_site_by_site_list_the_registry_in_order_with_what_changed() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let store = Store::open(&dir.path().join("db"), 1 << 20).expect("open");
+        let config = Config::parse(
+            &dir.path().join("sitewarden.toml"),
+            &format!("state_dir = \"{}\"\nregistry = \"sites.toml\"\n", dir.path().display()),
+        )
+        .expect("config");
+        // Registry order is not id order; "cu" was removed from the registry.
+        let registry = Registry::from_sites(&[site("xa", Kind::Government), site("so", Kind::Government)]);
+        let (d1, d2) = (
+            NaiveDate::from_ymd_opt(2026, 11, 23).expect("date"),
+            NaiveDate::from_ymd_opt(2026, 11, 24).expect("date"),
+        );
+        let contact = "disclosure.contact";
+        let reach = "site.reachable";
+        for (site, first, second) in [
+            ("xa", Status::Fail, Status::Pass),
+            ("so", Status::Pass, Status::Fail),
+            ("cu", Status::Pass, Status::Fail),
+        ] {
+            store
+                .save_results(d1, site, &[one(site, reach, Status::Pass, d1, 1), one(site, contact, first, d1, 1)])
+                .expect("save");
+            store
+                .save_results(
+                    d2,
+                    site,
+                    &[one(site, reach, Status::Pass, d2, 9), one(site, contact, second, d2, 9)],
+                )
+                .expect("save");
+        }
+        let ctx = report_context(&config, &registry, &store, &Calendar::builtin(), d2);
+        let day = StoredDay::new(&store, d2, registry.ids().map(str::to_string));
+        let mut out = Vec::new();
+        report::renderer_for(Format::Jsonl).render(&day, &ctx, &mut out).expect("render");
+        let lines: Vec<serde_json::Value> = String::from_utf8(out)
+            .expect("utf-8")
+            .lines()
+            .map(|l| serde_json::from_str(l).expect("json"))
+            .collect();
+        let sites: Vec<&str> = lines.iter().filter_map(|l| l["site"].as_str()).collect();
+        assert_eq!(sites, ["xa", "xa", "so", "so"]);
+        let changes = &lines.last().expect("changes line")["changes"];
+        assert_eq!(changes["date"], "2026-11-24");
+        assert_eq!(changes["previous_date"], "2026-11-23");
+        assert_eq!(changes["new_violations"], serde_json::json!([{"site": "so", "rule": contact}]));
+        assert_eq!(changes["resolved"], serde_json::json!([{"site": "xa", "rule": contact}]));
+
+        // A check that started after the day's results were stored shows none of them.
+        let later = one("xa", reach, Status::Pass, d2, 10).checked_at.timestamp();
+        let mut out = Vec::new();
+        let since = StoredDay::new(&store, d2, registry.ids().map(str::to_string)).checked_since(later);
+        report::renderer_for(Format::Csv).render(&since, &ctx, &mut out).expect("render");
+        let csv = String::from_utf8(out).expect("utf-8");
+        assert_eq!(csv.lines().count(), 1, "only the header: {csv}");
     }
 
     #[test]

@@ -4,7 +4,7 @@
 
 use std::io::Write;
 
-use super::{Renderer, ReportContext, rule_name_vi};
+use super::{Renderer, ReportContext, SiteResults, rule_name_vi};
 use crate::model::ResultRecord;
 
 pub const BOM: &[u8] = "\u{FEFF}".as_bytes();
@@ -46,50 +46,56 @@ pub(crate) fn csv_error(e: ::csv::Error) -> std::io::Error {
 }
 
 impl Renderer for CsvRenderer {
-    fn render(&self, results: &[ResultRecord], ctx: &ReportContext, out: &mut dyn Write) -> std::io::Result<()> {
+    fn render(&self, results: &dyn SiteResults, ctx: &ReportContext, out: &mut dyn Write) -> std::io::Result<()> {
         out.write_all(BOM)?;
         let mut w = ::csv::WriterBuilder::new().terminator(::csv::Terminator::CRLF).from_writer(out);
         w.write_record(HEADERS).map_err(csv_error)?;
-        for r in results {
-            let evidence = r
-                .evidence
-                .iter()
-                .map(|e| {
-                    if e.detail.is_empty() {
-                        e.url.clone()
-                    } else {
-                        format!("{} — {}", e.url, e.detail)
-                    }
-                })
-                .collect::<Vec<_>>()
-                .join("\n");
-            let row = [
-                cell(&r.site),
-                cell(ctx.site_name(&r.site)),
-                cell(&r.rule),
-                cell(rule_name_vi(&r.rule)),
-                r.status.label_vi().to_string(),
-                r.severity.label_vi().to_string(),
-                r.as_of.format("%d/%m/%Y").to_string(),
-                r.checked_at.format("%d/%m/%Y %H:%M:%S").to_string(),
-                cell(&r.basis),
-                cell(&r.message),
-                cell(&evidence),
-                cell(r.hint.as_deref().unwrap_or("")),
-                r.status.as_str().to_string(),
-                r.severity.as_str().to_string(),
-            ];
-            w.write_record(&row).map_err(csv_error)?;
-        }
+        results.each_site(&mut |rs| write_rows(&mut w, rs, ctx))?;
         w.flush()?;
         Ok(())
     }
+}
+
+fn write_rows(w: &mut ::csv::Writer<&mut dyn Write>, results: &[ResultRecord], ctx: &ReportContext) -> std::io::Result<()> {
+    for r in results {
+        let evidence = r
+            .evidence
+            .iter()
+            .map(|e| {
+                if e.detail.is_empty() {
+                    e.url.clone()
+                } else {
+                    format!("{} — {}", e.url, e.detail)
+                }
+            })
+            .collect::<Vec<_>>()
+            .join("\n");
+        let row = [
+            cell(&r.site),
+            cell(ctx.site_name(&r.site)),
+            cell(&r.rule),
+            cell(rule_name_vi(&r.rule)),
+            r.status.label_vi().to_string(),
+            r.severity.label_vi().to_string(),
+            r.as_of.format("%d/%m/%Y").to_string(),
+            r.checked_at.format("%d/%m/%Y %H:%M:%S").to_string(),
+            cell(&r.basis),
+            cell(&r.message),
+            cell(&evidence),
+            cell(r.hint.as_deref().unwrap_or("")),
+            r.status.as_str().to_string(),
+            r.severity.as_str().to_string(),
+        ];
+        w.write_record(&row).map_err(csv_error)?;
+    }
+    Ok(())
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
     use crate::model::{Evidence, Status};
+    use crate::report::SiteInfo;
     use crate::report::testutil::*;
 
     #[test]
@@ -100,10 +106,7 @@ mod tests {
             .push(Evidence::new("https://tiengiang.gov.vn/lien-he", "=HYPERLINK(\"http://evil\")"));
         fail.message = "=1+2, \"trích\"\nxuống dòng".to_string();
         let results = vec![fail, rec("tiengiang-portal", "update.daily", Status::Unknown, d)];
-        let ctx = ReportContext {
-            site_names: vec![("tiengiang-portal".into(), "Cổng Thông tin điện tử tỉnh Tiền Giang".into())],
-            ..Default::default()
-        };
+        let ctx = ReportContext::default().with_site(SiteInfo::named("tiengiang-portal", "Cổng Thông tin điện tử tỉnh Tiền Giang"));
         let mut out = Vec::new();
         CsvRenderer.render(&results, &ctx, &mut out).unwrap();
         assert!(out.starts_with(BOM));

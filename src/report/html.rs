@@ -4,15 +4,15 @@
 //! their evidence, then the legal texts applied (each result names its own
 //! and since when it applies), then one section per site.
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::BTreeMap;
 use std::fmt::Write as _;
 use std::io::Write;
 
-use chrono::NaiveDate;
+use chrono::{DateTime, FixedOffset, NaiveDate};
 
 use super::{
-    Renderer, ReportContext, SiteRule, anchor_part, basis_since, html_escape as esc, ordered_sites, rule_name_vi, rule_order, safe_href,
-    vi_date,
+    ChangeTracker, Changes, Renderer, ReportContext, SiteResults, SiteRule, anchor_part, basis_since, html_escape as esc, rule_name_vi,
+    rule_order, safe_href, vi_date,
 };
 use crate::model::{Kind, ResultRecord, Severity, Status};
 
@@ -167,217 +167,341 @@ pub(crate) fn daily_chart(site_label: &str, days: &[(NaiveDate, u32, bool)]) -> 
 }
 
 impl Renderer for HtmlRenderer {
-    fn render(&self, results: &[ResultRecord], ctx: &ReportContext, out: &mut dyn Write) -> std::io::Result<()> {
-        out.write_all(render_page(results, ctx).as_bytes())
+    /// Two walks over the day: the first gathers what the summary, the
+    /// changes, the matrix and the legal texts show (statuses and counts, not
+    /// messages or evidence); the second writes each site's section as it
+    /// is read. The page goes out a section at a time.
+    fn render(&self, results: &dyn SiteResults, ctx: &ReportContext, out: &mut dyn Write) -> std::io::Result<()> {
+        let mut o = Overview::default();
+        let mut tracker = ctx.previous.as_ref().map(ChangeTracker::new);
+        results.each_site(&mut |rs| {
+            o.add_site(rs, ctx);
+            if let Some(t) = tracker.as_mut() {
+                t.site(rs);
+            }
+            Ok(())
+        })?;
+        let changes = tracker.map(|t| ctx.finish_changes(t));
+        let date = ctx.date.or(o.first_as_of);
+        out.write_all(o.head(ctx, date, changes.as_ref()).as_bytes())?;
+        let mut h = String::new();
+        results.each_site(&mut |rs| {
+            h.clear();
+            site_section(&mut h, rs, ctx);
+            out.write_all(h.as_bytes())
+        })?;
+        if o.sites.is_empty() {
+            out.write_all(r#"<p class="muted">Không có kết quả kiểm tra nào cho ngày này.</p>"#.as_bytes())?;
+        }
+        out.write_all(b"</body></html>\n")
     }
 }
 
-fn render_page(results: &[ResultRecord], ctx: &ReportContext) -> String {
-    let date = ctx.date.or_else(|| results.first().map(|r| r.as_of));
-    let sites = ordered_sites(&ctx.site_names, results.iter().map(|r| r.site.as_str()));
-    let mut rules: Vec<&str> = Vec::new();
-    for r in results {
-        if !rules.contains(&r.rule.as_str()) {
-            rules.push(&r.rule);
-        }
-    }
-    rules.sort_by_key(|r| rule_order(r));
-    let by_pair: HashMap<(&str, &str), &ResultRecord> = results.iter().map(|r| ((r.site.as_str(), r.rule.as_str()), r)).collect();
-    let count = |st: Status| results.iter().filter(|r| r.status == st).count();
+/// What the parts above the per-site sections show, gathered site by site.
+#[derive(Default)]
+struct Overview {
+    /// Each site, in report order, with its row of the matrix: (index into
+    /// `rules`, status).
+    sites: Vec<(String, Vec<(usize, Status)>)>,
+    /// The rules met, in order of appearance (sorted for the columns).
+    rules: Vec<String>,
+    counts: [usize; 3],
+    sites_failing: usize,
+    /// Per rule, in SPEC order: (fails, unknowns, severity).
+    fails_by_rule: BTreeMap<(usize, String), (usize, usize, Severity)>,
+    last_checked: Option<DateTime<FixedOffset>>,
+    first_as_of: Option<NaiveDate>,
+    basis_rows: Vec<BasisRow>,
+    /// Results seen so far: orders the legal texts as a sort of all results
+    /// by rule would.
+    seen: usize,
+}
 
-    let mut h = String::with_capacity(16_384 + results.len() * 600);
-    let title = match (&ctx.province, date) {
-        (Some(p), Some(d)) => format!("Kết quả kiểm tra trang thông tin điện tử {p} ngày {}", vi_date(d)),
-        (None, Some(d)) => format!("Kết quả kiểm tra trang thông tin điện tử ngày {}", vi_date(d)),
-        (Some(p), None) => format!("Kết quả kiểm tra trang thông tin điện tử {p}"),
-        (None, None) => "Kết quả kiểm tra trang thông tin điện tử".to_string(),
-    };
-    let _ = write!(
-        h,
-        r#"<!DOCTYPE html><html lang="vi"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1"><title>{}</title><style>{BASE_CSS}</style></head><body>"#,
-        esc(&title)
-    );
-    let _ = write!(h, "<header><h1>{}</h1>", esc(&title));
-    if let Some(last) = results.iter().map(|r| r.checked_at).max() {
-        let _ = write!(
-            h,
-            r#"<p class="meta">Thời điểm kiểm tra gần nhất: {} (giờ Việt Nam). Báo cáo do sitewarden tạo tự động; mỗi kết quả “Không đạt” có bằng chứng kèm đường dẫn để kiểm chứng.</p>"#,
-            last.format("%H:%M %d/%m/%Y")
-        );
-    }
-    h.push_str("</header>");
+/// A row of "Căn cứ pháp lý".
+struct BasisRow {
+    basis: String,
+    since: Option<NaiveDate>,
+    rules: Vec<String>,
+    kinds: Vec<Kind>,
+    /// (rule order, position in the day) of its first result.
+    first: ((usize, String), usize),
+}
 
-    // Summary.
-    let sites_failing = sites
-        .iter()
-        .filter(|s| {
-            results
-                .iter()
-                .any(|r| r.site == **s && r.status == Status::Fail && r.severity >= Severity::Warning)
-        })
-        .count();
-    let _ = write!(
-        h,
-        r#"<section id="tong-hop"><h2>Tổng hợp</h2><div class="cards"><div class="card"><b>{}</b>trang đã kiểm tra</div><div class="card"><b>{}</b>trang có vi phạm hoặc cảnh báo</div><div class="card pass"><b>{}</b>kết quả đạt</div><div class="card fail"><b>{}</b>kết quả không đạt</div><div class="card unknown"><b>{}</b>kết quả chưa xác định</div></div>"#,
-        sites.len(),
-        sites_failing,
-        count(Status::Pass),
-        count(Status::Fail),
-        count(Status::Unknown)
-    );
-    let mut fails_by_rule: BTreeMap<(usize, &str), (usize, usize, Severity)> = BTreeMap::new();
-    for r in results {
-        let e = fails_by_rule.entry(rule_order(&r.rule)).or_insert((0, 0, r.severity));
-        match r.status {
-            Status::Fail => e.0 += 1,
-            Status::Unknown => e.1 += 1,
-            Status::Pass => {}
-        }
-    }
-    h.push_str(r#"<table><thead><tr><th>Quy tắc</th><th>Mức độ</th><th class="num">Số trang không đạt</th><th class="num">Số trang chưa xác định</th></tr></thead><tbody>"#);
-    for ((_, rule), (fails, unknowns, sev)) in &fails_by_rule {
-        let _ = write!(
-            h,
-            r#"<tr><td>{} <span class="muted">({})</span></td><td>{}</td><td class="num{}">{fails}</td><td class="num">{unknowns}</td></tr>"#,
-            esc(rule_name_vi(rule)),
-            esc(rule),
-            sev.label_vi(),
-            if *fails > 0 { " fail" } else { "" }
-        );
-    }
-    h.push_str("</tbody></table></section>");
-
-    // Changes since the previous day.
-    h.push_str(r#"<section id="thay-doi"><h2>Thay đổi so với lần kiểm tra trước</h2>"#);
-    match ctx.changes(results) {
-        None => h.push_str(r#"<p class="muted">Không có kết quả của ngày trước để so sánh.</p>"#),
-        Some(c) => {
-            if let Some(pd) = c.previous_date {
-                let _ = write!(h, r#"<p class="meta">So với kết quả ngày {}.</p>"#, vi_date(pd));
-            }
-            let list = |h: &mut String, heading: &str, items: &[SiteRule], empty: &str, linked: bool| {
-                let _ = write!(h, "<h3>{heading} ({})</h3>", items.len());
-                if items.is_empty() {
-                    let _ = write!(h, r#"<p class="muted">{empty}</p>"#);
-                    return;
-                }
-                h.push_str("<ul>");
-                for p in items {
-                    let label = format!("{} — {}", ctx.site_name(&p.site), rule_name_vi(&p.rule));
-                    if linked {
-                        let _ = write!(
-                            h,
-                            r##"<li><a href="#{}">{}</a></li>"##,
-                            result_anchor(&p.site, &p.rule),
-                            esc(&label)
-                        );
-                    } else {
-                        let _ = write!(h, "<li>{}</li>", esc(&label));
-                    }
-                }
-                h.push_str("</ul>");
-            };
-            list(&mut h, "Vi phạm mới", &c.new_violations, "Không có vi phạm mới.", true);
-            list(&mut h, "Đã khắc phục", &c.resolved, "Không có vi phạm nào được khắc phục.", false);
-        }
-    }
-    h.push_str("</section>");
-
-    // Matrix.
-    h.push_str(r#"<section id="bang-ket-qua"><h2>Kết quả theo trang và quy tắc</h2><p class="meta">Bấm vào ô “Không đạt” để xem bằng chứng. “—”: quy tắc không áp dụng cho loại trang này.</p><table class="matrix"><thead><tr><th>Trang</th>"#);
-    for rule in &rules {
-        let _ = write!(h, r#"<th class="rule" title="{}">{}</th>"#, esc(rule), esc(rule_name_vi(rule)));
-    }
-    h.push_str("</tr></thead><tbody>");
-    for site in &sites {
-        let _ = write!(
-            h,
-            r##"<tr><td class="site"><a href="#{}">{}</a></td>"##,
-            site_anchor(site),
-            esc(ctx.site_name(site))
-        );
-        for rule in &rules {
-            match by_pair.get(&(*site, *rule)) {
-                None => h.push_str(r#"<td class="na" title="Không áp dụng">—</td>"#),
-                Some(r) => {
-                    let _ = write!(
-                        h,
-                        r##"<td class="{}"><a href="#{}">{}</a></td>"##,
-                        status_class(r.status),
-                        result_anchor(site, rule),
-                        r.status.label_vi()
-                    );
-                }
-            }
-        }
-        h.push_str("</tr>");
-    }
-    h.push_str("</tbody></table></section>");
-
-    if !results.is_empty() {
-        legal_basis_section(&mut h, results, ctx, date);
-    }
-
-    // Per site.
-    for site in &sites {
-        let name = ctx.site_name(site);
-        let _ = write!(
-            h,
-            r#"<section class="site" id="{}"><h2>{} <span class="muted">({})</span></h2>"#,
-            site_anchor(site),
-            esc(name),
-            esc(site)
-        );
-        if let Some((_, days)) = ctx.daily_items.iter().find(|(s, _)| s == site) {
-            h.push_str("<h3>Tin mới theo ngày (30 ngày gần nhất)</h3>");
-            h.push_str(&daily_chart(name, days));
-        }
-        let mut rs: Vec<&ResultRecord> = results.iter().filter(|r| r.site == *site).collect();
-        rs.sort_by_key(|r| rule_order(&r.rule));
+impl Overview {
+    fn add_site(&mut self, rs: &[ResultRecord], ctx: &ReportContext) {
+        let Some(site) = rs.first().map(|r| r.site.clone()) else { return };
+        let mut row = Vec::with_capacity(rs.len());
+        let mut failing = false;
         for r in rs {
-            let _ = write!(
-                h,
-                r#"<article class="result {}" id="{}"><h3>{} <code>{}</code><span class="badge">{}</span><span class="badge">{}</span></h3><p>{}</p>"#,
-                status_class(r.status),
-                result_anchor(&r.site, &r.rule),
-                esc(rule_name_vi(&r.rule)),
-                esc(&r.rule),
-                r.status.label_vi(),
-                r.severity.label_vi(),
-                esc(&r.message)
-            );
-            if let Some(hint) = &r.hint {
-                let _ = write!(h, r#"<p class="hint"><b>Hướng khắc phục:</b> {}</p>"#, esc(hint));
-            }
-            if !r.evidence.is_empty() {
-                h.push_str(r#"<div><b>Bằng chứng:</b><ul class="evidence">"#);
-                for e in &r.evidence {
-                    let _ = write!(h, "<li>{}", link(&e.url));
-                    if !e.detail.is_empty() {
-                        let _ = write!(h, " — {}", esc(&e.detail));
-                    }
-                    h.push_str("</li>");
+            let col = match self.rules.iter().position(|x| *x == r.rule) {
+                Some(i) => i,
+                None => {
+                    self.rules.push(r.rule.clone());
+                    self.rules.len() - 1
                 }
-                h.push_str("</ul></div>");
+            };
+            row.push((col, r.status));
+            let (order, id) = rule_order(&r.rule);
+            let e = self.fails_by_rule.entry((order, id.to_string())).or_insert((0, 0, r.severity));
+            match r.status {
+                Status::Pass => self.counts[0] += 1,
+                Status::Fail => {
+                    self.counts[1] += 1;
+                    e.0 += 1;
+                    failing |= r.severity >= Severity::Warning;
+                }
+                Status::Unknown => {
+                    self.counts[2] += 1;
+                    e.1 += 1;
+                }
             }
-            let since = basis_since(r, ctx.site_kind(&r.site))
-                .map(|d| format!(" (áp dụng từ {})", vi_date(d)))
-                .unwrap_or_default();
+            self.last_checked = self.last_checked.max(Some(r.checked_at));
+            self.first_as_of.get_or_insert(r.as_of);
+            self.add_basis(r, ctx);
+            self.seen += 1;
+        }
+        self.sites_failing += usize::from(failing);
+        self.sites.push((site, row));
+    }
+
+    fn add_basis(&mut self, r: &ResultRecord, ctx: &ReportContext) {
+        let kind = ctx.site_kind(&r.site);
+        let since = basis_since(r, kind);
+        let (order, id) = rule_order(&r.rule);
+        let first = ((order, id.to_string()), self.seen);
+        let row = match self.basis_rows.iter().position(|x| x.basis == r.basis && x.since == since) {
+            Some(i) => &mut self.basis_rows[i],
+            None => {
+                self.basis_rows.push(BasisRow {
+                    basis: r.basis.clone(),
+                    since,
+                    rules: Vec::new(),
+                    kinds: Vec::new(),
+                    first: first.clone(),
+                });
+                let last = self.basis_rows.len() - 1;
+                &mut self.basis_rows[last]
+            }
+        };
+        row.first = row.first.clone().min(first);
+        if !row.rules.contains(&r.rule) {
+            row.rules.push(r.rule.clone());
+        }
+        if let Some(k) = kind.filter(|k| !row.kinds.contains(k)) {
+            row.kinds.push(k);
+        }
+    }
+
+    /// Everything before the per-site sections.
+    fn head(&mut self, ctx: &ReportContext, date: Option<NaiveDate>, changes: Option<&Changes>) -> String {
+        let mut h = String::with_capacity(16_384 + self.sites.len() * 100 * (self.rules.len() + 1));
+        let title = match (&ctx.province, date) {
+            (Some(p), Some(d)) => format!("Kết quả kiểm tra trang thông tin điện tử {p} ngày {}", vi_date(d)),
+            (None, Some(d)) => format!("Kết quả kiểm tra trang thông tin điện tử ngày {}", vi_date(d)),
+            (Some(p), None) => format!("Kết quả kiểm tra trang thông tin điện tử {p}"),
+            (None, None) => "Kết quả kiểm tra trang thông tin điện tử".to_string(),
+        };
+        let _ = write!(
+            h,
+            r#"<!DOCTYPE html><html lang="vi"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1"><title>{}</title><style>{BASE_CSS}</style></head><body>"#,
+            esc(&title)
+        );
+        let _ = write!(h, "<header><h1>{}</h1>", esc(&title));
+        if let Some(last) = self.last_checked {
             let _ = write!(
                 h,
-                r#"<p class="meta muted">Căn cứ: {}{since} · Ngày xét {} · Kiểm tra lúc {}</p></article>"#,
-                esc(&r.basis),
-                vi_date(r.as_of),
-                r.checked_at.format("%H:%M %d/%m/%Y")
+                r#"<p class="meta">Thời điểm kiểm tra gần nhất: {} (giờ Việt Nam). Báo cáo do sitewarden tạo tự động; mỗi kết quả “Không đạt” có bằng chứng kèm đường dẫn để kiểm chứng.</p>"#,
+                last.format("%H:%M %d/%m/%Y")
             );
+        }
+        h.push_str("</header>");
+
+        // Summary.
+        let _ = write!(
+            h,
+            r#"<section id="tong-hop"><h2>Tổng hợp</h2><div class="cards"><div class="card"><b>{}</b>trang đã kiểm tra</div><div class="card"><b>{}</b>trang có vi phạm hoặc cảnh báo</div><div class="card pass"><b>{}</b>kết quả đạt</div><div class="card fail"><b>{}</b>kết quả không đạt</div><div class="card unknown"><b>{}</b>kết quả chưa xác định</div></div>"#,
+            self.sites.len(),
+            self.sites_failing,
+            self.counts[0],
+            self.counts[1],
+            self.counts[2]
+        );
+        h.push_str(r#"<table><thead><tr><th>Quy tắc</th><th>Mức độ</th><th class="num">Số trang không đạt</th><th class="num">Số trang chưa xác định</th></tr></thead><tbody>"#);
+        for ((_, rule), (fails, unknowns, sev)) in &self.fails_by_rule {
+            let _ = write!(
+                h,
+                r#"<tr><td>{} <span class="muted">({})</span></td><td>{}</td><td class="num{}">{fails}</td><td class="num">{unknowns}</td></tr>"#,
+                esc(rule_name_vi(rule)),
+                esc(rule),
+                sev.label_vi(),
+                if *fails > 0 { " fail" } else { "" }
+            );
+        }
+        h.push_str("</tbody></table></section>");
+
+        // Changes since the previous day.
+        h.push_str(r#"<section id="thay-doi"><h2>Thay đổi so với lần kiểm tra trước</h2>"#);
+        match changes {
+            None => h.push_str(r#"<p class="muted">Không có kết quả của ngày trước để so sánh.</p>"#),
+            Some(c) => {
+                if let Some(pd) = c.previous_date {
+                    let _ = write!(h, r#"<p class="meta">So với kết quả ngày {}.</p>"#, vi_date(pd));
+                }
+                let list = |h: &mut String, heading: &str, items: &[SiteRule], empty: &str, linked: bool| {
+                    let _ = write!(h, "<h3>{heading} ({})</h3>", items.len());
+                    if items.is_empty() {
+                        let _ = write!(h, r#"<p class="muted">{empty}</p>"#);
+                        return;
+                    }
+                    h.push_str("<ul>");
+                    for p in items {
+                        let label = format!("{} — {}", ctx.site_name(&p.site), rule_name_vi(&p.rule));
+                        if linked {
+                            let _ = write!(
+                                h,
+                                r##"<li><a href="#{}">{}</a></li>"##,
+                                result_anchor(&p.site, &p.rule),
+                                esc(&label)
+                            );
+                        } else {
+                            let _ = write!(h, "<li>{}</li>", esc(&label));
+                        }
+                    }
+                    h.push_str("</ul>");
+                };
+                list(&mut h, "Vi phạm mới", &c.new_violations, "Không có vi phạm mới.", true);
+                list(&mut h, "Đã khắc phục", &c.resolved, "Không có vi phạm nào được khắc phục.", false);
+            }
         }
         h.push_str("</section>");
+
+        // Matrix.
+        let mut columns: Vec<usize> = (0..self.rules.len()).collect();
+        columns.sort_by_key(|&c| rule_order(&self.rules[c]));
+        h.push_str(r#"<section id="bang-ket-qua"><h2>Kết quả theo trang và quy tắc</h2><p class="meta">Bấm vào ô “Không đạt” để xem bằng chứng. “—”: quy tắc không áp dụng cho loại trang này.</p><table class="matrix"><thead><tr><th>Trang</th>"#);
+        for &c in &columns {
+            let rule = &self.rules[c];
+            let _ = write!(h, r#"<th class="rule" title="{}">{}</th>"#, esc(rule), esc(rule_name_vi(rule)));
+        }
+        h.push_str("</tr></thead><tbody>");
+        for (site, row) in &self.sites {
+            let _ = write!(
+                h,
+                r##"<tr><td class="site"><a href="#{}">{}</a></td>"##,
+                site_anchor(site),
+                esc(ctx.site_name(site))
+            );
+            for &c in &columns {
+                match row.iter().find(|(col, _)| *col == c) {
+                    None => h.push_str(r#"<td class="na" title="Không áp dụng">—</td>"#),
+                    Some((_, status)) => {
+                        let _ = write!(
+                            h,
+                            r##"<td class="{}"><a href="#{}">{}</a></td>"##,
+                            status_class(*status),
+                            result_anchor(site, &self.rules[c]),
+                            status.label_vi()
+                        );
+                    }
+                }
+            }
+            h.push_str("</tr>");
+        }
+        h.push_str("</tbody></table></section>");
+
+        if !self.sites.is_empty() {
+            self.legal_basis_section(&mut h, date);
+        }
+        h
     }
-    if results.is_empty() {
-        h.push_str(r#"<p class="muted">Không có kết quả kiểm tra nào cho ngày này.</p>"#);
+
+    /// "Căn cứ pháp lý": the distinct texts the day's results cite, each with
+    /// since when it applies, the rules that rest on it and for which kinds
+    /// of site, so an officer sees at a glance which law the report applied.
+    fn legal_basis_section(&mut self, h: &mut String, date: Option<NaiveDate>) {
+        self.basis_rows.sort_by(|a, b| a.first.cmp(&b.first));
+        h.push_str(r#"<section id="can-cu-phap-ly"><h2>Căn cứ pháp lý</h2>"#);
+        let on = date.map(|d| format!(" ngày {}", vi_date(d))).unwrap_or_default();
+        let _ = write!(
+            h,
+            r#"<p class="meta">Các văn bản đang có hiệu lực{on} mà kết quả kiểm tra dựa vào, theo loại trang. Mỗi kết quả chỉ viện dẫn văn bản có hiệu lực vào ngày xét; quy tắc mà văn bản chưa có hiệu lực vào ngày đó thì không được kiểm tra. “—” ở cột “Áp dụng từ”: điều kiện kỹ thuật, hoặc văn bản đã có hiệu lực từ trước mọi ngày được kiểm tra.</p>"#
+        );
+        h.push_str(
+            r#"<table><thead><tr><th>Văn bản áp dụng</th><th>Áp dụng từ</th><th>Quy tắc</th><th>Loại trang</th></tr></thead><tbody>"#,
+        );
+        for row in &mut self.basis_rows {
+            row.kinds.sort();
+            row.rules.sort_by(|a, b| rule_order(a).cmp(&rule_order(b)));
+            let rules = row.rules.iter().map(|r| rule_name_vi(r)).collect::<Vec<_>>().join("; ");
+            let kinds = row.kinds.iter().map(|k| kind_label(*k)).collect::<Vec<_>>().join("; ");
+            let _ = write!(
+                h,
+                "<tr><td>{}</td><td>{}</td><td>{}</td><td>{}</td></tr>",
+                esc(&row.basis),
+                row.since.map_or_else(|| "—".to_string(), vi_date),
+                esc(&rules),
+                if kinds.is_empty() { "—".to_string() } else { esc(&kinds) }
+            );
+        }
+        h.push_str("</tbody></table></section>");
     }
-    h.push_str("</body></html>\n");
-    h
+}
+
+/// One site's section: its chart of new items and each result in full.
+fn site_section(h: &mut String, rs: &[ResultRecord], ctx: &ReportContext) {
+    let Some(site) = rs.first().map(|r| r.site.as_str()) else { return };
+    let name = ctx.site_name(site);
+    let _ = write!(
+        h,
+        r#"<section class="site" id="{}"><h2>{} <span class="muted">({})</span></h2>"#,
+        site_anchor(site),
+        esc(name),
+        esc(site)
+    );
+    if let Some(days) = ctx.daily_items(site) {
+        h.push_str("<h3>Tin mới theo ngày (30 ngày gần nhất)</h3>");
+        h.push_str(&daily_chart(name, days));
+    }
+    let mut rs: Vec<&ResultRecord> = rs.iter().collect();
+    rs.sort_by_key(|r| rule_order(&r.rule));
+    for r in rs {
+        let _ = write!(
+            h,
+            r#"<article class="result {}" id="{}"><h3>{} <code>{}</code><span class="badge">{}</span><span class="badge">{}</span></h3><p>{}</p>"#,
+            status_class(r.status),
+            result_anchor(&r.site, &r.rule),
+            esc(rule_name_vi(&r.rule)),
+            esc(&r.rule),
+            r.status.label_vi(),
+            r.severity.label_vi(),
+            esc(&r.message)
+        );
+        if let Some(hint) = &r.hint {
+            let _ = write!(h, r#"<p class="hint"><b>Hướng khắc phục:</b> {}</p>"#, esc(hint));
+        }
+        if !r.evidence.is_empty() {
+            h.push_str(r#"<div><b>Bằng chứng:</b><ul class="evidence">"#);
+            for e in &r.evidence {
+                let _ = write!(h, "<li>{}", link(&e.url));
+                if !e.detail.is_empty() {
+                    let _ = write!(h, " — {}", esc(&e.detail));
+                }
+                h.push_str("</li>");
+            }
+            h.push_str("</ul></div>");
+        }
+        let since = basis_since(r, ctx.site_kind(&r.site))
+            .map(|d| format!(" (áp dụng từ {})", vi_date(d)))
+            .unwrap_or_default();
+        let _ = write!(
+            h,
+            r#"<p class="meta muted">Căn cứ: {}{since} · Ngày xét {} · Kiểm tra lúc {}</p></article>"#,
+            esc(&r.basis),
+            vi_date(r.as_of),
+            r.checked_at.format("%H:%M %d/%m/%Y")
+        );
+    }
+    h.push_str("</section>");
 }
 
 /// The kinds of site as RULES.md names them, for the legal-basis table.
@@ -386,65 +510,6 @@ fn kind_label(kind: Kind) -> &'static str {
         Kind::Government => "cổng/trang thông tin điện tử của cơ quan nhà nước",
         Kind::Aggregator => "trang thông tin điện tử tổng hợp",
     }
-}
-
-/// "Căn cứ pháp lý": the distinct texts the day's results cite, each with
-/// since when it applies, the rules that rest on it and for which kinds of
-/// site, so an officer sees at a glance which law the report applied.
-fn legal_basis_section(h: &mut String, results: &[ResultRecord], ctx: &ReportContext, date: Option<NaiveDate>) {
-    struct Row<'a> {
-        basis: &'a str,
-        since: Option<NaiveDate>,
-        rules: Vec<&'a str>,
-        kinds: Vec<Kind>,
-    }
-    let mut ordered: Vec<&ResultRecord> = results.iter().collect();
-    ordered.sort_by_key(|r| rule_order(&r.rule));
-    let mut rows: Vec<Row> = Vec::new();
-    for r in ordered {
-        let kind = ctx.site_kind(&r.site);
-        let since = basis_since(r, kind);
-        let i = match rows.iter().position(|x| x.basis == r.basis && x.since == since) {
-            Some(i) => i,
-            None => {
-                rows.push(Row {
-                    basis: &r.basis,
-                    since,
-                    rules: Vec::new(),
-                    kinds: Vec::new(),
-                });
-                rows.len() - 1
-            }
-        };
-        let row = &mut rows[i];
-        if !row.rules.contains(&r.rule.as_str()) {
-            row.rules.push(&r.rule);
-        }
-        if let Some(k) = kind.filter(|k| !row.kinds.contains(k)) {
-            row.kinds.push(k);
-        }
-    }
-    h.push_str(r#"<section id="can-cu-phap-ly"><h2>Căn cứ pháp lý</h2>"#);
-    let on = date.map(|d| format!(" ngày {}", vi_date(d))).unwrap_or_default();
-    let _ = write!(
-        h,
-        r#"<p class="meta">Các văn bản đang có hiệu lực{on} mà kết quả kiểm tra dựa vào, theo loại trang. Mỗi kết quả chỉ viện dẫn văn bản có hiệu lực vào ngày xét; quy tắc mà văn bản chưa có hiệu lực vào ngày đó thì không được kiểm tra. “—” ở cột “Áp dụng từ”: điều kiện kỹ thuật, hoặc văn bản đã có hiệu lực từ trước mọi ngày được kiểm tra.</p>"#
-    );
-    h.push_str(r#"<table><thead><tr><th>Văn bản áp dụng</th><th>Áp dụng từ</th><th>Quy tắc</th><th>Loại trang</th></tr></thead><tbody>"#);
-    for row in &mut rows {
-        row.kinds.sort();
-        let rules = row.rules.iter().map(|r| rule_name_vi(r)).collect::<Vec<_>>().join("; ");
-        let kinds = row.kinds.iter().map(|k| kind_label(*k)).collect::<Vec<_>>().join("; ");
-        let _ = write!(
-            h,
-            "<tr><td>{}</td><td>{}</td><td>{}</td><td>{}</td></tr>",
-            esc(row.basis),
-            row.since.map_or_else(|| "—".to_string(), vi_date),
-            esc(&rules),
-            if kinds.is_empty() { "—".to_string() } else { esc(&kinds) }
-        );
-    }
-    h.push_str("</tbody></table></section>");
 }
 
 pub(crate) fn site_anchor(site: &str) -> String {
@@ -456,6 +521,7 @@ mod tests {
     use super::*;
     use crate::model::Evidence;
     use crate::report::testutil::*;
+    use crate::report::{PreviousDay, SiteInfo};
 
     fn sample() -> (Vec<ResultRecord>, ReportContext) {
         let d = day(2026, 11, 24);
@@ -480,32 +546,30 @@ mod tests {
                 (dd, if wd && i % 4 != 0 { 3 } else { 0 }, wd)
             })
             .collect();
+        let mut portal = SiteInfo::named("tiengiang-portal", "Cổng Thông tin điện tử tỉnh Tiền Giang");
+        portal.kind = Some(Kind::Government);
+        portal.daily_items = Some(daily);
+        let mut evil_site = SiteInfo::named("evil-site", "<b onmouseover=alert(3)>Trang độc</b>");
+        evil_site.kind = Some(Kind::Aggregator);
         let ctx = ReportContext {
             date: Some(d),
-            site_names: vec![
-                ("tiengiang-portal".into(), "Cổng Thông tin điện tử tỉnh Tiền Giang".into()),
-                ("evil-site".into(), "<b onmouseover=alert(3)>Trang độc</b>".into()),
-            ],
-            site_kinds: vec![
-                ("tiengiang-portal".into(), Kind::Government),
-                ("evil-site".into(), Kind::Aggregator),
-            ],
             province: Some("tỉnh Tiền Giang".into()),
-            previous: Some(vec![rec(
+            previous: Some(PreviousDay::from_results(&[rec(
                 "tiengiang-portal",
                 "update.daily",
                 Status::Pass,
                 d - chrono::Duration::days(1),
-            )]),
-            previous_date: None,
-            daily_items: vec![("tiengiang-portal".into(), daily)],
-        };
+            )])),
+            ..ReportContext::default()
+        }
+        .with_site(portal)
+        .with_site(evil_site);
         (results, ctx)
     }
 
     fn render(results: &[ResultRecord], ctx: &ReportContext) -> String {
         let mut out = Vec::new();
-        HtmlRenderer.render(results, ctx, &mut out).unwrap();
+        HtmlRenderer.render(&results.to_vec(), ctx, &mut out).unwrap();
         String::from_utf8(out).unwrap()
     }
 

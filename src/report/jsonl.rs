@@ -8,7 +8,7 @@ use std::io::Write;
 
 use serde::Serialize;
 
-use super::{Changes, Renderer, ReportContext};
+use super::{ChangeTracker, Changes, Renderer, ReportContext, SiteResults};
 use crate::model::ResultRecord;
 
 pub struct JsonlRenderer;
@@ -19,9 +19,19 @@ struct ChangesLine<'a> {
 }
 
 impl Renderer for JsonlRenderer {
-    fn render(&self, results: &[ResultRecord], ctx: &ReportContext, out: &mut dyn Write) -> std::io::Result<()> {
-        write_records(results, out)?;
-        write_changes(results, ctx, out)
+    fn render(&self, results: &dyn SiteResults, ctx: &ReportContext, out: &mut dyn Write) -> std::io::Result<()> {
+        // One walk: the changes are gathered as the lines are written.
+        let mut tracker = ctx.previous.as_ref().map(ChangeTracker::new);
+        results.each_site(&mut |rs| {
+            if let Some(t) = tracker.as_mut() {
+                t.site(rs);
+            }
+            write_records(rs, out)
+        })?;
+        match tracker {
+            Some(t) => write_changes_line(&ctx.finish_changes(t), out),
+            None => Ok(()),
+        }
     }
 }
 
@@ -34,19 +44,25 @@ pub fn write_records(results: &[ResultRecord], out: &mut dyn Write) -> std::io::
     Ok(())
 }
 
-/// The closing changes line, when the context knows a previous day.
-pub fn write_changes(results: &[ResultRecord], ctx: &ReportContext, out: &mut dyn Write) -> std::io::Result<()> {
-    if let Some(changes) = ctx.changes(results) {
-        serde_json::to_writer(&mut *out, &ChangesLine { changes: &changes })?;
-        out.write_all(b"\n")?;
+/// The closing changes line, when the context knows a previous day:
+/// `check` writes it after every site's lines, reading `results` again.
+pub fn write_changes(results: &dyn SiteResults, ctx: &ReportContext, out: &mut dyn Write) -> std::io::Result<()> {
+    match ctx.changes(results)? {
+        Some(changes) => write_changes_line(&changes, out),
+        None => Ok(()),
     }
-    Ok(())
+}
+
+fn write_changes_line(changes: &Changes, out: &mut dyn Write) -> std::io::Result<()> {
+    serde_json::to_writer(&mut *out, &ChangesLine { changes })?;
+    out.write_all(b"\n")
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
     use crate::model::Status;
+    use crate::report::PreviousDay;
     use crate::report::testutil::*;
 
     #[test]
@@ -72,7 +88,7 @@ mod tests {
         let d = day(2026, 11, 24);
         let results = vec![rec("a", "disclosure.contact", Status::Fail, d)];
         let ctx = ReportContext {
-            previous: Some(vec![rec("a", "disclosure.contact", Status::Pass, d0)]),
+            previous: Some(PreviousDay::from_results(&[rec("a", "disclosure.contact", Status::Pass, d0)])),
             ..Default::default()
         };
         let mut out = Vec::new();

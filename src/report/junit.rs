@@ -4,7 +4,7 @@
 
 use std::io::Write;
 
-use super::{Renderer, ReportContext, ordered_sites, xml_escape};
+use super::{Renderer, ReportContext, SiteResults, xml_escape};
 use crate::model::{ResultRecord, Status};
 
 pub struct JunitRenderer;
@@ -28,27 +28,31 @@ fn evidence_text(r: &ResultRecord) -> String {
 }
 
 impl Renderer for JunitRenderer {
-    fn render(&self, results: &[ResultRecord], ctx: &ReportContext, out: &mut dyn Write) -> std::io::Result<()> {
-        let count = |rs: &[&ResultRecord], st: Status| rs.iter().filter(|r| r.status == st).count();
-        let all: Vec<&ResultRecord> = results.iter().collect();
+    fn render(&self, results: &dyn SiteResults, _ctx: &ReportContext, out: &mut dyn Write) -> std::io::Result<()> {
+        let count = |rs: &[ResultRecord], st: Status| rs.iter().filter(|r| r.status == st).count();
+        // The totals head the file: a first walk counts, a second writes.
+        let (mut tests, mut failures, mut skipped) = (0, 0, 0);
+        results.each_site(&mut |rs| {
+            tests += rs.len();
+            failures += count(rs, Status::Fail);
+            skipped += count(rs, Status::Unknown);
+            Ok(())
+        })?;
         writeln!(out, r#"<?xml version="1.0" encoding="UTF-8"?>"#)?;
         writeln!(
             out,
-            r#"<testsuites name="sitewarden" tests="{}" failures="{}" errors="0" skipped="{}">"#,
-            all.len(),
-            count(&all, Status::Fail),
-            count(&all, Status::Unknown)
+            r#"<testsuites name="sitewarden" tests="{tests}" failures="{failures}" errors="0" skipped="{skipped}">"#
         )?;
-        for site in ordered_sites(&ctx.site_names, results.iter().map(|r| r.site.as_str())) {
-            let rs: Vec<&ResultRecord> = results.iter().filter(|r| r.site == site).collect();
+        results.each_site(&mut |rs| {
+            let site = rs.first().map_or("", |r| r.site.as_str());
             let timestamp = rs.first().map(|r| r.checked_at.to_rfc3339()).unwrap_or_default();
             writeln!(
                 out,
                 r#"  <testsuite name="{}" tests="{}" failures="{}" errors="0" skipped="{}" timestamp="{}">"#,
                 xml_escape(site),
                 rs.len(),
-                count(&rs, Status::Fail),
-                count(&rs, Status::Unknown),
+                count(rs, Status::Fail),
+                count(rs, Status::Unknown),
                 xml_escape(&timestamp)
             )?;
             for r in rs {
@@ -83,8 +87,8 @@ impl Renderer for JunitRenderer {
                     }
                 }
             }
-            writeln!(out, "  </testsuite>")?;
-        }
+            writeln!(out, "  </testsuite>")
+        })?;
         writeln!(out, "</testsuites>")?;
         Ok(())
     }

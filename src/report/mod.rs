@@ -23,50 +23,169 @@ use serde::{Deserialize, Serialize};
 
 use crate::model::{Kind, ResultRecord, Status};
 
+/// A day's results, one site at a time, in the order the report lists the
+/// sites. Renderers walk it once per part of the file that needs it, and a
+/// source may read each site from the store as it goes: a province's day
+/// (90,000 results for 10,000 sites) is never in memory whole (issue 14).
+pub trait SiteResults {
+    /// Calls `each` with every site's results in turn; sites without any
+    /// are skipped.
+    fn each_site(&self, each: &mut dyn FnMut(&[ResultRecord]) -> io::Result<()>) -> io::Result<()>;
+}
+
+/// Results already in memory (tests, the demo's few sites): sites in the
+/// order they first appear.
+impl SiteResults for [ResultRecord] {
+    fn each_site(&self, each: &mut dyn FnMut(&[ResultRecord]) -> io::Result<()>) -> io::Result<()> {
+        let mut sites: Vec<&str> = Vec::new();
+        for r in self {
+            if !sites.contains(&r.site.as_str()) {
+                sites.push(&r.site);
+            }
+        }
+        for site in sites {
+            let rs: Vec<ResultRecord> = self.iter().filter(|r| r.site == site).cloned().collect();
+            each(&rs)?;
+        }
+        Ok(())
+    }
+}
+
+impl SiteResults for Vec<ResultRecord> {
+    fn each_site(&self, each: &mut dyn FnMut(&[ResultRecord]) -> io::Result<()>) -> io::Result<()> {
+        self.as_slice().each_site(each)
+    }
+}
+
+/// What a report shows of a registered site besides its results.
+#[derive(Debug, Clone)]
+pub struct SiteInfo {
+    pub id: String,
+    pub name: String,
+    /// Which of a rule's texts applied, and since when.
+    pub kind: Option<Kind>,
+    /// New items per day over the last 30 days, drawn as a chart in the
+    /// HTML report.
+    pub daily_items: Option<DailyItems>,
+}
+
+impl SiteInfo {
+    pub fn named(id: &str, name: &str) -> SiteInfo {
+        SiteInfo {
+            id: id.to_string(),
+            name: name.to_string(),
+            kind: None,
+            daily_items: None,
+        }
+    }
+}
+
+/// The previous stored day's statuses, for "what changed": only site, rule
+/// and status, read without messages or evidence.
+#[derive(Debug, Clone, Default)]
+pub struct PreviousDay {
+    /// Its as-of day, shown beside the changes.
+    pub date: Option<NaiveDate>,
+    statuses: HashMap<Box<str>, Vec<(Box<str>, Status)>>,
+}
+
+impl PreviousDay {
+    pub fn new(date: Option<NaiveDate>) -> PreviousDay {
+        PreviousDay {
+            date,
+            statuses: HashMap::new(),
+        }
+    }
+
+    pub fn add(&mut self, site: &str, rule: &str, status: Status) {
+        match self.statuses.get_mut(site) {
+            Some(rules) => rules.push((rule.into(), status)),
+            None => {
+                self.statuses.insert(site.into(), vec![(rule.into(), status)]);
+            }
+        }
+    }
+
+    pub fn from_results(results: &[ResultRecord]) -> PreviousDay {
+        let mut prev = PreviousDay::new(results.first().map(|r| r.as_of));
+        for r in results {
+            prev.add(&r.site, &r.rule, r.status);
+        }
+        prev
+    }
+
+    fn status(&self, site: &str, rule: &str) -> Option<Status> {
+        self.statuses
+            .get(site)?
+            .iter()
+            .find(|(r, _)| &**r == rule)
+            .map(|(_, status)| *status)
+    }
+}
+
 /// What a renderer knows besides the results.
 #[derive(Debug, Clone, Default)]
 pub struct ReportContext {
     /// The as-of day of the results.
     pub date: Option<NaiveDate>,
-    /// Site id -> display name, in registry order.
-    pub site_names: Vec<(String, String)>,
-    /// Site id -> kind: which of a rule's texts applied, and since when.
-    pub site_kinds: Vec<(String, Kind)>,
     /// Shown in the HTML title, e.g. "tỉnh Tiền Giang"; `None` for a generic title.
     pub province: Option<String>,
-    /// The results of the previous stored day, if any: lets the reports say
-    /// what changed. `None` means "no previous day known" (no change section).
-    pub previous: Option<Vec<ResultRecord>>,
-    /// The as-of day of `previous`, shown beside the changes.
-    pub previous_date: Option<NaiveDate>,
-    /// Per site: (day, new items that day, whether it is a working day), for
-    /// the last 30 days; drawn as a chart in the HTML report.
-    pub daily_items: Vec<(String, DailyItems)>,
+    /// The previous stored day, if any: lets the reports say what changed.
+    /// `None` means "no previous day known" (no change section).
+    pub previous: Option<PreviousDay>,
+    /// The registry's sites, in its order.
+    sites: Vec<SiteInfo>,
+    /// Where each site id stands in `sites`: looked up once per result.
+    index: HashMap<String, usize>,
 }
 
 impl ReportContext {
+    pub fn add_site(&mut self, site: SiteInfo) {
+        self.index.insert(site.id.clone(), self.sites.len());
+        self.sites.push(site);
+    }
+
+    pub fn with_site(mut self, site: SiteInfo) -> ReportContext {
+        self.add_site(site);
+        self
+    }
+
+    pub fn site(&self, id: &str) -> Option<&SiteInfo> {
+        self.index.get(id).and_then(|&i| self.sites.get(i))
+    }
+
     /// The changes since the previous day, when a previous day is known.
-    pub fn changes(&self, results: &[ResultRecord]) -> Option<Changes> {
-        self.previous.as_ref().map(|prev| {
-            let mut c = changes(prev, results);
-            c.date = self.date.or_else(|| results.first().map(|r| r.as_of));
-            c.previous_date = self.previous_date.or_else(|| prev.first().map(|r| r.as_of));
-            c
-        })
+    pub fn changes(&self, results: &dyn SiteResults) -> io::Result<Option<Changes>> {
+        let Some(prev) = &self.previous else { return Ok(None) };
+        let mut tracker = ChangeTracker::new(prev);
+        results.each_site(&mut |rs| {
+            tracker.site(rs);
+            Ok(())
+        })?;
+        Ok(Some(self.finish_changes(tracker)))
+    }
+
+    /// The changes a [`ChangeTracker`] gathered, dated.
+    pub(crate) fn finish_changes(&self, tracker: ChangeTracker<'_>) -> Changes {
+        let mut c = tracker.out;
+        c.date = self.date.or(c.date);
+        c.previous_date = tracker.prev.date;
+        c
     }
 
     /// The kind of a site, when the registry knows it.
     pub fn site_kind(&self, site: &str) -> Option<Kind> {
-        self.site_kinds.iter().find(|(id, _)| id == site).map(|(_, k)| *k)
+        self.site(site).and_then(|s| s.kind)
     }
 
     /// Display name of a site, falling back to its id.
     pub fn site_name<'a>(&'a self, site: &'a str) -> &'a str {
-        self.site_names
-            .iter()
-            .find(|(id, _)| id == site)
-            .map(|(_, name)| name.as_str())
-            .unwrap_or(site)
+        self.site(site).map_or(site, |s| s.name.as_str())
+    }
+
+    /// A site's new items per day, when known.
+    pub fn daily_items(&self, site: &str) -> Option<&DailyItems> {
+        self.site(site).and_then(|s| s.daily_items.as_ref())
     }
 }
 
@@ -74,7 +193,7 @@ impl ReportContext {
 pub type DailyItems = Vec<(NaiveDate, u32, bool)>;
 
 pub trait Renderer {
-    fn render(&self, results: &[ResultRecord], ctx: &ReportContext, out: &mut dyn Write) -> std::io::Result<()>;
+    fn render(&self, results: &dyn SiteResults, ctx: &ReportContext, out: &mut dyn Write) -> std::io::Result<()>;
 }
 
 /// One output format of `check` and `report` (SPEC §2).
@@ -232,27 +351,45 @@ pub struct Changes {
     pub resolved: Vec<SiteRule>,
 }
 
+/// The changes between two days' results held in memory.
 pub fn changes(prev: &[ResultRecord], cur: &[ResultRecord]) -> Changes {
-    let prev_status: HashMap<(&str, &str), Status> = prev.iter().map(|r| ((r.site.as_str(), r.rule.as_str()), r.status)).collect();
-    let mut out = Changes {
-        date: cur.first().map(|r| r.as_of),
-        previous_date: prev.first().map(|r| r.as_of),
-        ..Changes::default()
-    };
-    for r in cur {
-        let before = prev_status.get(&(r.site.as_str(), r.rule.as_str())).copied();
-        let pair = || SiteRule {
-            site: r.site.clone(),
-            rule: r.rule.clone(),
-        };
-        match (before, r.status) {
-            (Some(Status::Fail), Status::Pass) => out.resolved.push(pair()),
-            (Some(Status::Fail), _) => {}
-            (_, Status::Fail) => out.new_violations.push(pair()),
-            _ => {}
+    let prev = PreviousDay::from_results(prev);
+    let mut tracker = ChangeTracker::new(&prev);
+    tracker.site(cur);
+    let mut c = tracker.out;
+    c.previous_date = prev.date;
+    c
+}
+
+/// Gathers [`Changes`] as a report walks the day one site at a time.
+pub(crate) struct ChangeTracker<'a> {
+    prev: &'a PreviousDay,
+    out: Changes,
+}
+
+impl<'a> ChangeTracker<'a> {
+    pub(crate) fn new(prev: &'a PreviousDay) -> ChangeTracker<'a> {
+        ChangeTracker {
+            prev,
+            out: Changes::default(),
         }
     }
-    out
+
+    pub(crate) fn site(&mut self, results: &[ResultRecord]) {
+        for r in results {
+            self.out.date.get_or_insert(r.as_of);
+            let pair = || SiteRule {
+                site: r.site.clone(),
+                rule: r.rule.clone(),
+            };
+            match (self.prev.status(&r.site, &r.rule), r.status) {
+                (Some(Status::Fail), Status::Pass) => self.out.resolved.push(pair()),
+                (Some(Status::Fail), _) => {}
+                (_, Status::Fail) => self.out.new_violations.push(pair()),
+                _ => {}
+            }
+        }
+    }
 }
 
 /// The Vietnamese name of a rule; the id itself for a rule we do not know.
@@ -279,23 +416,6 @@ pub fn basis_since(r: &ResultRecord, kind: Option<Kind>) -> Option<NaiveDate> {
 /// Sort key putting known rules in SPEC order and unknown ones after, by id.
 pub(crate) fn rule_order(rule: &str) -> (usize, &str) {
     (crate::rules::all().iter().position(|r| r.id == rule).unwrap_or(usize::MAX), rule)
-}
-
-/// Sites in registry order first, then any others in order of appearance.
-pub(crate) fn ordered_sites<'a>(site_names: &'a [(String, String)], sites: impl Iterator<Item = &'a str>) -> Vec<&'a str> {
-    let mut out: Vec<&str> = Vec::new();
-    let present: Vec<&str> = sites.collect();
-    for (id, _) in site_names {
-        if present.contains(&id.as_str()) && !out.contains(&id.as_str()) {
-            out.push(id);
-        }
-    }
-    for s in present {
-        if !out.contains(&s) {
-            out.push(s);
-        }
-    }
-    out
 }
 
 /// Escapes text for HTML element content and double- or single-quoted attributes.

@@ -329,6 +329,17 @@ impl Store {
         })
     }
 
+    /// One site's results for a day (empty when it has none): what the
+    /// findings files read, a site at a time, so a province's day is never
+    /// in memory whole.
+    pub fn site_results(&self, day: NaiveDate, site: &str) -> Result<Vec<ResultRecord>> {
+        let k = key(&[&day.to_string(), site]);
+        Ok(match self.results.get(&k)? {
+            Some(v) => self.decode_results(&k, &v, None).map(|(_, recs)| recs).unwrap_or_default(),
+            None => Vec::new(),
+        })
+    }
+
     pub fn results_for_day(&self, day: NaiveDate) -> Result<Vec<ResultRecord>> {
         let mut out = Vec::new();
         for kv in self.results.scan_prefix(key(&[&day.to_string(), ""])) {
