@@ -12,7 +12,7 @@ use tokio::sync::watch;
 use crate::calendar::Calendar;
 use crate::config::Config;
 use crate::engine::Engine;
-use crate::findings::{self, StoredDay, open_store_for_period, open_store_for_reading, period_summary, report_context};
+use crate::findings::{self, ItemCharts, StoredDay, open_store_for_period, open_store_for_reading, period_summary, report_context};
 use crate::fixtures::{self, FixtureSet, write_fixture_config};
 use crate::model::{ResultRecord, Severity, Status, vn_now, vn_today};
 use crate::progress::Progress;
@@ -206,7 +206,8 @@ pub fn check(config_path: &Path, args: CheckArgs) -> Result<Exit, Failure> {
             return Err(fatal(e));
         }
         let results = StoredDay::new(&engine.store, as_of, report_sites(&engine.registry, chosen.as_deref())).checked_since(started);
-        let ctx = report_context(&engine.config, &engine.registry, &engine.store, &engine.calendar, as_of);
+        let charts = ItemCharts::for_formats(&[format]);
+        let ctx = report_context(&engine.config, &engine.registry, &engine.store, &engine.calendar, as_of, charts);
         match lines {
             Some(out) => out.finish(&results, &ctx).map_err(fatal)?,
             None => write_output(format, args.out.as_deref(), &results, &ctx).map_err(fatal)?,
@@ -304,7 +305,7 @@ pub fn report(config_path: &Path, args: ReportArgs) -> Result<Exit, Failure> {
     let read = open_store_for_reading(&config).map_err(|e| fatal(e.into()))?;
     let store = &read.store;
     let results = StoredDay::new(store, date, report_sites(&registry, chosen.as_deref()));
-    let ctx = report_context(&config, &registry, store, &calendar, date);
+    let ctx = report_context(&config, &registry, store, &calendar, date, ItemCharts::for_formats(&[format]));
     write_output(format, args.out.as_deref(), &results, &ctx).map_err(fatal)?;
     Ok(Exit::Ok)
 }

@@ -25,9 +25,35 @@ pub enum FindingsError {
     Write { path: String, source: std::io::Error },
 }
 
+/// Which of the findings files a context is for: only the HTML page draws
+/// each site's new items per day, which takes reading every site's items.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ItemCharts {
+    Drawn,
+    Left,
+}
+
+impl ItemCharts {
+    pub fn for_formats(formats: &[Format]) -> ItemCharts {
+        if formats.contains(&Format::Html) {
+            ItemCharts::Drawn
+        } else {
+            ItemCharts::Left
+        }
+    }
+}
+
 /// Everything the findings renderers show besides the day's results: names,
-/// the previous day's statuses (for "what changed") and new items per day.
-pub fn report_context(config: &Config, registry: &Registry, store: &Store, calendar: &Calendar, date: NaiveDate) -> ReportContext {
+/// the previous day's statuses (for "what changed") and, for the HTML page,
+/// new items per day.
+pub fn report_context(
+    config: &Config,
+    registry: &Registry,
+    store: &Store,
+    calendar: &Calendar,
+    date: NaiveDate,
+    charts: ItemCharts,
+) -> ReportContext {
     let previous_date = store.previous_day_with_results(date).ok().flatten();
     // Site, rule and status only: a province's previous day in full would be
     // a hundred megabytes of messages and evidence nobody shows.
@@ -56,22 +82,23 @@ pub fn report_context(config: &Config, registry: &Registry, store: &Store, calen
     ctx.previous = previous;
     // One pass: each site is decoded from the packed registry once.
     for s in registry.sites() {
-        let items = store.known_items(&s.id).unwrap_or_default();
-        let per_day = days
-            .iter()
-            .map(|d| {
-                (
-                    *d,
-                    items.iter().filter(|i| i.day() == *d).count() as u32,
-                    calendar.is_working_day(*d),
-                )
-            })
-            .collect();
+        let daily_items = (charts == ItemCharts::Drawn).then(|| {
+            let items = store.known_items(&s.id).unwrap_or_default();
+            days.iter()
+                .map(|d| {
+                    (
+                        *d,
+                        items.iter().filter(|i| i.day() == *d).count() as u32,
+                        calendar.is_working_day(*d),
+                    )
+                })
+                .collect()
+        });
         ctx.add_site(SiteInfo {
             id: s.id,
             name: s.name,
             kind: Some(s.kind),
-            daily_items: Some(per_day),
+            daily_items,
         });
     }
     ctx
@@ -139,14 +166,21 @@ pub fn write_findings(
             count += checked.len();
         }
     })?;
+    let formats = config
+        .report
+        .formats
+        .iter()
+        .map(|name| {
+            name.parse().map_err(|e: report::UnknownFormat| FindingsError::Format {
+                name: name.clone(),
+                reason: e.to_string(),
+            })
+        })
+        .collect::<Result<Vec<Format>, _>>()?;
     let results = StoredDay::new(store, date, registry.ids().map(str::to_string));
-    let ctx = report_context(config, registry, store, calendar, date);
+    let ctx = report_context(config, registry, store, calendar, date, ItemCharts::for_formats(&formats));
     let mut written = Vec::new();
-    for name in &config.report.formats {
-        let format: Format = name.parse().map_err(|e: report::UnknownFormat| FindingsError::Format {
-            name: name.clone(),
-            reason: e.to_string(),
-        })?;
+    for format in formats {
         let path = dir.join(format!("findings-{date}.{}", format.extension()));
         let renderer = report::renderer_for(format);
         report::write_atomically(&path, |w| renderer.render(&results, &ctx, w)).map_err(|source| FindingsError::Write {
@@ -356,7 +390,7 @@ mod tests {
                 )
                 .expect("save");
         }
-        let ctx = report_context(&config, &registry, &store, &Calendar::builtin(), d2);
+        let ctx = report_context(&config, &registry, &store, &Calendar::builtin(), d2, ItemCharts::Left);
         let day = StoredDay::new(&store, d2, registry.ids().map(str::to_string));
         let mut out = Vec::new();
         report::renderer_for(Format::Jsonl).render(&day, &ctx, &mut out).expect("render");

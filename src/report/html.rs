@@ -183,7 +183,7 @@ impl Renderer for HtmlRenderer {
         })?;
         let changes = tracker.map(|t| ctx.finish_changes(t));
         let date = ctx.date.or(o.first_as_of);
-        out.write_all(o.head(ctx, date, changes.as_ref()).as_bytes())?;
+        o.write_head(ctx, date, changes.as_ref(), out)?;
         let mut h = String::new();
         results.each_site(&mut |rs| {
             h.clear();
@@ -292,9 +292,17 @@ impl Overview {
         }
     }
 
-    /// Everything before the per-site sections.
-    fn head(&mut self, ctx: &ReportContext, date: Option<NaiveDate>, changes: Option<&Changes>) -> String {
-        let mut h = String::with_capacity(16_384 + self.sites.len() * 100 * (self.rules.len() + 1));
+    /// Everything before the per-site sections, written out as it grows: the
+    /// matrix of a province is megabytes.
+    fn write_head(
+        &mut self,
+        ctx: &ReportContext,
+        date: Option<NaiveDate>,
+        changes: Option<&Changes>,
+        out: &mut dyn Write,
+    ) -> std::io::Result<()> {
+        const CHUNK: usize = 1 << 16;
+        let mut h = String::with_capacity(2 * CHUNK);
         let title = match (&ctx.province, date) {
             (Some(p), Some(d)) => format!("Kết quả kiểm tra trang thông tin điện tử {p} ngày {}", vi_date(d)),
             (None, Some(d)) => format!("Kết quả kiểm tra trang thông tin điện tử ngày {}", vi_date(d)),
@@ -406,13 +414,17 @@ impl Overview {
                 }
             }
             h.push_str("</tr>");
+            if h.len() >= CHUNK {
+                out.write_all(h.as_bytes())?;
+                h.clear();
+            }
         }
         h.push_str("</tbody></table></section>");
 
         if !self.sites.is_empty() {
             self.legal_basis_section(&mut h, date);
         }
-        h
+        out.write_all(h.as_bytes())
     }
 
     /// "Căn cứ pháp lý": the distinct texts the day's results cite, each with
