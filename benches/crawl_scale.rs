@@ -19,7 +19,11 @@
 //! against the next), `--repeat R` times each, and prints peak RSS against
 //! registry size: with the registry packed and the results streamed to the
 //! store as each site finishes (issue 14) it should grow with the sites in
-//! flight (`--concurrency`), barely with the registry.
+//! flight (`--concurrency`), barely with the registry; what still grows is
+//! what sled keeps of the records written (`cargo bench --bench
+//! sled_memory`). It also prints the records stored per tree. With
+//! `--check FORMAT` each size runs the release `sitewarden check` itself,
+//! findings file included, and the peak is that process's.
 //!
 //! The servers run in a child process, the bench itself re-executed with
 //! `--serve` (see "Server child" below), so the peak RSS and CPU printed for
