@@ -18,10 +18,37 @@ use std::path::PathBuf;
 use std::sync::{RwLock, RwLockReadGuard, RwLockWriteGuard};
 
 use chrono::{Datelike, NaiveDate};
+use serde::{Deserialize, Serialize};
 
 use super::codec::{ITEM_DAYS_V1, dec, enc, key};
-use super::pages::ItemRec;
 use super::{Result, Store, StoreError};
+
+/// A stored item (`items`: site \0 url → this). Its day is what the
+/// counts here count, so the record lives beside them.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub(super) struct ItemRec {
+    pub(super) title: String,
+    pub(super) published: Option<NaiveDate>,
+    pub(super) first_seen: NaiveDate,
+    pub(super) seen_on: String,
+}
+
+/// The leading fields of an [`ItemRec`], borrowed: postcard reads fields
+/// in order and leaves the rest (`seen_on`) unread.
+#[derive(Deserialize)]
+pub(super) struct ItemDayRec<'a> {
+    #[serde(borrow)]
+    _title: &'a str,
+    pub(super) published: Option<NaiveDate>,
+    pub(super) first_seen: NaiveDate,
+}
+
+impl ItemRec {
+    /// The item's day, as [`crate::model::KnownItem::day`].
+    pub(super) fn day(&self) -> NaiveDate {
+        self.published.unwrap_or(self.first_seen)
+    }
+}
 
 pub(super) const TREE: &str = "item_days";
 /// In `meta`: [`COUNTED_AS`] once `item_days` counts every stored item.

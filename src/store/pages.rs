@@ -7,7 +7,8 @@ use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 
 use super::codec::{PAGES_V2, ROBOTS_V1, dec, enc, key, pack, unpack};
-use super::{Result, Store, item_days};
+use super::item_days::{self, ItemDayRec, ItemRec};
+use super::{Result, Store};
 use crate::crawler::limits::ItemLimits;
 use crate::crawler::{CachedPage, CachedRobots, Missing, PageCache, PageRole, SiteCrawl, Validators};
 use crate::extract::{Item, LegalDocument, PageFacts};
@@ -26,35 +27,10 @@ pub(super) struct PageRec {
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize)]
-pub(super) struct ItemRec {
-    title: String,
-    pub(super) published: Option<NaiveDate>,
-    pub(super) first_seen: NaiveDate,
-    seen_on: String,
-}
-
-/// The leading fields of an [`ItemRec`], borrowed: postcard reads fields
-/// in order and leaves the rest (`seen_on`) unread.
-#[derive(Deserialize)]
-struct ItemDayRec<'a> {
-    #[serde(borrow)]
-    _title: &'a str,
-    published: Option<NaiveDate>,
-    first_seen: NaiveDate,
-}
-
-#[derive(Debug, Clone, Serialize, Deserialize)]
 pub(super) struct DocRec {
     doc: LegalDocument,
     pub(super) first_seen: NaiveDate,
     seen_on: String,
-}
-
-impl ItemRec {
-    /// The item's day, as [`KnownItem::day`].
-    pub(super) fn day(&self) -> NaiveDate {
-        self.published.unwrap_or(self.first_seen)
-    }
 }
 
 impl Store {

@@ -5,7 +5,8 @@ use std::collections::HashSet;
 use chrono::{Duration as Days, NaiveDate};
 
 use super::codec::{PAGES_V2, RESULTS_V2, dec, key, unpack};
-use super::pages::{DocRec, ItemRec, PageRec};
+use super::item_days::ItemRec;
+use super::pages::{DocRec, PageRec};
 use super::results::{DayRec, VerdictKey};
 use super::{Result, Store};
 use crate::model::vn_now;
