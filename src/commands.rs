@@ -221,11 +221,10 @@ pub fn check(config_path: &Path, args: CheckArgs) -> Result<Exit, Failure> {
 /// time in this order.
 fn report_sites(registry: &Registry, chosen: Option<&[Site]>) -> Vec<String> {
     match chosen {
-        Some(list) => registry
-            .ids()
-            .filter(|id| list.iter().any(|s| s.id == *id))
-            .map(str::to_string)
-            .collect(),
+        Some(list) => {
+            let chosen: std::collections::HashSet<&str> = list.iter().map(|s| s.id.as_str()).collect();
+            registry.ids().filter(|id| chosen.contains(id)).map(str::to_string).collect()
+        }
         None => registry.ids().map(str::to_string).collect(),
     }
 }

@@ -134,7 +134,10 @@ impl<'a> StoredDay<'a> {
 impl SiteResults for StoredDay<'_> {
     fn each_site(&self, each: &mut dyn FnMut(&[ResultRecord]) -> std::io::Result<()>) -> std::io::Result<()> {
         for site in &self.sites {
-            let mut rs = self.store.site_results(self.day, site).map_err(std::io::Error::other)?;
+            let mut rs = self
+                .store
+                .site_results(self.day, site)
+                .map_err(|e| std::io::Error::other(format!("cannot read the results back from the database: {e}")))?;
             if let Some(since) = self.since {
                 rs.retain(|r| r.checked_at.timestamp() >= since);
             }
