@@ -33,8 +33,7 @@ pub trait SiteResults {
     fn each_site(&self, each: &mut dyn FnMut(&[ResultRecord]) -> io::Result<()>) -> io::Result<()>;
 }
 
-/// Results already in memory (tests, the demo's few sites): sites in the
-/// order they first appear.
+/// Results already in memory (tests): sites in the order they first appear.
 impl SiteResults for [ResultRecord] {
     fn each_site(&self, each: &mut dyn FnMut(&[ResultRecord]) -> io::Result<()>) -> io::Result<()> {
         let mut sites: Vec<&str> = Vec::new();
@@ -133,16 +132,13 @@ pub struct ReportContext {
     /// The previous stored day, if any: lets the reports say what changed.
     /// `None` means "no previous day known" (no change section).
     pub previous: Option<PreviousDay>,
-    /// The registry's sites, in its order.
-    sites: Vec<SiteInfo>,
-    /// Where each site id stands in `sites`: looked up once per result.
-    index: HashMap<String, usize>,
+    /// The registry's sites by id: looked up once per result.
+    sites: HashMap<String, SiteInfo>,
 }
 
 impl ReportContext {
     pub fn add_site(&mut self, site: SiteInfo) {
-        self.index.insert(site.id.clone(), self.sites.len());
-        self.sites.push(site);
+        self.sites.insert(site.id.clone(), site);
     }
 
     pub fn with_site(mut self, site: SiteInfo) -> ReportContext {
@@ -151,7 +147,7 @@ impl ReportContext {
     }
 
     pub fn site(&self, id: &str) -> Option<&SiteInfo> {
-        self.index.get(id).and_then(|&i| self.sites.get(i))
+        self.sites.get(id)
     }
 
     /// The changes since the previous day, when a previous day is known.
