@@ -75,6 +75,7 @@ impl Fragments {
 
     /// Which fragments `v` holds, ASCII case-insensitively: bit k for the
     /// k-th of the list.
+    #[cfg(test)]
     pub(super) fn found_mask(&self, v: &[u8]) -> u32 {
         let mut found = 0;
         let Some((&first, rest)) = v.split_first() else {
@@ -170,7 +171,9 @@ pub(super) fn invisible(name: &str) -> bool {
     )
 }
 
-/// Elements that end a run of text (a line), as walk.rs breaks lines.
+/// Elements that end a run of text (a line), as walk.rs breaks lines; the
+/// masthead's one match on names (`masthead::tag_bits`) is tested against it.
+#[cfg(test)]
 pub(super) fn block(name: &str) -> bool {
     matches!(
         name,

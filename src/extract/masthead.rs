@@ -15,7 +15,7 @@
 //! header, the logo and the first few hundred characters, and does not
 //! descend into articles and footers.
 
-use super::dom::{Fragments, NodeRef, around, attr, block, class_id_into, contains_ascii_ci, invisible, push_words, visit};
+use super::dom::{NodeRef, around, attr, contains_ascii_ci, push_words, visit};
 use super::facts::Found;
 use super::facts::{Masthead, Placement, ServiceTypeMark};
 use super::text::{Folded, Line, clean, fold_into, truncate_chars};
@@ -25,6 +25,7 @@ const PHRASES: &[&str] = &["trang thong tin dien tu tong hop", "trang ttdt tong 
 /// Metadata that names the site itself (not the article).
 const NAME_METAS: &[&str] = &["og:site_name", "application-name", "apple-mobile-web-app-title"];
 /// class/id tokens of the element holding the site's name.
+#[cfg(test)]
 const LOGO_TOKENS: &[&str] = &[
     "logo",
     "brand",
@@ -42,6 +43,7 @@ const LOGO_TOKENS: &[&str] = &[
 const HEADER_TOKENS: &[&str] = &["header", "masthead", "banner", "logo", "brand", "slogan", "site-name", "sitename"];
 /// Any class/id fragment this walk looks at: footer, header, logo, menu.
 /// Every token test below needs one of them in the value.
+#[cfg(test)]
 pub(super) const TOKEN_FRAGMENTS: &[&str] = &[
     "foot",
     "header",
@@ -59,10 +61,12 @@ pub(super) const TOKEN_FRAGMENTS: &[&str] = &[
     "menu",
     "nav",
 ];
-static TOKEN_FILTER: Fragments = Fragments::new(TOKEN_FRAGMENTS);
+#[cfg(test)]
+static TOKEN_FILTER: super::dom::Fragments = super::dom::Fragments::new(TOKEN_FRAGMENTS);
 /// The fragments a token is searched for: `FOOTER_PART`, then
 /// [`HEADER_TOKENS`], then the menu ones.
-static TOKEN_PARTS: Fragments = Fragments::new(&[
+#[cfg(test)]
+static TOKEN_PARTS: super::dom::Fragments = super::dom::Fragments::new(&[
     "footer",
     "header",
     "masthead",
@@ -75,14 +79,17 @@ static TOKEN_PARTS: Fragments = Fragments::new(&[
     "menu",
     "navbar",
 ]);
+#[cfg(test)]
 const FOOTER_PART: u32 = 1;
+#[cfg(test)]
 const HEADER_PARTS: u32 = 0b1_1111_1110;
+#[cfg(test)]
 const MENU_PARTS: u32 = 0b110_0000_0000;
 
 /// What class/id tokens (lower case, space-separated) name, one search per
-/// token: (footer, header, menu, logo). Tested on every element whose class
-/// passed the filter; a substring search per token and per word was most
-/// of the masthead walk.
+/// token: (footer, header, menu, logo). The reading [`class_marks`] must
+/// agree with, on the tokens `dom::class_id_into` gathers.
+#[cfg(test)]
 fn token_marks(toks: &str) -> (bool, bool, bool, bool) {
     let (mut footer, mut header, mut nav, mut logo) = (false, false, false, false);
     for t in toks.split(' ').filter(|t| !t.is_empty()) {
@@ -94,6 +101,181 @@ fn token_marks(toks: &str) -> (bool, bool, bool, bool) {
     }
     (footer, header, nav, logo)
 }
+
+/// What an element's class and id tokens name (bits of [`class_marks`]).
+const C_FOOTER: u8 = 1;
+const C_HEADER: u8 = 2;
+const C_NAV: u8 = 4;
+const C_LOGO: u8 = 8;
+
+/// What the class and id tokens of an element name, split at ASCII
+/// whitespace and compared ASCII case-insensitively: a footer (a token
+/// holding "footer", or starting with "foot" but not "football"), a header
+/// (holding "header", "masthead", "banner", "logo", "brand", "slogan",
+/// "site-name" or "sitename"), a menu ("menu", "navbar", or the token
+/// "nav"), a logo (a token "logo…", "brand", "branding", "site-name",
+/// "sitename", "site-title", "sitetitle", "ten-trang" or "tentrang").
+/// Every element is tested, so each value is read once, byte by byte,
+/// comparing words only at the bytes that can start one; a fragment filter
+/// and a lower-cased copy of the tokens cost several times more.
+fn class_marks(el: &scraper::node::Element) -> u8 {
+    let mut marks = 0;
+    for (k, v) in el.attrs() {
+        if k == "class" || k == "id" {
+            marks |= value_marks(v.as_bytes());
+        }
+    }
+    marks
+}
+
+fn value_marks(v: &[u8]) -> u8 {
+    let mut m = 0u8;
+    let mut token_start = true;
+    for (i, &b) in v.iter().enumerate() {
+        let at_start = std::mem::replace(&mut token_start, false);
+        let rest = v.get(i..).unwrap_or_default();
+        // Only an ASCII letter's case differs in bit 5: no other byte maps
+        // onto these arms.
+        match b | 0x20 {
+            b'f' => {
+                if starts_ci(rest, b"footer") || (at_start && starts_ci(rest, b"foot") && !starts_ci(rest, b"football")) {
+                    m |= C_FOOTER;
+                }
+            }
+            b'h' => {
+                if starts_ci(rest, b"header") {
+                    m |= C_HEADER;
+                }
+            }
+            b'm' => {
+                if starts_ci(rest, b"masthead") {
+                    m |= C_HEADER;
+                }
+                if starts_ci(rest, b"menu") {
+                    m |= C_NAV;
+                }
+            }
+            b'b' => {
+                if starts_ci(rest, b"banner") || starts_ci(rest, b"brand") {
+                    m |= C_HEADER;
+                }
+                if at_start && (whole_token(rest, b"brand") || whole_token(rest, b"branding")) {
+                    m |= C_LOGO;
+                }
+            }
+            b'l' => {
+                if starts_ci(rest, b"logo") {
+                    m |= C_HEADER;
+                    if at_start {
+                        m |= C_LOGO;
+                    }
+                }
+            }
+            b's' => {
+                if starts_ci(rest, b"slogan") || starts_ci(rest, b"site-name") || starts_ci(rest, b"sitename") {
+                    m |= C_HEADER;
+                }
+                if at_start
+                    && [b"site-name".as_slice(), b"sitename", b"site-title", b"sitetitle"]
+                        .iter()
+                        .any(|t| whole_token(rest, t))
+                {
+                    m |= C_LOGO;
+                }
+            }
+            b'n' => {
+                if starts_ci(rest, b"navbar") || (at_start && whole_token(rest, b"nav")) {
+                    m |= C_NAV;
+                }
+            }
+            b't' => {
+                if at_start && (whole_token(rest, b"ten-trang") || whole_token(rest, b"tentrang")) {
+                    m |= C_LOGO;
+                }
+            }
+            _ => token_start = b.is_ascii_whitespace(),
+        }
+    }
+    m
+}
+
+fn starts_ci(hay: &[u8], prefix: &[u8]) -> bool {
+    hay.get(..prefix.len()).is_some_and(|h| h.eq_ignore_ascii_case(prefix))
+}
+
+/// `rest` starts with the token `word` (ASCII case-insensitively), which ends there.
+fn whole_token(rest: &[u8], word: &[u8]) -> bool {
+    starts_ci(rest, word) && rest.get(word.len()).is_none_or(u8::is_ascii_whitespace)
+}
+
+/// What the walk needs to know of an element's name, decided by one match
+/// (bits below) instead of a string compare per question.
+const T_INVISIBLE: u16 = 1;
+/// Ends a run of text, as walk.rs breaks lines.
+const T_BLOCK: u16 = 2;
+const T_IMG: u16 = 4;
+const T_FOOTER: u16 = 8;
+/// `<main>` or `<article>`: the main content starts.
+const T_MAIN: u16 = 16;
+const T_ARTICLE: u16 = 32;
+const T_SUBHEADING: u16 = 64;
+const T_HEADER: u16 = 128;
+const T_NAV: u16 = 256;
+
+fn tag_bits(name: &str) -> u16 {
+    const B: u16 = T_BLOCK;
+    match name.len() {
+        1 => match name {
+            "p" => B,
+            _ => 0,
+        },
+        2 => match name {
+            "li" | "ul" | "ol" | "tr" | "td" | "th" | "br" | "h1" | "dd" | "dt" | "dl" | "hr" => B,
+            "h2" | "h3" | "h4" | "h5" | "h6" => B | T_SUBHEADING,
+            _ => 0,
+        },
+        3 => match name {
+            "div" => B,
+            "nav" => B | T_NAV,
+            "img" => T_IMG,
+            "svg" => T_INVISIBLE,
+            _ => 0,
+        },
+        4 => match name {
+            "main" => B | T_MAIN,
+            "form" => B,
+            "head" => T_INVISIBLE,
+            _ => 0,
+        },
+        5 => match name {
+            "table" | "aside" => B,
+            "style" | "title" => T_INVISIBLE,
+            _ => 0,
+        },
+        6 => match name {
+            "header" => B | T_HEADER,
+            "footer" => B | T_FOOTER,
+            "figure" | "center" => B,
+            "script" | "iframe" | "object" | "select" | "canvas" => T_INVISIBLE,
+            _ => 0,
+        },
+        7 => match name {
+            "section" | "address" => B,
+            "article" => B | T_MAIN | T_ARTICLE,
+            _ => 0,
+        },
+        8 => match name {
+            "noscript" | "template" | "textarea" => T_INVISIBLE,
+            _ => 0,
+        },
+        10 => match name {
+            "figcaption" | "blockquote" => B,
+            _ => 0,
+        },
+        _ => 0,
+    }
+}
+
 /// Text before the main content counts as the top only this far into the page.
 const TOP_CHARS: usize = 400;
 const MAX_MARKS: usize = 8;
@@ -108,6 +290,8 @@ const M_CONTENT: u8 = 8;
 const M_LOGO: u8 = 16;
 const M_BLOCK: u8 = 32;
 const M_NAV: u8 = 64;
+/// The element ends a run of text (flushed at its close).
+const M_IS_BLOCK: u8 = 128;
 
 #[derive(Default)]
 struct State {
@@ -128,8 +312,6 @@ struct State {
     /// Text before the main content, within the first `TOP_CHARS`.
     blk: String,
     frames: Vec<u8>,
-    /// The current element's class/id tokens (reused buffer).
-    toks: String,
     /// Folded text for [`find_phrase`] (reused buffer).
     folded: String,
     out: Masthead,
@@ -198,16 +380,19 @@ impl State {
                 false
             }
             scraper::Node::Element(el) => {
-                let name = el.name();
+                let tag = tag_bits(el.name());
                 let mut mask = 0u8;
-                if invisible(name) {
+                if tag & T_INVISIBLE != 0 {
                     mask |= M_SKIP;
                 }
-                if !self.blk.is_empty() && block(name) {
-                    mask |= M_BLOCK;
-                    self.flush_block();
+                if tag & T_BLOCK != 0 {
+                    mask |= M_IS_BLOCK;
+                    if !self.blk.is_empty() {
+                        mask |= M_BLOCK;
+                        self.flush_block();
+                    }
                 }
-                if name == "img" && self.skip == 0 {
+                if tag & T_IMG != 0 && self.skip == 0 {
                     let alt = attr(el, "alt").unwrap_or("");
                     if self.header > 0 {
                         push_words(&mut self.head_alt, alt, BUF_CAP);
@@ -216,37 +401,34 @@ impl State {
                         push_words(&mut self.logo_alt, alt, BUF_CAP);
                     }
                 }
-                let mut buf = std::mem::take(&mut self.toks);
-                class_id_into(el, &TOKEN_FILTER, &mut buf);
-                let (footer_tok, header_tok, nav_tok, logo_tok) = token_marks(&buf);
-                let footer = name == "footer" || footer_tok;
+                let marks = class_marks(el);
+                let footer = tag & T_FOOTER != 0 || marks & C_FOOTER != 0;
                 if footer {
                     mask |= M_FOOTER;
                 }
                 // The main content starts; a `<main>` may still wrap the page's
                 // header, an `<article>` holds only the article's own.
-                if matches!(name, "main" | "article") {
+                if tag & T_MAIN != 0 {
                     self.main_seen = true;
                 }
-                if name == "article" {
+                if tag & T_ARTICLE != 0 {
                     mask |= M_CONTENT;
                 }
-                if self.header == 0 && matches!(name, "h2" | "h3" | "h4" | "h5" | "h6") {
+                if self.header == 0 && tag & T_SUBHEADING != 0 {
                     self.main_seen = true;
                 }
                 // An article's own header is no page header; nor is a footer's.
-                let header = !footer && self.content == 0 && self.footer == 0 && (name == "header" || header_tok);
+                let header = !footer && self.content == 0 && self.footer == 0 && (tag & T_HEADER != 0 || marks & C_HEADER != 0);
                 if header {
                     mask |= M_HEADER;
                 }
-                if name == "nav" || nav_tok {
+                if tag & T_NAV != 0 || marks & C_NAV != 0 {
                     mask |= M_NAV;
                 }
-                let logo = !self.logo_done && self.logo == 0 && self.content == 0 && self.footer == 0 && !footer && logo_tok;
+                let logo = !self.logo_done && self.logo == 0 && self.content == 0 && self.footer == 0 && !footer && marks & C_LOGO != 0;
                 if logo {
                     mask |= M_LOGO;
                 }
-                self.toks = buf;
                 self.apply(mask, true);
                 self.frames.push(mask);
                 // Nothing inside an article or a footer is the page's top
@@ -262,7 +444,7 @@ impl State {
             return;
         }
         let Some(mask) = self.frames.pop() else { return };
-        if !self.blk.is_empty() && (mask & M_BLOCK != 0 || block(n.value().as_element().map_or("", |e| e.name()))) {
+        if !self.blk.is_empty() && mask & M_IS_BLOCK != 0 {
             self.flush_block();
         }
         self.apply(mask, false);
@@ -433,6 +615,140 @@ mod tests {
                     assert_eq!(token_marks(&v), marks_by_words(&v), "{v:?}");
                 }
             }
+        }
+    }
+
+    #[test]
+    fn class_marks_in_one_pass_equal_the_token_reading() {
+        let parts = [
+            "footer",
+            "FOOT",
+            "football",
+            "x-foot",
+            "header",
+            "Masthead",
+            "banner",
+            "logo",
+            "LOGOx",
+            "xlogo",
+            "brand",
+            "Branding",
+            "brandx",
+            "slogan",
+            "site-name",
+            "SiteName",
+            "site-title",
+            "sitetitle",
+            "ten-trang",
+            "TenTrang",
+            "tentrangx",
+            "menu",
+            "navbar",
+            "nav",
+            "NAV",
+            "navx",
+            "xnav",
+            "ſite",
+            "đ",
+            "a",
+            "-",
+            "_",
+            "",
+        ];
+        let to_bits = |(f, h, n, l): (bool, bool, bool, bool)| {
+            u8::from(f) * C_FOOTER | u8::from(h) * C_HEADER | u8::from(n) * C_NAV | u8::from(l) * C_LOGO
+        };
+        for a in parts {
+            for b in parts {
+                for sep in ["", " ", "  ", "\t", "\n", "-", "\u{a0}"] {
+                    let class = format!("{a}{sep}{b}");
+                    for id in ["", "logo", "x"] {
+                        let html = format!(r#"<div class="{class}" id="{id}" title="header logo">x</div>"#);
+                        let doc = scraper::Html::parse_fragment(&html);
+                        let Some(el) = doc.tree.nodes().find_map(|n| n.value().as_element().filter(|e| e.name() == "div")) else {
+                            panic!("no div in {html}");
+                        };
+                        let mut toks = String::new();
+                        super::super::dom::class_id_into(el, &TOKEN_FILTER, &mut toks);
+                        assert_eq!(class_marks(el), to_bits(token_marks(&toks)), "{html:?}");
+                    }
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn tag_bits_answer_what_the_name_compares_answered() {
+        use super::super::dom::{block, invisible};
+        let names = [
+            "p",
+            "div",
+            "li",
+            "ul",
+            "ol",
+            "tr",
+            "td",
+            "th",
+            "br",
+            "table",
+            "section",
+            "article",
+            "main",
+            "header",
+            "footer",
+            "nav",
+            "aside",
+            "h1",
+            "h2",
+            "h3",
+            "h4",
+            "h5",
+            "h6",
+            "form",
+            "dd",
+            "dt",
+            "dl",
+            "figure",
+            "figcaption",
+            "blockquote",
+            "address",
+            "center",
+            "hr",
+            "script",
+            "style",
+            "noscript",
+            "template",
+            "head",
+            "title",
+            "svg",
+            "iframe",
+            "object",
+            "select",
+            "canvas",
+            "textarea",
+            "img",
+            "a",
+            "span",
+            "b",
+            "DIV",
+            "Header",
+            "foreignObject",
+            "picture",
+            "h7",
+            "x",
+            "",
+        ];
+        for n in names {
+            let t = tag_bits(n);
+            assert_eq!(t & T_INVISIBLE != 0, invisible(n), "{n}");
+            assert_eq!(t & T_BLOCK != 0, block(n), "{n}");
+            assert_eq!(t & T_IMG != 0, n == "img", "{n}");
+            assert_eq!(t & T_FOOTER != 0, n == "footer", "{n}");
+            assert_eq!(t & T_MAIN != 0, matches!(n, "main" | "article"), "{n}");
+            assert_eq!(t & T_ARTICLE != 0, n == "article", "{n}");
+            assert_eq!(t & T_SUBHEADING != 0, matches!(n, "h2" | "h3" | "h4" | "h5" | "h6"), "{n}");
+            assert_eq!(t & T_HEADER != 0, n == "header", "{n}");
+            assert_eq!(t & T_NAV != 0, n == "nav", "{n}");
         }
     }
 
