@@ -5,7 +5,7 @@ use super::article::article_date;
 use super::facts::{Link, PageFacts};
 use super::listing::listing_items;
 use super::urls::{resolve, resolve_fast};
-use super::walk::walk_document;
+use super::walk::walk_with;
 use super::{article_end, comments, masthead, renewal};
 use super::{attribution, disclosures, documents, nesting, text};
 
@@ -24,7 +24,9 @@ pub fn analyze_html_bounded(url: &url::Url, html: &str) -> (PageFacts, Option<us
 
 fn analyze_parsed(url: &url::Url, html: &str) -> PageFacts {
     let doc = scraper::Html::parse_document(html);
-    let w = walk_document(&doc);
+    // The masthead reads the page in the same walk as the lines.
+    let mut top = masthead::State::default();
+    let w = walk_with(&doc, &mut top);
     let base = w.base_href.and_then(|h| url.join(h).ok()).unwrap_or_else(|| url.clone());
 
     let mut facts = PageFacts {
@@ -102,7 +104,7 @@ fn analyze_parsed(url: &url::Url, html: &str) -> PageFacts {
     facts.documents = documents::extract(&doc, &w, &resolved, &base);
     facts.machine_source = attribution::machine_source(&w.json_ld, w.title.as_deref());
     // What the Decree 147/2024 rules read (facts.rs).
-    facts.masthead = masthead::extract(&doc, &w.metas, &w.lines);
+    facts.masthead = masthead::finish(top, &w.metas, &w.lines);
     facts.article_end = article_end::extract(&w, &resolved, title.or(w.h1_line));
     // Comments matter under reproduced articles only.
     if facts.is_article {

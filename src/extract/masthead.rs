@@ -11,11 +11,12 @@
 //! is only consulted when the top does not hold them. Matching is folded
 //! (case, diacritics, NFD), like every label matcher.
 //!
-//! Cost: one more pass over the nodes, which copies text only inside the
-//! header, the logo and the first few hundred characters, and does not
-//! descend into articles and footers.
+//! Cost: no pass of its own: the line walk (walk.rs) tells it of the nodes
+//! as it reaches them, with what their class and id name (one read of each
+//! value for both). It copies text only inside the header, the logo and the
+//! first few hundred characters, and skips articles and footers.
 
-use super::dom::{NodeRef, around, attr, contains_ascii_ci, push_words, visit};
+use super::dom::{CLS_FOOTER, CLS_HEADER, CLS_LOGO, CLS_NAV, NodeRef, around, attr, contains_ascii_ci, push_words};
 use super::facts::Found;
 use super::facts::{Masthead, Placement, ServiceTypeMark};
 use super::text::{Folded, Line, clean, fold_into, truncate_chars};
@@ -87,7 +88,7 @@ const HEADER_PARTS: u32 = 0b1_1111_1110;
 const MENU_PARTS: u32 = 0b110_0000_0000;
 
 /// What class/id tokens (lower case, space-separated) name, one search per
-/// token: (footer, header, menu, logo). The reading [`class_marks`] must
+/// token: (footer, header, menu, logo). The reading `dom::class_bits` must
 /// agree with, on the tokens `dom::class_id_into` gathers.
 #[cfg(test)]
 fn token_marks(toks: &str) -> (bool, bool, bool, bool) {
@@ -100,112 +101,6 @@ fn token_marks(toks: &str) -> (bool, bool, bool, bool) {
         logo |= LOGO_TOKENS.contains(&t) || t.starts_with("logo");
     }
     (footer, header, nav, logo)
-}
-
-/// What an element's class and id tokens name (bits of [`class_marks`]).
-const C_FOOTER: u8 = 1;
-const C_HEADER: u8 = 2;
-const C_NAV: u8 = 4;
-const C_LOGO: u8 = 8;
-
-/// What the class and id tokens of an element name, split at ASCII
-/// whitespace and compared ASCII case-insensitively: a footer (a token
-/// holding "footer", or starting with "foot" but not "football"), a header
-/// (holding "header", "masthead", "banner", "logo", "brand", "slogan",
-/// "site-name" or "sitename"), a menu ("menu", "navbar", or the token
-/// "nav"), a logo (a token "logo…", "brand", "branding", "site-name",
-/// "sitename", "site-title", "sitetitle", "ten-trang" or "tentrang").
-/// Every element is tested, so each value is read once, byte by byte,
-/// comparing words only at the bytes that can start one; a fragment filter
-/// and a lower-cased copy of the tokens cost several times more.
-fn class_marks(el: &scraper::node::Element) -> u8 {
-    let mut marks = 0;
-    for (k, v) in el.attrs() {
-        if k == "class" || k == "id" {
-            marks |= value_marks(v.as_bytes());
-        }
-    }
-    marks
-}
-
-fn value_marks(v: &[u8]) -> u8 {
-    let mut m = 0u8;
-    let mut token_start = true;
-    for (i, &b) in v.iter().enumerate() {
-        let at_start = std::mem::replace(&mut token_start, false);
-        let rest = v.get(i..).unwrap_or_default();
-        // Only an ASCII letter's case differs in bit 5: no other byte maps
-        // onto these arms.
-        match b | 0x20 {
-            b'f' => {
-                if starts_ci(rest, b"footer") || (at_start && starts_ci(rest, b"foot") && !starts_ci(rest, b"football")) {
-                    m |= C_FOOTER;
-                }
-            }
-            b'h' => {
-                if starts_ci(rest, b"header") {
-                    m |= C_HEADER;
-                }
-            }
-            b'm' => {
-                if starts_ci(rest, b"masthead") {
-                    m |= C_HEADER;
-                }
-                if starts_ci(rest, b"menu") {
-                    m |= C_NAV;
-                }
-            }
-            b'b' => {
-                if starts_ci(rest, b"banner") || starts_ci(rest, b"brand") {
-                    m |= C_HEADER;
-                }
-                if at_start && (whole_token(rest, b"brand") || whole_token(rest, b"branding")) {
-                    m |= C_LOGO;
-                }
-            }
-            b'l' => {
-                if starts_ci(rest, b"logo") {
-                    m |= C_HEADER;
-                    if at_start {
-                        m |= C_LOGO;
-                    }
-                }
-            }
-            b's' => {
-                if starts_ci(rest, b"slogan") || starts_ci(rest, b"site-name") || starts_ci(rest, b"sitename") {
-                    m |= C_HEADER;
-                }
-                if at_start
-                    && [b"site-name".as_slice(), b"sitename", b"site-title", b"sitetitle"]
-                        .iter()
-                        .any(|t| whole_token(rest, t))
-                {
-                    m |= C_LOGO;
-                }
-            }
-            b'n' => {
-                if starts_ci(rest, b"navbar") || (at_start && whole_token(rest, b"nav")) {
-                    m |= C_NAV;
-                }
-            }
-            b't' => {
-                if at_start && (whole_token(rest, b"ten-trang") || whole_token(rest, b"tentrang")) {
-                    m |= C_LOGO;
-                }
-            }
-            _ => token_start = b.is_ascii_whitespace(),
-        }
-    }
-    m
-}
-
-fn starts_ci(hay: &[u8], prefix: &[u8]) -> bool {
-    hay.get(..prefix.len()).is_some_and(|h| h.eq_ignore_ascii_case(prefix))
-}
-
-/// `rest` starts with the token `word` (ASCII case-insensitively), which ends there.
-fn whole_token(rest: &[u8], word: &[u8]) -> bool {
-    starts_ci(rest, word) && rest.get(word.len()).is_none_or(u8::is_ascii_whitespace)
 }
 
 /// What the walk needs to know of an element's name, decided by one match
@@ -293,8 +188,11 @@ const M_NAV: u8 = 64;
 /// The element ends a run of text (flushed at its close).
 const M_IS_BLOCK: u8 = 128;
 
+/// The masthead's reader of the page, driven by the line walk
+/// ([`super::walk::walk_with`]) so the page is walked once; [`finish`]
+/// gives the masthead.
 #[derive(Default)]
-struct State {
+pub(super) struct State {
     header: u32,
     /// Menus inside the header: their words are neither name nor type.
     nav: u32,
@@ -312,6 +210,8 @@ struct State {
     /// Text before the main content, within the first `TOP_CHARS`.
     blk: String,
     frames: Vec<u8>,
+    /// The logo's text, named after the metadata's names once the walk is over.
+    logo_name: Option<(&'static str, String)>,
     /// Folded text for [`find_phrase`] (reused buffer).
     folded: String,
     out: Masthead,
@@ -371,7 +271,9 @@ impl State {
         }
     }
 
-    fn open(&mut self, n: NodeRef<'_>) -> bool {
+    /// Entering `n`, whose class and id name `marks` (`dom::class_bits`);
+    /// false skips its children.
+    pub(super) fn open(&mut self, n: NodeRef<'_>, marks: u8) -> bool {
         match n.value() {
             scraper::Node::Text(t) => {
                 if self.skip == 0 {
@@ -401,8 +303,7 @@ impl State {
                         push_words(&mut self.logo_alt, alt, BUF_CAP);
                     }
                 }
-                let marks = class_marks(el);
-                let footer = tag & T_FOOTER != 0 || marks & C_FOOTER != 0;
+                let footer = tag & T_FOOTER != 0 || marks & CLS_FOOTER != 0;
                 if footer {
                     mask |= M_FOOTER;
                 }
@@ -418,14 +319,14 @@ impl State {
                     self.main_seen = true;
                 }
                 // An article's own header is no page header; nor is a footer's.
-                let header = !footer && self.content == 0 && self.footer == 0 && (tag & T_HEADER != 0 || marks & C_HEADER != 0);
+                let header = !footer && self.content == 0 && self.footer == 0 && (tag & T_HEADER != 0 || marks & CLS_HEADER != 0);
                 if header {
                     mask |= M_HEADER;
                 }
-                if tag & T_NAV != 0 || marks & C_NAV != 0 {
+                if tag & T_NAV != 0 || marks & CLS_NAV != 0 {
                     mask |= M_NAV;
                 }
-                let logo = !self.logo_done && self.logo == 0 && self.content == 0 && self.footer == 0 && !footer && marks & C_LOGO != 0;
+                let logo = !self.logo_done && self.logo == 0 && self.content == 0 && self.footer == 0 && !footer && marks & CLS_LOGO != 0;
                 if logo {
                     mask |= M_LOGO;
                 }
@@ -439,7 +340,8 @@ impl State {
         }
     }
 
-    fn close(&mut self, n: NodeRef<'_>) {
+    /// Leaving `n` (also when its children were skipped).
+    pub(super) fn close(&mut self, n: NodeRef<'_>) {
         if !matches!(n.value(), scraper::Node::Element(_)) {
             return;
         }
@@ -462,7 +364,7 @@ impl State {
             let text = std::mem::take(&mut self.logo_text);
             let alt = std::mem::take(&mut self.logo_alt);
             let (label, value) = if text.is_empty() { ("logo (alt)", alt) } else { ("logo", text) };
-            self.name(label, &value);
+            self.logo_name = Some((label, value));
         }
     }
 
@@ -524,24 +426,30 @@ impl State {
     }
 }
 
-/// The masthead of a parsed page; `metas` are the page's (name, content)
-/// metadata and `lines` its visible text from the line walk, which places
-/// the words in the footer or the body when the top does not hold them.
-pub(super) fn extract(doc: &scraper::Html, metas: &[(&str, &str)], lines: &[Line]) -> Masthead {
-    let mut st = State::default();
+impl super::walk::Reader for State {
+    fn open(&mut self, n: NodeRef<'_>, class: u8) -> bool {
+        State::open(self, n, class)
+    }
+
+    fn close(&mut self, n: NodeRef<'_>) {
+        State::close(self, n);
+    }
+}
+
+/// The masthead of a page the reader `st` was walked over; `metas` are the
+/// page's (name, content) metadata and `lines` its visible text from the
+/// same walk, which places the words in the footer or the body when the top
+/// does not hold them.
+pub(super) fn finish(mut st: State, metas: &[(&str, &str)], lines: &[Line]) -> Masthead {
+    // The metadata's names come before the logo's.
     for key in NAME_METAS {
         if let Some((k, v)) = metas.iter().find(|(k, _)| k.eq_ignore_ascii_case(key)) {
             st.name(k, v);
         }
     }
-    visit(doc, |n, entering| {
-        if entering {
-            st.open(n)
-        } else {
-            st.close(n);
-            false
-        }
-    });
+    if let Some((label, value)) = st.logo_name.take() {
+        st.name(label, &value);
+    }
     st.flush_block();
     if st.out.service_type.is_empty() {
         for line in lines {
@@ -557,9 +465,14 @@ mod tests {
     use super::*;
 
     fn run(html: &str) -> Masthead {
+        run_with_metas(html, &[])
+    }
+
+    fn run_with_metas(html: &str, metas: &[(&str, &str)]) -> Masthead {
         let doc = scraper::Html::parse_document(html);
-        let w = super::super::walk::walk_document(&doc);
-        extract(&doc, &[], &w.lines)
+        let mut st = State::default();
+        let w = super::super::walk::walk_with(&doc, &mut st);
+        finish(st, metas, &w.lines)
     }
 
     fn places(m: &Masthead) -> Vec<Placement> {
@@ -619,7 +532,7 @@ mod tests {
     }
 
     #[test]
-    fn class_marks_in_one_pass_equal_the_token_reading() {
+    fn class_bits_in_one_pass_equal_the_token_reading() {
         let parts = [
             "footer",
             "FOOT",
@@ -656,11 +569,15 @@ mod tests {
             "",
         ];
         let to_bits = |(f, h, n, l): (bool, bool, bool, bool)| {
-            u8::from(f) * C_FOOTER | u8::from(h) * C_HEADER | u8::from(n) * C_NAV | u8::from(l) * C_LOGO
+            [(f, CLS_FOOTER), (h, CLS_HEADER), (n, CLS_NAV), (l, CLS_LOGO)]
+                .iter()
+                .filter(|(on, _)| *on)
+                .fold(0, |acc, (_, bit)| acc | bit)
         };
+        let masthead_bits = CLS_FOOTER | CLS_HEADER | CLS_NAV | CLS_LOGO;
         for a in parts {
             for b in parts {
-                for sep in ["", " ", "  ", "\t", "\n", "-", "\u{a0}"] {
+                for sep in ["", " ", "  ", "\t", "\n", "-", "_", "\u{a0}"] {
                     let class = format!("{a}{sep}{b}");
                     for id in ["", "logo", "x"] {
                         let html = format!(r#"<div class="{class}" id="{id}" title="header logo">x</div>"#);
@@ -670,7 +587,8 @@ mod tests {
                         };
                         let mut toks = String::new();
                         super::super::dom::class_id_into(el, &TOKEN_FILTER, &mut toks);
-                        assert_eq!(class_marks(el), to_bits(token_marks(&toks)), "{html:?}");
+                        let bits = super::super::dom::class_bits(el) & masthead_bits;
+                        assert_eq!(bits, to_bits(token_marks(&toks)), "{html:?}");
                     }
                 }
             }
@@ -862,8 +780,10 @@ mod tests {
 
     #[test]
     fn names_from_metadata_and_nothing_without_the_words() {
-        let doc = scraper::Html::parse_document("<p>Trang tin tổng hợp</p>");
-        let m = extract(&doc, &[("og:site_name", "Báo Mới"), ("application-name", "Báo Mới")], &[]);
+        let m = run_with_metas(
+            "<p>Trang tin tổng hợp</p>",
+            &[("og:site_name", "Báo Mới"), ("application-name", "Báo Mới")],
+        );
         assert!(m.service_type.is_empty());
         assert_eq!(m.names.len(), 1, "the same name once: {:?}", m.names);
         assert_eq!(m.names[0].label, "og:site_name");
