@@ -26,7 +26,7 @@ fn analyze_parsed(url: &url::Url, html: &str) -> PageFacts {
     let doc = scraper::Html::parse_document(html);
     // The masthead reads the page in the same walk as the lines.
     let mut top = masthead::State::default();
-    let w = walk_with(&doc, &mut top);
+    let mut w = walk_with(&doc, &mut top);
     let base = w.base_href.and_then(|h| url.join(h).ok()).unwrap_or_else(|| url.clone());
 
     let mut facts = PageFacts {
@@ -59,22 +59,18 @@ fn analyze_parsed(url: &url::Url, html: &str) -> PageFacts {
         };
         resolved.push(r);
     }
-    let mut seen: std::collections::HashSet<&str, xxhash_rust::xxh3::Xxh3DefaultBuilder> =
-        std::collections::HashSet::with_capacity_and_hasher(resolved.len(), Default::default());
-    for (l, abs) in w.links.iter().zip(&resolved) {
-        if let Some(a) = abs
-            && seen.insert(a.as_str())
-        {
-            let text = if !l.text.is_empty() {
-                l.text.clone()
-            } else if !l.title.trim().is_empty() {
-                text::clean(l.title)
-            } else {
-                text::clean(l.alt)
-            };
-            facts.links.push(Link { url: a.clone(), text });
-        }
-    }
+    // The links the facts keep, the first of each absolute URL. Their
+    // strings are moved into the facts once every extractor has read them,
+    // not copied (hundreds of links on a portal page).
+    let kept: Vec<usize> = {
+        let mut seen: std::collections::HashSet<&str, xxhash_rust::xxh3::Xxh3DefaultBuilder> =
+            std::collections::HashSet::with_capacity_and_hasher(resolved.len(), Default::default());
+        resolved
+            .iter()
+            .enumerate()
+            .filter_map(|(i, abs)| abs.as_deref().filter(|a| seen.insert(a)).map(|_| i))
+            .collect()
+    };
     for f in &w.feeds {
         if let Some(u) = resolve(&base, f) {
             let s = String::from(u);
@@ -111,6 +107,21 @@ fn analyze_parsed(url: &url::Url, html: &str) -> PageFacts {
         facts.comments = comments::extract(&doc, &w.lines);
     }
     facts.license_renewal = renewal::find(&w.lines);
+    facts.links = kept
+        .into_iter()
+        .filter_map(|i| {
+            let url = resolved.get_mut(i)?.take()?;
+            let l = w.links.get_mut(i)?;
+            let text = if !l.text.is_empty() {
+                std::mem::take(&mut l.text)
+            } else if !l.title.trim().is_empty() {
+                text::clean(l.title)
+            } else {
+                text::clean(l.alt)
+            };
+            Some(Link { url, text })
+        })
+        .collect();
     facts
 }
 

@@ -306,7 +306,9 @@ pub(crate) fn walk_with<'a>(html: &'a scraper::Html, reader: &mut impl Reader) -
                 if let Some(l) = open_link.as_mut()
                     && l.text.len() < 1000
                 {
-                    // Collapsed while collected, so no clean-up pass per link.
+                    // Collapsed while collected, so no clean-up pass per link;
+                    // room for the node's words at once, not a few doublings.
+                    l.text.reserve(t.trim_ascii().len() + 1);
                     let mut first = true;
                     for word in t.split_whitespace() {
                         if !l.text.is_empty() && (!first || t.starts_with(char::is_whitespace) || l.space) {
