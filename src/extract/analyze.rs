@@ -5,7 +5,7 @@ use super::article::article_date;
 use super::facts::{Link, PageFacts};
 use super::listing::listing_items;
 use super::urls::{resolve, resolve_fast};
-use super::walk::walk_document;
+use super::walk::walk_with;
 use super::{article_end, comments, masthead, renewal};
 use super::{attribution, disclosures, documents, nesting, text};
 
@@ -24,7 +24,9 @@ pub fn analyze_html_bounded(url: &url::Url, html: &str) -> (PageFacts, Option<us
 
 fn analyze_parsed(url: &url::Url, html: &str) -> PageFacts {
     let doc = scraper::Html::parse_document(html);
-    let w = walk_document(&doc);
+    // The masthead reads the page in the same walk as the lines.
+    let mut top = masthead::State::default();
+    let mut w = walk_with(&doc, &mut top);
     let base = w.base_href.and_then(|h| url.join(h).ok()).unwrap_or_else(|| url.clone());
 
     let mut facts = PageFacts {
@@ -57,22 +59,18 @@ fn analyze_parsed(url: &url::Url, html: &str) -> PageFacts {
         };
         resolved.push(r);
     }
-    let mut seen: std::collections::HashSet<&str, xxhash_rust::xxh3::Xxh3DefaultBuilder> =
-        std::collections::HashSet::with_capacity_and_hasher(resolved.len(), Default::default());
-    for (l, abs) in w.links.iter().zip(&resolved) {
-        if let Some(a) = abs
-            && seen.insert(a.as_str())
-        {
-            let text = if !l.text.is_empty() {
-                l.text.clone()
-            } else if !l.title.trim().is_empty() {
-                text::clean(l.title)
-            } else {
-                text::clean(l.alt)
-            };
-            facts.links.push(Link { url: a.clone(), text });
-        }
-    }
+    // The links the facts keep, the first of each absolute URL. Their
+    // strings are moved into the facts once every extractor has read them,
+    // not copied (hundreds of links on a portal page).
+    let kept: Vec<usize> = {
+        let mut seen: std::collections::HashSet<&str, xxhash_rust::xxh3::Xxh3DefaultBuilder> =
+            std::collections::HashSet::with_capacity_and_hasher(resolved.len(), Default::default());
+        resolved
+            .iter()
+            .enumerate()
+            .filter_map(|(i, abs)| abs.as_deref().filter(|a| seen.insert(a)).map(|_| i))
+            .collect()
+    };
     for f in &w.feeds {
         if let Some(u) = resolve(&base, f) {
             let s = String::from(u);
@@ -102,13 +100,28 @@ fn analyze_parsed(url: &url::Url, html: &str) -> PageFacts {
     facts.documents = documents::extract(&doc, &w, &resolved, &base);
     facts.machine_source = attribution::machine_source(&w.json_ld, w.title.as_deref());
     // What the Decree 147/2024 rules read (facts.rs).
-    facts.masthead = masthead::extract(&doc, &w.metas, &w.lines);
+    facts.masthead = masthead::finish(top, &w.metas, &w.lines);
     facts.article_end = article_end::extract(&w, &resolved, title.or(w.h1_line));
     // Comments matter under reproduced articles only.
     if facts.is_article {
         facts.comments = comments::extract(&doc, &w.lines);
     }
     facts.license_renewal = renewal::find(&w.lines);
+    facts.links = kept
+        .into_iter()
+        .filter_map(|i| {
+            let url = resolved.get_mut(i)?.take()?;
+            let l = w.links.get_mut(i)?;
+            let text = if !l.text.is_empty() {
+                std::mem::take(&mut l.text)
+            } else if !l.title.trim().is_empty() {
+                text::clean(l.title)
+            } else {
+                text::clean(l.alt)
+            };
+            Some(Link { url, text })
+        })
+        .collect();
     facts
 }
 

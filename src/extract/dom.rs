@@ -75,6 +75,7 @@ impl Fragments {
 
     /// Which fragments `v` holds, ASCII case-insensitively: bit k for the
     /// k-th of the list.
+    #[cfg(test)]
     pub(super) fn found_mask(&self, v: &[u8]) -> u32 {
         let mut found = 0;
         let Some((&first, rest)) = v.split_first() else {
@@ -147,6 +148,138 @@ pub(super) fn class_id_into(el: &scraper::node::Element, wanted: &Fragments, buf
     }
 }
 
+/// What an element's class and id name, for the line walk and the masthead
+/// at once (bits of [`class_bits`]). The line walk splits tokens at ASCII
+/// whitespace and '_': a footer is a token holding "footer" or starting with
+/// "foot" (not "football"), a menu one holding "menu" or "navbar" or being
+/// "nav". The masthead splits at ASCII whitespace only, with the same footer
+/// and menu, a header (a token holding "header", "masthead", "banner",
+/// "logo", "brand", "slogan", "site-name" or "sitename") and a logo (a token
+/// "logo…", "brand", "branding", "site-name", "sitename", "site-title",
+/// "sitetitle", "ten-trang" or "tentrang"). All ASCII case-insensitive.
+pub(super) const CLS_LINE_FOOTER: u8 = 1;
+pub(super) const CLS_LINE_NAV: u8 = 2;
+pub(super) const CLS_FOOTER: u8 = 4;
+pub(super) const CLS_HEADER: u8 = 8;
+pub(super) const CLS_NAV: u8 = 16;
+pub(super) const CLS_LOGO: u8 = 32;
+
+/// What the class and id of an element name (the `CLS_` bits). Each value
+/// is read once, byte by byte, comparing words only at the bytes that can
+/// start one, for both walks: every element with a class is asked, and
+/// portal class lists are long.
+pub(super) fn class_bits(el: &scraper::node::Element) -> u8 {
+    let mut bits = 0;
+    for (k, v) in el.attrs() {
+        if k == "class" || k == "id" {
+            bits |= value_bits(v.as_bytes());
+        }
+    }
+    bits
+}
+
+pub(super) fn value_bits(v: &[u8]) -> u8 {
+    let mut m = 0u8;
+    // Where a token starts for the masthead (after whitespace) and for the
+    // line walk (after whitespace or '_').
+    let (mut ws_start, mut sep_start) = (true, true);
+    for (i, &b) in v.iter().enumerate() {
+        let at_ws = std::mem::replace(&mut ws_start, false);
+        let at_sep = std::mem::replace(&mut sep_start, false);
+        let rest = v.get(i..).unwrap_or_default();
+        // Only an ASCII letter's case differs in bit 5: no other byte maps
+        // onto these arms.
+        match b | 0x20 {
+            b'f' => {
+                if starts_ci(rest, b"footer") {
+                    m |= CLS_LINE_FOOTER | CLS_FOOTER;
+                } else if starts_ci(rest, b"foot") && !starts_ci(rest, b"football") {
+                    if at_sep {
+                        m |= CLS_LINE_FOOTER;
+                    }
+                    if at_ws {
+                        m |= CLS_FOOTER;
+                    }
+                }
+            }
+            b'h' => {
+                if starts_ci(rest, b"header") {
+                    m |= CLS_HEADER;
+                }
+            }
+            b'm' => {
+                if starts_ci(rest, b"masthead") {
+                    m |= CLS_HEADER;
+                }
+                if starts_ci(rest, b"menu") {
+                    m |= CLS_LINE_NAV | CLS_NAV;
+                }
+            }
+            b'b' => {
+                if starts_ci(rest, b"banner") || starts_ci(rest, b"brand") {
+                    m |= CLS_HEADER;
+                }
+                if at_ws && (whole_token(rest, b"brand") || whole_token(rest, b"branding")) {
+                    m |= CLS_LOGO;
+                }
+            }
+            b'l' => {
+                if starts_ci(rest, b"logo") {
+                    m |= CLS_HEADER;
+                    if at_ws {
+                        m |= CLS_LOGO;
+                    }
+                }
+            }
+            b's' => {
+                if starts_ci(rest, b"slogan") || starts_ci(rest, b"site-name") || starts_ci(rest, b"sitename") {
+                    m |= CLS_HEADER;
+                }
+                if at_ws
+                    && [b"site-name".as_slice(), b"sitename", b"site-title", b"sitetitle"]
+                        .iter()
+                        .any(|t| whole_token(rest, t))
+                {
+                    m |= CLS_LOGO;
+                }
+            }
+            b'n' => {
+                if starts_ci(rest, b"navbar") {
+                    m |= CLS_LINE_NAV | CLS_NAV;
+                } else if starts_ci(rest, b"nav") {
+                    let next = rest.get(3).copied();
+                    if at_sep && next.is_none_or(|c| c.is_ascii_whitespace() || c == b'_') {
+                        m |= CLS_LINE_NAV;
+                    }
+                    if at_ws && next.is_none_or(|c| c.is_ascii_whitespace()) {
+                        m |= CLS_NAV;
+                    }
+                }
+            }
+            b't' => {
+                if at_ws && (whole_token(rest, b"ten-trang") || whole_token(rest, b"tentrang")) {
+                    m |= CLS_LOGO;
+                }
+            }
+            _ => {
+                ws_start = b.is_ascii_whitespace();
+                sep_start = ws_start || b == b'_';
+            }
+        }
+    }
+    m
+}
+
+fn starts_ci(hay: &[u8], prefix: &[u8]) -> bool {
+    hay.get(..prefix.len()).is_some_and(|h| h.eq_ignore_ascii_case(prefix))
+}
+
+/// `rest` starts with the token `word` (ASCII case-insensitively), which
+/// ends there (at ASCII whitespace or the end of the value).
+fn whole_token(rest: &[u8], word: &[u8]) -> bool {
+    starts_ci(rest, word) && rest.get(word.len()).is_none_or(u8::is_ascii_whitespace)
+}
+
 /// ASCII case-insensitive substring test: a cheap filter before folding a
 /// whole piece of text. The first byte is found by `memchr` in both cases
 /// (lines of article text are long, and most of their bytes start nothing).
@@ -170,7 +303,9 @@ pub(super) fn invisible(name: &str) -> bool {
     )
 }
 
-/// Elements that end a run of text (a line), as walk.rs breaks lines.
+/// Elements that end a run of text (a line), as walk.rs breaks lines; the
+/// masthead's one match on names (`masthead::tag_bits`) is tested against it.
+#[cfg(test)]
 pub(super) fn block(name: &str) -> bool {
     matches!(
         name,

@@ -11,11 +11,12 @@
 //! is only consulted when the top does not hold them. Matching is folded
 //! (case, diacritics, NFD), like every label matcher.
 //!
-//! Cost: one more pass over the nodes, which copies text only inside the
-//! header, the logo and the first few hundred characters, and does not
-//! descend into articles and footers.
+//! Cost: no pass of its own: the line walk (walk.rs) tells it of the nodes
+//! as it reaches them, with what their class and id name (one read of each
+//! value for both). It copies text only inside the header, the logo and the
+//! first few hundred characters, and skips articles and footers.
 
-use super::dom::{Fragments, NodeRef, around, attr, block, class_id_into, contains_ascii_ci, invisible, push_words, visit};
+use super::dom::{CLS_FOOTER, CLS_HEADER, CLS_LOGO, CLS_NAV, NodeRef, around, attr, contains_ascii_ci, push_words};
 use super::facts::Found;
 use super::facts::{Masthead, Placement, ServiceTypeMark};
 use super::text::{Folded, Line, clean, fold_into, truncate_chars};
@@ -25,6 +26,7 @@ const PHRASES: &[&str] = &["trang thong tin dien tu tong hop", "trang ttdt tong 
 /// Metadata that names the site itself (not the article).
 const NAME_METAS: &[&str] = &["og:site_name", "application-name", "apple-mobile-web-app-title"];
 /// class/id tokens of the element holding the site's name.
+#[cfg(test)]
 const LOGO_TOKENS: &[&str] = &[
     "logo",
     "brand",
@@ -42,6 +44,7 @@ const LOGO_TOKENS: &[&str] = &[
 const HEADER_TOKENS: &[&str] = &["header", "masthead", "banner", "logo", "brand", "slogan", "site-name", "sitename"];
 /// Any class/id fragment this walk looks at: footer, header, logo, menu.
 /// Every token test below needs one of them in the value.
+#[cfg(test)]
 pub(super) const TOKEN_FRAGMENTS: &[&str] = &[
     "foot",
     "header",
@@ -59,10 +62,12 @@ pub(super) const TOKEN_FRAGMENTS: &[&str] = &[
     "menu",
     "nav",
 ];
-static TOKEN_FILTER: Fragments = Fragments::new(TOKEN_FRAGMENTS);
+#[cfg(test)]
+static TOKEN_FILTER: super::dom::Fragments = super::dom::Fragments::new(TOKEN_FRAGMENTS);
 /// The fragments a token is searched for: `FOOTER_PART`, then
 /// [`HEADER_TOKENS`], then the menu ones.
-static TOKEN_PARTS: Fragments = Fragments::new(&[
+#[cfg(test)]
+static TOKEN_PARTS: super::dom::Fragments = super::dom::Fragments::new(&[
     "footer",
     "header",
     "masthead",
@@ -75,14 +80,17 @@ static TOKEN_PARTS: Fragments = Fragments::new(&[
     "menu",
     "navbar",
 ]);
+#[cfg(test)]
 const FOOTER_PART: u32 = 1;
+#[cfg(test)]
 const HEADER_PARTS: u32 = 0b1_1111_1110;
+#[cfg(test)]
 const MENU_PARTS: u32 = 0b110_0000_0000;
 
 /// What class/id tokens (lower case, space-separated) name, one search per
-/// token: (footer, header, menu, logo). Tested on every element whose class
-/// passed the filter; a substring search per token and per word was most
-/// of the masthead walk.
+/// token: (footer, header, menu, logo). The reading `dom::class_bits` must
+/// agree with, on the tokens `dom::class_id_into` gathers.
+#[cfg(test)]
 fn token_marks(toks: &str) -> (bool, bool, bool, bool) {
     let (mut footer, mut header, mut nav, mut logo) = (false, false, false, false);
     for t in toks.split(' ').filter(|t| !t.is_empty()) {
@@ -94,6 +102,75 @@ fn token_marks(toks: &str) -> (bool, bool, bool, bool) {
     }
     (footer, header, nav, logo)
 }
+
+/// What the walk needs to know of an element's name, decided by one match
+/// (bits below) instead of a string compare per question.
+const T_INVISIBLE: u16 = 1;
+/// Ends a run of text, as walk.rs breaks lines.
+const T_BLOCK: u16 = 2;
+const T_IMG: u16 = 4;
+const T_FOOTER: u16 = 8;
+/// `<main>` or `<article>`: the main content starts.
+const T_MAIN: u16 = 16;
+const T_ARTICLE: u16 = 32;
+const T_SUBHEADING: u16 = 64;
+const T_HEADER: u16 = 128;
+const T_NAV: u16 = 256;
+
+fn tag_bits(name: &str) -> u16 {
+    const B: u16 = T_BLOCK;
+    match name.len() {
+        1 => match name {
+            "p" => B,
+            _ => 0,
+        },
+        2 => match name {
+            "li" | "ul" | "ol" | "tr" | "td" | "th" | "br" | "h1" | "dd" | "dt" | "dl" | "hr" => B,
+            "h2" | "h3" | "h4" | "h5" | "h6" => B | T_SUBHEADING,
+            _ => 0,
+        },
+        3 => match name {
+            "div" => B,
+            "nav" => B | T_NAV,
+            "img" => T_IMG,
+            "svg" => T_INVISIBLE,
+            _ => 0,
+        },
+        4 => match name {
+            "main" => B | T_MAIN,
+            "form" => B,
+            "head" => T_INVISIBLE,
+            _ => 0,
+        },
+        5 => match name {
+            "table" | "aside" => B,
+            "style" | "title" => T_INVISIBLE,
+            _ => 0,
+        },
+        6 => match name {
+            "header" => B | T_HEADER,
+            "footer" => B | T_FOOTER,
+            "figure" | "center" => B,
+            "script" | "iframe" | "object" | "select" | "canvas" => T_INVISIBLE,
+            _ => 0,
+        },
+        7 => match name {
+            "section" | "address" => B,
+            "article" => B | T_MAIN | T_ARTICLE,
+            _ => 0,
+        },
+        8 => match name {
+            "noscript" | "template" | "textarea" => T_INVISIBLE,
+            _ => 0,
+        },
+        10 => match name {
+            "figcaption" | "blockquote" => B,
+            _ => 0,
+        },
+        _ => 0,
+    }
+}
+
 /// Text before the main content counts as the top only this far into the page.
 const TOP_CHARS: usize = 400;
 const MAX_MARKS: usize = 8;
@@ -108,9 +185,14 @@ const M_CONTENT: u8 = 8;
 const M_LOGO: u8 = 16;
 const M_BLOCK: u8 = 32;
 const M_NAV: u8 = 64;
+/// The element ends a run of text (flushed at its close).
+const M_IS_BLOCK: u8 = 128;
 
+/// The masthead's reader of the page, driven by the line walk
+/// ([`super::walk::walk_with`]) so the page is walked once; [`finish`]
+/// gives the masthead.
 #[derive(Default)]
-struct State {
+pub(super) struct State {
     header: u32,
     /// Menus inside the header: their words are neither name nor type.
     nav: u32,
@@ -128,8 +210,8 @@ struct State {
     /// Text before the main content, within the first `TOP_CHARS`.
     blk: String,
     frames: Vec<u8>,
-    /// The current element's class/id tokens (reused buffer).
-    toks: String,
+    /// The logo's text, named after the metadata's names once the walk is over.
+    logo_name: Option<(&'static str, String)>,
     /// Folded text for [`find_phrase`] (reused buffer).
     folded: String,
     out: Masthead,
@@ -189,7 +271,9 @@ impl State {
         }
     }
 
-    fn open(&mut self, n: NodeRef<'_>) -> bool {
+    /// Entering `n`, whose class and id name `marks` (`dom::class_bits`);
+    /// false skips its children.
+    pub(super) fn open(&mut self, n: NodeRef<'_>, marks: u8) -> bool {
         match n.value() {
             scraper::Node::Text(t) => {
                 if self.skip == 0 {
@@ -198,16 +282,19 @@ impl State {
                 false
             }
             scraper::Node::Element(el) => {
-                let name = el.name();
+                let tag = tag_bits(el.name());
                 let mut mask = 0u8;
-                if invisible(name) {
+                if tag & T_INVISIBLE != 0 {
                     mask |= M_SKIP;
                 }
-                if !self.blk.is_empty() && block(name) {
-                    mask |= M_BLOCK;
-                    self.flush_block();
+                if tag & T_BLOCK != 0 {
+                    mask |= M_IS_BLOCK;
+                    if !self.blk.is_empty() {
+                        mask |= M_BLOCK;
+                        self.flush_block();
+                    }
                 }
-                if name == "img" && self.skip == 0 {
+                if tag & T_IMG != 0 && self.skip == 0 {
                     let alt = attr(el, "alt").unwrap_or("");
                     if self.header > 0 {
                         push_words(&mut self.head_alt, alt, BUF_CAP);
@@ -216,37 +303,33 @@ impl State {
                         push_words(&mut self.logo_alt, alt, BUF_CAP);
                     }
                 }
-                let mut buf = std::mem::take(&mut self.toks);
-                class_id_into(el, &TOKEN_FILTER, &mut buf);
-                let (footer_tok, header_tok, nav_tok, logo_tok) = token_marks(&buf);
-                let footer = name == "footer" || footer_tok;
+                let footer = tag & T_FOOTER != 0 || marks & CLS_FOOTER != 0;
                 if footer {
                     mask |= M_FOOTER;
                 }
                 // The main content starts; a `<main>` may still wrap the page's
                 // header, an `<article>` holds only the article's own.
-                if matches!(name, "main" | "article") {
+                if tag & T_MAIN != 0 {
                     self.main_seen = true;
                 }
-                if name == "article" {
+                if tag & T_ARTICLE != 0 {
                     mask |= M_CONTENT;
                 }
-                if self.header == 0 && matches!(name, "h2" | "h3" | "h4" | "h5" | "h6") {
+                if self.header == 0 && tag & T_SUBHEADING != 0 {
                     self.main_seen = true;
                 }
                 // An article's own header is no page header; nor is a footer's.
-                let header = !footer && self.content == 0 && self.footer == 0 && (name == "header" || header_tok);
+                let header = !footer && self.content == 0 && self.footer == 0 && (tag & T_HEADER != 0 || marks & CLS_HEADER != 0);
                 if header {
                     mask |= M_HEADER;
                 }
-                if name == "nav" || nav_tok {
+                if tag & T_NAV != 0 || marks & CLS_NAV != 0 {
                     mask |= M_NAV;
                 }
-                let logo = !self.logo_done && self.logo == 0 && self.content == 0 && self.footer == 0 && !footer && logo_tok;
+                let logo = !self.logo_done && self.logo == 0 && self.content == 0 && self.footer == 0 && !footer && marks & CLS_LOGO != 0;
                 if logo {
                     mask |= M_LOGO;
                 }
-                self.toks = buf;
                 self.apply(mask, true);
                 self.frames.push(mask);
                 // Nothing inside an article or a footer is the page's top
@@ -257,12 +340,13 @@ impl State {
         }
     }
 
-    fn close(&mut self, n: NodeRef<'_>) {
+    /// Leaving `n` (also when its children were skipped).
+    pub(super) fn close(&mut self, n: NodeRef<'_>) {
         if !matches!(n.value(), scraper::Node::Element(_)) {
             return;
         }
         let Some(mask) = self.frames.pop() else { return };
-        if !self.blk.is_empty() && (mask & M_BLOCK != 0 || block(n.value().as_element().map_or("", |e| e.name()))) {
+        if !self.blk.is_empty() && mask & M_IS_BLOCK != 0 {
             self.flush_block();
         }
         self.apply(mask, false);
@@ -280,7 +364,7 @@ impl State {
             let text = std::mem::take(&mut self.logo_text);
             let alt = std::mem::take(&mut self.logo_alt);
             let (label, value) = if text.is_empty() { ("logo (alt)", alt) } else { ("logo", text) };
-            self.name(label, &value);
+            self.logo_name = Some((label, value));
         }
     }
 
@@ -342,24 +426,30 @@ impl State {
     }
 }
 
-/// The masthead of a parsed page; `metas` are the page's (name, content)
-/// metadata and `lines` its visible text from the line walk, which places
-/// the words in the footer or the body when the top does not hold them.
-pub(super) fn extract(doc: &scraper::Html, metas: &[(&str, &str)], lines: &[Line]) -> Masthead {
-    let mut st = State::default();
+impl super::walk::Reader for State {
+    fn open(&mut self, n: NodeRef<'_>, class: u8) -> bool {
+        State::open(self, n, class)
+    }
+
+    fn close(&mut self, n: NodeRef<'_>) {
+        State::close(self, n);
+    }
+}
+
+/// The masthead of a page the reader `st` was walked over; `metas` are the
+/// page's (name, content) metadata and `lines` its visible text from the
+/// same walk, which places the words in the footer or the body when the top
+/// does not hold them.
+pub(super) fn finish(mut st: State, metas: &[(&str, &str)], lines: &[Line]) -> Masthead {
+    // The metadata's names come before the logo's.
     for key in NAME_METAS {
         if let Some((k, v)) = metas.iter().find(|(k, _)| k.eq_ignore_ascii_case(key)) {
             st.name(k, v);
         }
     }
-    visit(doc, |n, entering| {
-        if entering {
-            st.open(n)
-        } else {
-            st.close(n);
-            false
-        }
-    });
+    if let Some((label, value)) = st.logo_name.take() {
+        st.name(label, &value);
+    }
     st.flush_block();
     if st.out.service_type.is_empty() {
         for line in lines {
@@ -375,9 +465,14 @@ mod tests {
     use super::*;
 
     fn run(html: &str) -> Masthead {
+        run_with_metas(html, &[])
+    }
+
+    fn run_with_metas(html: &str, metas: &[(&str, &str)]) -> Masthead {
         let doc = scraper::Html::parse_document(html);
-        let w = super::super::walk::walk_document(&doc);
-        extract(&doc, &[], &w.lines)
+        let mut st = State::default();
+        let w = super::super::walk::walk_with(&doc, &mut st);
+        finish(st, metas, &w.lines)
     }
 
     fn places(m: &Masthead) -> Vec<Placement> {
@@ -433,6 +528,145 @@ mod tests {
                     assert_eq!(token_marks(&v), marks_by_words(&v), "{v:?}");
                 }
             }
+        }
+    }
+
+    #[test]
+    fn class_bits_in_one_pass_equal_the_token_reading() {
+        let parts = [
+            "footer",
+            "FOOT",
+            "football",
+            "x-foot",
+            "header",
+            "Masthead",
+            "banner",
+            "logo",
+            "LOGOx",
+            "xlogo",
+            "brand",
+            "Branding",
+            "brandx",
+            "slogan",
+            "site-name",
+            "SiteName",
+            "site-title",
+            "sitetitle",
+            "ten-trang",
+            "TenTrang",
+            "tentrangx",
+            "menu",
+            "navbar",
+            "nav",
+            "NAV",
+            "navx",
+            "xnav",
+            "ſite",
+            "đ",
+            "a",
+            "-",
+            "_",
+            "",
+        ];
+        let to_bits = |(f, h, n, l): (bool, bool, bool, bool)| {
+            [(f, CLS_FOOTER), (h, CLS_HEADER), (n, CLS_NAV), (l, CLS_LOGO)]
+                .iter()
+                .filter(|(on, _)| *on)
+                .fold(0, |acc, (_, bit)| acc | bit)
+        };
+        let masthead_bits = CLS_FOOTER | CLS_HEADER | CLS_NAV | CLS_LOGO;
+        for a in parts {
+            for b in parts {
+                for sep in ["", " ", "  ", "\t", "\n", "-", "_", "\u{a0}"] {
+                    let class = format!("{a}{sep}{b}");
+                    for id in ["", "logo", "x"] {
+                        let html = format!(r#"<div class="{class}" id="{id}" title="header logo">x</div>"#);
+                        let doc = scraper::Html::parse_fragment(&html);
+                        let Some(el) = doc.tree.nodes().find_map(|n| n.value().as_element().filter(|e| e.name() == "div")) else {
+                            panic!("no div in {html}");
+                        };
+                        let mut toks = String::new();
+                        super::super::dom::class_id_into(el, &TOKEN_FILTER, &mut toks);
+                        let bits = super::super::dom::class_bits(el) & masthead_bits;
+                        assert_eq!(bits, to_bits(token_marks(&toks)), "{html:?}");
+                    }
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn tag_bits_answer_what_the_name_compares_answered() {
+        use super::super::dom::{block, invisible};
+        let names = [
+            "p",
+            "div",
+            "li",
+            "ul",
+            "ol",
+            "tr",
+            "td",
+            "th",
+            "br",
+            "table",
+            "section",
+            "article",
+            "main",
+            "header",
+            "footer",
+            "nav",
+            "aside",
+            "h1",
+            "h2",
+            "h3",
+            "h4",
+            "h5",
+            "h6",
+            "form",
+            "dd",
+            "dt",
+            "dl",
+            "figure",
+            "figcaption",
+            "blockquote",
+            "address",
+            "center",
+            "hr",
+            "script",
+            "style",
+            "noscript",
+            "template",
+            "head",
+            "title",
+            "svg",
+            "iframe",
+            "object",
+            "select",
+            "canvas",
+            "textarea",
+            "img",
+            "a",
+            "span",
+            "b",
+            "DIV",
+            "Header",
+            "foreignObject",
+            "picture",
+            "h7",
+            "x",
+            "",
+        ];
+        for n in names {
+            let t = tag_bits(n);
+            assert_eq!(t & T_INVISIBLE != 0, invisible(n), "{n}");
+            assert_eq!(t & T_BLOCK != 0, block(n), "{n}");
+            assert_eq!(t & T_IMG != 0, n == "img", "{n}");
+            assert_eq!(t & T_FOOTER != 0, n == "footer", "{n}");
+            assert_eq!(t & T_MAIN != 0, matches!(n, "main" | "article"), "{n}");
+            assert_eq!(t & T_ARTICLE != 0, n == "article", "{n}");
+            assert_eq!(t & T_SUBHEADING != 0, matches!(n, "h2" | "h3" | "h4" | "h5" | "h6"), "{n}");
+            assert_eq!(t & T_HEADER != 0, n == "header", "{n}");
+            assert_eq!(t & T_NAV != 0, n == "nav", "{n}");
         }
     }
 
@@ -546,8 +780,10 @@ mod tests {
 
     #[test]
     fn names_from_metadata_and_nothing_without_the_words() {
-        let doc = scraper::Html::parse_document("<p>Trang tin tổng hợp</p>");
-        let m = extract(&doc, &[("og:site_name", "Báo Mới"), ("application-name", "Báo Mới")], &[]);
+        let m = run_with_metas(
+            "<p>Trang tin tổng hợp</p>",
+            &[("og:site_name", "Báo Mới"), ("application-name", "Báo Mới")],
+        );
         assert!(m.service_type.is_empty());
         assert_eq!(m.names.len(), 1, "the same name once: {:?}", m.names);
         assert_eq!(m.names[0].label, "og:site_name");

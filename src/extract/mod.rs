@@ -7,7 +7,8 @@
 //! Files:
 //! - `facts.rs`: the facts the rules read ([`PageFacts`], [`Item`], …).
 //! - `analyze.rs`: one HTML page start to end ([`analyze_html`]).
-//! - `walk.rs`: the one DOM walk every extractor works from.
+//! - `walk.rs`: the one DOM walk every extractor works from (the masthead
+//!   reads the page during it).
 //! - `urls.rs`: links made absolute.
 //! - `listing.rs`: dates next to the items of a listing.
 //! - `article.rs`: an article's own date.
@@ -20,7 +21,8 @@
 //! - the extractors for the Decree 147/2024 rules:
 //!   `masthead.rs` (site name, service type at the top), `article_end.rs`
 //!   (link to the source article), `comments.rs` (comment boxes),
-//!   `renewal.rs` (licence renewal); `dom.rs` is their shared node walk.
+//!   `renewal.rs` (licence renewal); `dom.rs` is their shared node walk
+//!   and class/id reading.
 
 pub mod attribution;
 pub mod contacts;

@@ -2,6 +2,7 @@
 //! visible text, links with their positions, and the machine-readable
 //! metadata.
 
+use super::dom::{self, NodeRef};
 use super::text;
 
 /// Work caps that keep a pathological page linear.
@@ -163,64 +164,6 @@ const F_PARA: u8 = 8;
 const F_LINK: u8 = 16;
 const F_HEAD: u8 = 32;
 
-/// Footer or menu named by an element's class or id ("footer-wrapper",
-/// "footleft", "main-menu", "navbar"). Tokens are split at ASCII
-/// whitespace and '_'; a token names a footer when it contains "footer" or
-/// starts with "foot" (not "football"), a menu when it contains "menu" or
-/// "navbar" or is "nav". One byte pass over the value, testing only at the
-/// bytes that can start a pattern: portal class lists are long, and
-/// splitting them into chars and scanning each token once per pattern was
-/// the walk's largest cost.
-fn region_of(el: &scraper::node::Element) -> u8 {
-    let mut mask = 0;
-    for (k, v) in el.attrs() {
-        if k != "class" && k != "id" {
-            continue;
-        }
-        mask |= region_of_value(v.as_bytes());
-    }
-    mask
-}
-
-fn region_of_value(v: &[u8]) -> u8 {
-    let mut mask = 0;
-    let mut token_start = 0;
-    for (i, &b) in v.iter().enumerate() {
-        match b | 0x20 {
-            b'f' => {
-                let rest = v.get(i..).unwrap_or_default();
-                if starts_ci(rest, b"footer") || (i == token_start && starts_ci(rest, b"foot") && !starts_ci(rest, b"football")) {
-                    mask |= F_FOOTER;
-                }
-            }
-            b'm' => {
-                if starts_ci(v.get(i..).unwrap_or_default(), b"menu") {
-                    mask |= F_NAV;
-                }
-            }
-            b'n' => {
-                let rest = v.get(i..).unwrap_or_default();
-                let whole_nav = i == token_start && starts_ci(rest, b"nav") && rest.get(3).is_none_or(|&c| is_token_sep(c));
-                if whole_nav || starts_ci(rest, b"navbar") {
-                    mask |= F_NAV;
-                }
-            }
-            _ => {
-                if is_token_sep(b) {
-                    token_start = i + 1;
-                }
-            }
-        }
-    }
-    mask
-}
-
-/// Separates class tokens for [`region_of`]: ASCII whitespace and '_'.
-#[inline]
-fn is_token_sep(b: u8) -> bool {
-    b.is_ascii_whitespace() || b == b'_'
-}
-
 /// `needle` must be lower-case ASCII.
 fn contains_ci(hay: &[u8], needle: &[u8]) -> bool {
     let Some(&first) = needle.first() else {
@@ -236,6 +179,7 @@ fn contains_ci(hay: &[u8], needle: &[u8]) -> bool {
         .any(|(i, &b)| (b | 0x20) == first && hay.get(i..i + needle.len()).is_some_and(|w| w.eq_ignore_ascii_case(needle)))
 }
 
+#[cfg(test)]
 fn starts_ci(hay: &[u8], prefix: &[u8]) -> bool {
     hay.get(..prefix.len()).is_some_and(|h| h.eq_ignore_ascii_case(prefix))
 }
@@ -294,28 +238,77 @@ impl Counters {
     }
 }
 
+/// Another reader of the page, told of its nodes as the walk reaches them
+/// (as `dom::visit` would tell it), so a page is walked once: each pass
+/// over the nodes of a big page costs as much again in pointer chasing.
+pub(crate) trait Reader {
+    /// Entering `n`, whose class and id name `class` (`dom::class_bits`;
+    /// 0 for other nodes); false: the reader is not told of its children.
+    /// The closing call comes either way.
+    fn open(&mut self, n: NodeRef<'_>, class: u8) -> bool;
+    /// Leaving `n`.
+    fn close(&mut self, n: NodeRef<'_>);
+}
+
+/// No other reader.
+#[cfg(test)]
+struct NoReader;
+
+#[cfg(test)]
+impl Reader for NoReader {
+    fn open(&mut self, _: NodeRef<'_>, _: u8) -> bool {
+        false
+    }
+
+    fn close(&mut self, _: NodeRef<'_>) {}
+}
+
+/// An element the walk descended into: the line walk's (mask, block) when
+/// it reads the children too, and which of the two readers skips them.
+struct Frame {
+    line: Option<(u8, bool)>,
+    line_skips: bool,
+    reader: bool,
+    reader_skips: bool,
+}
+
 /// One pass over the parsed document: lines of visible text, links with
 /// their positions, and the machine-readable metadata.
+#[cfg(test)]
 pub(crate) fn walk_document<'a>(html: &'a scraper::Html) -> Walk<'a> {
+    walk_with(html, &mut NoReader)
+}
+
+/// One pass over the parsed document: lines of visible text, links with
+/// their positions, and the machine-readable metadata; `reader` is told
+/// of the nodes on the way.
+pub(crate) fn walk_with<'a>(html: &'a scraper::Html, reader: &mut impl Reader) -> Walk<'a> {
     use scraper::Node;
     let mut w = Walk::default();
     let mut b = text::LineBuilder::new(MAX_TEXT_CHARS);
     let mut cnt = Counters::default();
-    // Masks of the open elements we descended into, innermost last.
-    let mut frames: Vec<(u8, bool)> = Vec::new();
+    // The open elements we descended into, innermost last.
+    let mut frames: Vec<Frame> = Vec::new();
+    // How many of those the line walk, or the reader, skips the inside of.
+    let (mut line_off, mut reader_off) = (0u32, 0u32);
     let mut open_link: Option<WalkLink> = None;
     let root = html.tree.root();
     let mut node = root.first_child();
     while let Some(n) = node {
+        let line_on = line_off == 0;
         let mut descend = false;
+        let mut line = None;
+        let mut class = None;
         match n.value() {
-            Node::Text(t) if cnt.head == 0 => {
+            Node::Text(t) if line_on && cnt.head == 0 => {
                 let in_link = cnt.link > 0;
                 b.push(t, in_link, cnt.flags());
                 if let Some(l) = open_link.as_mut()
                     && l.text.len() < 1000
                 {
-                    // Collapsed while collected, so no clean-up pass per link.
+                    // Collapsed while collected, so no clean-up pass per link;
+                    // room for the node's words at once, not a few doublings.
+                    l.text.reserve(t.trim_ascii().len() + 1);
                     let mut first = true;
                     for word in t.split_whitespace() {
                         if !l.text.is_empty() && (!first || t.starts_with(char::is_whitespace) || l.space) {
@@ -330,7 +323,7 @@ pub(crate) fn walk_document<'a>(html: &'a scraper::Html) -> Walk<'a> {
                     }
                 }
             }
-            Node::Element(el) => {
+            Node::Element(el) if line_on => {
                 let tag = tag_of(el.name());
                 let block = matches!(
                     tag,
@@ -429,7 +422,14 @@ pub(crate) fn walk_document<'a>(html: &'a scraper::Html) -> Walk<'a> {
                     _ => {}
                 }
                 if matches!(tag, Tag::Container | Tag::Footer | Tag::P | Tag::Table) {
-                    mask |= region_of(el);
+                    let bits = dom::class_bits(el);
+                    class = Some(bits);
+                    if bits & dom::CLS_LINE_FOOTER != 0 {
+                        mask |= F_FOOTER;
+                    }
+                    if bits & dom::CLS_LINE_NAV != 0 {
+                        mask |= F_NAV;
+                    }
                 }
                 if block {
                     b.break_line();
@@ -439,14 +439,38 @@ pub(crate) fn walk_document<'a>(html: &'a scraper::Html) -> Walk<'a> {
                 if !skip && n.has_children() {
                     descend = true;
                     cnt.apply(mask, 1);
-                    frames.push((mask, block));
+                    line = Some((mask, block));
                 } else if mask & F_LINK != 0 {
                     finish_link(&mut w, &mut open_link, &b);
                 }
             }
             _ => {}
         }
-        if descend {
+        let reader_on = reader_off == 0;
+        let mut reader_in = false;
+        if reader_on {
+            let bits = match n.value() {
+                Node::Element(el) => class.unwrap_or_else(|| dom::class_bits(el)),
+                _ => 0,
+            };
+            reader_in = reader.open(n, bits) && n.has_children();
+            if !reader_in {
+                reader.close(n);
+            }
+        }
+        if descend || reader_in {
+            frames.push(Frame {
+                line,
+                line_skips: line_on && !descend,
+                reader: reader_in,
+                reader_skips: reader_on && !reader_in,
+            });
+            if line_on && !descend {
+                line_off += 1;
+            }
+            if reader_on && !reader_in {
+                reader_off += 1;
+            }
             node = n.first_child();
             continue;
         }
@@ -460,15 +484,26 @@ pub(crate) fn walk_document<'a>(html: &'a scraper::Html) -> Walk<'a> {
             }
             let Some(p) = cur.parent() else { break };
             if let Node::Element(_) = p.value()
-                && let Some((mask, block)) = frames.pop()
+                && let Some(f) = frames.pop()
             {
-                if mask & F_LINK != 0 {
-                    finish_link(&mut w, &mut open_link, &b);
+                if let Some((mask, block)) = f.line {
+                    if mask & F_LINK != 0 {
+                        finish_link(&mut w, &mut open_link, &b);
+                    }
+                    if block {
+                        b.break_line();
+                    }
+                    cnt.apply(mask, -1);
                 }
-                if block {
-                    b.break_line();
+                if f.line_skips {
+                    line_off = line_off.saturating_sub(1);
                 }
-                cnt.apply(mask, -1);
+                if f.reader {
+                    reader.close(p);
+                }
+                if f.reader_skips {
+                    reader_off = reader_off.saturating_sub(1);
+                }
             }
             cur = p;
         }
@@ -491,7 +526,8 @@ fn finish_link<'a>(w: &mut Walk<'a>, open: &mut Option<WalkLink<'a>>, b: &text::
 mod tests {
     use super::*;
 
-    /// The token-by-token definition `region_of_value` must agree with.
+    /// The token-by-token definition the line walk's bits of
+    /// `dom::value_bits` must agree with.
     fn region_by_tokens(v: &str) -> u8 {
         let mut mask = 0;
         for t in v.split(|c: char| c.is_ascii_whitespace() || c == '_').map(str::as_bytes) {
@@ -506,7 +542,7 @@ mod tests {
     }
 
     #[test]
-    fn region_in_one_pass_equals_per_token() {
+    fn line_walk_class_bits_equal_per_token() {
         let parts = [
             "footer",
             "FOOTleft",
@@ -531,13 +567,24 @@ mod tests {
             "đfoot",
             "ftfoot",
             "portlet-boundary",
+            "brand",
+            "LOGO",
+            "header",
+            "site-name",
+            "ten-trang",
+            "x_nav",
+            "nav_x",
+            "foot_er",
             "",
         ];
         for a in parts {
             for b in parts {
                 for sep in ["", " ", "_", "\t"] {
                     let v = format!("{a}{sep}{b}");
-                    assert_eq!(region_of_value(v.as_bytes()), region_by_tokens(&v), "{v:?}");
+                    let bits = dom::value_bits(v.as_bytes());
+                    let footer = if bits & dom::CLS_LINE_FOOTER != 0 { F_FOOTER } else { 0 };
+                    let line = footer | if bits & dom::CLS_LINE_NAV != 0 { F_NAV } else { 0 };
+                    assert_eq!(line, region_by_tokens(&v), "{v:?}");
                 }
             }
         }
