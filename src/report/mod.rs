@@ -80,27 +80,39 @@ impl SiteInfo {
 }
 
 /// The previous stored day's statuses, for "what changed": only site, rule
-/// and status, read without messages or evidence.
+/// and status, read without messages or evidence. Rule ids are kept once:
+/// a province's day is 90,000 results over a dozen rules.
 #[derive(Debug, Clone, Default)]
 pub struct PreviousDay {
     /// Its as-of day, shown beside the changes.
     pub date: Option<NaiveDate>,
-    statuses: HashMap<Box<str>, Vec<(Box<str>, Status)>>,
+    rules: Vec<Box<str>>,
+    /// Per site: (index into `rules`, status).
+    statuses: HashMap<Box<str>, Vec<(u16, Status)>>,
 }
 
 impl PreviousDay {
     pub fn new(date: Option<NaiveDate>) -> PreviousDay {
         PreviousDay {
             date,
-            statuses: HashMap::new(),
+            ..PreviousDay::default()
         }
     }
 
     pub fn add(&mut self, site: &str, rule: &str, status: Status) {
-        match self.statuses.get_mut(site) {
-            Some(rules) => rules.push((rule.into(), status)),
+        let at = match self.rules.iter().position(|r| &**r == rule) {
+            Some(at) => at,
             None => {
-                self.statuses.insert(site.into(), vec![(rule.into(), status)]);
+                self.rules.push(rule.into());
+                self.rules.len() - 1
+            }
+        };
+        // More distinct rule ids than u16 holds is no store of ours.
+        let Ok(at) = u16::try_from(at) else { return };
+        match self.statuses.get_mut(site) {
+            Some(rules) => rules.push((at, status)),
+            None => {
+                self.statuses.insert(site.into(), vec![(at, status)]);
             }
         }
     }
@@ -114,10 +126,11 @@ impl PreviousDay {
     }
 
     fn status(&self, site: &str, rule: &str) -> Option<Status> {
+        let at = self.rules.iter().position(|r| &**r == rule)?;
         self.statuses
             .get(site)?
             .iter()
-            .find(|(r, _)| &**r == rule)
+            .find(|(r, _)| usize::from(*r) == at)
             .map(|(_, status)| *status)
     }
 }
