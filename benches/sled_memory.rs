@@ -32,46 +32,75 @@ fn rss_mb() -> f64 {
 /// Write `sites` sites' first-night records into a fresh database, then
 /// `nights - 1` unchanged nights: the store rewrites nothing unchanged, so
 /// such a night writes each site's day record (a new key) and its crawl
-/// bookkeeping (the same key again). RSS after the first and the last night.
+/// bookkeeping (the same key again). RSS after the first and the last night;
+/// then, the database reopened, RSS before and after reading every
+/// first-night record once (what a night's crawl and findings read).
 fn one(sites: usize, cache_mib: u64, nights: usize) {
     sitewarden::memory::limit_heaps();
     let dir = tempfile::tempdir().expect("temp dir");
-    let db = sled::Config::new()
-        .path(dir.path().join("db"))
-        .cache_capacity(cache_mib << 20)
-        .flush_every_ms(Some(1000))
-        .open()
-        .expect("open sled");
+    let open = || {
+        sled::Config::new()
+            .path(dir.path().join("db"))
+            .cache_capacity(cache_mib << 20)
+            .flush_every_ms(Some(1000))
+            .open()
+            .expect("open sled")
+    };
+    // Keys spread over the tree like the store's (hashes, site ids, URLs).
+    let first_night_keys = || {
+        let mut x: u64 = 0x9e37_79b9_7f4a_7c15;
+        (0..sites)
+            .flat_map(move |site| (0..RECORDS_PER_SITE).map(move |record| (site, record)).collect::<Vec<_>>())
+            .map(move |(site, record)| {
+                x ^= x << 13;
+                x ^= x >> 7;
+                x ^= x << 17;
+                (format!("{:08x}\0tinh-{site}\0{record}", x as u32), (x & 0xff) as u8, site)
+            })
+    };
+    let db = open();
     let tree = db.open_tree("t").expect("tree");
     let before = rss_mb();
     let mut first = 0.0;
     for night in 0..nights.max(1) {
-        // Keys spread over the tree like the store's (hashes, site ids, URLs).
-        let mut x: u64 = 0x9e37_79b9_7f4a_7c15;
-        for site in 0..sites {
-            if night == 0 {
-                for record in 0..RECORDS_PER_SITE {
-                    x ^= x << 13;
-                    x ^= x >> 7;
-                    x ^= x << 17;
-                    let key = format!("{:08x}\0tinh-{site}\0{record}", x as u32);
-                    tree.insert(key.as_bytes(), vec![(x & 0xff) as u8; RECORD_BYTES]).expect("insert");
+        if night == 0 {
+            let mut last_site = None;
+            for (key, byte, site) in first_night_keys() {
+                if last_site.is_some_and(|s| s != site) {
+                    db.flush().expect("flush");
                 }
-            } else {
+                last_site = Some(site);
+                tree.insert(key.as_bytes(), vec![byte; RECORD_BYTES]).expect("insert");
+            }
+            db.flush().expect("flush");
+        } else {
+            for site in 0..sites {
                 let day = format!("day-{night:04}\0tinh-{site}");
                 tree.insert(day.as_bytes(), vec![1u8; DAY_RECORD_BYTES]).expect("insert");
                 let state = format!("crawl\0tinh-{site}");
                 tree.insert(state.as_bytes(), night.to_be_bytes().to_vec()).expect("insert");
+                db.flush().expect("flush");
             }
-            db.flush().expect("flush");
         }
         sitewarden::memory::release_freed_memory();
         if night == 0 {
             first = rss_mb();
         }
     }
+    let last = rss_mb();
+    drop(tree);
+    drop(db);
+    sitewarden::memory::release_freed_memory();
+    let db = open();
+    let tree = db.open_tree("t").expect("tree");
+    let reopened = rss_mb();
+    let read: usize = first_night_keys()
+        .map(|(key, _, _)| tree.get(key.as_bytes()).ok().flatten().map_or(0, |v| v.len()))
+        .sum();
+    assert_eq!(read, sites * RECORDS_PER_SITE * RECORD_BYTES, "every record reads back");
+    let after_read = rss_mb();
     let written = (sites * RECORDS_PER_SITE * RECORD_BYTES) as f64 / 1e6;
-    println!("row {sites} {cache_mib} {before:.1} {first:.1} {:.1} {written:.1}", rss_mb());
+    println!("row {sites} {cache_mib} {before:.1} {first:.1} {last:.1} {written:.1} {reopened:.1} {after_read:.1}");
 }
 
 fn main() {
@@ -96,12 +125,12 @@ fn main() {
     let nights = list(2, "2").first().copied().unwrap_or(2);
     let exe = std::env::current_exe().expect("own path");
     println!(
-        "{RECORDS_PER_SITE} records of {RECORD_BYTES} B a site the first night; then each night a {DAY_RECORD_BYTES} B day record and the crawl state; flushed after each site; RSS in MB"
+        "{RECORDS_PER_SITE} records of {RECORD_BYTES} B a site the first night; then each night a {DAY_RECORD_BYTES} B day record and the crawl state; flushed after each site; then reopened and every first-night record read once; RSS in MB"
     );
     let last = format!("after {nights} nights");
     println!(
-        "{:>7} {:>7} {:>9} {:>10} {:>16} {:>17}",
-        "sites", "cache", "empty db", "1st night", last, "1st night's data"
+        "{:>7} {:>7} {:>9} {:>10} {:>16} {:>17} {:>9} {:>11}",
+        "sites", "cache", "empty db", "1st night", last, "1st night's data", "reopened", "all read"
     );
     for &sites in &sizes {
         for &cache in &caches {
@@ -116,8 +145,8 @@ fn main() {
                 .map(|r| r.split_whitespace().collect())
                 .unwrap_or_default();
             match row[..] {
-                [_, _, empty, first, last, data] => {
-                    println!("{sites:>7} {cache:>4} MiB {empty:>9} {first:>10} {last:>16} {data:>14} MB")
+                [_, _, empty, first, last, data, reopened, read] => {
+                    println!("{sites:>7} {cache:>4} MiB {empty:>9} {first:>10} {last:>16} {data:>14} MB {reopened:>9} {read:>11}")
                 }
                 _ => eprintln!("{sites} sites, {cache} MiB: no result ({})", out.status),
             }
