@@ -411,12 +411,19 @@ impl Store {
         let start = key(&[&from.to_string(), ""]);
         let end = key(&[&(to + Days::days(1)).to_string(), ""]);
         // Verdicts repeat from day to day: each is inflated once per period,
-        // into `seen`, which the memo indexes.
+        // into `seen`, which the memo indexes. Within one day they do not
+        // (a verdict is one site's), so a day's visit keeps none past its
+        // site: a province's day is 90,000 of them.
+        let remember = from < to;
         let mut memo: HashMap<VerdictKey, Option<usize>> = HashMap::new();
         let mut seen: Vec<(Box<str>, Status, Severity)> = Vec::new();
         let mut refs: Vec<usize> = Vec::new();
         for kv in self.results.range(start..end) {
             let (k, v) = kv?;
+            if !remember {
+                memo.clear();
+                seen.clear();
+            }
             let Some((day, site)) = std::str::from_utf8(&k).ok().and_then(|k| k.split_once('\0')) else {
                 continue;
             };
