@@ -23,6 +23,8 @@ pub enum FindingsError {
     Format { name: String, reason: String },
     #[error("cannot write {path}: {source}")]
     Write { path: String, source: std::io::Error },
+    #[error("{0}")]
+    Read(#[source] std::io::Error),
 }
 
 /// Which of the findings files a context is for: only the HTML page draws
@@ -113,6 +115,8 @@ pub struct StoredDay<'a> {
     /// Only results checked at or after this time (unix seconds): a `check`
     /// shows its own, not those of an earlier run the same day.
     since: Option<i64>,
+    /// Results handed out by the last walk: what the files written hold.
+    walked: std::cell::Cell<usize>,
 }
 
 impl<'a> StoredDay<'a> {
@@ -122,6 +126,7 @@ impl<'a> StoredDay<'a> {
             day,
             sites: sites.into_iter().collect(),
             since: None,
+            walked: std::cell::Cell::new(0),
         }
     }
 
@@ -133,6 +138,7 @@ impl<'a> StoredDay<'a> {
 
 impl SiteResults for StoredDay<'_> {
     fn each_site(&self, each: &mut dyn FnMut(&[ResultRecord]) -> std::io::Result<()>) -> std::io::Result<()> {
+        self.walked.set(0);
         for site in &self.sites {
             let mut rs = self
                 .store
@@ -142,6 +148,7 @@ impl SiteResults for StoredDay<'_> {
                 rs.retain(|r| r.checked_at.timestamp() >= since);
             }
             if !rs.is_empty() {
+                self.walked.set(self.walked.get() + rs.len());
                 each(&rs)?;
             }
         }
@@ -162,12 +169,6 @@ pub fn write_findings(
     std::fs::create_dir_all(dir).map_err(|source| FindingsError::CreateDir {
         path: dir.display().to_string(),
         source,
-    })?;
-    let mut count = 0;
-    store.visit_statuses(date, date, |_, site, checked| {
-        if registry.contains(site) {
-            count += checked.len();
-        }
     })?;
     let formats = config
         .report
@@ -192,7 +193,12 @@ pub fn write_findings(
         })?;
         written.push(path);
     }
-    Ok((written, count))
+    // Counted as the files were written; with none configured, by a walk
+    // of its own.
+    if written.is_empty() {
+        results.each_site(&mut |_| Ok(())).map_err(FindingsError::Read)?;
+    }
+    Ok((written, results.walked.get()))
 }
 
 /// The period summary of SPEC §9 for `sites`, from the store alone,
@@ -417,6 +423,20 @@ mod tests {
         report::renderer_for(Format::Csv).render(&since, &ctx, &mut out).expect("render");
         let csv = String::from_utf8(out).expect("utf-8");
         assert_eq!(csv.lines().count(), 1, "only the header: {csv}");
+
+        // The nightly files count the registered sites' results, written or not.
+        let (files, count) = write_findings(&config, &registry, &Calendar::builtin(), &store, d2).expect("write");
+        assert_eq!((files.len(), count), (3, 4));
+        let none = Config::parse(
+            &dir.path().join("sitewarden.toml"),
+            &format!(
+                "state_dir = \"{}\"\nregistry = \"sites.toml\"\n[report]\nformats = []\n",
+                dir.path().display()
+            ),
+        )
+        .expect("config");
+        let (files, count) = write_findings(&none, &registry, &Calendar::builtin(), &store, d2).expect("write");
+        assert_eq!((files.len(), count), (0, 4));
     }
 
     #[test]
