@@ -6,6 +6,7 @@
 //! escaped, URLs only become links when they are http(s), and CSV cells that
 //! a spreadsheet would run as formulas are neutralised.
 
+mod chart;
 pub mod csv;
 pub mod html;
 pub mod jsonl;
