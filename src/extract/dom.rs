@@ -448,7 +448,10 @@ mod tests {
 
     #[test]
     fn fragment_scan_equals_ascii_case_insensitive_regex() {
-        for list in [super::super::masthead::TOKEN_FRAGMENTS, super::super::comments::TOKEN_FRAGMENTS] {
+        for list in [
+            super::super::masthead::tests::TOKEN_FRAGMENTS,
+            super::super::comments::TOKEN_FRAGMENTS,
+        ] {
             let frags = Fragments::new(list);
             let alts: Vec<String> = list.iter().map(|f| regex::escape(f)).collect();
             let re = regex::Regex::new(&format!("(?i-u:{})", alts.join("|"))).expect("test regex");

@@ -25,84 +25,6 @@ use super::text::{Folded, Line, clean, fold_into, truncate_chars};
 const PHRASES: &[&str] = &["trang thong tin dien tu tong hop", "trang ttdt tong hop"];
 /// Metadata that names the site itself (not the article).
 const NAME_METAS: &[&str] = &["og:site_name", "application-name", "apple-mobile-web-app-title"];
-/// class/id tokens of the element holding the site's name.
-#[cfg(test)]
-const LOGO_TOKENS: &[&str] = &[
-    "logo",
-    "brand",
-    "branding",
-    "site-name",
-    "sitename",
-    "site-title",
-    "sitetitle",
-    "ten-trang",
-    "tentrang",
-];
-/// class/id fragments of a page header, as [`token_marks`] reads them
-/// (`HEADER_PARTS`); kept as its tests' reference.
-#[cfg(test)]
-const HEADER_TOKENS: &[&str] = &["header", "masthead", "banner", "logo", "brand", "slogan", "site-name", "sitename"];
-/// Any class/id fragment this walk looks at: footer, header, logo, menu.
-/// Every token test below needs one of them in the value.
-#[cfg(test)]
-pub(super) const TOKEN_FRAGMENTS: &[&str] = &[
-    "foot",
-    "header",
-    "masthead",
-    "banner",
-    "logo",
-    "brand",
-    "slogan",
-    "site-name",
-    "sitename",
-    "site-title",
-    "sitetitle",
-    "ten-trang",
-    "tentrang",
-    "menu",
-    "nav",
-];
-#[cfg(test)]
-static TOKEN_FILTER: super::dom::Fragments = super::dom::Fragments::new(TOKEN_FRAGMENTS);
-/// The fragments a token is searched for: `FOOTER_PART`, then
-/// [`HEADER_TOKENS`], then the menu ones.
-#[cfg(test)]
-static TOKEN_PARTS: super::dom::Fragments = super::dom::Fragments::new(&[
-    "footer",
-    "header",
-    "masthead",
-    "banner",
-    "logo",
-    "brand",
-    "slogan",
-    "site-name",
-    "sitename",
-    "menu",
-    "navbar",
-]);
-#[cfg(test)]
-const FOOTER_PART: u32 = 1;
-#[cfg(test)]
-const HEADER_PARTS: u32 = 0b1_1111_1110;
-#[cfg(test)]
-const MENU_PARTS: u32 = 0b110_0000_0000;
-
-/// What class/id tokens (lower case, space-separated) name, one search per
-/// token: (footer, header, menu, logo). The reading `dom::class_bits` must
-/// agree with, on the tokens `dom::class_id_into` gathers.
-#[cfg(test)]
-fn token_marks(toks: &str) -> (bool, bool, bool, bool) {
-    let (mut footer, mut header, mut nav, mut logo) = (false, false, false, false);
-    for t in toks.split(' ').filter(|t| !t.is_empty()) {
-        let parts = TOKEN_PARTS.found_mask(t.as_bytes());
-        footer |= parts & FOOTER_PART != 0 || (t.starts_with("foot") && !t.starts_with("football"));
-        header |= parts & HEADER_PARTS != 0;
-        nav |= parts & MENU_PARTS != 0 || t == "nav";
-        logo |= LOGO_TOKENS.contains(&t) || t.starts_with("logo");
-    }
-    (footer, header, nav, logo)
-}
-
 /// What the walk needs to know of an element's name, decided by one match
 /// (bits below) instead of a string compare per question.
 const T_INVISIBLE: u16 = 1;
@@ -461,8 +383,79 @@ pub(super) fn finish(mut st: State, metas: &[(&str, &str)], lines: &[Line]) -> M
 }
 
 #[cfg(test)]
-mod tests {
+pub(super) mod tests {
     use super::*;
+
+    // The token-by-token reading the one-pass `dom::class_bits` replaced,
+    // kept as the reference its tests hold it to.
+    /// class/id tokens of the element holding the site's name.
+    const LOGO_TOKENS: &[&str] = &[
+        "logo",
+        "brand",
+        "branding",
+        "site-name",
+        "sitename",
+        "site-title",
+        "sitetitle",
+        "ten-trang",
+        "tentrang",
+    ];
+    /// class/id fragments of a page header, as [`token_marks`] reads them
+    /// (`HEADER_PARTS`); kept as its tests' reference.
+    const HEADER_TOKENS: &[&str] = &["header", "masthead", "banner", "logo", "brand", "slogan", "site-name", "sitename"];
+    /// Any class/id fragment this walk looks at: footer, header, logo, menu.
+    /// Every token test below needs one of them in the value.
+    pub(in crate::extract) const TOKEN_FRAGMENTS: &[&str] = &[
+        "foot",
+        "header",
+        "masthead",
+        "banner",
+        "logo",
+        "brand",
+        "slogan",
+        "site-name",
+        "sitename",
+        "site-title",
+        "sitetitle",
+        "ten-trang",
+        "tentrang",
+        "menu",
+        "nav",
+    ];
+    static TOKEN_FILTER: crate::extract::dom::Fragments = crate::extract::dom::Fragments::new(TOKEN_FRAGMENTS);
+    /// The fragments a token is searched for: `FOOTER_PART`, then
+    /// [`HEADER_TOKENS`], then the menu ones.
+    static TOKEN_PARTS: crate::extract::dom::Fragments = crate::extract::dom::Fragments::new(&[
+        "footer",
+        "header",
+        "masthead",
+        "banner",
+        "logo",
+        "brand",
+        "slogan",
+        "site-name",
+        "sitename",
+        "menu",
+        "navbar",
+    ]);
+    const FOOTER_PART: u32 = 1;
+    const HEADER_PARTS: u32 = 0b1_1111_1110;
+    const MENU_PARTS: u32 = 0b110_0000_0000;
+
+    /// What class/id tokens (lower case, space-separated) name, one search per
+    /// token: (footer, header, menu, logo). The reading `dom::class_bits` must
+    /// agree with, on the tokens `dom::class_id_into` gathers.
+    fn token_marks(toks: &str) -> (bool, bool, bool, bool) {
+        let (mut footer, mut header, mut nav, mut logo) = (false, false, false, false);
+        for t in toks.split(' ').filter(|t| !t.is_empty()) {
+            let parts = TOKEN_PARTS.found_mask(t.as_bytes());
+            footer |= parts & FOOTER_PART != 0 || (t.starts_with("foot") && !t.starts_with("football"));
+            header |= parts & HEADER_PARTS != 0;
+            nav |= parts & MENU_PARTS != 0 || t == "nav";
+            logo |= LOGO_TOKENS.contains(&t) || t.starts_with("logo");
+        }
+        (footer, header, nav, logo)
+    }
 
     fn run(html: &str) -> Masthead {
         run_with_metas(html, &[])
