@@ -12,9 +12,11 @@ use tokio::sync::watch;
 use crate::calendar::Calendar;
 use crate::config::Config;
 use crate::engine::Engine;
-use crate::findings::{self, ItemCharts, StoredDay, open_store_for_period, open_store_for_reading, period_summary, report_context};
+use crate::findings::{
+    self, ItemCharts, StoredDay, open_store_for_period, open_store_for_reading, period_summary, previous_day, report_context,
+};
 use crate::fixtures::{self, FixtureSet, write_fixture_config};
-use crate::model::{ResultRecord, Severity, Status, vn_now, vn_today};
+use crate::model::{ResultRecord, Severity, Status, vn_today};
 use crate::progress::Progress;
 use crate::registry::{Registry, Site};
 use crate::report::{self, Format, ReportContext, SiteResults};
@@ -171,15 +173,18 @@ pub fn check(config_path: &Path, args: CheckArgs) -> Result<Exit, Failure> {
     rt.block_on(async {
         let engine = Engine::new(settings).context("cannot start the check").map_err(fatal)?;
         let (_tx, rx) = shutdown_signal();
-        // Results stored from here on are this run's; seconds, as stored.
-        let started = vn_now().timestamp();
         let mut lines = match format {
             Format::Jsonl => Some(JsonlOut::open(args.out.as_deref()).map_err(fatal)?),
             _ => None,
         };
-        // Nothing of a site is kept past its check (issue 14): the exit code
-        // needs one flag, jsonl is written as each site finishes, and the
-        // other formats read the day back from the store at the end.
+        // Nothing of a site is kept in memory past its check (issue 14): the
+        // exit code needs one flag, jsonl is written as each site finishes,
+        // and the findings file (or jsonl's changes line) reads the results
+        // back from the spool at the end, in registry order.
+        let mut spool = report::Spool::create_in(&engine.config.state_dir)
+            .with_context(|| format!("cannot create a temporary file in {}", engine.config.state_dir.display()))
+            .map_err(fatal)?;
+        let previous = previous_day(&engine.store, as_of);
         let mut violations = false;
         let mut write_error: Option<anyhow::Error> = None;
         let total = chosen.as_ref().map_or(engine.registry.len(), Vec::len);
@@ -192,10 +197,15 @@ pub fn check(config_path: &Path, args: CheckArgs) -> Result<Exit, Failure> {
             .check_each(sites, as_of, rx, |o| {
                 violations |= exit_for(&o.results, fail_on) == Exit::Violations;
                 progress.site_done(o.results.iter().any(|r| r.status == Status::Fail));
-                if let (Some(out), None) = (lines.as_mut(), write_error.as_ref())
+                if write_error.is_some() {
+                    return;
+                }
+                if let Some(out) = lines.as_mut()
                     && let Err(e) = out.write_site(&o.results)
                 {
                     write_error = Some(e);
+                } else if let Err(e) = spool.add(&o.results) {
+                    write_error = Some(anyhow::Error::new(e).context("cannot keep the results in a temporary file in the state directory"));
                 }
             })
             .await
@@ -205,9 +215,17 @@ pub fn check(config_path: &Path, args: CheckArgs) -> Result<Exit, Failure> {
         if let Some(e) = write_error {
             return Err(fatal(e));
         }
-        let results = StoredDay::new(&engine.store, as_of, report_sites(&engine.registry, chosen.as_deref())).checked_since(started);
+        let results = spool.in_order(report_sites(&engine.registry, chosen.as_deref()));
         let charts = ItemCharts::for_formats(&[format]);
-        let ctx = report_context(&engine.config, &engine.registry, &engine.store, &engine.calendar, as_of, charts);
+        let ctx = report_context(
+            &engine.config,
+            &engine.registry,
+            &engine.store,
+            &engine.calendar,
+            as_of,
+            charts,
+            previous,
+        );
         match lines {
             Some(out) => out.finish(&results, &ctx).map_err(fatal)?,
             None => write_output(format, args.out.as_deref(), &results, &ctx).map_err(fatal)?,
@@ -217,8 +235,8 @@ pub fn check(config_path: &Path, args: CheckArgs) -> Result<Exit, Failure> {
 }
 
 /// The sites a findings file lists, in registry order: the chosen ones, or
-/// the whole registry. Results are read back from the store one site at a
-/// time in this order.
+/// the whole registry. Results are read back (from the spool of a `check`,
+/// from the store for `report`) one site at a time in this order.
 fn report_sites(registry: &Registry, chosen: Option<&[Site]>) -> Vec<String> {
     match chosen {
         Some(list) => {
@@ -304,7 +322,16 @@ pub fn report(config_path: &Path, args: ReportArgs) -> Result<Exit, Failure> {
     let read = open_store_for_reading(&config).map_err(|e| fatal(e.into()))?;
     let store = &read.store;
     let results = StoredDay::new(store, date, report_sites(&registry, chosen.as_deref()));
-    let ctx = report_context(&config, &registry, store, &calendar, date, ItemCharts::for_formats(&[format]));
+    let previous = previous_day(store, date);
+    let ctx = report_context(
+        &config,
+        &registry,
+        store,
+        &calendar,
+        date,
+        ItemCharts::for_formats(&[format]),
+        previous,
+    );
     write_output(format, args.out.as_deref(), &results, &ctx).map_err(fatal)?;
     Ok(Exit::Ok)
 }

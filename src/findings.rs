@@ -45,9 +45,29 @@ impl ItemCharts {
     }
 }
 
+/// The statuses of the last day before `date` with results, for what
+/// changed since. Site, rule and status only: a province's previous day in
+/// full would be a hundred megabytes of messages and evidence nobody shows.
+pub fn previous_day(store: &Store, date: NaiveDate) -> Option<PreviousDay> {
+    let d = store.previous_day_with_results(date).ok().flatten()?;
+    let mut prev = PreviousDay::new(Some(d));
+    let read = store.visit_statuses(d, d, |_, site, checked| {
+        for c in checked {
+            prev.add(site, c.rule, c.status);
+        }
+    });
+    match read {
+        Ok(()) => Some(prev),
+        Err(e) => {
+            tracing::warn!(error = %e, day = %d, "cannot read the previous day's results; the findings say nothing of changes");
+            None
+        }
+    }
+}
+
 /// Everything the findings renderers show besides the day's results: names,
-/// the previous day's statuses (for "what changed") and, for the HTML page,
-/// new items per day.
+/// the previous day's statuses (for "what changed", from [`previous_day`])
+/// and, for the HTML page, new items per day.
 pub fn report_context(
     config: &Config,
     registry: &Registry,
@@ -55,25 +75,8 @@ pub fn report_context(
     calendar: &Calendar,
     date: NaiveDate,
     charts: ItemCharts,
+    previous: Option<PreviousDay>,
 ) -> ReportContext {
-    let previous_date = store.previous_day_with_results(date).ok().flatten();
-    // Site, rule and status only: a province's previous day in full would be
-    // a hundred megabytes of messages and evidence nobody shows.
-    let previous = previous_date.and_then(|d| {
-        let mut prev = PreviousDay::new(Some(d));
-        let read = store.visit_statuses(d, d, |_, site, checked| {
-            for c in checked {
-                prev.add(site, c.rule, c.status);
-            }
-        });
-        match read {
-            Ok(()) => Some(prev),
-            Err(e) => {
-                tracing::warn!(error = %e, day = %d, "cannot read the previous day's results; the findings say nothing of changes");
-                None
-            }
-        }
-    });
     let days: Vec<NaiveDate> = (0..30)
         .rev()
         .filter_map(|back| date.checked_sub_days(chrono::Days::new(back)))
@@ -112,9 +115,6 @@ pub struct StoredDay<'a> {
     store: &'a Store,
     day: NaiveDate,
     sites: Vec<String>,
-    /// Only results checked at or after this time (unix seconds): a `check`
-    /// shows its own, not those of an earlier run the same day.
-    since: Option<i64>,
     /// Results handed out by the last walk: what the files written hold.
     walked: std::cell::Cell<usize>,
 }
@@ -125,14 +125,8 @@ impl<'a> StoredDay<'a> {
             store,
             day,
             sites: sites.into_iter().collect(),
-            since: None,
             walked: std::cell::Cell::new(0),
         }
-    }
-
-    pub fn checked_since(mut self, since: i64) -> StoredDay<'a> {
-        self.since = Some(since);
-        self
     }
 }
 
@@ -140,13 +134,10 @@ impl SiteResults for StoredDay<'_> {
     fn each_site(&self, each: &mut dyn FnMut(&[ResultRecord]) -> std::io::Result<()>) -> std::io::Result<()> {
         self.walked.set(0);
         for site in &self.sites {
-            let mut rs = self
+            let rs = self
                 .store
                 .site_results(self.day, site)
                 .map_err(|e| std::io::Error::other(format!("cannot read the results back from the database: {e}")))?;
-            if let Some(since) = self.since {
-                rs.retain(|r| r.checked_at.timestamp() >= since);
-            }
             if !rs.is_empty() {
                 self.walked.set(self.walked.get() + rs.len());
                 each(&rs)?;
@@ -182,7 +173,8 @@ pub fn write_findings(
         })
         .collect::<Result<Vec<Format>, _>>()?;
     let results = StoredDay::new(store, date, registry.ids().map(str::to_string));
-    let ctx = report_context(config, registry, store, calendar, date, ItemCharts::for_formats(&formats));
+    let previous = previous_day(store, date);
+    let ctx = report_context(config, registry, store, calendar, date, ItemCharts::for_formats(&formats), previous);
     let mut written = Vec::new();
     for format in formats {
         let path = dir.join(format!("findings-{date}.{}", format.extension()));
@@ -399,7 +391,15 @@ mod tests {
                 )
                 .expect("save");
         }
-        let ctx = report_context(&config, &registry, &store, &Calendar::builtin(), d2, ItemCharts::Left);
+        let ctx = report_context(
+            &config,
+            &registry,
+            &store,
+            &Calendar::builtin(),
+            d2,
+            ItemCharts::Left,
+            previous_day(&store, d2),
+        );
         let day = StoredDay::new(&store, d2, registry.ids().map(str::to_string));
         let mut out = Vec::new();
         report::renderer_for(Format::Jsonl).render(&day, &ctx, &mut out).expect("render");
@@ -415,14 +415,6 @@ mod tests {
         assert_eq!(changes["previous_date"], "2026-11-23");
         assert_eq!(changes["new_violations"], serde_json::json!([{"site": "so", "rule": contact}]));
         assert_eq!(changes["resolved"], serde_json::json!([{"site": "xa", "rule": contact}]));
-
-        // A check that started after the day's results were stored shows none of them.
-        let later = one("xa", reach, Status::Pass, d2, 10).checked_at.timestamp();
-        let mut out = Vec::new();
-        let since = StoredDay::new(&store, d2, registry.ids().map(str::to_string)).checked_since(later);
-        report::renderer_for(Format::Csv).render(&since, &ctx, &mut out).expect("render");
-        let csv = String::from_utf8(out).expect("utf-8");
-        assert_eq!(csv.lines().count(), 1, "only the header: {csv}");
 
         // The nightly files count the registered sites' results, written or not.
         let (files, count) = write_findings(&config, &registry, &Calendar::builtin(), &store, d2).expect("write");

@@ -204,7 +204,7 @@ async fn no_progress_output_when_stderr_is_not_a_terminal() {
 
 /// `check` keeps no site's results past its check (issue 14): jsonl is
 /// written site by site (to a file through a temp name), the other formats
-/// are read back from the store at the end, and either way a run's output
+/// are read back from the run's spool file at the end, and either way a run's output
 /// holds that run's results once each, whatever ran earlier that day.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn check_output_streamed_or_read_back_holds_the_runs_results_once() {

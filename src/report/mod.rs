@@ -12,6 +12,7 @@ pub mod html;
 pub mod jsonl;
 pub mod junit;
 pub mod period;
+mod spool;
 
 use std::collections::HashMap;
 use std::fmt;
@@ -23,6 +24,8 @@ use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 
 use crate::model::{Kind, ResultRecord, Status};
+
+pub use spool::{Spool, SpooledDay};
 
 /// A day's results, one site at a time, in the order the report lists the
 /// sites. Renderers walk it once per part of the file that needs it, and a
