@@ -51,30 +51,17 @@ impl Spool {
     /// The spooled results walked in the order of `sites` (the findings
     /// file's); a site not in the spool is skipped.
     pub fn in_order(self, sites: Vec<String>) -> SpooledDay {
-        SpooledDay {
-            spool: self,
-            sites,
-            walked: std::cell::Cell::new(0),
-        }
+        SpooledDay { spool: self, sites }
     }
 }
 
 pub struct SpooledDay {
     spool: Spool,
     sites: Vec<String>,
-    walked: std::cell::Cell<usize>,
-}
-
-impl SpooledDay {
-    /// Results handed out by the last walk: what the file written holds.
-    pub fn walked(&self) -> usize {
-        self.walked.get()
-    }
 }
 
 impl SiteResults for SpooledDay {
     fn each_site(&self, each: &mut dyn FnMut(&[ResultRecord]) -> io::Result<()>) -> io::Result<()> {
-        self.walked.set(0);
         let mut buf = Vec::new();
         for site in &self.sites {
             let Some(&(offset, len)) = self.spool.at.get(site.as_str()) else {
@@ -84,7 +71,6 @@ impl SiteResults for SpooledDay {
             self.spool.file.read_exact_at(&mut buf, offset)?;
             let rs: Vec<ResultRecord> = serde_json::from_slice(&buf)
                 .map_err(|e| io::Error::other(format!("cannot read this run's results back from its spool file: {e}")))?;
-            self.walked.set(self.walked.get() + rs.len());
             each(&rs)?;
         }
         Ok(())
@@ -143,7 +129,6 @@ mod tests {
         // Twice: the HTML file walks the day once for its overview, once for its sections.
         for _ in 0..2 {
             assert_eq!(walk(&day), vec![so.clone(), xa.clone()]);
-            assert_eq!(day.walked(), 3);
         }
     }
 
