@@ -213,7 +213,8 @@ impl Engine {
     /// as soon as its check is stored, in completion order. Nothing of a
     /// site is kept here once `each` returns, so a run's memory follows the
     /// sites in flight, not the size of the registry: whoever needs the
-    /// whole day reads it back from the store a site at a time (`findings::StoredDay`).
+    /// whole run keeps it on disk (`check`: `report::Spool`) or reads it back
+    /// from the store a site at a time (`findings::StoredDay`).
     ///
     /// A store error does not stop the other sites; the first one is
     /// returned once every site has run, as before.
