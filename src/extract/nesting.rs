@@ -55,20 +55,25 @@ fn classify(name: &[u8]) -> Class {
 /// Cut `html` where its element nesting first goes deeper than `max_depth`,
 /// in one linear scan. Returns None when the page is within bounds.
 pub fn cut_deep_nesting(html: &str, max_depth: usize) -> Option<&str> {
-    if opening_tags_at_most(html.as_bytes(), max_depth) {
-        return None;
-    }
-    scan(html, max_depth)
+    cut_counted(html, max_depth).0
 }
 
-/// Each level is opened by a '<' not followed by '/', so a page with no
-/// more of them than the bound cannot pass it. Most pages have far fewer,
-/// and counting them is a byte count, not a parse of every tag.
-fn opening_tags_at_most(b: &[u8], max: usize) -> bool {
-    // Counted in byte-wide lanes the compiler turns into vector compares
-    // and adds: a search stopping at every '<' (one every 60 bytes of a
-    // portal page) cost three times as much. Blocks of 4 KiB keep an early
-    // exit for huge pages.
+/// [`cut_deep_nesting`], also giving the number of tags that open in
+/// `html`, counted up to a little past `max_depth` only.
+pub(super) fn cut_counted(html: &str, max_depth: usize) -> (Option<&str>, usize) {
+    let opening = opening_tags(html.as_bytes(), max_depth);
+    if opening <= max_depth {
+        return (None, opening);
+    }
+    (scan(html, max_depth), opening)
+}
+
+/// How many '<' not followed by '/' `b` holds, counted until there are
+/// more than `max` (then some number above `max`). Each level is opened by
+/// one, so a page with no more of them than the bound cannot pass it. Most
+/// pages have far fewer, and counting them is a byte count, not a parse of
+/// every tag.
+fn opening_tags(b: &[u8], max: usize) -> usize {
     const LANES: usize = 32;
     const BLOCK: usize = 4096;
     let opens = |c: u8, d: u8| u8::from(c == b'<') & u8::from(d != b'/');
@@ -91,12 +96,11 @@ fn opening_tags_at_most(b: &[u8], max: usize) -> bool {
         n += lanes.iter().map(|&l| usize::from(l)).sum::<usize>();
         n += hr.iter().zip(tr).map(|(&c, &d)| usize::from(opens(c, d))).sum::<usize>();
         if n > max {
-            return false;
+            return n;
         }
     }
     // A last '<' has no '/' after it.
-    n += usize::from(b.last() == Some(&b'<'));
-    n <= max
+    n + usize::from(b.last() == Some(&b'<'))
 }
 
 fn scan(html: &str, max_depth: usize) -> Option<&str> {
@@ -238,8 +242,8 @@ mod tests {
                     }
                 }
                 let n = naive(&page);
-                assert!(opening_tags_at_most(&page, n), "{len} {marks:?}");
-                assert!(n == 0 || !opening_tags_at_most(&page, n - 1), "{len} {marks:?}");
+                assert_eq!(opening_tags(&page, n), n, "{len} {marks:?}");
+                assert!(n == 0 || opening_tags(&page, n - 1) > n - 1, "{len} {marks:?}");
             }
         }
     }
