@@ -170,8 +170,9 @@ pub(super) const CLS_LOGO: u8 = 32;
 /// portal class lists are long.
 pub(super) fn class_bits(el: &scraper::node::Element) -> u8 {
     let mut bits = 0;
-    for (k, v) in el.attrs() {
-        if k == "class" || k == "id" {
+    // Names compared as atoms (integers), not read out as strings.
+    for (k, v) in &el.attrs {
+        if k.local == html5ever::local_name!("class") || k.local == html5ever::local_name!("id") {
             bits |= value_bits(v.as_bytes());
         }
     }

@@ -2,6 +2,8 @@
 //! visible text, links with their positions, and the machine-readable
 //! metadata.
 
+use html5ever::local_name;
+
 use super::dom::{self, NodeRef};
 use super::text;
 
@@ -150,11 +152,12 @@ fn tag_of(name: &str) -> Tag {
     }
 }
 
-/// Attribute lookup by string compare: `Element::attr` interns its argument
-/// as an atom on every call, which costs more than scanning the few attributes.
+/// Attribute lookup by local name, whatever the namespace: `Element::attr`
+/// interns its argument as an atom on every call, and comparing the names as
+/// strings reads each name's atom out first; atoms compare as integers.
 #[inline]
-fn attr<'a>(el: &'a scraper::node::Element, name: &str) -> Option<&'a str> {
-    el.attrs().find(|(k, _)| *k == name).map(|(_, v)| v)
+fn attr<'a>(el: &'a scraper::node::Element, name: &html5ever::LocalName) -> Option<&'a str> {
+    el.attrs.iter().find(|(k, _)| k.local == *name).map(|(_, v)| &**v)
 }
 
 const F_FOOTER: u8 = 1;
@@ -343,35 +346,39 @@ pub(crate) fn walk_with<'a>(html: &'a scraper::Html, reader: &mut impl Reader) -
                         skip = true;
                     }
                     Tag::Meta => {
-                        let key = attr(el, "property").or_else(|| attr(el, "itemprop")).or_else(|| attr(el, "name"));
-                        if let (Some(k), Some(c)) = (key, attr(el, "content"))
+                        let key = attr(el, &local_name!("property"))
+                            .or_else(|| attr(el, &local_name!("itemprop")))
+                            .or_else(|| attr(el, &local_name!("name")));
+                        if let (Some(k), Some(c)) = (key, attr(el, &local_name!("content")))
                             && w.metas.len() < 200
                         {
                             w.metas.push((k, c));
                         }
                     }
                     Tag::Script => {
-                        if attr(el, "type").is_some_and(|t| t.eq_ignore_ascii_case("application/ld+json")) && w.json_ld.len() < 20 {
+                        if attr(el, &local_name!("type")).is_some_and(|t| t.eq_ignore_ascii_case("application/ld+json"))
+                            && w.json_ld.len() < 20
+                        {
                             w.json_ld.push(node_text(n));
                         }
                         skip = true;
                     }
                     Tag::LinkEl => {
-                        let rel = attr(el, "rel").unwrap_or("");
-                        let ty = attr(el, "type").unwrap_or("").as_bytes();
+                        let rel = attr(el, &local_name!("rel")).unwrap_or("");
+                        let ty = attr(el, &local_name!("type")).unwrap_or("").as_bytes();
                         if rel.split_whitespace().any(|r| r.eq_ignore_ascii_case("alternate"))
                             && (contains_ci(ty, b"rss") || contains_ci(ty, b"atom"))
-                            && let Some(h) = attr(el, "href")
+                            && let Some(h) = attr(el, &local_name!("href"))
                             && w.feeds.len() < 50
                         {
                             w.feeds.push(h.trim());
                         }
                     }
                     Tag::Base if w.base_href.is_none() => {
-                        w.base_href = attr(el, "href").map(str::trim);
+                        w.base_href = attr(el, &local_name!("href")).map(str::trim);
                     }
                     Tag::Time => {
-                        if let Some(d) = attr(el, "datetime")
+                        if let Some(d) = attr(el, &local_name!("datetime"))
                             && w.times.len() < 200
                         {
                             w.times.push((d, b.line_index()));
@@ -395,7 +402,7 @@ pub(crate) fn walk_with<'a>(html: &'a scraper::Html, reader: &mut impl Reader) -
                     Tag::Img => {
                         if let Some(l) = open_link.as_mut()
                             && l.alt.is_empty()
-                            && let Some(alt) = attr(el, "alt")
+                            && let Some(alt) = attr(el, &local_name!("alt"))
                         {
                             l.alt = alt;
                         }
@@ -403,13 +410,13 @@ pub(crate) fn walk_with<'a>(html: &'a scraper::Html, reader: &mut impl Reader) -
                     Tag::A => {
                         if open_link.is_none()
                             && w.links.len() < MAX_LINKS
-                            && let Some(h) = attr(el, "href")
+                            && let Some(h) = attr(el, &local_name!("href"))
                         {
                             b.space();
                             let (f, nav, _, _) = cnt.flags();
                             open_link = Some(WalkLink {
                                 href: h.trim(),
-                                title: attr(el, "title").unwrap_or(""),
+                                title: attr(el, &local_name!("title")).unwrap_or(""),
                                 line_start: b.line_index(),
                                 pos_start: b.cur_len(),
                                 in_nav: nav,
