@@ -82,72 +82,56 @@ enum Tag {
 }
 
 #[inline]
-fn tag_of(name: &str) -> Tag {
+fn tag_of(name: &html5ever::LocalName) -> Tag {
     use Tag::*;
-    match name.len() {
-        1 => match name {
-            "a" => A,
-            "p" => P,
-            _ => Other,
-        },
-        2 => match name {
-            // A cell is its own line: "label | value" cells read like "label" / "value" lines.
-            "li" | "tr" | "br" | "ol" | "dd" | "dl" | "dt" | "hr" | "td" | "th" => Block,
-            "ul" => Container,
-            "h1" => H1,
-            "h2" | "h3" | "h4" | "h5" | "h6" => Heading,
-            _ => Other,
-        },
-        3 => match name {
-            "div" => Container,
-            "nav" => Nav,
-            "pre" => Block,
-            "img" => Img,
-            "svg" | "map" => Skip,
-            _ => Other,
-        },
-        4 => match name {
-            "span" => Span,
-            "body" | "html" | "main" | "form" => Block,
-            "head" => Head,
-            "meta" => Meta,
-            "link" => LinkEl,
-            "base" => Base,
-            "time" => Time,
-            _ => Other,
-        },
-        5 => match name {
-            "table" => Table,
-            "aside" => Container,
-            "tbody" | "thead" | "tfoot" => Block,
-            "title" => Title,
-            "style" | "video" | "audio" => Skip,
-            "input" | "label" => Spaced,
-            _ => Other,
-        },
-        6 => match name {
-            "footer" => Footer,
-            "header" => Container,
-            "figure" | "center" | "legend" | "dialog" => Block,
-            "script" => Script,
-            "iframe" | "object" | "select" | "canvas" => Skip,
-            "button" => Spaced,
-            _ => Other,
-        },
-        7 => match name {
-            "section" => Container,
-            "article" | "address" | "caption" | "details" | "summary" => Block,
-            _ => Other,
-        },
-        8 => match name {
-            "fieldset" => Block,
-            "noscript" | "template" | "textarea" => Skip,
-            _ => Other,
-        },
-        10 => match name {
-            "blockquote" | "figcaption" => Block,
-            _ => Other,
-        },
+    // Atoms compare as integers; matching the name as a string read it out
+    // of its atom first.
+    match *name {
+        local_name!("a") => A,
+        local_name!("p") => P,
+        // A cell is its own line: "label | value" cells read like "label" / "value" lines.
+        local_name!("li")
+        | local_name!("tr")
+        | local_name!("br")
+        | local_name!("ol")
+        | local_name!("dd")
+        | local_name!("dl")
+        | local_name!("dt")
+        | local_name!("hr")
+        | local_name!("td")
+        | local_name!("th") => Block,
+        local_name!("ul") => Container,
+        local_name!("h1") => H1,
+        local_name!("h2") | local_name!("h3") | local_name!("h4") | local_name!("h5") | local_name!("h6") => Heading,
+        local_name!("div") => Container,
+        local_name!("nav") => Nav,
+        local_name!("pre") => Block,
+        local_name!("img") => Img,
+        local_name!("svg") | local_name!("map") => Skip,
+        local_name!("span") => Span,
+        local_name!("body") | local_name!("html") | local_name!("main") | local_name!("form") => Block,
+        local_name!("head") => Head,
+        local_name!("meta") => Meta,
+        local_name!("link") => LinkEl,
+        local_name!("base") => Base,
+        local_name!("time") => Time,
+        local_name!("table") => Table,
+        local_name!("aside") => Container,
+        local_name!("tbody") | local_name!("thead") | local_name!("tfoot") => Block,
+        local_name!("title") => Title,
+        local_name!("style") | local_name!("video") | local_name!("audio") => Skip,
+        local_name!("input") | local_name!("label") => Spaced,
+        local_name!("footer") => Footer,
+        local_name!("header") => Container,
+        local_name!("figure") | local_name!("center") | local_name!("legend") | local_name!("dialog") => Block,
+        local_name!("script") => Script,
+        local_name!("iframe") | local_name!("object") | local_name!("select") | local_name!("canvas") => Skip,
+        local_name!("button") => Spaced,
+        local_name!("section") => Container,
+        local_name!("article") | local_name!("address") | local_name!("caption") | local_name!("details") | local_name!("summary") => Block,
+        local_name!("fieldset") => Block,
+        local_name!("noscript") | local_name!("template") | local_name!("textarea") => Skip,
+        local_name!("blockquote") | local_name!("figcaption") => Block,
         _ => Other,
     }
 }
@@ -327,7 +311,7 @@ pub(crate) fn walk_with<'a>(html: &'a scraper::Html, reader: &mut impl Reader) -
                 }
             }
             Node::Element(el) if line_on => {
-                let tag = tag_of(el.name());
+                let tag = tag_of(&el.name.local);
                 let block = matches!(
                     tag,
                     Tag::Block | Tag::Container | Tag::Footer | Tag::Nav | Tag::H1 | Tag::Heading | Tag::P | Tag::Table
