@@ -32,20 +32,24 @@ fn plain_href(h: &str) -> Option<bool> {
         return None;
     }
     let mut colon = false;
-    for (i, &c) in b.iter().enumerate() {
-        match HREF_BYTE[usize::from(c)] {
-            ORDINARY => {}
-            CHECKED => {
-                let next = b.get(i + 1).copied();
-                match c {
-                    b'.' if next == Some(b'/') => return None,
-                    b'%' if next == Some(b'2') && b.get(i + 2).is_some_and(|&e| e | 0x20 == b'e') => return None,
-                    b':' => colon = true,
-                    _ => {}
-                }
-            }
-            _ => return None,
+    let mut from = 0;
+    while let Some(i) = b
+        .get(from..)
+        .and_then(|r| r.iter().position(|&c| HREF_BYTE[usize::from(c)] != ORDINARY))
+        .map(|p| from + p)
+    {
+        let c = b.get(i).copied().unwrap_or(0);
+        if HREF_BYTE[usize::from(c)] != CHECKED {
+            return None;
         }
+        let next = b.get(i + 1).copied();
+        match c {
+            b'.' if next == Some(b'/') => return None,
+            b'%' if next == Some(b'2') && b.get(i + 2).is_some_and(|&e| e | 0x20 == b'e') => return None,
+            b':' => colon = true,
+            _ => {}
+        }
+        from = i + 1;
     }
     let dot_end = h.ends_with("/.") || h.ends_with("/..") || h == "." || h == "..";
     (!dot_end).then_some(colon)
