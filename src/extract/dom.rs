@@ -219,10 +219,14 @@ pub(super) fn value_bits(v: &[u8]) -> u8 {
     // Words are compared only where the first two bytes of one stand (a
     // table lookup per byte): most bytes of a class list start none, and
     // a compare at every letter that may start one was most of the cost.
-    for (i, (&b, &second)) in v.iter().zip(v.get(1..).unwrap_or_default()).enumerate() {
-        if WORD_STARTS[usize::from(b & 31)] & (1 << (second & 31)) == 0 {
-            continue;
-        }
+    let starts_word = |w: &[u8]| match *w {
+        [a, b] => WORD_STARTS[usize::from(a & 31)] & (1 << (b & 31)) != 0,
+        _ => false,
+    };
+    let mut from = 0;
+    while let Some(i) = v.get(from..).and_then(|r| r.windows(2).position(starts_word)).map(|p| from + p) {
+        from = i + 1;
+        let b = v.get(i).copied().unwrap_or(0);
         // Where a token starts for the masthead (after whitespace) and for
         // the line walk (after whitespace or '_').
         let before = i.checked_sub(1).and_then(|p| v.get(p)).copied();
