@@ -248,11 +248,7 @@ pub(super) fn value_bits(v: &[u8]) -> u8 {
                     }
                 }
             }
-            b'h' => {
-                if starts_ci(rest, b"header") {
-                    m |= CLS_HEADER;
-                }
-            }
+            b'h' if starts_ci(rest, b"header") => m |= CLS_HEADER,
             b'm' => {
                 if starts_ci(rest, b"masthead") {
                     m |= CLS_HEADER;
@@ -269,12 +265,10 @@ pub(super) fn value_bits(v: &[u8]) -> u8 {
                     m |= CLS_LOGO;
                 }
             }
-            b'l' => {
-                if starts_ci(rest, b"logo") {
-                    m |= CLS_HEADER;
-                    if at_ws {
-                        m |= CLS_LOGO;
-                    }
+            b'l' if starts_ci(rest, b"logo") => {
+                m |= CLS_HEADER;
+                if at_ws {
+                    m |= CLS_LOGO;
                 }
             }
             b's' => {
@@ -302,11 +296,7 @@ pub(super) fn value_bits(v: &[u8]) -> u8 {
                     }
                 }
             }
-            b't' => {
-                if at_ws && (whole_token(rest, b"ten-trang") || whole_token(rest, b"tentrang")) {
-                    m |= CLS_LOGO;
-                }
-            }
+            b't' if at_ws && (whole_token(rest, b"ten-trang") || whole_token(rest, b"tentrang")) => m |= CLS_LOGO,
             _ => {}
         }
     }
