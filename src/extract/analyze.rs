@@ -8,6 +8,7 @@ use super::urls::{resolve, resolve_fast};
 use super::walk::walk_with;
 use super::{article_end, comments, masthead, renewal};
 use super::{attribution, disclosures, documents, nesting, text};
+use html5ever::tendril::TendrilSink;
 
 /// Full analysis of one decoded HTML page. `url` is the page's final URL,
 /// used to resolve relative links. Never panics.
@@ -18,15 +19,29 @@ pub fn analyze_html(url: &url::Url, html: &str) -> PageFacts {
 /// [`analyze_html`], also telling where the page was cut because its
 /// elements nest deeper than [`nesting::MAX_NESTING`] (None: not cut).
 pub fn analyze_html_bounded(url: &url::Url, html: &str) -> (PageFacts, Option<usize>) {
-    let kept = nesting::cut_deep_nesting(html, nesting::MAX_NESTING);
-    (analyze_parsed(url, kept.unwrap_or(html)), kept.map(str::len))
+    let (kept, opening_tags) = nesting::cut_counted(html, nesting::MAX_NESTING);
+    let doc = parse(kept.unwrap_or(html), opening_tags);
+    (analyze_parsed(url, &doc), kept.map(str::len))
 }
 
-fn analyze_parsed(url: &url::Url, html: &str) -> PageFacts {
-    let doc = scraper::Html::parse_document(html);
+/// `scraper::Html::parse_document`, into a tree sized for the page.
+fn parse(html: &str, opening_tags: usize) -> scraper::Html {
+    // Real pages make 2.0–2.6 nodes per opening tag (elements, the text
+    // between them, implied ones): the tree's one vector of nodes is
+    // allocated once instead of doubling a dozen times, each doubling a
+    // copy of every node so far whenever another allocation sits after it
+    // (the page's text does). Capped, as '<' in text makes no node.
+    const MAX_RESERVED: usize = 1 << 14;
+    let nodes = opening_tags.saturating_mul(5) / 2 + 8;
+    let mut doc = scraper::Html::new_document();
+    doc.tree = ego_tree::Tree::with_capacity(scraper::Node::Document, nodes.min(MAX_RESERVED));
+    html5ever::driver::parse_document(scraper::HtmlTreeSink::new(doc), Default::default()).one(html)
+}
+
+fn analyze_parsed(url: &url::Url, doc: &scraper::Html) -> PageFacts {
     // The masthead reads the page in the same walk as the lines.
     let mut top = masthead::State::default();
-    let mut w = walk_with(&doc, &mut top);
+    let mut w = walk_with(doc, &mut top);
     let base = w.base_href.and_then(|h| url.join(h).ok()).unwrap_or_else(|| url.clone());
 
     let mut facts = PageFacts {
@@ -97,14 +112,14 @@ fn analyze_parsed(url: &url::Url, html: &str) -> PageFacts {
     let (published, is_article) = article_date(&w, title, facts.attribution.is_some());
     facts.published = published;
     facts.is_article = is_article;
-    facts.documents = documents::extract(&doc, &w, &resolved, &base);
+    facts.documents = documents::extract(doc, &w, &resolved, &base);
     facts.machine_source = attribution::machine_source(&w.json_ld, w.title.as_deref());
     // What the Decree 147/2024 rules read (facts.rs).
     facts.masthead = masthead::finish(top, &w.metas, &w.lines);
     facts.article_end = article_end::extract(&w, &resolved, title.or(w.h1_line));
     // Comments matter under reproduced articles only.
     if facts.is_article {
-        facts.comments = comments::extract(&doc, &w.lines);
+        facts.comments = comments::extract(doc, &w.lines);
     }
     facts.license_renewal = renewal::find(&w.lines);
     facts.links = kept

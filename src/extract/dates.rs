@@ -29,9 +29,6 @@ pub struct FoundDate {
 const MIN_YEAR: i32 = 1995;
 const MAX_YEAR: i32 = 2100;
 
-static NUMERIC: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"([0-9]{1,4})[ \t\r\n]*([/.\-–])[ \t\r\n]*([0-9]{1,2})[ \t\r\n]*([/.\-–])[ \t\r\n]*([0-9]{1,4})").expect("static regex")
-});
 static LONG: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(r"ngay[ \t\r\n]*([0-9]{1,2})[ \t\r\n]*thang[ \t\r\n]*([0-9]{1,2})[ \t\r\n]*,?[ \t\r\n]*nam[ \t\r\n]*([0-9]{4})")
         .expect("static regex")
@@ -115,17 +112,100 @@ fn time_from(c: &regex::Captures<'_>) -> Option<NaiveTime> {
 /// code ("28/2004/QH11", "3107/2016/QĐ-UBND").
 fn bad_neighbour(folded: &str, start: usize, end: usize) -> bool {
     let before = folded[..start].chars().next_back();
-    let after: Vec<char> = folded[end..].chars().take(2).collect();
+    let mut after = folded[end..].chars();
     if matches!(before, Some(c) if c.is_ascii_alphanumeric() || c == '/' ) {
         return true;
     }
     // "12.3.2022.5" or "12/3/2022/QĐ": a code, not a date.
-    match after.first() {
+    match after.next() {
         Some(c) if c.is_ascii_alphanumeric() => true,
         Some('/') => true,
-        Some('.') | Some('-') => matches!(after.get(1), Some(c) if c.is_ascii_alphanumeric()),
+        Some('.') | Some('-') => matches!(after.next(), Some(c) if c.is_ascii_alphanumeric()),
         _ => false,
     }
+}
+
+/// Three numbers joined by two separators ("23/11/2026", "2026-11-23",
+/// "17 - 05 - 2024"): byte ranges in the folded text.
+struct Numeric<'f> {
+    start: usize,
+    end: usize,
+    first: &'f str,
+    sep1: &'f str,
+    /// Where the middle number starts: a search resumes there.
+    middle_start: usize,
+    middle: &'f str,
+    sep2: &'f str,
+    last: &'f str,
+}
+
+/// Separators between the numbers of a date, the en dash included.
+const SEPARATORS: [&str; 4] = ["/", ".", "-", "–"];
+
+fn is_blank(b: u8) -> bool {
+    matches!(b, b' ' | b'\t' | b'\r' | b'\n')
+}
+
+/// End of the run of bytes matching `class` that starts at `from`.
+fn run_end(b: &[u8], from: usize, class: impl Fn(u8) -> bool) -> usize {
+    from + b.get(from..).map_or(0, |r| r.iter().take_while(|&&c| class(c)).count())
+}
+
+/// The first "number separator number separator number" at or after `pos`
+/// of folded text `f` (a number of 1–4 digits, 1–2 in the middle, the
+/// last cut after 4; blanks around the separators), as the regex
+/// `([0-9]{1,4})\s*([/.\-–])\s*([0-9]{1,2})\s*([/.\-–])\s*([0-9]{1,4})`
+/// finds it (`\s`: ASCII space, tab, CR, LF). By hand: a regex search with
+/// its groups cost more than the rest of a listing's date reading.
+fn numeric_at(f: &str, pos: usize) -> Option<Numeric<'_>> {
+    let b = f.as_bytes();
+    let mut from = pos;
+    loop {
+        let run = from + b.get(from..)?.iter().position(u8::is_ascii_digit)?;
+        let end = run_end(b, run, |c| c.is_ascii_digit());
+        // A first number has four digits at most: in a longer run only its
+        // last four can start a match, and nothing later in the run can.
+        if let Some(m) = numeric_from(f, run.max(end.saturating_sub(4)), end) {
+            return Some(m);
+        }
+        from = end;
+    }
+}
+
+/// [`numeric_at`] for the first number at `start..end`, a whole run of digits.
+fn numeric_from(f: &str, start: usize, end: usize) -> Option<Numeric<'_>> {
+    let b = f.as_bytes();
+    let separator = |at: usize| {
+        let rest = f.get(at..)?;
+        SEPARATORS
+            .into_iter()
+            .find(|s| rest.starts_with(s))
+            .and_then(|s| rest.get(..s.len()))
+    };
+    let sep1_at = run_end(b, end, is_blank);
+    let sep1 = separator(sep1_at)?;
+    let middle_start = run_end(b, sep1_at + sep1.len(), is_blank);
+    let middle_end = run_end(b, middle_start, |c| c.is_ascii_digit());
+    if !(1..=2).contains(&(middle_end - middle_start)) {
+        return None;
+    }
+    let sep2_at = run_end(b, middle_end, is_blank);
+    let sep2 = separator(sep2_at)?;
+    let last_start = run_end(b, sep2_at + sep2.len(), is_blank);
+    let last_end = run_end(b, last_start, |c| c.is_ascii_digit()).min(last_start + 4);
+    if last_end == last_start {
+        return None;
+    }
+    Some(Numeric {
+        start,
+        end: last_end,
+        first: f.get(start..end)?,
+        sep1,
+        middle_start,
+        middle: f.get(middle_start..middle_end)?,
+        sep2,
+        last: f.get(last_start..last_end)?,
+    })
 }
 
 /// Every date in `text` with its nearby time and whether it is labelled.
@@ -187,31 +267,27 @@ fn date_spans(f: &str) -> Vec<(usize, usize, NaiveDate)> {
     let mut raw: Vec<(usize, usize, Option<NaiveDate>)> = Vec::new();
     let mut pos = 0;
     while pos < f.len() {
-        let Some(c) = NUMERIC.captures_at(f, pos) else {
+        let Some(m) = numeric_at(f, pos) else {
             break;
         };
-        let (Some(all), Some(a), Some(s1), Some(b), Some(s2), Some(y)) = (c.get(0), c.get(1), c.get(2), c.get(3), c.get(4), c.get(5))
-        else {
-            break;
-        };
-        if s1.as_str() != s2.as_str() || bad_neighbour(f, all.start(), all.end()) {
+        if m.sep1 != m.sep2 || bad_neighbour(f, m.start, m.end) {
             // Retry from the second number: "Thứ 4 - 23/11/2026".
-            pos = b.start();
+            pos = m.middle_start;
             continue;
         }
-        let (av, bv, yv) = (a.as_str(), b.as_str(), y.as_str());
-        let date = if av.len() == 4 && yv.len() <= 2 && s1.as_str() == "-" {
+        let (av, bv, yv) = (m.first, m.middle, m.last);
+        let date = if av.len() == 4 && yv.len() <= 2 && m.sep1 == "-" {
             make_date(av.parse().unwrap_or(0), bv.parse().unwrap_or(0), yv.parse().unwrap_or(0))
         } else if av.len() <= 2 && yv.len() == 4 {
             make_date(yv.parse().unwrap_or(0), bv.parse().unwrap_or(0), av.parse().unwrap_or(0))
         } else if av.len() > 2 {
-            pos = b.start();
+            pos = m.middle_start;
             continue;
         } else {
             None
         };
-        raw.push((all.start(), all.end(), date));
-        pos = all.end();
+        raw.push((m.start, m.end, date));
+        pos = m.end;
     }
     let is_range_gap = |g: &str| {
         let t = g.trim();
@@ -375,6 +451,44 @@ mod tests {
         assert_eq!(p("04/07/2023 - 16:45"), Some(dt(2023, 7, 4, 16, 45)));
     }
 
+    /// The forms RULES.md lists, with and without leading zeros.
+    #[test]
+    fn forms_real_sites_write() {
+        for (text, want) in [
+            ("01/12/2026", dt(2026, 12, 1, 0, 0)),
+            ("1/12/2026", dt(2026, 12, 1, 0, 0)),
+            ("01/2/2026", dt(2026, 2, 1, 0, 0)),
+            ("01-12-2026", dt(2026, 12, 1, 0, 0)),
+            ("1-2-2026", dt(2026, 2, 1, 0, 0)),
+            ("01.12.2026", dt(2026, 12, 1, 0, 0)),
+            ("2026-12-01", dt(2026, 12, 1, 0, 0)),
+            ("01 / 12 / 2026", dt(2026, 12, 1, 0, 0)),
+            ("01–12–2026", dt(2026, 12, 1, 0, 0)),
+            ("ngày 1 tháng 12 năm 2026", dt(2026, 12, 1, 0, 0)),
+            ("ngày 01 tháng 02 năm 2026", dt(2026, 2, 1, 0, 0)),
+            ("Thứ hai, 01/12/2026 08:30", dt(2026, 12, 1, 8, 30)),
+            ("Thứ Hai, 1/12/2026 8:30", dt(2026, 12, 1, 8, 30)),
+            ("01/12/2026 - 08:30", dt(2026, 12, 1, 8, 30)),
+            ("08:30 01/12/2026", dt(2026, 12, 1, 8, 30)),
+            ("(01/12/2026 14:05)", dt(2026, 12, 1, 14, 5)),
+            ("Cập nhật 01/12/2026 lúc 8h30", dt(2026, 12, 1, 8, 30)),
+        ] {
+            assert_eq!(p(text), Some(want), "{text}");
+            assert_eq!(first_date_time(text), Some(want), "{text}");
+        }
+        for text in [
+            "01/12",
+            "1/12/26/7",
+            "12/2026",
+            "01/13/2026",
+            "0/12/2026",
+            "01/12/20265",
+            "01/12-2026",
+        ] {
+            assert_eq!(p(text), None, "{text}");
+        }
+    }
+
     #[test]
     fn weekday_and_time_forms() {
         assert_eq!(p("Thứ Hai, 23/11/2026 - 15:30"), Some(dt(2026, 11, 23, 15, 30)));
@@ -504,6 +618,68 @@ mod tests {
                         assert_eq!(first_date_time(&text), want, "{text:?}");
                     }
                 }
+            }
+        }
+    }
+
+    /// The regex the hand-written `numeric_at` replaced, kept as its reference.
+    static NUMERIC: LazyLock<Regex> = LazyLock::new(|| {
+        Regex::new(r"([0-9]{1,4})[ \t\r\n]*([/.\-–])[ \t\r\n]*([0-9]{1,2})[ \t\r\n]*([/.\-–])[ \t\r\n]*([0-9]{1,4})").expect("static regex")
+    });
+
+    /// `numeric_at` finds what the regex's `captures_at` finds, group by
+    /// group, from every start, on pieces real pages put around numbers.
+    #[test]
+    fn numeric_scanner_equals_the_regex() {
+        let parts = ["1", "23", "2026", "12345", "/", ".", "-", "–", " ", "\t\n", "a", "x/", "999", "đ"];
+        let mut texts: Vec<String> = Vec::new();
+        for a in parts {
+            for b in parts {
+                for c in parts {
+                    for d in ["", "/", "1", " 2026"] {
+                        texts.push(format!("{a}{b}{c}{d}"));
+                        texts.push(format!("{a}/{b}/{c}{d}"));
+                        texts.push(format!("{a}{b}-{c}-{d}"));
+                    }
+                }
+            }
+        }
+        for t in [
+            "23/11/2026",
+            "1/2/2020 - 3/4/2021",
+            "27/7/1947 - 27/7/2022",
+            "Đăng ngày 17 - 05 - 2024 / Lượt xem: 400",
+            "2026-11-23T08:30",
+            "12.3.2022.5",
+            "28/2004/QH11",
+            "123456/12/20261",
+            "1 . 2 . 3",
+            "23 –11– 2026",
+            "01/12/2026 08:30",
+        ] {
+            texts.push(t.to_string());
+        }
+        for t in &texts {
+            for pos in (0..=t.len()).filter(|&p| t.is_char_boundary(p)) {
+                let want = NUMERIC.captures_at(t, pos).map(|c| {
+                    let g = |k: usize| c.get(k).map(|m| (m.start(), m.end()));
+                    (g(0), g(1), g(2), g(3), g(4), g(5))
+                });
+                let got = numeric_at(t, pos).map(|m| {
+                    let at = |s: &str| {
+                        let start = s.as_ptr() as usize - t.as_ptr() as usize;
+                        Some((start, start + s.len()))
+                    };
+                    (
+                        Some((m.start, m.end)),
+                        at(m.first),
+                        at(m.sep1),
+                        at(m.middle),
+                        at(m.sep2),
+                        at(m.last),
+                    )
+                });
+                assert_eq!(got, want, "{t:?} from {pos}");
             }
         }
     }

@@ -150,7 +150,7 @@ fn label_hits(line: &Line) -> Vec<LabelHit> {
         return Vec::new();
     }
     // In a link-only line only phone/e-mail segments matter.
-    if !line.has_plain && !text.contains('@') && text.bytes().filter(u8::is_ascii_digit).count() < 8 {
+    if !line.has_plain && !text.contains('@') && super::contacts::ascii_digits(text) < 8 {
         return Vec::new();
     }
     let folded = Folded::new(text);

@@ -165,27 +165,73 @@ pub(super) const CLS_NAV: u8 = 16;
 pub(super) const CLS_LOGO: u8 = 32;
 
 /// What the class and id of an element name (the `CLS_` bits). Each value
-/// is read once, byte by byte, comparing words only at the bytes that can
-/// start one, for both walks: every element with a class is asked, and
+/// is read once, comparing words only where the first two bytes of one
+/// stand, for both walks: every element with a class is asked, and
 /// portal class lists are long.
 pub(super) fn class_bits(el: &scraper::node::Element) -> u8 {
     let mut bits = 0;
-    for (k, v) in el.attrs() {
-        if k == "class" || k == "id" {
+    // Names compared as atoms (integers), not read out as strings.
+    for (k, v) in &el.attrs {
+        if k.local == html5ever::local_name!("class") || k.local == html5ever::local_name!("id") {
             bits |= value_bits(v.as_bytes());
         }
     }
     bits
 }
 
+/// The words [`value_bits`] looks for; only their first two bytes matter here.
+const CLASS_WORDS: &[&str] = &[
+    "footer",
+    "foot",
+    "header",
+    "masthead",
+    "menu",
+    "banner",
+    "brand",
+    "logo",
+    "slogan",
+    "site-name",
+    "sitename",
+    "site-title",
+    "sitetitle",
+    "navbar",
+    "nav",
+    "ten-trang",
+    "tentrang",
+];
+
+/// Bit `b & 31` of `WORD_STARTS[a & 31]` is set when a word of
+/// [`CLASS_WORDS`] starts with the bytes `a`, `b` (either case: case is bit
+/// 5). Other bytes may share an entry; the word compare decides.
+static WORD_STARTS: [u32; 32] = {
+    let mut t = [0u32; 32];
+    let mut k = 0;
+    while k < CLASS_WORDS.len() {
+        let w = CLASS_WORDS[k].as_bytes();
+        t[(w[0] & 31) as usize] |= 1 << (w[1] & 31);
+        k += 1;
+    }
+    t
+};
+
 pub(super) fn value_bits(v: &[u8]) -> u8 {
     let mut m = 0u8;
-    // Where a token starts for the masthead (after whitespace) and for the
-    // line walk (after whitespace or '_').
-    let (mut ws_start, mut sep_start) = (true, true);
-    for (i, &b) in v.iter().enumerate() {
-        let at_ws = std::mem::replace(&mut ws_start, false);
-        let at_sep = std::mem::replace(&mut sep_start, false);
+    // Words are compared only where the first two bytes of one stand (a
+    // table lookup per byte): most bytes of a class list start none, and
+    // a compare at every letter that may start one was most of the cost.
+    let starts_word = |w: &[u8]| match *w {
+        [a, b] => WORD_STARTS[usize::from(a & 31)] & (1 << (b & 31)) != 0,
+        _ => false,
+    };
+    let mut from = 0;
+    while let Some(i) = v.get(from..).and_then(|r| r.windows(2).position(starts_word)).map(|p| from + p) {
+        from = i + 1;
+        let b = v.get(i).copied().unwrap_or(0);
+        // Where a token starts for the masthead (after whitespace) and for
+        // the line walk (after whitespace or '_').
+        let before = i.checked_sub(1).and_then(|p| v.get(p)).copied();
+        let at_ws = before.is_none_or(|c| c.is_ascii_whitespace());
+        let at_sep = at_ws || before == Some(b'_');
         let rest = v.get(i..).unwrap_or_default();
         // Only an ASCII letter's case differs in bit 5: no other byte maps
         // onto these arms.
@@ -202,11 +248,7 @@ pub(super) fn value_bits(v: &[u8]) -> u8 {
                     }
                 }
             }
-            b'h' => {
-                if starts_ci(rest, b"header") {
-                    m |= CLS_HEADER;
-                }
-            }
+            b'h' if starts_ci(rest, b"header") => m |= CLS_HEADER,
             b'm' => {
                 if starts_ci(rest, b"masthead") {
                     m |= CLS_HEADER;
@@ -223,12 +265,10 @@ pub(super) fn value_bits(v: &[u8]) -> u8 {
                     m |= CLS_LOGO;
                 }
             }
-            b'l' => {
-                if starts_ci(rest, b"logo") {
-                    m |= CLS_HEADER;
-                    if at_ws {
-                        m |= CLS_LOGO;
-                    }
+            b'l' if starts_ci(rest, b"logo") => {
+                m |= CLS_HEADER;
+                if at_ws {
+                    m |= CLS_LOGO;
                 }
             }
             b's' => {
@@ -256,15 +296,8 @@ pub(super) fn value_bits(v: &[u8]) -> u8 {
                     }
                 }
             }
-            b't' => {
-                if at_ws && (whole_token(rest, b"ten-trang") || whole_token(rest, b"tentrang")) {
-                    m |= CLS_LOGO;
-                }
-            }
-            _ => {
-                ws_start = b.is_ascii_whitespace();
-                sep_start = ws_start || b == b'_';
-            }
+            b't' if at_ws && (whole_token(rest, b"ten-trang") || whole_token(rest, b"tentrang")) => m |= CLS_LOGO,
+            _ => {}
         }
     }
     m

@@ -22,6 +22,21 @@ pub struct Line {
     pub in_paragraph: bool,
 }
 
+/// Bytes that are part of a word for certain: ASCII other than whitespace,
+/// UTF-8 continuation bytes, and the lead bytes of characters none of
+/// which is a space (every Vietnamese letter's: C3–C6, E1 but E1 9A). The
+/// others (ASCII whitespace, C2, E1, E2, E3, EF) are looked at closer.
+static IN_WORD: [bool; 256] = {
+    let mut t = [true; 256];
+    let mut b = 0;
+    while b < 256 {
+        let c = b as u8;
+        t[b] = !(c.is_ascii_whitespace() || matches!(c, 0xC2 | 0xE1 | 0xE2 | 0xE3 | 0xEF));
+        b += 1;
+    }
+    t
+};
+
 /// Accumulates text into lines while the DOM is walked.
 #[derive(Debug, Default)]
 pub struct LineBuilder {
@@ -112,15 +127,24 @@ impl LineBuilder {
         // would be had each word been pushed as it ended.
         let mut run = Runs(None);
         let mut pend = self.pending_space || i > 0;
-        while i < bytes.len() {
-            let b = bytes.get(i).copied().unwrap_or(b' ');
+        while let Some(&b) = bytes.get(i) {
+            if IN_WORD[usize::from(b)] {
+                // The rest of the word at one table lookup a byte.
+                if word_start.is_none() {
+                    word_start = Some(i);
+                }
+                i += 1;
+                while bytes.get(i).is_some_and(|&c| IN_WORD[usize::from(c)]) {
+                    i += 1;
+                }
+                continue;
+            }
             let (space, width) = if b < 0x80 {
-                (b.is_ascii_whitespace(), 1)
+                (true, 1)
             } else {
-                // Width from the lead byte; a char is decoded only when its
-                // lead byte can start a space (U+0085/U+00A0: C2, U+1680:
-                // E1 9A, U+2000–U+205F: E2, U+3000: E3, U+FEFF: EF), not for
-                // every Vietnamese letter (C3–C6, E1 BA/BB).
+                // A char is decoded only when its lead byte can start a
+                // space (U+0085/U+00A0: C2, U+1680: E1 9A, U+2000–U+205F:
+                // E2, U+3000: E3, U+FEFF: EF).
                 let width = if b < 0xE0 {
                     2
                 } else if b < 0xF0 {
@@ -128,11 +152,7 @@ impl LineBuilder {
                 } else {
                     4
                 };
-                let may_be_space = match b {
-                    0xC2 | 0xE2 | 0xE3 | 0xEF => true,
-                    0xE1 => bytes.get(i + 1) == Some(&0x9A),
-                    _ => false,
-                };
+                let may_be_space = b != 0xE1 || bytes.get(i + 1) == Some(&0x9A);
                 let space = may_be_space && {
                     let c = text.get(i..).and_then(|r| r.chars().next()).unwrap_or(' ');
                     c.is_whitespace() || c == '\u{200b}' || c == '\u{feff}'

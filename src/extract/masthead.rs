@@ -39,56 +39,44 @@ const T_SUBHEADING: u16 = 64;
 const T_HEADER: u16 = 128;
 const T_NAV: u16 = 256;
 
-fn tag_bits(name: &str) -> u16 {
+fn tag_bits(name: &html5ever::LocalName) -> u16 {
+    use html5ever::local_name;
     const B: u16 = T_BLOCK;
-    match name.len() {
-        1 => match name {
-            "p" => B,
-            _ => 0,
-        },
-        2 => match name {
-            "li" | "ul" | "ol" | "tr" | "td" | "th" | "br" | "h1" | "dd" | "dt" | "dl" | "hr" => B,
-            "h2" | "h3" | "h4" | "h5" | "h6" => B | T_SUBHEADING,
-            _ => 0,
-        },
-        3 => match name {
-            "div" => B,
-            "nav" => B | T_NAV,
-            "img" => T_IMG,
-            "svg" => T_INVISIBLE,
-            _ => 0,
-        },
-        4 => match name {
-            "main" => B | T_MAIN,
-            "form" => B,
-            "head" => T_INVISIBLE,
-            _ => 0,
-        },
-        5 => match name {
-            "table" | "aside" => B,
-            "style" | "title" => T_INVISIBLE,
-            _ => 0,
-        },
-        6 => match name {
-            "header" => B | T_HEADER,
-            "footer" => B | T_FOOTER,
-            "figure" | "center" => B,
-            "script" | "iframe" | "object" | "select" | "canvas" => T_INVISIBLE,
-            _ => 0,
-        },
-        7 => match name {
-            "section" | "address" => B,
-            "article" => B | T_MAIN | T_ARTICLE,
-            _ => 0,
-        },
-        8 => match name {
-            "noscript" | "template" | "textarea" => T_INVISIBLE,
-            _ => 0,
-        },
-        10 => match name {
-            "figcaption" | "blockquote" => B,
-            _ => 0,
-        },
+    // Atoms compare as integers (see walk.rs).
+    match *name {
+        local_name!("p") => B,
+        local_name!("li")
+        | local_name!("ul")
+        | local_name!("ol")
+        | local_name!("tr")
+        | local_name!("td")
+        | local_name!("th")
+        | local_name!("br")
+        | local_name!("h1")
+        | local_name!("dd")
+        | local_name!("dt")
+        | local_name!("dl")
+        | local_name!("hr") => B,
+        local_name!("h2") | local_name!("h3") | local_name!("h4") | local_name!("h5") | local_name!("h6") => B | T_SUBHEADING,
+        local_name!("div") => B,
+        local_name!("nav") => B | T_NAV,
+        local_name!("img") => T_IMG,
+        local_name!("svg") => T_INVISIBLE,
+        local_name!("main") => B | T_MAIN,
+        local_name!("form") => B,
+        local_name!("head") => T_INVISIBLE,
+        local_name!("table") | local_name!("aside") => B,
+        local_name!("style") | local_name!("title") => T_INVISIBLE,
+        local_name!("header") => B | T_HEADER,
+        local_name!("footer") => B | T_FOOTER,
+        local_name!("figure") | local_name!("center") => B,
+        local_name!("script") | local_name!("iframe") | local_name!("object") | local_name!("select") | local_name!("canvas") => {
+            T_INVISIBLE
+        }
+        local_name!("section") | local_name!("address") => B,
+        local_name!("article") => B | T_MAIN | T_ARTICLE,
+        local_name!("noscript") | local_name!("template") | local_name!("textarea") => T_INVISIBLE,
+        local_name!("figcaption") | local_name!("blockquote") => B,
         _ => 0,
     }
 }
@@ -204,7 +192,7 @@ impl State {
                 false
             }
             scraper::Node::Element(el) => {
-                let tag = tag_bits(el.name());
+                let tag = tag_bits(&el.name.local);
                 let mut mask = 0u8;
                 if tag & T_INVISIBLE != 0 {
                     mask |= M_SKIP;
@@ -650,7 +638,7 @@ pub(super) mod tests {
             "",
         ];
         for n in names {
-            let t = tag_bits(n);
+            let t = tag_bits(&html5ever::LocalName::from(n));
             assert_eq!(t & T_INVISIBLE != 0, invisible(n), "{n}");
             assert_eq!(t & T_BLOCK != 0, block(n), "{n}");
             assert_eq!(t & T_IMG != 0, n == "img", "{n}");

@@ -19,32 +19,60 @@ pub(super) fn resolve(base: &url::Url, href: &str) -> Option<url::Url> {
     Some(u)
 }
 
-/// Characters the URL parser leaves untouched in a path or query, so a
-/// plain href made only of them can be resolved by string concatenation.
-fn plain_href(h: &str) -> bool {
-    // A table lookup per byte (a page has hundreds of links), then no "./"
-    // or "%2e" that the parser would treat as a dot segment.
+/// Whether `h` is made only of characters the URL parser leaves untouched
+/// in a path or query, so it can be resolved by string concatenation (None
+/// when not), and whether it holds a ':'.
+fn plain_href(h: &str) -> Option<bool> {
+    // One table lookup per byte of the href (a page has hundreds of links,
+    // portal ones hundreds of bytes long); only the few bytes that may
+    // start a dot segment ("./", "%2e") or name a scheme are looked at
+    // further.
     let b = h.as_bytes();
-    if b.is_empty() || !b.iter().all(|&c| PLAIN[usize::from(c)]) || b.windows(2).any(|w| w == b"./") {
-        return false;
+    if b.is_empty() {
+        return None;
     }
-    if b.contains(&b'%') && b.windows(3).any(|w| w[..2] == *b"%2" && (w[2] | 0x20) == b'e') {
-        return false;
+    let mut colon = false;
+    let mut from = 0;
+    while let Some(i) = b
+        .get(from..)
+        .and_then(|r| r.iter().position(|&c| HREF_BYTE[usize::from(c)] != ORDINARY))
+        .map(|p| from + p)
+    {
+        let c = b.get(i).copied().unwrap_or(0);
+        if HREF_BYTE[usize::from(c)] != CHECKED {
+            return None;
+        }
+        let next = b.get(i + 1).copied();
+        match c {
+            b'.' if next == Some(b'/') => return None,
+            b'%' if next == Some(b'2') && b.get(i + 2).is_some_and(|&e| e | 0x20 == b'e') => return None,
+            b':' => colon = true,
+            _ => {}
+        }
+        from = i + 1;
     }
-    !h.ends_with("/.") && !h.ends_with("/..") && h != "." && h != ".."
+    let dot_end = h.ends_with("/.") || h.ends_with("/..") || h == "." || h == "..";
+    (!dot_end).then_some(colon)
 }
 
+/// [`HREF_BYTE`] classes: not allowed in a plain href (0), allowed, or
+/// allowed and looked at with its neighbours.
+const ORDINARY: u8 = 1;
+const CHECKED: u8 = 2;
+
 /// The bytes [`plain_href`] allows: ASCII letters, digits and `-._~/?=&+%,;:`.
-static PLAIN: [bool; 256] = {
-    let mut t = [false; 256];
+static HREF_BYTE: [u8; 256] = {
+    let mut t = [0; 256];
     let mut c = 0;
     while c < 256 {
         let b = c as u8;
-        t[c] = b.is_ascii_alphanumeric()
-            || matches!(
-                b,
-                b'-' | b'.' | b'_' | b'~' | b'/' | b'?' | b'=' | b'&' | b'+' | b'%' | b',' | b';' | b':'
-            );
+        t[c] = if matches!(b, b'.' | b'%' | b':') {
+            CHECKED
+        } else if b.is_ascii_alphanumeric() || matches!(b, b'-' | b'_' | b'~' | b'/' | b'?' | b'=' | b'&' | b'+' | b',' | b';') {
+            ORDINARY
+        } else {
+            0
+        };
         c += 1;
     }
     t
@@ -80,7 +108,7 @@ fn concat(a: &str, b: &str) -> String {
 /// `origin` is "scheme://host[:port]", `dir` the base URL up to its last '/'.
 pub(super) fn resolve_fast(base: &url::Url, origin: &str, dir: &str, href: &str) -> Option<String> {
     let h = href.trim();
-    if plain_href(h) {
+    if let Some(colon) = plain_href(h) {
         if let Some(rest) = h.strip_prefix("https://").or_else(|| h.strip_prefix("http://")) {
             // Host must be lower-case and non-empty for the string to equal the parsed form.
             let host = rest.split(['/', '?']).next().unwrap_or("");
@@ -89,7 +117,7 @@ pub(super) fn resolve_fast(base: &url::Url, origin: &str, dir: &str, href: &str)
             }
         } else if h.starts_with('/') && !h.starts_with("//") {
             return Some(concat(origin, h));
-        } else if !h.contains(':') && !h.starts_with(['?', '/']) {
+        } else if !colon && !h.starts_with(['?', '/']) {
             return Some(concat(dir, h));
         }
     }
@@ -146,6 +174,11 @@ mod tests {
             "%2",
             "a.b/c",
             "a./b",
+            "a.",
+            "x?y=a:b",
+            "x%2/y",
+            "x/%2e",
+            "tin.html?u=http://a.vn/b",
         ];
         for b in bases {
             let base = url::Url::parse(b).expect("valid base");

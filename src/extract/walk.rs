@@ -2,6 +2,8 @@
 //! visible text, links with their positions, and the machine-readable
 //! metadata.
 
+use html5ever::local_name;
+
 use super::dom::{self, NodeRef};
 use super::text;
 
@@ -80,81 +82,66 @@ enum Tag {
 }
 
 #[inline]
-fn tag_of(name: &str) -> Tag {
+fn tag_of(name: &html5ever::LocalName) -> Tag {
     use Tag::*;
-    match name.len() {
-        1 => match name {
-            "a" => A,
-            "p" => P,
-            _ => Other,
-        },
-        2 => match name {
-            // A cell is its own line: "label | value" cells read like "label" / "value" lines.
-            "li" | "tr" | "br" | "ol" | "dd" | "dl" | "dt" | "hr" | "td" | "th" => Block,
-            "ul" => Container,
-            "h1" => H1,
-            "h2" | "h3" | "h4" | "h5" | "h6" => Heading,
-            _ => Other,
-        },
-        3 => match name {
-            "div" => Container,
-            "nav" => Nav,
-            "pre" => Block,
-            "img" => Img,
-            "svg" | "map" => Skip,
-            _ => Other,
-        },
-        4 => match name {
-            "span" => Span,
-            "body" | "html" | "main" | "form" => Block,
-            "head" => Head,
-            "meta" => Meta,
-            "link" => LinkEl,
-            "base" => Base,
-            "time" => Time,
-            _ => Other,
-        },
-        5 => match name {
-            "table" => Table,
-            "aside" => Container,
-            "tbody" | "thead" | "tfoot" => Block,
-            "title" => Title,
-            "style" | "video" | "audio" => Skip,
-            "input" | "label" => Spaced,
-            _ => Other,
-        },
-        6 => match name {
-            "footer" => Footer,
-            "header" => Container,
-            "figure" | "center" | "legend" | "dialog" => Block,
-            "script" => Script,
-            "iframe" | "object" | "select" | "canvas" => Skip,
-            "button" => Spaced,
-            _ => Other,
-        },
-        7 => match name {
-            "section" => Container,
-            "article" | "address" | "caption" | "details" | "summary" => Block,
-            _ => Other,
-        },
-        8 => match name {
-            "fieldset" => Block,
-            "noscript" | "template" | "textarea" => Skip,
-            _ => Other,
-        },
-        10 => match name {
-            "blockquote" | "figcaption" => Block,
-            _ => Other,
-        },
+    // Atoms compare as integers; matching the name as a string read it out
+    // of its atom first.
+    match *name {
+        local_name!("a") => A,
+        local_name!("p") => P,
+        // A cell is its own line: "label | value" cells read like "label" / "value" lines.
+        local_name!("li")
+        | local_name!("tr")
+        | local_name!("br")
+        | local_name!("ol")
+        | local_name!("dd")
+        | local_name!("dl")
+        | local_name!("dt")
+        | local_name!("hr")
+        | local_name!("td")
+        | local_name!("th") => Block,
+        local_name!("ul") => Container,
+        local_name!("h1") => H1,
+        local_name!("h2") | local_name!("h3") | local_name!("h4") | local_name!("h5") | local_name!("h6") => Heading,
+        local_name!("div") => Container,
+        local_name!("nav") => Nav,
+        local_name!("pre") => Block,
+        local_name!("img") => Img,
+        local_name!("svg") | local_name!("map") => Skip,
+        local_name!("span") => Span,
+        local_name!("body") | local_name!("html") | local_name!("main") | local_name!("form") => Block,
+        local_name!("head") => Head,
+        local_name!("meta") => Meta,
+        local_name!("link") => LinkEl,
+        local_name!("base") => Base,
+        local_name!("time") => Time,
+        local_name!("table") => Table,
+        local_name!("aside") => Container,
+        local_name!("tbody") | local_name!("thead") | local_name!("tfoot") => Block,
+        local_name!("title") => Title,
+        local_name!("style") | local_name!("video") | local_name!("audio") => Skip,
+        local_name!("input") | local_name!("label") => Spaced,
+        local_name!("footer") => Footer,
+        local_name!("header") => Container,
+        local_name!("figure") | local_name!("center") | local_name!("legend") | local_name!("dialog") => Block,
+        local_name!("script") => Script,
+        local_name!("iframe") | local_name!("object") | local_name!("select") | local_name!("canvas") => Skip,
+        local_name!("button") => Spaced,
+        local_name!("section") => Container,
+        local_name!("article") | local_name!("address") | local_name!("caption") | local_name!("details") | local_name!("summary") => Block,
+        local_name!("fieldset") => Block,
+        local_name!("noscript") | local_name!("template") | local_name!("textarea") => Skip,
+        local_name!("blockquote") | local_name!("figcaption") => Block,
         _ => Other,
     }
 }
 
-/// Attribute lookup by string compare: `Element::attr` interns its argument
-/// as an atom on every call, which costs more than scanning the few attributes.
+/// Attribute lookup by local name, whatever the namespace: `Element::attr`
+/// interns its argument as an atom on every call, and comparing the names as
+/// strings reads each name's atom out first; atoms compare as integers.
 #[inline]
-fn attr<'a>(el: &'a scraper::node::Element, name: &str) -> Option<&'a str> {
-    el.attrs().find(|(k, _)| *k == name).map(|(_, v)| v)
+fn attr<'a>(el: &'a scraper::node::Element, name: &html5ever::LocalName) -> Option<&'a str> {
+    el.attrs.iter().find(|(k, _)| k.local == *name).map(|(_, v)| &**v)
 }
 
 const F_FOOTER: u8 = 1;
@@ -324,7 +311,7 @@ pub(crate) fn walk_with<'a>(html: &'a scraper::Html, reader: &mut impl Reader) -
                 }
             }
             Node::Element(el) if line_on => {
-                let tag = tag_of(el.name());
+                let tag = tag_of(&el.name.local);
                 let block = matches!(
                     tag,
                     Tag::Block | Tag::Container | Tag::Footer | Tag::Nav | Tag::H1 | Tag::Heading | Tag::P | Tag::Table
@@ -343,35 +330,39 @@ pub(crate) fn walk_with<'a>(html: &'a scraper::Html, reader: &mut impl Reader) -
                         skip = true;
                     }
                     Tag::Meta => {
-                        let key = attr(el, "property").or_else(|| attr(el, "itemprop")).or_else(|| attr(el, "name"));
-                        if let (Some(k), Some(c)) = (key, attr(el, "content"))
+                        let key = attr(el, &local_name!("property"))
+                            .or_else(|| attr(el, &local_name!("itemprop")))
+                            .or_else(|| attr(el, &local_name!("name")));
+                        if let (Some(k), Some(c)) = (key, attr(el, &local_name!("content")))
                             && w.metas.len() < 200
                         {
                             w.metas.push((k, c));
                         }
                     }
                     Tag::Script => {
-                        if attr(el, "type").is_some_and(|t| t.eq_ignore_ascii_case("application/ld+json")) && w.json_ld.len() < 20 {
+                        if attr(el, &local_name!("type")).is_some_and(|t| t.eq_ignore_ascii_case("application/ld+json"))
+                            && w.json_ld.len() < 20
+                        {
                             w.json_ld.push(node_text(n));
                         }
                         skip = true;
                     }
                     Tag::LinkEl => {
-                        let rel = attr(el, "rel").unwrap_or("");
-                        let ty = attr(el, "type").unwrap_or("").as_bytes();
+                        let rel = attr(el, &local_name!("rel")).unwrap_or("");
+                        let ty = attr(el, &local_name!("type")).unwrap_or("").as_bytes();
                         if rel.split_whitespace().any(|r| r.eq_ignore_ascii_case("alternate"))
                             && (contains_ci(ty, b"rss") || contains_ci(ty, b"atom"))
-                            && let Some(h) = attr(el, "href")
+                            && let Some(h) = attr(el, &local_name!("href"))
                             && w.feeds.len() < 50
                         {
                             w.feeds.push(h.trim());
                         }
                     }
                     Tag::Base if w.base_href.is_none() => {
-                        w.base_href = attr(el, "href").map(str::trim);
+                        w.base_href = attr(el, &local_name!("href")).map(str::trim);
                     }
                     Tag::Time => {
-                        if let Some(d) = attr(el, "datetime")
+                        if let Some(d) = attr(el, &local_name!("datetime"))
                             && w.times.len() < 200
                         {
                             w.times.push((d, b.line_index()));
@@ -395,7 +386,7 @@ pub(crate) fn walk_with<'a>(html: &'a scraper::Html, reader: &mut impl Reader) -
                     Tag::Img => {
                         if let Some(l) = open_link.as_mut()
                             && l.alt.is_empty()
-                            && let Some(alt) = attr(el, "alt")
+                            && let Some(alt) = attr(el, &local_name!("alt"))
                         {
                             l.alt = alt;
                         }
@@ -403,13 +394,13 @@ pub(crate) fn walk_with<'a>(html: &'a scraper::Html, reader: &mut impl Reader) -
                     Tag::A => {
                         if open_link.is_none()
                             && w.links.len() < MAX_LINKS
-                            && let Some(h) = attr(el, "href")
+                            && let Some(h) = attr(el, &local_name!("href"))
                         {
                             b.space();
                             let (f, nav, _, _) = cnt.flags();
                             open_link = Some(WalkLink {
                                 href: h.trim(),
-                                title: attr(el, "title").unwrap_or(""),
+                                title: attr(el, &local_name!("title")).unwrap_or(""),
                                 line_start: b.line_index(),
                                 pos_start: b.cur_len(),
                                 in_nav: nav,
