@@ -256,3 +256,49 @@ fn a_prefix_inflates_to_the_value_s_first_bytes() {
     // Cut short before any byte comes out: nothing, not a hang.
     assert_eq!(unpack_prefix(VERDICTS_V1, &short[..2], |p| Some(p.to_vec())), None);
 }
+
+/// A flipped bit deep inside a closed database, in a record written before
+/// its last flush (not only in sled's header), refuses it before anything
+/// writes to it.
+#[test]
+fn damage_deep_inside_a_closed_database_is_found_before_it_is_opened() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let path = dir.path().join("db");
+    let marker = "Z".repeat(600);
+    {
+        let store = Store::open(&path, 1 << 20).expect("open");
+        for d in 1..=20 {
+            store
+                .save_results(day(d), "a", &[result("a", "disclosure.contact", d, Status::Fail)])
+                .expect("save");
+        }
+        store.meta_set("marker", &marker).expect("meta");
+        store.flush().expect("flush");
+    }
+    let file = path.join("db");
+    let mut bytes = std::fs::read(&file).expect("read");
+    let at = bytes
+        .windows(marker.len())
+        .rposition(|w| w == marker.as_bytes())
+        .expect("the marker is on disk as written");
+    assert!(at > 100, "deeper than the header");
+    bytes[at + marker.len() / 2] ^= 0x01;
+    std::fs::write(&file, &bytes).expect("write");
+    let fingerprint = |dir: &std::path::Path| -> Vec<(std::ffi::OsString, Vec<u8>)> {
+        let mut files: Vec<_> = std::fs::read_dir(dir)
+            .expect("list")
+            .flatten()
+            .filter(|e| e.path().is_file())
+            .map(|e| (e.file_name(), std::fs::read(e.path()).expect("read")))
+            .collect();
+        files.sort();
+        files
+    };
+    let before = fingerprint(&path);
+    match Store::open_checked(&path, 1 << 20) {
+        Err(StoreError::Damaged { .. }) => {}
+        Err(e) => panic!("refused, but not as damaged: {e}"),
+        Ok(_) => panic!("a damaged database was opened for writing"),
+    }
+    assert!(before == fingerprint(&path), "the damaged database was written to");
+}
