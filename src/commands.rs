@@ -19,7 +19,7 @@ use crate::fixtures::{self, FixtureSet, write_fixture_config};
 use crate::model::{ResultRecord, Severity, Status, vn_today};
 use crate::progress::Progress;
 use crate::registry::{Registry, Site};
-use crate::report::{self, Format, ReportContext, SiteResults};
+use crate::report::{self, Changes, Format, ReportContext, SiteResults};
 use crate::settings::Settings;
 
 /// Exit codes of SPEC §2.
@@ -173,18 +173,22 @@ pub fn check(config_path: &Path, args: CheckArgs) -> Result<Exit, Failure> {
     rt.block_on(async {
         let engine = Engine::new(settings).context("cannot start the check").map_err(fatal)?;
         let (_tx, rx) = shutdown_signal();
-        let mut lines = match format {
-            Format::Jsonl => Some(JsonlOut::open(args.out.as_deref()).map_err(fatal)?),
-            _ => None,
-        };
         // Nothing of a site is kept in memory past its check (issue 14): the
-        // exit code needs one flag, jsonl is written as each site finishes,
-        // and the findings file (or jsonl's changes line) reads the results
-        // back from the spool at the end, in registry order.
-        let mut spool = report::Spool::create_in(&engine.config.state_dir)
-            .with_context(|| format!("cannot create a temporary file in {}", engine.config.state_dir.display()))
-            .map_err(fatal)?;
+        // exit code needs one flag; jsonl is written as each site finishes,
+        // its changes line gathered on the way; the other formats are
+        // rendered at the end from a spool of the results, in registry order.
         let previous = previous_day(&engine.store, as_of);
+        let mut out = match format {
+            Format::Jsonl => RunOutput::Lines(
+                JsonlOut::open(args.out.as_deref()).map_err(fatal)?,
+                previous.as_ref().map(report::ChangeTracker::new),
+            ),
+            _ => RunOutput::Spooled(
+                report::Spool::create_in(&engine.config.state_dir)
+                    .with_context(|| format!("cannot create a temporary file in {}", engine.config.state_dir.display()))
+                    .map_err(fatal)?,
+            ),
+        };
         let mut violations = false;
         let mut write_error: Option<anyhow::Error> = None;
         let total = chosen.as_ref().map_or(engine.registry.len(), Vec::len);
@@ -197,15 +201,8 @@ pub fn check(config_path: &Path, args: CheckArgs) -> Result<Exit, Failure> {
             .check_each(sites, as_of, rx, |o| {
                 violations |= exit_for(&o.results, fail_on) == Exit::Violations;
                 progress.site_done(o.results.iter().any(|r| r.status == Status::Fail));
-                if write_error.is_some() {
-                    return;
-                }
-                if let Some(out) = lines.as_mut()
-                    && let Err(e) = out.write_site(&o.results)
-                {
-                    write_error = Some(e);
-                } else if let Err(e) = spool.add(&o.results) {
-                    write_error = Some(anyhow::Error::new(e).context("cannot keep the results in a temporary file in the state directory"));
+                if write_error.is_none() {
+                    write_error = out.add(&o.results).err();
                 }
             })
             .await
@@ -215,20 +212,30 @@ pub fn check(config_path: &Path, args: CheckArgs) -> Result<Exit, Failure> {
         if let Some(e) = write_error {
             return Err(fatal(e));
         }
-        let results = spool.in_order(report_sites(&engine.registry, chosen.as_deref()));
-        let charts = ItemCharts::for_formats(&[format]);
-        let ctx = report_context(
-            &engine.config,
-            &engine.registry,
-            &engine.store,
-            &engine.calendar,
-            as_of,
-            charts,
-            previous,
-        );
-        match lines {
-            Some(out) => out.finish(&results, &ctx).map_err(fatal)?,
-            None => write_output(format, args.out.as_deref(), &results, &ctx).map_err(fatal)?,
+        let order = report_sites(&engine.registry, chosen.as_deref());
+        match out {
+            RunOutput::Lines(lines, tracker) => {
+                let changes = tracker.map(|t| {
+                    let mut changes = t.finish(Some(as_of));
+                    changes.in_site_order(&order);
+                    changes
+                });
+                lines.finish(changes.as_ref()).map_err(fatal)?
+            }
+            RunOutput::Spooled(spool) => {
+                let results = spool.in_order(order);
+                let charts = ItemCharts::for_formats(&[format]);
+                let ctx = report_context(
+                    &engine.config,
+                    &engine.registry,
+                    &engine.store,
+                    &engine.calendar,
+                    as_of,
+                    charts,
+                    previous,
+                );
+                write_output(format, args.out.as_deref(), &results, &ctx).map_err(fatal)?
+            }
         }
         Ok(if violations { Exit::Violations } else { Exit::Ok })
     })
@@ -244,6 +251,31 @@ fn report_sites(registry: &Registry, chosen: Option<&[Site]>) -> Vec<String> {
             registry.ids().filter(|id| chosen.contains(id)).map(str::to_string).collect()
         }
         None => registry.ids().map(str::to_string).collect(),
+    }
+}
+
+/// What `check` does with each site's results as the site finishes.
+enum RunOutput<'p> {
+    /// jsonl: written at once, with what changed since the previous day
+    /// gathered for the closing line.
+    Lines(JsonlOut, Option<report::ChangeTracker<'p>>),
+    /// Every other format: kept on disk for the file written at the end.
+    Spooled(report::Spool),
+}
+
+impl RunOutput<'_> {
+    fn add(&mut self, results: &[ResultRecord]) -> anyhow::Result<()> {
+        match self {
+            RunOutput::Lines(lines, tracker) => {
+                if let Some(t) = tracker {
+                    t.site(results);
+                }
+                lines.write_site(results)
+            }
+            RunOutput::Spooled(spool) => spool
+                .add(results)
+                .context("cannot keep the results in a temporary file in the state directory"),
+        }
     }
 }
 
@@ -282,16 +314,19 @@ impl JsonlOut {
         }
     }
 
-    fn finish(self, results: &dyn SiteResults, ctx: &ReportContext) -> anyhow::Result<()> {
+    /// The changes line, when there is a previous day to compare with, and
+    /// the file renamed into place.
+    fn finish(self, changes: Option<&Changes>) -> anyhow::Result<()> {
+        let line = |out: &mut dyn Write| changes.map_or(Ok(()), |c| report::jsonl::write_changes_line(c, out));
         match self {
             JsonlOut::Stdout => {
                 let stdout = std::io::stdout();
                 let mut lock = stdout.lock();
-                report::jsonl::write_changes(results, ctx, &mut lock)
+                line(&mut lock)
                     .and_then(|()| lock.flush())
                     .context("cannot write to standard output")
             }
-            JsonlOut::File(mut file, path) => report::jsonl::write_changes(results, ctx, file.writer())
+            JsonlOut::File(mut file, path) => line(file.writer())
                 .and_then(|()| file.commit())
                 .with_context(|| format!("cannot write {}", path.display())),
         }

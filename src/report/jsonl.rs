@@ -44,16 +44,8 @@ pub fn write_records(results: &[ResultRecord], out: &mut dyn Write) -> std::io::
     Ok(())
 }
 
-/// The closing changes line, when the context knows a previous day:
-/// `check` writes it after every site's lines, reading `results` again.
-pub fn write_changes(results: &dyn SiteResults, ctx: &ReportContext, out: &mut dyn Write) -> std::io::Result<()> {
-    match ctx.changes(results)? {
-        Some(changes) => write_changes_line(&changes, out),
-        None => Ok(()),
-    }
-}
-
-fn write_changes_line(changes: &Changes, out: &mut dyn Write) -> std::io::Result<()> {
+/// The closing changes line: `check` writes it after every site's lines.
+pub fn write_changes_line(changes: &Changes, out: &mut dyn Write) -> std::io::Result<()> {
     serde_json::to_writer(&mut *out, &ChangesLine { changes })?;
     out.write_all(b"\n")
 }

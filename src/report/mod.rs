@@ -167,23 +167,9 @@ impl ReportContext {
         self.sites.get(id)
     }
 
-    /// The changes since the previous day, when a previous day is known.
-    pub fn changes(&self, results: &dyn SiteResults) -> io::Result<Option<Changes>> {
-        let Some(prev) = &self.previous else { return Ok(None) };
-        let mut tracker = ChangeTracker::new(prev);
-        results.each_site(&mut |rs| {
-            tracker.site(rs);
-            Ok(())
-        })?;
-        Ok(Some(self.finish_changes(tracker)))
-    }
-
     /// The changes a [`ChangeTracker`] gathered, dated.
     pub(crate) fn finish_changes(&self, tracker: ChangeTracker<'_>) -> Changes {
-        let mut c = tracker.out;
-        c.date = self.date.or(c.date);
-        c.previous_date = tracker.prev.date;
-        c
+        tracker.finish(self.date)
     }
 
     /// The kind of a site, when the registry knows it.
@@ -364,14 +350,23 @@ pub struct Changes {
     pub resolved: Vec<SiteRule>,
 }
 
+impl Changes {
+    /// Both lists in the order of `sites` (a findings file's), each site's
+    /// pairs in the order they came: `check` gathers them as sites finish.
+    pub fn in_site_order(&mut self, sites: &[String]) {
+        let at: HashMap<&str, usize> = sites.iter().enumerate().map(|(i, s)| (s.as_str(), i)).collect();
+        for list in [&mut self.new_violations, &mut self.resolved] {
+            list.sort_by_key(|p| at.get(p.site.as_str()).copied().unwrap_or(usize::MAX));
+        }
+    }
+}
+
 /// The changes between two days' results held in memory.
 pub fn changes(prev: &[ResultRecord], cur: &[ResultRecord]) -> Changes {
     let prev = PreviousDay::from_results(prev);
     let mut tracker = ChangeTracker::new(&prev);
     tracker.site(cur);
-    let mut c = tracker.out;
-    c.previous_date = prev.date;
-    c
+    tracker.finish(None)
 }
 
 /// Gathers [`Changes`] as a report walks the day one site at a time.
@@ -386,6 +381,15 @@ impl<'a> ChangeTracker<'a> {
             prev,
             out: Changes::default(),
         }
+    }
+
+    /// The changes gathered, dated `date` when given (else by the results)
+    /// and by the previous day's date.
+    pub(crate) fn finish(self, date: Option<NaiveDate>) -> Changes {
+        let mut c = self.out;
+        c.date = date.or(c.date);
+        c.previous_date = self.prev.date;
+        c
     }
 
     pub(crate) fn site(&mut self, results: &[ResultRecord]) {
@@ -570,6 +574,43 @@ mod tests {
         assert_eq!(pairs(&c.resolved), vec!["a/disclosure.contact"]);
         assert_eq!(c.date, Some(d1));
         assert_eq!(c.previous_date, Some(d0));
+    }
+
+    /// `check --format jsonl` gathers the changes as sites finish; its
+    /// changes line lists them as a walk of the registry would.
+    #[test]
+    fn changes_gathered_as_sites_finish_read_in_registry_order() {
+        let d0 = day(2026, 11, 23);
+        let d1 = day(2026, 11, 24);
+        let prev = PreviousDay::from_results(&[
+            rec("xa", "disclosure.contact", Status::Fail, d0),
+            rec("so", "disclosure.contact", Status::Fail, d0),
+        ]);
+        let xa = [
+            rec("xa", "update.daily", Status::Fail, d1),
+            rec("xa", "disclosure.contact", Status::Pass, d1),
+            rec("xa", "site.reachable", Status::Fail, d1),
+        ];
+        let so = [rec("so", "disclosure.contact", Status::Pass, d1)];
+        let huyen = [rec("huyen", "update.daily", Status::Fail, d1)];
+        let registry = ["xa".to_string(), "huyen".to_string(), "so".to_string()];
+        let mut walked = ChangeTracker::new(&prev);
+        for site in [&xa[..], &huyen, &so] {
+            walked.site(site);
+        }
+        let mut finished = ChangeTracker::new(&prev);
+        for site in [&so[..], &huyen, &xa] {
+            finished.site(site);
+        }
+        let mut finished = finished.finish(Some(d1));
+        finished.in_site_order(&registry);
+        assert_eq!(finished, walked.finish(Some(d1)));
+        let pairs = |v: &[SiteRule]| v.iter().map(|p| format!("{}/{}", p.site, p.rule)).collect::<Vec<_>>();
+        assert_eq!(
+            pairs(&finished.new_violations),
+            ["xa/update.daily", "xa/site.reachable", "huyen/update.daily"]
+        );
+        assert_eq!(pairs(&finished.resolved), ["xa/disclosure.contact", "so/disclosure.contact"]);
     }
 
     #[test]
