@@ -12,14 +12,14 @@
 //! - `urls.rs`: links made absolute.
 //! - `listing.rs`: dates next to the items of a listing.
 //! - `article.rs`: an article's own date.
-//! - `lines.rs`, `text.rs`, `dates.rs`: lines of visible text, folding, and
+//! - `lines.rs`, `text.rs`, `dates/`: lines of visible text, folding, and
 //!   dates in Vietnamese text.
 //! - `disclosures.rs` (with `contacts.rs` for telephone numbers and e-mail),
 //!   `attribution.rs`, `documents.rs`: the identity
 //!   items, "Nguồn: …" lines, and legal-document rows.
 //! - `feeds.rs`: RSS/Atom feeds and sitemaps; `nesting.rs`: the depth bound.
 //! - the extractors for the Decree 147/2024 rules:
-//!   `masthead.rs` (site name, service type at the top), `article_end.rs`
+//!   `masthead/` (site name, service type at the top), `article_end.rs`
 //!   (link to the source article), `comments.rs` (comment boxes),
 //!   `renewal.rs` (licence renewal); `dom.rs` is their shared node walk
 //!   and class/id reading.
