@@ -6,7 +6,7 @@ use super::facts::{Link, PageFacts};
 use super::listing::listing_items;
 use super::urls::{resolve, resolve_fast};
 use super::walk::walk_with;
-use super::{article_end, comments, masthead, renewal};
+use super::{article_end, charrefs, comments, masthead, renewal};
 use super::{attribution, disclosures, documents, nesting, text};
 use html5ever::tendril::TendrilSink;
 
@@ -20,7 +20,7 @@ pub fn analyze_html(url: &url::Url, html: &str) -> PageFacts {
 /// elements nest deeper than [`nesting::MAX_NESTING`] (None: not cut).
 pub fn analyze_html_bounded(url: &url::Url, html: &str) -> (PageFacts, Option<usize>) {
     let (kept, opening_tags) = nesting::cut_counted(html, nesting::MAX_NESTING);
-    let doc = parse(kept.unwrap_or(html), opening_tags);
+    let doc = parse(&charrefs::numeric(kept.unwrap_or(html)), opening_tags);
     (analyze_parsed(url, &doc), kept.map(str::len))
 }
 

@@ -17,7 +17,8 @@
 //! - `disclosures.rs` (with `contacts.rs` for telephone numbers and e-mail),
 //!   `attribution.rs`, `documents.rs`: the identity
 //!   items, "Nguồn: …" lines, and legal-document rows.
-//! - `feeds.rs`: RSS/Atom feeds and sitemaps; `nesting.rs`: the depth bound.
+//! - `feeds.rs`: RSS/Atom feeds and sitemaps; `nesting.rs`: the depth bound;
+//!   `charrefs.rs`: named character references made numeric for the parser.
 //! - the extractors for the Decree 147/2024 rules:
 //!   `masthead/` (site name, service type at the top), `article_end.rs`
 //!   (link to the source article), `comments.rs` (comment boxes),
@@ -36,6 +37,7 @@ pub mod text;
 mod analyze;
 mod article;
 mod article_end;
+mod charrefs;
 mod comments;
 mod dom;
 mod facts;

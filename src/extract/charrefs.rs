@@ -1,0 +1,486 @@
+//! Named character references rewritten as numeric ones before the parse.
+//!
+//! html5ever matches a named reference one character at a time, with a
+//! hash-table lookup per character: `&amp;` costs four. Portals write
+//! hundreds of them (`?id=1&amp;page=2` in every listing link, `&nbsp;`,
+//! legacy CMSs `Th&ocirc;ng b&aacute;o`), and on the Hà Nội portal's listing
+//! they were a tenth of the whole analysis. A numeric reference decodes to
+//! the same character with a few compares, so the page is handed to the
+//! parser with the common names written as numbers: `&amp;` → `&#38;`.
+//!
+//! Only where the tokenizer would decode them to that same character:
+//! text, `<title>`/`<textarea>` text, attribute values. Never inside
+//! `<script>`, `<style>` and the other raw-text elements, comments,
+//! CDATA, doctype, tag or attribute names, whose text the parser keeps as
+//! written (the JSON-LD of a page is read from its script). Where the scan
+//! is unsure (broken markup, foreign content), it leaves the page as it is:
+//! a name left alone costs time, never a different tree.
+
+use std::borrow::Cow;
+
+use memchr::{memchr, memchr2, memmem};
+
+/// `html` with the common named references of its text and attribute
+/// values written as numeric ones; borrowed when it has none. Parses to
+/// the same tree as `html`.
+pub(super) fn numeric(html: &str) -> Cow<'_, str> {
+    let b = html.as_bytes();
+    if memchr(b'&', b).is_none() {
+        return Cow::Borrowed(html);
+    }
+    let mut w = Writer {
+        src: html,
+        out: String::new(),
+        copied: 0,
+    };
+    let mut i = 0;
+    while let Some(p) = b.get(i..).and_then(|r| memchr2(b'<', b'&', r)) {
+        let at = i + p;
+        i = if b.get(at) == Some(&b'&') {
+            w.reference(at)
+        } else {
+            markup(b, at, &mut w)
+        };
+    }
+    w.finish()
+}
+
+/// Copies the page, replacing references as they are found.
+struct Writer<'a> {
+    src: &'a str,
+    out: String,
+    /// Bytes of `src` already in `out` (or replaced there).
+    copied: usize,
+}
+
+impl<'a> Writer<'a> {
+    /// The reference that may start at `amp` (a '&'), rewritten when it is
+    /// one of [`decimal`]'s; returns where scanning goes on.
+    fn reference(&mut self, amp: usize) -> usize {
+        let b = self.src.as_bytes();
+        let name_start = amp + 1;
+        // The longest name in the table is 6 bytes.
+        let len = b
+            .get(name_start..)
+            .map_or(0, |r| r.iter().take(7).take_while(|c| c.is_ascii_alphanumeric()).count());
+        let end = name_start + len;
+        let code = match (b.get(name_start..end), b.get(end)) {
+            (Some(name), Some(b';')) => decimal(name),
+            _ => None,
+        };
+        let Some(code) = code else { return name_start };
+        if self.out.is_empty() {
+            self.out.reserve(self.src.len() + 64);
+        }
+        self.out.push_str(self.src.get(self.copied..amp).unwrap_or_default());
+        self.out.push_str("&#");
+        self.out.push_str(code);
+        self.out.push(';');
+        self.copied = end + 1;
+        end + 1
+    }
+
+    /// Every reference in `from..to`.
+    fn references_in(&mut self, from: usize, to: usize) {
+        let mut i = from;
+        while let Some(p) = self.src.as_bytes().get(i..to).and_then(|r| memchr(b'&', r)) {
+            i = self.reference(i + p);
+        }
+    }
+
+    fn finish(mut self) -> Cow<'a, str> {
+        if self.copied == 0 {
+            return Cow::Borrowed(self.src);
+        }
+        self.out.push_str(self.src.get(self.copied..).unwrap_or_default());
+        Cow::Owned(self.out)
+    }
+}
+
+/// The named references worth rewriting, with their code points in
+/// decimal: those real pages use, and the Latin letters of Vietnamese that
+/// have a name (older CMSs write every vowel so). Names are case-sensitive,
+/// as in HTML. One list makes both the lookup (a `match`, the fastest) and
+/// the tests' list of names.
+macro_rules! table {
+    ($($name:literal => $decimal:literal,)*) => {
+        fn decimal(name: &[u8]) -> Option<&'static str> {
+            Some(match name {
+                $($name => $decimal,)*
+                _ => return None,
+            })
+        }
+        #[cfg(test)]
+        const NAMES: &[&[u8]] = &[$($name),*];
+    };
+}
+
+table! {
+    b"amp" => "38", b"lt" => "60", b"gt" => "62", b"quot" => "34", b"apos" => "39", b"nbsp" => "160", b"copy" => "169",
+    b"reg" => "174", b"laquo" => "171", b"raquo" => "187", b"middot" => "183", b"deg" => "176", b"times" => "215",
+    b"hellip" => "8230", b"ndash" => "8211", b"mdash" => "8212", b"lsquo" => "8216", b"rsquo" => "8217", b"ldquo" => "8220",
+    b"rdquo" => "8221", b"bull" => "8226", b"Agrave" => "192", b"Aacute" => "193", b"Acirc" => "194", b"Atilde" => "195",
+    b"Egrave" => "200", b"Eacute" => "201", b"Ecirc" => "202", b"Igrave" => "204", b"Iacute" => "205", b"Ograve" => "210",
+    b"Oacute" => "211", b"Ocirc" => "212", b"Otilde" => "213", b"Ugrave" => "217", b"Uacute" => "218", b"Yacute" => "221",
+    b"agrave" => "224", b"aacute" => "225", b"acirc" => "226", b"atilde" => "227", b"egrave" => "232", b"eacute" => "233",
+    b"ecirc" => "234", b"igrave" => "236", b"iacute" => "237", b"ograve" => "242", b"oacute" => "243", b"ocirc" => "244",
+    b"otilde" => "245", b"ugrave" => "249", b"uacute" => "250", b"yacute" => "253", b"Abreve" => "258", b"abreve" => "259",
+    b"Dstrok" => "272", b"dstrok" => "273", b"Itilde" => "296", b"itilde" => "297", b"Utilde" => "360", b"utilde" => "361",
+}
+
+fn is_space(c: u8) -> bool {
+    matches!(c, b'\t' | b'\n' | b'\x0C' | b'\r' | b' ')
+}
+
+/// Where the content of an element ends, for the elements whose content
+/// the tokenizer does not read as tags.
+enum Content {
+    /// Tags: the ordinary case.
+    Markup,
+    /// Text with references decoded, up to the end tag (`title`, `textarea`).
+    Rcdata,
+    /// Text kept as written, up to the end tag.
+    Raw,
+    /// A script: raw, with the `<!--`/`<script>` escapes of script data.
+    Script,
+    /// Everything to the end of the page.
+    Plaintext,
+    /// SVG, whose `<title>`, `<style>` and CDATA the tokenizer reads
+    /// otherwise: left as written up to its end tag (icons rarely hold
+    /// references).
+    Svg,
+    /// MathML, read otherwise again in its many text elements: the rest of
+    /// the page is left as written (portals do not use it).
+    Opaque,
+}
+
+fn content_of(name: &[u8]) -> Content {
+    let mut buf = [0u8; 9];
+    let Some(lower) = buf.get_mut(..name.len()) else {
+        return Content::Markup;
+    };
+    for (d, s) in lower.iter_mut().zip(name) {
+        *d = s.to_ascii_lowercase();
+    }
+    match &*lower {
+        b"title" | b"textarea" => Content::Rcdata,
+        // The parser runs with scripting on, so `<noscript>` is raw text.
+        b"style" | b"xmp" | b"iframe" | b"noembed" | b"noframes" | b"noscript" => Content::Raw,
+        b"script" => Content::Script,
+        b"plaintext" => Content::Plaintext,
+        b"svg" => Content::Svg,
+        // A frameset page ignores most tags, `<script>` among them; it has
+        // no text to speak of.
+        b"math" | b"frameset" => Content::Opaque,
+        _ => Content::Markup,
+    }
+}
+
+/// The markup starting at `lt` (a '<'), its references rewritten where
+/// they decode; returns where the text after it starts.
+fn markup(b: &[u8], lt: usize, w: &mut Writer<'_>) -> usize {
+    let after_gt = |from: usize| b.get(from..).and_then(|r| memchr(b'>', r)).map_or(b.len(), |p| from + p + 1);
+    match b.get(lt + 1).copied() {
+        Some(c) if c.is_ascii_alphabetic() => {
+            let t = tag(b, lt + 1, Some(w));
+            let (end, name) = (t.end, b.get(t.name).unwrap_or_default());
+            match content_of(name) {
+                Content::Markup => end,
+                Content::Rcdata => {
+                    let close = end_tag(b, end, name);
+                    // Inside SVG a `<title>` holds markup, not text: with a
+                    // '<' in it, which it is cannot be told here.
+                    if b.get(end..close).is_some_and(|t| memchr(b'<', t).is_none()) {
+                        w.references_in(end, close);
+                    }
+                    close
+                }
+                Content::Raw => end_tag(b, end, name),
+                Content::Script => script_end(b, end),
+                Content::Plaintext => b.len(),
+                Content::Svg if t.self_closing => end,
+                Content::Svg => svg_end(b, end),
+                Content::Opaque => b.len(),
+            }
+        }
+        Some(b'/') => match b.get(lt + 2).copied() {
+            // End tags carry attributes the tree drops; their quotes still
+            // decide where the tag ends.
+            Some(c) if c.is_ascii_alphabetic() => tag(b, lt + 2, Some(w)).end,
+            _ => after_gt(lt + 2),
+        },
+        Some(b'!') => {
+            let rest = b.get(lt + 2..).unwrap_or_default();
+            if rest.starts_with(b"--") {
+                // From the dashes, so that `<!-->` ends where the parser ends it.
+                memmem::find(rest, b"-->").map_or(b.len(), |p| lt + 2 + p + 3)
+            } else {
+                // A doctype, or a comment to the first '>' (`<![CDATA[` too,
+                // outside SVG and MathML, which are skipped whole).
+                after_gt(lt + 2)
+            }
+        }
+        Some(b'?') => after_gt(lt + 2),
+        _ => lt + 1,
+    }
+}
+
+/// A start or end tag, as the tokenizer reads it.
+struct Tag {
+    /// Where the text after it starts.
+    end: usize,
+    name: std::ops::Range<usize>,
+    /// Ends in `/>` (outside a value): an `<svg/>` holds nothing.
+    self_closing: bool,
+}
+
+/// The tag whose name starts at `from`, its values rewritten when `w` is
+/// given. Follows the tokenizer's attribute states so that a quoted '>'
+/// does not end it.
+fn tag(b: &[u8], from: usize, mut w: Option<&mut Writer<'_>>) -> Tag {
+    #[derive(Clone, Copy)]
+    enum S {
+        BeforeName,
+        Name,
+        AfterName,
+        BeforeValue,
+        Unquoted,
+    }
+    let name_len = b
+        .get(from..)
+        .map_or(0, |r| r.iter().take_while(|&&c| !is_space(c) && c != b'/' && c != b'>').count());
+    let name = from..from + name_len;
+    let mut i = name.end;
+    let mut s = S::BeforeName;
+    // The last byte read was a '/' outside a value.
+    let mut slash = false;
+    while let Some(&c) = b.get(i) {
+        // Outside a quoted value (read whole below), '>' ends the tag.
+        if c == b'>' {
+            return Tag {
+                end: i + 1,
+                name,
+                self_closing: slash,
+            };
+        }
+        let was = s;
+        s = match s {
+            S::BeforeName if is_space(c) || c == b'/' => S::BeforeName,
+            S::BeforeName => S::Name,
+            S::Name if is_space(c) => S::AfterName,
+            S::Name if c == b'/' => S::BeforeName,
+            S::Name if c == b'=' => S::BeforeValue,
+            S::Name => S::Name,
+            S::AfterName if is_space(c) => S::AfterName,
+            S::AfterName if c == b'/' => S::BeforeName,
+            S::AfterName if c == b'=' => S::BeforeValue,
+            S::AfterName => S::Name,
+            S::BeforeValue if is_space(c) => S::BeforeValue,
+            S::BeforeValue if c == b'"' || c == b'\'' => {
+                // The value runs to the same quote, whatever it holds.
+                let close = b.get(i + 1..).and_then(|r| memchr(c, r)).map_or(b.len(), |p| i + 1 + p);
+                if let Some(w) = w.as_deref_mut() {
+                    w.references_in(i + 1, close);
+                }
+                i = close + 1;
+                // After the quote, as before an attribute name.
+                (s, slash) = (S::BeforeName, false);
+                continue;
+            }
+            S::BeforeValue | S::Unquoted if c == b'&' => {
+                i = w.as_deref_mut().map_or(i + 1, |w| w.reference(i));
+                (s, slash) = (S::Unquoted, false);
+                continue;
+            }
+            S::BeforeValue => S::Unquoted,
+            S::Unquoted if is_space(c) => S::BeforeName,
+            S::Unquoted => S::Unquoted,
+        };
+        slash = c == b'/' && !matches!(was, S::BeforeValue | S::Unquoted);
+        i += 1;
+    }
+    Tag {
+        end: b.len(),
+        name,
+        self_closing: false,
+    }
+}
+
+/// Where the end tag of `name` starts, looking from `from`: `</name`
+/// followed by a space, '/' or '>', in any case.
+fn end_tag(b: &[u8], from: usize, name: &[u8]) -> usize {
+    let mut i = from;
+    while let Some(p) = b.get(i..).and_then(|r| memmem::find(r, b"</")) {
+        let at = i + p;
+        if closes(b, at, name) {
+            return at;
+        }
+        i = at + 2;
+    }
+    b.len()
+}
+
+/// Whether `b` holds at `at` the end tag of `name`.
+fn closes(b: &[u8], at: usize, name: &[u8]) -> bool {
+    let n = at + 2;
+    b.get(at + 1) == Some(&b'/')
+        && b.get(n..n + name.len()).is_some_and(|x| x.eq_ignore_ascii_case(name))
+        && b.get(n + name.len()).is_none_or(|&c| is_space(c) || c == b'/' || c == b'>')
+}
+
+/// Where the content of an `<svg>` opened before `from` ends, the `<svg>`s
+/// nested in it counted; nothing in it is rewritten. Its
+/// end tag is found only where the tokenizer finds it: not in comments or
+/// quoted values. What the parser reads differently there (CDATA, raw-text
+/// elements such as `<style>`, a `<title>` holding markup) ends the
+/// rewriting of the page: the end of the page is returned.
+fn svg_end(b: &[u8], from: usize) -> usize {
+    let after_gt = |from: usize| b.get(from..).and_then(|r| memchr(b'>', r)).map_or(b.len(), |p| from + p + 1);
+    let mut depth = 1usize;
+    let mut i = from;
+    while let Some(p) = b.get(i..).and_then(|r| memchr(b'<', r)) {
+        let at = i + p;
+        let rest = b.get(at + 1..).unwrap_or_default();
+        i = match rest.first().copied() {
+            Some(b'/') if closes(b, at, b"svg") => {
+                depth -= 1;
+                if depth == 0 {
+                    return at;
+                }
+                tag(b, at + 2, None).end
+            }
+            Some(b'/') if closes(b, at, b"p") || closes(b, at, b"br") => return b.len(),
+            Some(b'/') if rest.get(1).is_some_and(u8::is_ascii_alphabetic) => tag(b, at + 2, None).end,
+            Some(b'/') => after_gt(at + 2),
+            Some(b'!') if rest.starts_with(b"!--") => memmem::find(rest, b"-->").map_or(b.len(), |p| at + 1 + p + 3),
+            Some(b'!') if rest.starts_with(b"![CDATA[") => return b.len(),
+            Some(b'!' | b'?') => after_gt(at + 2),
+            Some(c) if c.is_ascii_alphabetic() => {
+                let t = tag(b, at + 1, None);
+                let (end, tag_name) = (t.end, b.get(t.name).unwrap_or_default());
+                let desc = tag_name.eq_ignore_ascii_case(b"desc");
+                match content_of(tag_name) {
+                    Content::Markup if unmodelled(tag_name) => return b.len(),
+                    Content::Markup if !desc => end,
+                    Content::Svg if t.self_closing => end,
+                    Content::Svg => {
+                        depth += 1;
+                        end
+                    }
+                    // `<title>` and `<desc>` hold HTML here: text alone is
+                    // read the same either way.
+                    Content::Rcdata | Content::Markup => {
+                        let close = end_tag(b, end, tag_name);
+                        if b.get(end..close).is_some_and(|t| memchr(b'<', t).is_some()) {
+                            return b.len();
+                        }
+                        close
+                    }
+                    _ => return b.len(),
+                }
+            }
+            _ => at + 1,
+        };
+    }
+    b.len()
+}
+
+/// Whether a start tag inside SVG is one after which this scan cannot
+/// follow the parser: those that end SVG content, and `<foreignObject>`,
+/// which holds HTML.
+fn unmodelled(name: &[u8]) -> bool {
+    let mut buf = [0u8; 13];
+    let Some(lower) = buf.get_mut(..name.len()) else { return false };
+    for (d, s) in lower.iter_mut().zip(name) {
+        *d = s.to_ascii_lowercase();
+    }
+    matches!(
+        &*lower,
+        b"b" | b"big"
+            | b"blockquote"
+            | b"body"
+            | b"br"
+            | b"center"
+            | b"code"
+            | b"dd"
+            | b"div"
+            | b"dl"
+            | b"dt"
+            | b"em"
+            | b"embed"
+            | b"h1"
+            | b"h2"
+            | b"h3"
+            | b"h4"
+            | b"h5"
+            | b"h6"
+            | b"head"
+            | b"hr"
+            | b"i"
+            | b"img"
+            | b"li"
+            | b"listing"
+            | b"menu"
+            | b"meta"
+            | b"nobr"
+            | b"ol"
+            | b"p"
+            | b"pre"
+            | b"ruby"
+            | b"s"
+            | b"small"
+            | b"span"
+            | b"strong"
+            | b"strike"
+            | b"sub"
+            | b"sup"
+            | b"table"
+            | b"tt"
+            | b"u"
+            | b"ul"
+            | b"var"
+            | b"font"
+            | b"foreignobject"
+    )
+}
+
+/// Where a script's content ends, from `from`. Script data has escapes of
+/// its own: inside `<!-- … -->`, a `<script>` opens a nested one whose
+/// `</script>` does not end the outer script (old portals write
+/// `<!-- document.write("<script …></script>") -->`).
+fn script_end(b: &[u8], from: usize) -> usize {
+    let opens = |at: usize| {
+        b.get(at + 1..at + 7).is_some_and(|x| x.eq_ignore_ascii_case(b"script"))
+            && b.get(at + 7).is_none_or(|&c| is_space(c) || c == b'/' || c == b'>')
+    };
+    let mut i = from;
+    // Outside an escape; inside `<!--`; inside the nested script.
+    let (mut escaped, mut nested) = (false, false);
+    while let Some(p) = b.get(i..).and_then(|r| memchr2(b'<', b'-', r)) {
+        let at = i + p;
+        i = at + 1;
+        match b.get(at) {
+            Some(b'<') if closes(b, at, b"script") => {
+                if !nested {
+                    return at;
+                }
+                nested = false;
+            }
+            Some(b'<') if !escaped && b.get(at..at + 4) == Some(b"<!--") => {
+                escaped = true;
+                // `<!-->` and `<!--->` close the escape at once.
+                i = at + 2;
+            }
+            Some(b'<') if escaped && !nested => nested = opens(at),
+            Some(b'-') if escaped && b.get(at..at + 3) == Some(b"-->") => {
+                (escaped, nested) = (false, false);
+                i = at + 3;
+            }
+            _ => {}
+        }
+    }
+    b.len()
+}
+
+#[cfg(test)]
+mod tests;
