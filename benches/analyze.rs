@@ -46,6 +46,35 @@ fn bench(c: &mut Criterion) {
         })
     });
     g.finish();
+    println!("analysis / bare parse: {:.2}x", alternating_ratio(&html, &bytes, &url));
+}
+
+/// The ratio of the two, each round timing one after the other so that a
+/// machine that speeds up or slows down between criterion's two
+/// measurements (a shared VM does, by 5 % and more) moves both alike: the
+/// median over the rounds.
+fn alternating_ratio(html: &str, bytes: &[u8], url: &url::Url) -> f64 {
+    const ROUNDS: usize = 300;
+    const PER_ROUND: u32 = 4;
+    let time = |f: &dyn Fn()| {
+        let start = std::time::Instant::now();
+        for _ in 0..PER_ROUND {
+            f();
+        }
+        start.elapsed().as_secs_f64()
+    };
+    let mut ratios: Vec<f64> = (0..ROUNDS)
+        .map(|_| {
+            let bare = time(&|| drop(black_box(scraper::Html::parse_document(black_box(html)))));
+            let full = time(&|| {
+                let text = decode_html(black_box(bytes), Some("text/html"));
+                drop(black_box(analyze_html(url, &text)));
+            });
+            full / bare
+        })
+        .collect();
+    ratios.sort_by(f64::total_cmp);
+    ratios.get(ROUNDS / 2).copied().unwrap_or(f64::NAN)
 }
 
 criterion_group!(benches, bench);
