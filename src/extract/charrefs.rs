@@ -19,7 +19,7 @@
 
 use std::borrow::Cow;
 
-use memchr::{memchr, memchr2, memmem};
+use memchr::{memchr, memmem};
 
 /// `html` with the common named references of its text and attribute
 /// values written as numeric ones; borrowed when it has too few to be worth
@@ -32,36 +32,57 @@ pub(super) fn numeric(html: &str) -> Cow<'_, str> {
     // than it saves, so the page goes to the parser as it is.
     const BYTES_PER_NAME: usize = 600;
     let b = html.as_bytes();
-    let (mut names, mut last) = (0usize, 0usize);
-    for amp in memchr::memchr_iter(b'&', b) {
-        if name_at(b, amp).is_some() {
-            (names, last) = (names + 1, amp);
-        }
-    }
-    if names == 0 || names.saturating_mul(BYTES_PER_NAME) < b.len() {
+    // Eight bytes a name: a hostile 5 MB page of `&amp;` makes a million.
+    let names: Vec<Name> = memchr::memchr_iter(b'&', b)
+        .filter_map(|amp| {
+            let end = name_at(b, amp)?;
+            Some(Name {
+                amp: u32::try_from(amp).ok()?,
+                len: u8::try_from(end - amp).ok()?,
+            })
+        })
+        .collect();
+    if names.is_empty() || names.len().saturating_mul(BYTES_PER_NAME) < b.len() {
         return Cow::Borrowed(html);
     }
     let mut w = Writer {
         src: html,
-        out: String::new(),
+        out: String::with_capacity(html.len() + 64),
         copied: 0,
+        names,
+        next: 0,
     };
     let mut i = 0;
-    // Past the last name there is nothing left to rewrite.
-    while let Some(p) = b.get(i..=last).and_then(|r| memchr2(b'<', b'&', r)) {
-        let at = i + p;
-        i = if b.get(at) == Some(&b'&') {
-            w.reference(at)
-        } else {
-            markup(b, at, &mut w)
-        };
+    // Text up to each '<' is decoded; the markup says what of it is.
+    while w.next < w.names.len() {
+        let lt = b.get(i..).and_then(|r| memchr(b'<', r)).map_or(b.len(), |p| i + p);
+        w.decode_to(lt);
+        i = markup(b, lt, &mut w);
+        w.skip_to(i);
     }
     w.finish()
 }
 
-/// The decimal code point of the table's reference starting at `amp` (a
-/// '&'), and where it ends.
-fn name_at(b: &[u8], amp: usize) -> Option<(&'static str, usize)> {
+/// A reference of the table, found in the page.
+struct Name {
+    /// Where its '&' is.
+    amp: u32,
+    /// Its bytes, '&' and ';' included.
+    len: u8,
+}
+
+impl Name {
+    fn start(&self) -> usize {
+        self.amp as usize
+    }
+
+    fn end(&self) -> usize {
+        self.start() + usize::from(self.len)
+    }
+}
+
+/// Where the table's reference starting at `amp` (a '&') ends.
+fn name_at(b: &[u8], amp: usize) -> Option<usize> {
     let name_start = amp + 1;
     // The longest name in the table is 6 bytes.
     let len = b
@@ -69,42 +90,45 @@ fn name_at(b: &[u8], amp: usize) -> Option<(&'static str, usize)> {
         .map_or(0, |r| r.iter().take(7).take_while(|c| c.is_ascii_alphanumeric()).count());
     let end = name_start + len;
     match (b.get(name_start..end), b.get(end)) {
-        (Some(name), Some(b';')) => decimal(name).map(|d| (d, end + 1)),
+        (Some(name), Some(b';')) => decimal(name).map(|_| end + 1),
         _ => None,
     }
 }
 
-/// Copies the page, replacing references as they are found.
+/// Copies the page, rewriting the names found in it as the scan tells
+/// which of them the parser decodes.
 struct Writer<'a> {
     src: &'a str,
     out: String,
     /// Bytes of `src` already in `out` (or replaced there).
     copied: usize,
+    names: Vec<Name>,
+    /// The first of `names` not yet rewritten or skipped.
+    next: usize,
 }
 
 impl<'a> Writer<'a> {
-    /// The reference that may start at `amp` (a '&'), rewritten when it is
-    /// one of [`decimal`]'s; returns where scanning goes on.
-    fn reference(&mut self, amp: usize) -> usize {
-        let Some((code, end)) = name_at(self.src.as_bytes(), amp) else {
-            return amp + 1;
-        };
-        if self.out.is_empty() {
-            self.out.reserve(self.src.len() + 64);
+    /// Rewrites the names that start before `to`: they are where the
+    /// parser decodes references.
+    fn decode_to(&mut self, to: usize) {
+        while let Some(n) = self.names.get(self.next).filter(|n| n.start() < to) {
+            let (start, end) = (n.start(), n.end());
+            let name = self.src.as_bytes().get(start + 1..end - 1).unwrap_or_default();
+            if let Some(decimal) = decimal(name) {
+                self.out.push_str(self.src.get(self.copied..start).unwrap_or_default());
+                self.out.push_str("&#");
+                self.out.push_str(decimal);
+                self.out.push(';');
+                self.copied = end;
+            }
+            self.next += 1;
         }
-        self.out.push_str(self.src.get(self.copied..amp).unwrap_or_default());
-        self.out.push_str("&#");
-        self.out.push_str(code);
-        self.out.push(';');
-        self.copied = end;
-        end
     }
 
-    /// Every reference in `from..to`.
-    fn references_in(&mut self, from: usize, to: usize) {
-        let mut i = from;
-        while let Some(p) = self.src.as_bytes().get(i..to).and_then(|r| memchr(b'&', r)) {
-            i = self.reference(i + p);
+    /// Passes over the names that start before `to`, left as written.
+    fn skip_to(&mut self, to: usize) {
+        while self.names.get(self.next).is_some_and(|n| n.start() < to) {
+            self.next += 1;
         }
     }
 
@@ -218,7 +242,8 @@ fn markup(b: &[u8], lt: usize, w: &mut Writer<'_>) -> usize {
                     // Inside SVG a `<title>` holds markup, not text: with a
                     // '<' in it, which it is cannot be told here.
                     if b.get(end..close).is_some_and(|t| memchr(b'<', t).is_none()) {
-                        w.references_in(end, close);
+                        w.skip_to(end);
+                        w.decode_to(close);
                     }
                     close
                 }
@@ -318,24 +343,24 @@ fn tag(b: &[u8], from: usize, mut w: Option<&mut Writer<'_>>) -> Tag {
             Some(q @ (b'"' | b'\'')) => {
                 // The value runs to the same quote, whatever it holds.
                 i += 1;
-                while let Some(p) = b.get(i..).and_then(|r| memchr2(q, b'&', r)) {
-                    if b.get(i + p) == Some(&q) {
-                        break;
-                    }
-                    i = w.as_deref_mut().map_or(i + p + 1, |w| w.reference(i + p));
+                let Some(close) = b.get(i..).and_then(|r| memchr(q, r)).map(|p| i + p) else {
+                    return eof(name);
+                };
+                if let Some(w) = w.as_deref_mut() {
+                    w.skip_to(i);
+                    w.decode_to(close);
                 }
-                match b.get(i..).and_then(|r| memchr(q, r)) {
-                    Some(p) => i += p + 1,
-                    None => return eof(name),
-                }
+                i = close + 1;
             }
             // Unquoted, up to a space or '>'.
             Some(_) => {
-                while let Some(&c) = b.get(i).filter(|&&c| !is_space(c) && c != b'>') {
-                    i = match (c, w.as_deref_mut()) {
-                        (b'&', Some(w)) => w.reference(i),
-                        _ => i + 1,
-                    };
+                let start = i;
+                while b.get(i).is_some_and(|&c| !is_space(c) && c != b'>') {
+                    i += 1;
+                }
+                if let Some(w) = w.as_deref_mut() {
+                    w.skip_to(start);
+                    w.decode_to(i);
                 }
             }
         }
