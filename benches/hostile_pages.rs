@@ -5,7 +5,7 @@
 //! 150 MB for each.
 //!
 //! `cargo bench --bench hostile_pages [-- page ...]` (pages: nul, lt, p,
-//! attrs, amp, plain, portal; all by default).
+//! attrs, amp, names, plain, portal; all by default).
 
 use std::convert::Infallible;
 use std::net::SocketAddr;
@@ -41,6 +41,8 @@ fn page(name: &str) -> Option<Vec<u8>> {
         }
         // 5 MB of bare ampersands in text.
         "amp" => repeat("&", BODY),
+        // A million named references, each rewritten before the parse.
+        "names" => repeat("&amp;", BODY / 5),
         // A 5 MB article of plain text in one paragraph: big, but not hostile.
         "plain" => {
             let mut b = b"<html><head><title>Bai viet</title></head><body><p>".to_vec();
@@ -60,7 +62,7 @@ fn page(name: &str) -> Option<Vec<u8>> {
     })
 }
 
-const ALL: &[&str] = &["nul", "lt", "p", "attrs", "amp", "plain", "portal"];
+const ALL: &[&str] = &["nul", "lt", "p", "attrs", "amp", "names", "plain", "portal"];
 
 async fn serve(pages: Arc<Vec<(String, Bytes)>>) -> SocketAddr {
     let listener = TcpListener::bind("127.0.0.1:0").await.expect("bind 127.0.0.1");
