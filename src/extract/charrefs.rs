@@ -21,6 +21,8 @@ use std::borrow::Cow;
 
 use memchr::{memchr, memmem};
 
+use super::nesting::ascii_lower;
+
 /// `html` with the common named references of its text and attribute
 /// values written as numeric ones; borrowed when it has too few to be worth
 /// it. Parses to the same tree as `html`.
@@ -206,14 +208,11 @@ fn content_of(name: &[u8]) -> Content {
     {
         return Content::Markup;
     }
-    let mut buf = [0u8; 9];
-    let Some(lower) = buf.get_mut(..name.len()) else {
+    let mut buf = [0; 9];
+    let Some(lower) = ascii_lower(name, &mut buf) else {
         return Content::Markup;
     };
-    for (d, s) in lower.iter_mut().zip(name) {
-        *d = s.to_ascii_lowercase();
-    }
-    match &*lower {
+    match lower {
         b"title" | b"textarea" => Content::Rcdata,
         // The parser runs with scripting on, so `<noscript>` is raw text.
         b"style" | b"xmp" | b"iframe" | b"noembed" | b"noframes" | b"noscript" => Content::Raw,
@@ -450,59 +449,10 @@ fn svg_end(b: &[u8], from: usize) -> usize {
 /// follow the parser: those that end SVG content, and `<foreignObject>`,
 /// which holds HTML.
 fn unmodelled(name: &[u8]) -> bool {
-    let mut buf = [0u8; 13];
-    let Some(lower) = buf.get_mut(..name.len()) else { return false };
-    for (d, s) in lower.iter_mut().zip(name) {
-        *d = s.to_ascii_lowercase();
-    }
-    matches!(
-        &*lower,
-        b"b" | b"big"
-            | b"blockquote"
-            | b"body"
-            | b"br"
-            | b"center"
-            | b"code"
-            | b"dd"
-            | b"div"
-            | b"dl"
-            | b"dt"
-            | b"em"
-            | b"embed"
-            | b"h1"
-            | b"h2"
-            | b"h3"
-            | b"h4"
-            | b"h5"
-            | b"h6"
-            | b"head"
-            | b"hr"
-            | b"i"
-            | b"img"
-            | b"li"
-            | b"listing"
-            | b"menu"
-            | b"meta"
-            | b"nobr"
-            | b"ol"
-            | b"p"
-            | b"pre"
-            | b"ruby"
-            | b"s"
-            | b"small"
-            | b"span"
-            | b"strong"
-            | b"strike"
-            | b"sub"
-            | b"sup"
-            | b"table"
-            | b"tt"
-            | b"u"
-            | b"ul"
-            | b"var"
-            | b"font"
-            | b"foreignobject"
-    )
+    const NAMES: &str = "b big blockquote body br center code dd div dl dt em embed h1 h2 h3 h4 h5 h6 head hr i img li listing menu \
+                         meta nobr ol p pre ruby s small span strong strike sub sup table tt u ul var font foreignobject";
+    let mut buf = [0; 13];
+    ascii_lower(name, &mut buf).is_some_and(|lower| NAMES.split_ascii_whitespace().any(|n| n.as_bytes() == lower))
 }
 
 /// Where a script's content ends, from `from`. Script data has escapes of

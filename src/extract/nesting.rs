@@ -35,14 +35,11 @@ enum Class {
 /// lower-cased name instead of a walk over the lists per tag.
 fn classify(name: &[u8]) -> Class {
     // No listed name is longer than 9 bytes.
-    let mut buf = [0u8; 10];
-    let Some(lower) = buf.get_mut(..name.len()) else {
+    let mut buf = [0; 10];
+    let Some(lower) = ascii_lower(name, &mut buf) else {
         return Class::Counted;
     };
-    for (d, s) in lower.iter_mut().zip(name) {
-        *d = s.to_ascii_lowercase();
-    }
-    match &*lower {
+    match lower {
         b"area" | b"base" | b"br" | b"col" | b"embed" | b"hr" | b"img" | b"input" | b"link" | b"meta" | b"source" | b"track" | b"wbr"
         | b"param" | b"keygen" | b"frame" | b"basefont" | b"bgsound" => Class::Uncounted,
         b"p" | b"li" | b"dt" | b"dd" | b"tr" | b"td" | b"th" | b"option" | b"optgroup" | b"rb" | b"rt" | b"rp" | b"thead" | b"tbody"
@@ -50,6 +47,16 @@ fn classify(name: &[u8]) -> Class {
         b"script" | b"style" | b"textarea" | b"title" | b"xmp" | b"noembed" | b"noframes" | b"plaintext" => Class::RawText,
         _ => Class::Counted,
     }
+}
+
+/// A tag name lower-cased into `buf`, for one `match` on names without an
+/// allocation per tag; None when it is longer than `buf`, so no listed name.
+pub(super) fn ascii_lower<'b>(name: &[u8], buf: &'b mut [u8]) -> Option<&'b [u8]> {
+    let lower = buf.get_mut(..name.len())?;
+    for (d, s) in lower.iter_mut().zip(name) {
+        *d = s.to_ascii_lowercase();
+    }
+    Some(lower)
 }
 
 /// Cut `html` where its element nesting first goes deeper than `max_depth`,
