@@ -6,7 +6,7 @@
 //! fills it. A text area of another kind (a search or contact form) is not
 //! a comment box; a note that comments are closed is kept for evidence.
 
-use super::dom::{Fragments, NodeRef, attr, class_id_into, contains_ascii_ci, invisible, push_words, visit};
+use super::dom::{Depths, Fragments, NodeRef, attr, class_id_into, contains_ascii_ci, invisible, push_words, visit};
 use super::facts::Comments;
 use super::text::{Line, fold, truncate_chars};
 
@@ -51,8 +51,8 @@ struct Form {
 #[derive(Default)]
 struct State<'a> {
     forms: Vec<Form>,
-    region: u32,
-    skip: u32,
+    /// Inside comment regions (M_REGION) and hidden parts (M_SKIP).
+    depths: Depths,
     /// The last visible text before the current point, for a text area
     /// outside any form ("Bình luận" heading, then the box) and the heading
     /// before a form; borrowed from the page, not copied.
@@ -73,7 +73,7 @@ impl<'a> State<'a> {
         match n.value() {
             scraper::Node::Text(t) => {
                 let t: &'a str = t;
-                if self.skip == 0 && !t.trim().is_empty() {
+                if !self.depths.inside(M_SKIP) && !t.trim().is_empty() {
                     if let Some(f) = self.forms.last_mut() {
                         push_words(&mut f.words, t, CAP);
                         push_words(&mut f.shown, t, CAP);
@@ -124,14 +124,14 @@ impl<'a> State<'a> {
                         }
                     }
                 }
-                if name == "textarea" && self.skip == 0 {
+                if name == "textarea" && !self.depths.inside(M_SKIP) {
                     self.textarea(el);
                 }
                 if invisible(name) {
                     mask |= M_SKIP;
                 }
                 self.toks = buf;
-                self.apply(mask, true);
+                self.depths.apply(mask, true);
                 self.frames.push(mask);
                 mask & M_SKIP == 0
             }
@@ -154,7 +154,7 @@ impl<'a> State<'a> {
         // region, or the words just before it.
         if self.out.open.is_none() {
             let tail = self.last_text;
-            if self.region > 0 || says_comment(&own) || says_comment(tail) {
+            if self.depths.inside(M_REGION) || says_comment(&own) || says_comment(tail) {
                 let what = if own.trim().is_empty() { tail.trim() } else { own.trim() };
                 self.out.open = Some(format!("ô nhập văn bản cho bạn đọc (\"{}\")", truncate_chars(what, DETAIL_CHARS)));
             }
@@ -166,27 +166,17 @@ impl<'a> State<'a> {
             return;
         }
         let Some(mask) = self.frames.pop() else { return };
-        self.apply(mask, false);
+        self.depths.apply(mask, false);
         if mask & M_FORM != 0
             && let Some(f) = self.forms.pop()
             && f.textarea.is_some()
             && self.out.open.is_none()
-            && (self.region > 0 || mask & M_REGION != 0 || says_comment(&f.words))
+            && (self.depths.inside(M_REGION) || mask & M_REGION != 0 || says_comment(&f.words))
         {
             self.out.open = Some(format!(
                 "biểu mẫu có ô nhập văn bản cho bạn đọc (\"{}\")",
                 truncate_chars(f.shown.trim(), DETAIL_CHARS)
             ));
-        }
-    }
-
-    fn apply(&mut self, mask: u8, entering: bool) {
-        let step = |c: &mut u32| *c = if entering { c.saturating_add(1) } else { c.saturating_sub(1) };
-        if mask & M_REGION != 0 {
-            step(&mut self.region);
-        }
-        if mask & M_SKIP != 0 {
-            step(&mut self.skip);
         }
     }
 }

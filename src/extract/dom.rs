@@ -5,6 +5,41 @@
 /// A node of the parsed page (named without depending on ego_tree).
 pub(super) type NodeRef<'a> = <scraper::ElementRef<'a> as std::ops::Deref>::Target;
 
+/// How many open elements of each kind a walk is inside, one kind per bit
+/// of a mask (header, footer, link …): the walk adds an element's mask on
+/// entering it and takes it off on leaving. Saturating, so a close without
+/// its open (broken markup the tree kept) does not wrap.
+#[derive(Default)]
+pub(super) struct Depths {
+    depth: [u32; 8],
+    /// The bits whose depth is above zero: the walk asks for every text node.
+    open: u8,
+}
+
+impl Depths {
+    pub(super) fn apply(&mut self, mask: u8, entering: bool) {
+        for (bit, depth) in self.depth.iter_mut().enumerate() {
+            if mask & (1 << bit) != 0 {
+                *depth = if entering {
+                    depth.saturating_add(1)
+                } else {
+                    depth.saturating_sub(1)
+                };
+                if *depth > 0 {
+                    self.open |= 1 << bit;
+                } else {
+                    self.open &= !(1 << bit);
+                }
+            }
+        }
+    }
+
+    /// Inside at least one element of a kind in `mask`.
+    pub(super) fn inside(&self, mask: u8) -> bool {
+        self.open & mask != 0
+    }
+}
+
 /// Calls `f(node, true)` on every node in document order and `f(node,
 /// false)` after its children; the first call returns false to skip the
 /// children (the closing call still comes). Iterative, so deep pages cost
@@ -412,6 +447,23 @@ pub(super) fn around(text: &str, at: usize, max: usize) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn depths_follow_nested_elements_and_survive_a_stray_close() {
+        const HEADER: u8 = 1;
+        const NAV: u8 = 4;
+        let mut d = Depths::default();
+        // A stray close before any open (broken markup) must not wrap.
+        d.apply(HEADER, false);
+        assert!(!d.inside(HEADER));
+        d.apply(HEADER, true);
+        d.apply(HEADER | NAV, true);
+        assert!(d.inside(HEADER) && d.inside(NAV) && d.inside(NAV | 2));
+        d.apply(HEADER | NAV, false);
+        assert!(d.inside(HEADER) && !d.inside(NAV));
+        d.apply(HEADER, false);
+        assert!(!d.inside(HEADER | NAV));
+    }
 
     #[test]
     fn visits_every_element_once_in_order_and_closes_it() {

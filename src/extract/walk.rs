@@ -186,43 +186,11 @@ mod ego_like {
     pub type NodeRefAlias<'a> = <scraper::ElementRef<'a> as std::ops::Deref>::Target;
 }
 
-#[derive(Default)]
-struct Counters {
-    footer: u32,
-    nav: u32,
-    heading: u32,
-    para: u32,
-    link: u32,
-    head: u32,
-}
-
-impl Counters {
-    fn apply(&mut self, mask: u8, delta: i32) {
-        let upd = |c: &mut u32| {
-            *c = if delta > 0 { c.saturating_add(1) } else { c.saturating_sub(1) };
-        };
-        if mask & F_FOOTER != 0 {
-            upd(&mut self.footer);
-        }
-        if mask & F_NAV != 0 {
-            upd(&mut self.nav);
-        }
-        if mask & F_HEADING != 0 {
-            upd(&mut self.heading);
-        }
-        if mask & F_PARA != 0 {
-            upd(&mut self.para);
-        }
-        if mask & F_LINK != 0 {
-            upd(&mut self.link);
-        }
-        if mask & F_HEAD != 0 {
-            upd(&mut self.head);
-        }
-    }
-    fn flags(&self) -> (bool, bool, bool, bool) {
-        (self.footer > 0, self.nav > 0, self.heading > 0, self.para > 0)
-    }
+/// Whether the walk is inside a footer, a menu, a heading and a paragraph
+/// (what a line records of where it stands), from its F_* depths.
+fn flags(depths: &dom::Depths) -> (bool, bool, bool, bool) {
+    let inside = |bit| depths.inside(bit);
+    (inside(F_FOOTER), inside(F_NAV), inside(F_HEADING), inside(F_PARA))
 }
 
 /// Another reader of the page, told of its nodes as the walk reaches them
@@ -273,7 +241,7 @@ pub(crate) fn walk_with<'a>(html: &'a scraper::Html, reader: &mut impl Reader) -
     use scraper::Node;
     let mut w = Walk::default();
     let mut b = text::LineBuilder::new(MAX_TEXT_CHARS);
-    let mut cnt = Counters::default();
+    let mut cnt = dom::Depths::default();
     // The open elements we descended into, innermost last.
     let mut frames: Vec<Frame> = Vec::new();
     // How many of those the line walk, or the reader, skips the inside of.
@@ -287,9 +255,9 @@ pub(crate) fn walk_with<'a>(html: &'a scraper::Html, reader: &mut impl Reader) -
         let mut line = None;
         let mut class = None;
         match n.value() {
-            Node::Text(t) if line_on && cnt.head == 0 => {
-                let in_link = cnt.link > 0;
-                b.push(t, in_link, cnt.flags());
+            Node::Text(t) if line_on && !cnt.inside(F_HEAD) => {
+                let in_link = cnt.inside(F_LINK);
+                b.push(t, in_link, flags(&cnt));
                 if let Some(l) = open_link.as_mut()
                     && l.text.len() < 1000
                 {
@@ -397,7 +365,7 @@ pub(crate) fn walk_with<'a>(html: &'a scraper::Html, reader: &mut impl Reader) -
                             && let Some(h) = attr(el, &local_name!("href"))
                         {
                             b.space();
-                            let (f, nav, _, _) = cnt.flags();
+                            let (f, nav, _, _) = flags(&cnt);
                             open_link = Some(WalkLink {
                                 href: h.trim(),
                                 title: attr(el, &local_name!("title")).unwrap_or(""),
@@ -429,7 +397,7 @@ pub(crate) fn walk_with<'a>(html: &'a scraper::Html, reader: &mut impl Reader) -
                 }
                 if !skip && n.has_children() {
                     descend = true;
-                    cnt.apply(mask, 1);
+                    cnt.apply(mask, true);
                     line = Some((mask, block));
                 } else if mask & F_LINK != 0 {
                     finish_link(&mut w, &mut open_link, &b);
@@ -484,7 +452,7 @@ pub(crate) fn walk_with<'a>(html: &'a scraper::Html, reader: &mut impl Reader) -
                     if block {
                         b.break_line();
                     }
-                    cnt.apply(mask, -1);
+                    cnt.apply(mask, false);
                 }
                 if f.line_skips {
                     line_off = line_off.saturating_sub(1);

@@ -16,7 +16,7 @@
 //! value for both). It copies text only inside the header, the logo and the
 //! first few hundred characters, and skips articles and footers.
 
-use super::dom::{CLS_FOOTER, CLS_HEADER, CLS_LOGO, CLS_NAV, NodeRef, around, attr, contains_ascii_ci, push_words};
+use super::dom::{CLS_FOOTER, CLS_HEADER, CLS_LOGO, CLS_NAV, Depths, NodeRef, around, attr, contains_ascii_ci, push_words};
 use super::facts::Found;
 use super::facts::{Masthead, Placement, ServiceTypeMark};
 use super::text::{Folded, Line, clean, fold_into, truncate_chars};
@@ -103,13 +103,9 @@ const M_IS_BLOCK: u8 = 128;
 /// gives the masthead.
 #[derive(Default)]
 pub(super) struct State {
-    header: u32,
-    /// Menus inside the header: their words are neither name nor type.
-    nav: u32,
-    footer: u32,
-    skip: u32,
-    content: u32,
-    logo: u32,
+    /// Inside the header, footer, skipped parts, main content, logo and
+    /// menus (M_* bits); menus inside the header hold neither name nor type.
+    depths: Depths,
     logo_done: bool,
     main_seen: bool,
     chars_before_main: usize,
@@ -186,7 +182,7 @@ impl State {
     pub(super) fn open(&mut self, n: NodeRef<'_>, marks: u8) -> bool {
         match n.value() {
             scraper::Node::Text(t) => {
-                if self.skip == 0 {
+                if !self.depths.inside(M_SKIP) {
                     self.text(t);
                 }
                 false
@@ -204,12 +200,12 @@ impl State {
                         self.flush_block();
                     }
                 }
-                if tag & T_IMG != 0 && self.skip == 0 {
+                if tag & T_IMG != 0 && !self.depths.inside(M_SKIP) {
                     let alt = attr(el, "alt").unwrap_or("");
-                    if self.header > 0 {
+                    if self.depths.inside(M_HEADER) {
                         push_words(&mut self.head_alt, alt, BUF_CAP);
                     }
-                    if self.logo > 0 && self.logo_alt.is_empty() {
+                    if self.depths.inside(M_LOGO) && self.logo_alt.is_empty() {
                         push_words(&mut self.logo_alt, alt, BUF_CAP);
                     }
                 }
@@ -225,22 +221,22 @@ impl State {
                 if tag & T_ARTICLE != 0 {
                     mask |= M_CONTENT;
                 }
-                if self.header == 0 && tag & T_SUBHEADING != 0 {
+                if !self.depths.inside(M_HEADER) && tag & T_SUBHEADING != 0 {
                     self.main_seen = true;
                 }
                 // An article's own header is no page header; nor is a footer's.
-                let header = !footer && self.content == 0 && self.footer == 0 && (tag & T_HEADER != 0 || marks & CLS_HEADER != 0);
+                let header = !footer && !self.depths.inside(M_CONTENT | M_FOOTER) && (tag & T_HEADER != 0 || marks & CLS_HEADER != 0);
                 if header {
                     mask |= M_HEADER;
                 }
                 if tag & T_NAV != 0 || marks & CLS_NAV != 0 {
                     mask |= M_NAV;
                 }
-                let logo = !self.logo_done && self.logo == 0 && self.content == 0 && self.footer == 0 && !footer && marks & CLS_LOGO != 0;
+                let logo = !self.logo_done && !self.depths.inside(M_LOGO | M_CONTENT | M_FOOTER) && !footer && marks & CLS_LOGO != 0;
                 if logo {
                     mask |= M_LOGO;
                 }
-                self.apply(mask, true);
+                self.depths.apply(mask, true);
                 self.frames.push(mask);
                 // Nothing inside an article or a footer is the page's top
                 // (the footer is placed from the line walk): not descended.
@@ -259,8 +255,8 @@ impl State {
         if !self.blk.is_empty() && mask & M_IS_BLOCK != 0 {
             self.flush_block();
         }
-        self.apply(mask, false);
-        if mask & M_HEADER != 0 && self.header == 0 {
+        self.depths.apply(mask, false);
+        if mask & M_HEADER != 0 && !self.depths.inside(M_HEADER) {
             let text = std::mem::take(&mut self.head_text);
             let alt = std::mem::take(&mut self.head_alt);
             let before = self.out.service_type.len();
@@ -269,7 +265,7 @@ impl State {
                 self.mark(Placement::Top, true, &alt);
             }
         }
-        if mask & M_LOGO != 0 && self.logo == 0 {
+        if mask & M_LOGO != 0 && !self.depths.inside(M_LOGO) {
             self.logo_done = true;
             let text = std::mem::take(&mut self.logo_text);
             let alt = std::mem::take(&mut self.logo_alt);
@@ -278,39 +274,17 @@ impl State {
         }
     }
 
-    fn apply(&mut self, mask: u8, entering: bool) {
-        let step = |c: &mut u32| *c = if entering { c.saturating_add(1) } else { c.saturating_sub(1) };
-        if mask & M_HEADER != 0 {
-            step(&mut self.header);
-        }
-        if mask & M_FOOTER != 0 {
-            step(&mut self.footer);
-        }
-        if mask & M_SKIP != 0 {
-            step(&mut self.skip);
-        }
-        if mask & M_CONTENT != 0 {
-            step(&mut self.content);
-        }
-        if mask & M_LOGO != 0 {
-            step(&mut self.logo);
-        }
-        if mask & M_NAV != 0 {
-            step(&mut self.nav);
-        }
-    }
-
     fn text(&mut self, t: &str) {
-        let top = self.footer == 0 && !self.main_seen && self.chars_before_main < TOP_CHARS;
+        let top = !self.depths.inside(M_FOOTER) && !self.main_seen && self.chars_before_main < TOP_CHARS;
         // Most text is in none of the places kept: not even trimmed.
-        if (self.logo == 0 && self.header == 0 && !top) || t.trim().is_empty() {
+        if (!self.depths.inside(M_LOGO) && !self.depths.inside(M_HEADER) && !top) || t.trim().is_empty() {
             return;
         }
-        if self.logo > 0 {
+        if self.depths.inside(M_LOGO) {
             push_words(&mut self.logo_text, t, BUF_CAP);
         }
-        if self.header > 0 {
-            if self.nav == 0 {
+        if self.depths.inside(M_HEADER) {
+            if !self.depths.inside(M_NAV) {
                 push_words(&mut self.head_text, t, BUF_CAP);
             }
             return;
